@@ -1,0 +1,50 @@
+# Two commands do all their own set-up on a fresh machine with Python 3.11 and pip:
+#   make report   evaluate the default sample project into reports/<project>/
+#   make test     the whole suite: unit tests, doctests, every notebook under nbval
+# Windows (no make): see README for the plain `python -m kit ...` equivalents.
+
+PYTHON  ?= python3
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+PROJECT ?= surveys/poverty-alleviation
+OUT     ?= reports/$(notdir $(PROJECT))
+STAMP   := $(VENV)/.installed-stamp
+CJK_FONT_DEB ?= fonts-wqy-microhei
+
+.PHONY: install report test lab check cjk-font bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Charts need a CJK font. Install Debian's when we are root and none is found; otherwise say how.
+cjk-font: $(STAMP)
+	@$(PY) -m kit fonts >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing $(CJK_FONT_DEB) (no CJK font found)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(CJK_FONT_DEB) >/dev/null; \
+	  fi; \
+	  $(PY) -m kit fonts; }
+
+report: cjk-font
+	$(PY) -m kit report $(PROJECT) --out $(OUT)
+
+check: $(STAMP)
+	$(PY) -m kit check $(PROJECT)
+
+test: cjk-font
+	$(PY) -m pytest
+
+lab: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[test,lab]'
+	$(PY) -m jupyter lab notebooks/
+
+bench: $(STAMP)
+	$(PY) bench/bench_load.py
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache

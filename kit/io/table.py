@@ -1,0 +1,227 @@
+"""Read a raw sheet (xlsx, xls, ods, csv) into header rows and a typed body.
+
+Readers know formats, not analyses. Workbooks are read with fastexcel (Rust, calamine);
+CSV text is decoded as utf-8-sig, utf-8 or GB18030 (Excel on Chinese Windows saves GBK, a
+subset of GB18030) and split on ``,``, ``;`` or tab. Files are opened read-only and never
+written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import EncodingError, ExportFormatError
+
+__all__ = ["RawTable", "read_table", "EXCEL_SUFFIXES", "CSV_SUFFIXES"]
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
+
+
+@dataclass
+class RawTable:
+    """A sheet as read: ``header`` rows of strings and a ``body`` frame with columns 0..n-1.
+
+    ``first_data_row`` is the 1-based row number, in the file, of ``body`` row 0, so that
+    messages can point at the row an evaluator sees in Excel.
+    """
+
+    path: Path
+    header: list[list[str]]
+    body: pd.DataFrame
+    first_data_row: int
+    encoding: str | None = None
+    delimiter: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def columns(self) -> list[str]:
+        """The last header row (the column titles)."""
+        return self.header[-1] if self.header else []
+
+    def file_row(self, body_index: int) -> int:
+        return self.first_data_row + int(body_index)
+
+
+def _sniff_kind(path: Path, head: bytes) -> str:
+    suffix = path.suffix.lower()
+    if head.startswith(_ZIP_MAGIC) or head.startswith(_CFB_MAGIC):
+        return "excel"
+    if suffix in EXCEL_SUFFIXES:
+        return "excel"
+    return "csv"
+
+
+def read_table(path: str | Path, header_rows: int = 1) -> RawTable:
+    """Read the first sheet of ``path`` with ``header_rows`` rows of column titles."""
+    path = Path(path)
+    if not path.exists():
+        raise ExportFormatError("文件不存在 (file not found)", path=path)
+    if path.is_dir():
+        raise ExportFormatError("这是一个文件夹，不是问卷导出文件 (expected a file)", path=path)
+    with open(path, "rb") as fh:  # read-only, never rewritten
+        head = fh.read(8)
+    if not head:
+        raise ExportFormatError("文件为空 (empty file)", path=path)
+    if _sniff_kind(path, head) == "excel":
+        return _read_excel(path, header_rows, head)
+    return _read_csv(path, header_rows)
+
+
+# ----------------------------------------------------------------------------------- Excel
+def _read_excel(path: Path, header_rows: int, head: bytes) -> RawTable:
+    import fastexcel
+
+    if head.startswith(_CFB_MAGIC):
+        with open(path, "rb") as fh:
+            if _ENCRYPTION_MARK in fh.read(1 << 16):
+                raise ExportFormatError(
+                    "工作簿设有打开密码（已加密），无法读取；请在 Excel 中取消密码后另存再导入 "
+                    "(workbook is encrypted: save it without a password)", path=path)
+    try:
+        reader = fastexcel.read_excel(str(path))
+        if not reader.sheet_names:
+            raise ExportFormatError("工作簿中没有工作表 (no sheet)", path=path)
+        header_sheet = reader.load_sheet(0, header_row=None, n_rows=header_rows,
+                                         dtypes="string")
+        header_frame = header_sheet.to_pandas()
+        body_sheet = reader.load_sheet(0, header_row=None, skip_rows=_skip_first(header_rows),
+                                       schema_sample_rows=1000)
+        body = body_sheet.to_pandas()
+    except ExportFormatError:
+        raise
+    except Exception as exc:  # fastexcel raises its own error types for damaged files
+        raise ExportFormatError(
+            "无法读取该工作簿：文件可能已损坏、被截断、加密，或并非 Excel 文件 "
+            f"(cannot read workbook: {type(exc).__name__}: {str(exc).splitlines()[0][:200]})",
+            path=path) from None
+    if header_frame.shape[0] < header_rows or header_frame.shape[1] == 0:
+        raise ExportFormatError(
+            f"工作表为空：需要{header_rows}行表头，后接答卷 (empty sheet: expected "
+            f"{header_rows} header row(s) then responses)", path=path)
+    header = [[_cell_text(v) for v in header_frame.iloc[i].tolist()] for i in range(header_rows)]
+    ncol = len(header[0])
+    body = _align_body(body, ncol)
+    return RawTable(path=path, header=header, body=body, first_data_row=header_rows + 1)
+
+
+def _skip_first(n: int):
+    return list(range(n))
+
+
+def _align_body(body: pd.DataFrame, ncol: int) -> pd.DataFrame:
+    body.columns = range(body.shape[1])
+    if body.shape[1] < ncol:
+        for j in range(body.shape[1], ncol):
+            body[j] = pd.Series(np.nan, index=body.index, dtype="float64")
+    elif body.shape[1] > ncol:
+        body = body.iloc[:, :ncol]
+    return body
+
+
+def _cell_text(v) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+        return ""
+    return str(v)
+
+
+# ------------------------------------------------------------------------------------- CSV
+def decode_bytes(raw: bytes, path: Path) -> tuple[str, str]:
+    """Decode CSV bytes: BOM, then strict utf-8, then strict GB18030, then a guess."""
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ExportFormatError("这不是文本文件（含二进制内容），不是 CSV 问卷导出 "
+                                "(binary content: not a CSV export)", path=path)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "utf-16"
+    for enc in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw).best()
+    if best is None or best.chaos > 0.2:
+        raise EncodingError(
+            "无法识别 CSV 文件的文字编码：既不是 UTF-8 也不是 GBK/GB18030；请在 Excel 中"
+            "另存为“CSV UTF-8”后再导入 (undetectable encoding: expected UTF-8 or GB18030)",
+            path=path)
+    return str(best), best.encoding
+
+
+def _sniff_delimiter(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    counts = {d: 0 for d in (",", ";", "\t")}
+    inside = False
+    for ch in first:
+        if ch == '"':
+            inside = not inside
+        elif not inside and ch in counts:
+            counts[ch] += 1
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _read_csv(path: Path, header_rows: int) -> RawTable:
+    raw = path.read_bytes()
+    text, encoding = decode_bytes(raw, path)
+    if not text.strip():
+        raise ExportFormatError("文件为空 (empty file)", path=path)
+    delim = _sniff_delimiter(text)
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    if len(rows) < header_rows:
+        raise ExportFormatError(f"表头不足{header_rows}行 (expected {header_rows} header "
+                                "row(s))", path=path)
+    width = max(len(r) for r in rows)
+    header = [r + [""] * (width - len(r)) for r in rows[:header_rows]]
+    notes: list[str] = []
+    # Trailing columns with no title in any header row and no value (e.g. Qualtrics legacy's
+    # trailing comma, 腾讯问卷's trailing empty column) are dropped, and said so.
+    body_rows = rows[header_rows:]
+    while width > 0 and all(h[width - 1].strip() == "" for h in header) and all(
+        len(r) < width or r[width - 1].strip() == "" for r in body_rows
+    ):
+        width -= 1
+        notes.append("末尾空白列已忽略 (a trailing empty column was ignored)")
+    header = [h[:width] for h in header]
+    data = [(r + [""] * (width - len(r)))[:width] for r in body_rows]
+    for i, r in enumerate(body_rows):
+        if len(r) > width and any(c.strip() for c in r[width:]):
+            raise ExportFormatError(
+                f"该行有{len(r)}个字段，表头只有{width}列 (row has more fields than the header)",
+                path=path, row=header_rows + i + 1)
+    body = pd.DataFrame(data, columns=range(width), dtype=object) if data else pd.DataFrame(
+        columns=range(width), dtype=object)
+    body = body.replace({"": None})
+    body = _type_columns(body)
+    return RawTable(path=path, header=header, body=body, first_data_row=header_rows + 1,
+                    encoding=encoding, delimiter=delim, notes=notes)
+
+
+def _type_columns(body: pd.DataFrame) -> pd.DataFrame:
+    """Make columns whose every non-empty value is a number float64, as a workbook reader does."""
+    out = {}
+    for j in body.columns:
+        col = body[j]
+        nonnull = col.dropna()
+        if len(nonnull) and nonnull.map(lambda s: isinstance(s, str) and s.strip() != "").all():
+            conv = pd.to_numeric(nonnull.str.strip(), errors="coerce")
+            # keep text IDs with leading zeros as text
+            lead0 = nonnull.str.strip().str.match(r"^0\d").any()
+            if conv.notna().all() and not lead0:
+                out[j] = pd.to_numeric(col, errors="coerce").astype("float64")
+                continue
+        out[j] = col.astype(object).where(col.notna(), None)
+    return pd.DataFrame(out, index=body.index)

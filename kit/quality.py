@@ -1,0 +1,185 @@
+"""Data-quality flags: every flagged response gets its reasons; no row is dropped silently.
+
+Reasons (codes, with the Chinese text evaluators read):
+
+=================== =========================================== ======================
+code                meaning                                      excluded by default
+=================== =========================================== ======================
+duplicate_id        same respondent ID as an earlier response    yes
+duplicate_phone     same phone (hash) as an earlier response     yes
+duplicate_answers   every answer identical to an earlier one     no
+shared_ip           IP hash shared with another response         no (a village shares one network)
+speeder             duration below the codebook's threshold      yes
+straight_lining     one answer for every row of a matrix block   no
+out_of_range        a code outside the question's options        no (the cell is set missing)
+missing_required    a required question left blank               no
+=================== =========================================== ======================
+
+The codebook's ``quality.exclude`` lists which reasons exclude a response from analyses.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import missing as M
+from .questionnaire import Questionnaire
+
+__all__ = ["REASON_LABELS", "assess_quality", "quality_summary"]
+
+REASON_LABELS = {
+    "duplicate_id": "受访者编号重复",
+    "duplicate_phone": "电话号码重复",
+    "duplicate_answers": "答案与另一份答卷完全相同",
+    "shared_ip": "与其他答卷IP相同",
+    "speeder": "答题用时过短",
+    "straight_lining": "矩阵题各行选同一项",
+    "out_of_range": "答案超出选项范围",
+    "missing_required": "必答题未作答",
+}
+
+
+def _dup(keys: pd.Series, ids: pd.Series, label: str):
+    """Later occurrences of a repeated key, with the first occurrence's response ID."""
+    k = keys.astype(object).where(keys.notna(), None)
+    has = k.notna()
+    dup = has & k.duplicated(keep="first")
+    if not dup.any():
+        return dup, None
+    first_id = ids.groupby(k[has]).transform("first")
+    detail = pd.Series(None, index=keys.index, dtype=object)
+    detail[dup] = [f"{label}与答卷{fid}相同" for fid in first_id[dup]]
+    return dup, detail
+
+
+def assess_quality(data: pd.DataFrame, missing: pd.DataFrame, questions: pd.DataFrame,
+                   qn: Questionnaire) -> tuple[pd.DataFrame, dict]:
+    """Flag responses. Returns the quality table and the settings actually used."""
+    n = len(data)
+    ids = data["response_id"] if "response_id" in data else pd.Series(np.arange(1, n + 1),
+                                                                       index=data.index)
+    flags: dict[str, tuple[pd.Series, pd.Series]] = {}
+    used: dict = {"exclude": list(qn.quality.exclude)}
+
+    # respondent IDs and phones (hashed at load)
+    qtypes = questions.set_index("column")
+    id_cols = [c for c in data.columns if c == "respondent_id_hash" or (
+        c.endswith("_hash") and c in qtypes.index and _personal_kind(qn, qtypes.loc[c, "question_id"]) == "respondent_id")]
+    phone_cols = [c for c in data.columns if c == "phone_hash" or (
+        c.endswith("_hash") and c in qtypes.index and _personal_kind(qn, qtypes.loc[c, "question_id"]) == "phone")]
+    for reason, cols, label in (("duplicate_id", id_cols, "受访者编号"),
+                                ("duplicate_phone", phone_cols, "电话号码")):
+        if cols:
+            mask = pd.Series(False, index=data.index)
+            detail = pd.Series(None, index=data.index, dtype=object)
+            for c in cols:
+                m, d = _dup(data[c], ids, label)
+                if m.any():
+                    detail = detail.where(~(m & ~mask), d)
+                    mask |= m
+            flags[reason] = (mask, detail)
+
+    answer_cols = [c for c in questions.loc[questions["question_id"].notna(), "column"]
+                   if c in data.columns and questions.set_index("column").loc[c, "value"]
+                   in ("code", "score", "selected", "rank")]
+    if answer_cols:
+        answers = data[answer_cols]
+        any_answer = answers.notna().any(axis=1)
+        key = pd.util.hash_pandas_object(answers, index=False)
+        key = key.where(any_answer, None)
+        flags["duplicate_answers"] = _dup(key, ids, "全部答案")
+
+    if "ip_hash" in data:
+        ip = data["ip_hash"]
+        shared = ip.notna() & ip.duplicated(keep=False)
+        cnt = ip.map(ip.value_counts())
+        flags["shared_ip"] = (shared, pd.Series(
+            [f"IP与另外{int(c) - 1}份答卷相同" if s else None for s, c in zip(shared, cnt.fillna(0))],
+            index=data.index, dtype=object))
+
+    if "duration_s" in data and data["duration_s"].notna().any():
+        dur = data["duration_s"].astype("float64")
+        med = float(np.nanmedian(dur.to_numpy(dtype="float64", na_value=np.nan)))
+        thr = qn.quality.speeder_threshold_s
+        how = "问卷定义中的阈值"
+        if thr is None:
+            thr, how = med / 3, f"中位数{med:.1f}秒的三分之一"
+        used["speeder_threshold_s"] = float(thr)
+        used["median_duration_s"] = med
+        fast = (dur < thr).fillna(False).astype(bool)
+        flags["speeder"] = (fast, pd.Series(
+            [f"用时{d:g}秒，低于{thr:.1f}秒（{how}）" if f else None for f, d in zip(fast, dur.fillna(0))],
+            index=data.index, dtype=object))
+
+    min_items = qn.quality.straight_lining_min_items
+    sl_mask = pd.Series(False, index=data.index)
+    sl_detail = pd.Series(None, index=data.index, dtype=object)
+    for qid, grp in questions[questions["type"] == "matrix"].groupby("question_id", sort=False):
+        cols = [c for c in grp["column"] if c in data]
+        if len(cols) < min_items:
+            continue
+        block = data[cols]
+        full = block.notna().all(axis=1)
+        same = full & block.nunique(axis=1).eq(1)
+        new = same & ~sl_mask
+        sl_detail[new] = f"矩阵题{qid}的{len(cols)}行全部选同一项"
+        sl_mask |= same
+    flags["straight_lining"] = (sl_mask, sl_detail)
+
+    inv = missing.eq(M.INVALID) if len(missing.columns) else pd.DataFrame(index=data.index)
+    if len(inv.columns):
+        bad = inv.any(axis=1)
+        flags["out_of_range"] = (bad, pd.Series(
+            ["答案超出选项范围：" + "、".join(inv.columns[row]) if b else None
+             for b, row in zip(bad, inv.to_numpy())], index=data.index, dtype=object))
+
+    req = [q for q in qn.questions if q.required and not q.personal]
+    if req:
+        qcols = questions.groupby("question_id")["column"].apply(list)
+        mask = pd.Series(False, index=data.index)
+        detail = pd.Series(None, index=data.index, dtype=object)
+        for q in req:
+            cols = [c for c in qcols.get(q.id, []) if c in missing]
+            if not cols:
+                continue
+            kinds = missing[cols]
+            unanswered = kinds.isin([M.BLANK, M.EMPTY]).all(axis=1)
+            new = unanswered & ~mask
+            detail[new] = f"必答题{q.id}未作答"
+            detail[unanswered & mask & detail.notna()] += f"、{q.id}"
+            mask |= unanswered
+        flags["missing_required"] = (mask, detail)
+
+    rows = []
+    reasons = [r for r in REASON_LABELS if r in flags]
+    any_flag = pd.Series(False, index=data.index)
+    for r in reasons:
+        any_flag |= flags[r][0].fillna(False).astype(bool)
+    for i in data.index[any_flag.to_numpy()]:
+        rs = [r for r in reasons if bool(flags[r][0].get(i, False))]
+        details = [flags[r][1].get(i) or REASON_LABELS[r] for r in rs]
+        rows.append({"response_id": ids.get(i), "reasons": ";".join(rs),
+                     "detail": "；".join(details),
+                     "excluded": any(r in qn.quality.exclude for r in rs)})
+    quality = pd.DataFrame(rows, index=data.index[any_flag.to_numpy()],
+                           columns=["response_id", "reasons", "detail", "excluded"])
+    quality["excluded"] = quality["excluded"].astype(bool)
+    return quality, used
+
+
+def _personal_kind(qn: Questionnaire, qid) -> str | None:
+    q = qn.by_id().get(qid)
+    return q.personal if q else None
+
+
+def quality_summary(quality: pd.DataFrame, exclude: list[str], n_total: int) -> pd.DataFrame:
+    """Counts per reason: flagged, and whether that reason excludes."""
+    rows = []
+    for r, label in REASON_LABELS.items():
+        hit = quality["reasons"].str.split(";").map(lambda rs: r in rs) if len(quality) else pd.Series(dtype=bool)
+        n = int(hit.sum()) if len(quality) else 0
+        if n:
+            rows.append({"reason": r, "label": label, "n_flagged": n, "excludes": r in exclude})
+    out = pd.DataFrame(rows, columns=["reason", "label", "n_flagged", "excludes"])
+    return out
