@@ -76,6 +76,22 @@ class Responses:
     def n_valid(self) -> int:
         return self.n_total - self.n_excluded
 
+    def satisfied(self, question_id: str | None = None) -> pd.Series:
+        """Whether each valid response counts as satisfied/aware on a question (the codebook's
+        ``satisfied`` codes; default: the question with ``role: overall``). NA where missing."""
+        qs = self.questionnaire.by_id()
+        if question_id is None:
+            question_id = next((q.id for q in self.questionnaire.questions if q.role == "overall"),
+                               None)
+            if question_id is None:
+                raise KeyError("no question has role: overall")
+        q = qs[question_id]
+        if not q.satisfied:
+            raise KeyError(f"question {question_id} lists no satisfied codes")
+        values = [o.score if q.has_scores else o.code for o in q.options if o.code in q.satisfied]
+        col = self.valid[question_id]
+        return col.isin(values).astype("boolean").where(col.notna())
+
     def quality_summary(self) -> pd.DataFrame:
         return quality_summary(self.quality, self.questionnaire.quality.exclude, self.n_total)
 

@@ -84,7 +84,7 @@ def load_export(path, *, codes=None, questionnaire=None, platform: str | None = 
     >>> from kit import load_export
     >>> r = load_export(EXPORTS / "wjx_reportgen_2016_readable.xls",
     ...                 codes=EXPORTS / "wjx_reportgen_2016_original.xls")
-    >>> r.data.loc[1, "duration_s"], "ip" in r.data, r.data.loc[1, "region"]
+    >>> float(r.data.loc[1, "duration_s"]), "ip" in r.data, r.data.loc[1, "region"]
     (136.0, False, '上海-上海')
     >>> r.missing.loc[0, "q2"]
     'skipped'

@@ -169,6 +169,10 @@ def _structure(table: RawTable, variant: str) -> tuple[dict, list[ParsedQuestion
             cur.structure = "blanks"
             cur.parts.append(part)
             continue
+        if cur is not None and cur.structure == "single" and "—" in cur.title:
+            # current downloads: '8、题目—第一行' then bare row labels, no type tag
+            title, _, first_row = cur.title.rpartition("—")
+            cur.title, cur.parts[0].label, cur.structure = title.strip(), first_row.strip(), "rows"
         if cur is not None and (cur.structure == "rows" or (cur.tag or "").startswith("矩阵")):
             part.label = h
             cur.structure = "rows"

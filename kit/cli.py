@@ -1,0 +1,121 @@
+"""Command line: ``kit`` (or ``python -m kit`` where there is no ``make``, e.g. on Windows).
+
+    kit check EXPORT [--codes FILE] [--questionnaire FILE]   what was recognised, quality summary
+    kit check surveys/<project>                              the same for a project's waves
+    kit init-questionnaire EXPORT [--codes FILE] [-o FILE]   draft a codebook from an export
+    kit report surveys/<project> [--out DIR]                 run the project's notebooks
+    kit fonts                                                which CJK font charts will use
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .errors import KitError
+
+__all__ = ["main"]
+
+
+def _print_table(df) -> None:
+    for row in df.itertuples(index=False):
+        print(f"  {row[0]}：{row[1]}")
+
+
+def _check(args) -> int:
+    from .io import load_export
+    from .project import load_project
+    from .tables import quality_summary_table, recognition_table
+
+    target = Path(args.export)
+    if target.is_dir():
+        proj = load_project(target)
+        runs = [(f"{proj.title} / {w.label}", proj.load(w.id)) for w in proj.waves]
+    else:
+        runs = [(target.name, load_export(target, codes=args.codes,
+                                          questionnaire=args.questionnaire))]
+    for title, r in runs:
+        print(f"== {title}")
+        _print_table(recognition_table(r))
+        s = quality_summary_table(r)
+        if len(s):
+            print("  质量标记：")
+            for row in s.itertuples(index=False):
+                print(f"    {row[0]}：{row[1]}份（{row[2]}）")
+        print("  " + r.exclusion_sentence())
+    return 0
+
+
+def _init_questionnaire(args) -> int:
+    from .io import parse_export
+    from .io.convert import infer_questionnaire
+    from .io import wjx
+    from .io.table import read_table
+    from .questionnaire import dump_questionnaire
+
+    parsed = parse_export(args.export, variant="text" if args.codes else None)
+    if args.codes:
+        parsed = wjx.pair_wjx(parsed, wjx.parse_wjx(read_table(args.codes), "codes"))
+    qn, notes = infer_questionnaire(parsed, title=args.title or Path(args.export).stem)
+    text = ("# 由 kit init-questionnaire 起草，请逐题核对：题型、选项编码与分值、维度、满意项 (satisfied)、\n"
+            "# 个人信息字段 (personal)、分组字段 (groups)。\n"
+            + "".join(f"# 注意：{n}\n" for n in notes) + dump_questionnaire(qn))
+    if args.output:
+        out = Path(args.output)
+        if out.exists() and not args.force:
+            raise KitError("文件已存在；用 --force 覆盖 (file exists)", path=out)
+        out.write_text(text, encoding="utf-8")
+        print(f"已写入 {out}（{len(qn.questions)} 题）")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _report(args) -> int:
+    from .report import run_report
+
+    out = run_report(args.project, args.out, progress=not args.quiet)
+    print(f"报告已生成：{out}")
+    return 0
+
+
+def _fonts(args) -> int:
+    from .plots import use_cjk_font
+
+    print(use_cjk_font())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="kit", description="党建引领项目评估工具包")
+    sub = p.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("check", help="识别导出文件并检查数据质量 (recognise an export, check quality)")
+    c.add_argument("export", help="导出文件或调查项目文件夹")
+    c.add_argument("--codes", help="问卷星按序号文件（与按文本文件成对）")
+    c.add_argument("--questionnaire", help="问卷定义 questionnaire.yml")
+    c.set_defaults(func=_check)
+    i = sub.add_parser("init-questionnaire", help="从导出文件起草问卷定义 (draft a codebook)")
+    i.add_argument("export")
+    i.add_argument("--codes")
+    i.add_argument("--title")
+    i.add_argument("-o", "--output")
+    i.add_argument("--force", action="store_true")
+    i.set_defaults(func=_init_questionnaire)
+    r = sub.add_parser("report", help="运行项目的笔记本，生成报告 (run the project's notebooks)")
+    r.add_argument("project", nargs="?", default="surveys/poverty-alleviation")
+    r.add_argument("--out")
+    r.add_argument("--quiet", action="store_true")
+    r.set_defaults(func=_report)
+    f = sub.add_parser("fonts", help="图表使用的中文字体 (the CJK font for charts)")
+    f.set_defaults(func=_fonts)
+    args = p.parse_args(argv)
+    try:
+        return args.func(args)
+    except KitError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

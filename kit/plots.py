@@ -1,0 +1,109 @@
+"""Charts with Chinese labels: find and register a CJK font, or fail loudly.
+
+A chart whose labels render as empty boxes is worse than no chart, and lax notebook tests
+would not notice, so :func:`use_cjk_font` raises :class:`~kit.errors.FontError` (with the
+install command) when no CJK font can be found.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from functools import lru_cache
+
+__all__ = ["use_cjk_font", "set_theme", "FONT_CANDIDATES", "INSTALL_HINT"]
+
+FONT_CANDIDATES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
+                   "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei", "PingFang SC", "Heiti SC",
+                   "Sarasa Gothic SC")
+_FONT_FILES = (
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "C:/Windows/Fonts/msyh.ttc", "C:/Windows/Fonts/simhei.ttf",
+    "/System/Library/Fonts/PingFang.ttc", "/Library/Fonts/Arial Unicode.ttf",
+)
+INSTALL_HINT = ("Debian/Ubuntu: sudo apt-get install fonts-wqy-microhei (或 fonts-noto-cjk)；"
+                "Windows/macOS 自带 Microsoft YaHei / PingFang SC；也可设置环境变量 KIT_CJK_FONT "
+                "为字体文件路径")
+
+
+@lru_cache(maxsize=1)
+def use_cjk_font() -> str:
+    """Register a CJK font with matplotlib and make it the sans-serif default; return its name."""
+    import matplotlib as mpl
+    from matplotlib import font_manager
+
+    from .errors import FontError
+
+    # A font installed after matplotlib built its cache is not found by name: add files directly.
+    paths = [os.environ["KIT_CJK_FONT"]] if os.environ.get("KIT_CJK_FONT") else []
+    paths += [p for p in _FONT_FILES if os.path.exists(p)]
+    paths += glob.glob("/usr/share/fonts/**/*[Cc][Jj][Kk]*.tt[cf]", recursive=True)[:4]
+    for p in paths:
+        try:
+            font_manager.fontManager.addfont(p)
+        except (OSError, RuntimeError, ValueError):
+            continue
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    for cand in FONT_CANDIDATES:
+        if cand in names:
+            mpl.rcParams["font.family"] = "sans-serif"
+            mpl.rcParams["font.sans-serif"] = [cand] + [
+                f for f in mpl.rcParams["font.sans-serif"] if f != cand]
+            mpl.rcParams["axes.unicode_minus"] = False
+            return cand
+    raise FontError("找不到中文字体，图表中的汉字会显示为方框 (no CJK font found). 安装方法："
+                    + INSTALL_HINT)
+
+
+def set_theme(**kwargs) -> str:
+    """seaborn theme with the CJK font (``sns.set_theme`` resets fonts, so it is set after)."""
+    import seaborn as sns
+
+    use_cjk_font.cache_clear()
+    sns.set_theme(style=kwargs.pop("style", "whitegrid"), **kwargs)
+    return use_cjk_font()
+
+
+def plot_durations(r, ax=None):
+    """Histogram of 所用时间 with the speeder threshold."""
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    use_cjk_font()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.6))
+    d = r.data["duration_s"].astype("float64")
+    sns.histplot(d.dropna(), bins=40, ax=ax, color="#4C72B0")
+    thr = r.info.quality_settings.get("speeder_threshold_s")
+    if thr is not None:
+        ax.axvline(thr, color="#C44E52", linestyle="--")
+        ax.text(thr, ax.get_ylim()[1] * 0.9, f" 用时过短阈值 {thr:.0f} 秒", color="#C44E52")
+    ax.set_xlabel("答题用时（秒）")
+    ax.set_ylabel("答卷数")
+    ax.set_title("答题用时分布")
+    return ax
+
+
+def plot_responses_by_group(r, group: str, ax=None):
+    """Valid and excluded responses per group (e.g. township), with Chinese option labels."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    use_cjk_font()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.6))
+    q = r.questionnaire.by_id()[group]
+    labels = {o.code: o.label for o in q.options}
+    g = r.data[group].map(labels)
+    status = r.excluded.map({False: "有效", True: "剔除"})
+    tab = pd.crosstab(g, status).reindex(columns=["有效", "剔除"], fill_value=0)
+    tab = tab.reindex([o.label for o in q.options]).fillna(0)
+    tab.plot.bar(stacked=True, ax=ax, color=["#4C72B0", "#C44E52"], rot=0)
+    ax.set_xlabel(q.title)
+    ax.set_ylabel("答卷数")
+    ax.set_title(f"各{q.title.replace('您所在的', '')}答卷数")
+    ax.legend(title="")
+    return ax

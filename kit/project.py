@@ -1,0 +1,169 @@
+"""Survey projects: one folder per evaluation under ``surveys/``.
+
+``project.yml`` says what the project is and which export belongs to which wave::
+
+    title: 党建引领扶贫工程电话回访（群众满意度与政策知晓率）
+    organisation: xx县委组织部
+    period: 2019年度
+    synthetic: true           # sample data made by generate.py
+    questionnaire: questionnaire.yml
+    waves:
+      - id: w2019
+        label: 2019年电话回访
+        export: raw/…_按文本_….xlsx
+        codes: raw/…_按序号_….xlsx   # optional 按序号 twin
+    notebooks: [01_load_and_check]
+    data_log: DATA_LOG.md
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import ProjectError
+from .paths import ROOT, resolve
+from .questionnaire import Questionnaire, load_questionnaire
+
+__all__ = ["Project", "Wave", "load_project"]
+
+_KNOWN = {"title", "organisation", "period", "synthetic", "description", "questionnaire",
+          "waves", "notebooks", "data_log", "method", "generator", "expected"}
+
+
+@dataclass
+class Wave:
+    id: str
+    label: str
+    export: Path
+    codes: Path | None = None
+    platform: str | None = None
+
+
+@dataclass
+class Project:
+    root: Path
+    title: str
+    organisation: str
+    period: str
+    questionnaire: Questionnaire
+    waves: list[Wave]
+    notebooks: list[str]
+    synthetic: bool = False
+    description: str = ""
+    data_log: Path | None = None
+    expected: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)
+
+    def check_expected(self, figures: dict) -> "pd.DataFrame":
+        """Compare computed figures with the ones the project says it must reproduce.
+
+        ``expected:`` in project.yml lists published figures (e.g. ``n_valid: 412``); a
+        mismatch raises :class:`ProjectError`, so a notebook run in CI fails loudly.
+        """
+        import pandas as pd
+
+        rows = [{"figure": k, "expected": v, "computed": figures.get(k),
+                 "ok": figures.get(k) is not None and abs(float(figures[k]) - float(v)) < 1e-9}
+                for k, v in self.expected.items() if k in figures]
+        table = pd.DataFrame(rows, columns=["figure", "expected", "computed", "ok"])
+        bad = table[~table["ok"]]
+        if len(bad):
+            raise ProjectError("计算结果与项目声明的数字不一致 (computed figures differ from "
+                               "project.yml expected): " + "；".join(
+                                   f"{r.figure} 应为 {r.expected}，实为 {r.computed}"
+                                   for r in bad.itertuples()), path=self.root / "project.yml")
+        return table
+
+    @property
+    def name(self) -> str:
+        return self.root.name
+
+    def wave(self, wave_id: str | None = None) -> Wave:
+        if wave_id is None:
+            return self.waves[0]
+        for w in self.waves:
+            if w.id == wave_id:
+                return w
+        raise ProjectError(f"没有调查轮次「{wave_id}」(no such wave; have "
+                           f"{[w.id for w in self.waves]})", path=self.root / "project.yml")
+
+    def load(self, wave_id: str | None = None):
+        """Load a wave's export(s) with the project's codebook."""
+        from .io import load_export
+
+        w = self.wave(wave_id)
+        return load_export(w.export, codes=w.codes, questionnaire=self.questionnaire,
+                           platform=w.platform)
+
+    def input_files(self) -> list[Path]:
+        files = [self.root / "project.yml"]
+        if self.questionnaire.path:
+            files.append(self.questionnaire.path)
+        for w in self.waves:
+            files += [w.export] + ([w.codes] if w.codes else [])
+        return files
+
+
+def load_project(folder: str | Path) -> Project:
+    """Read and validate ``<folder>/project.yml`` and everything it names."""
+    root = resolve(folder)
+    py = root / "project.yml"
+    if not py.exists():
+        raise ProjectError("找不到 project.yml：调查项目文件夹应包含 project.yml "
+                           "(expected a survey project folder)", path=py)
+    try:
+        d = yaml.safe_load(py.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ProjectError(f"YAML 语法错误 ({getattr(exc, 'problem', exc)})", path=py,
+                           row=mark.line + 1 if mark else None) from None
+    if not isinstance(d, dict):
+        raise ProjectError("应为 YAML 映射 (expected a mapping)", path=py)
+    unknown = set(d) - _KNOWN
+    if unknown:
+        raise ProjectError(f"键「{sorted(unknown)[0]}」：未知的键 (unknown key; allowed: "
+                           f"{', '.join(sorted(_KNOWN))})", path=py)
+    for key in ("title", "questionnaire", "waves"):
+        if not d.get(key):
+            raise ProjectError(f"键「{key}」：缺少必填项 (missing required key)", path=py)
+    qpath = root / d["questionnaire"]
+    questionnaire = load_questionnaire(qpath)
+    waves = []
+    if not isinstance(d["waves"], list):
+        raise ProjectError("键「waves」：应为列表 (expected a list)", path=py)
+    for i, w in enumerate(d["waves"]):
+        where = f"waves[{i}]"
+        if not isinstance(w, dict) or not w.get("id") or not w.get("export"):
+            raise ProjectError(f"键「{where}」：每个轮次需要 id 和 export (each wave needs id "
+                               "and export)", path=py)
+        if not re.match(r"^[A-Za-z0-9_-]+$", str(w["id"])):
+            raise ProjectError(f"键「{where}.id」：应为英文字母、数字、_ 或 -", path=py)
+        files = {}
+        for k in ("export", "codes"):
+            if w.get(k):
+                p = root / w[k]
+                if not p.exists():
+                    raise ProjectError(f"键「{where}.{k}」：文件不存在 {p} (file not found)",
+                                       path=py)
+                files[k] = p
+        waves.append(Wave(id=str(w["id"]), label=str(w.get("label", w["id"])),
+                          export=files["export"], codes=files.get("codes"),
+                          platform=w.get("platform")))
+    notebooks = [str(n) for n in d.get("notebooks") or ["01_load_and_check"]]
+    for n in notebooks:
+        if not (ROOT / "notebooks" / f"{n}.ipynb").exists():
+            raise ProjectError(f"键「notebooks」：找不到 notebooks/{n}.ipynb (notebook not found)",
+                               path=py)
+    log = root / d["data_log"] if d.get("data_log") else None
+    if log is not None and not log.exists():
+        raise ProjectError(f"键「data_log」：文件不存在 {log}", path=py)
+    return Project(root=root, title=str(d["title"]), organisation=str(d.get("organisation", "")),
+                   period=str(d.get("period", "")), questionnaire=questionnaire, waves=waves,
+                   notebooks=notebooks, synthetic=bool(d.get("synthetic", False)),
+                   description=str(d.get("description", "")), data_log=log,
+                   expected=dict(d.get("expected") or {}),
+                   extra={k: d[k] for k in ("method", "generator") if k in d})
