@@ -153,7 +153,7 @@ def _to_datetime(s: pd.Series) -> pd.Series:
     t = s.astype(object).where(s.notna(), None)
     t = t.where(~t.isin(["NULL", "null", ""]), None)
     if s.dtype.kind == "f":  # Excel serial dates (CSV re-saved by Excel)
-        return pd.to_datetime(s, unit="D", origin="1899-12-30", errors="coerce")
+        return pd.to_datetime(s, unit="D", origin="1899-12-30", errors="coerce").dt.round("s")
     return pd.to_datetime(t, errors="coerce", format="mixed")
 
 

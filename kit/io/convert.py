@@ -154,8 +154,13 @@ def _infer_choice_options(parts: list[Part], missing_codes) -> tuple[list[Option
     return [], None
 
 
-def _looks_free_text(parts: list[Part], missing_codes) -> bool:
+_FREE_TITLE = re.compile(r"建议|意见|请注明|请填写|请说明|原因|还有什么|其他想法|留言|备注")
+
+
+def _looks_free_text(parts: list[Part], missing_codes, title: str = "") -> bool:
     p = parts[0]
+    if _FREE_TITLE.search(title or ""):
+        return True
     if p.codes is not None:
         num, kinds, other = code_kinds(p.codes, missing_codes)
         return other is not None and other.notna().sum() > 0
@@ -164,6 +169,8 @@ def _looks_free_text(parts: list[Part], missing_codes) -> bool:
     if vals.empty:
         return True
     nuniq = vals.nunique()
+    if vals.astype(str).str.len().max() > 40 or vals.astype(str).str.contains(r"\d{7}").any():
+        return True
     return nuniq > 30 and nuniq > 0.3 * len(vals)
 
 
@@ -231,7 +238,7 @@ def infer_question(pq: ParsedQuestion, qid: str, missing_codes) -> tuple[Questio
                     labels.append(lb)
         q.options = pq.options or [Option(code=i + 1, label=lb) for i, lb in enumerate(labels)]
         return q, notes
-    if hint == "text" or (hint is None and _looks_free_text(pq.parts, missing_codes)):
+    if hint == "text" or (hint is None and _looks_free_text(pq.parts, missing_codes, pq.title)):
         q.type = "text"
         q.personal = looks_personal(p.text if p.text is not None else p.codes, pq.title)
         return q, notes
