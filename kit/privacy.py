@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 __all__ = ["get_salt", "hash_series", "mask_text", "mask_series", "is_valid_id_card",
-           "looks_personal", "MASKS"]
+           "looks_personal", "contains_personal", "MASKS"]
 
 _SALT_FILE = Path.home() / ".config" / "dangjian-kit" / "salt"
 
@@ -137,6 +137,18 @@ def mask_series(s: pd.Series) -> pd.Series:
     out = st.copy()
     out[cand] = st[cand].map(_mask_one)
     return out
+
+
+def contains_personal(s: pd.Series) -> bool:
+    """True if any cell is, as a whole, a phone number, a valid 身份证 number or an e-mail."""
+    vals = s.dropna()
+    if vals.empty:
+        return False
+    t = vals.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)).str.strip()
+    if t.str.fullmatch(_MOBILE.pattern).any() or t.str.fullmatch(_EMAIL.pattern).any():
+        return True
+    ids = t[t.str.fullmatch(_ID18.pattern)]
+    return bool(len(ids)) and bool(ids.map(is_valid_id_card).any())
 
 
 def looks_personal(s: pd.Series, header: str = "") -> str | None:

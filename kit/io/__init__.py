@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import missing as M
 from ..errors import ExportFormatError, KitError, QuestionnaireError
-from ..privacy import hash_series, mask_series
+from ..privacy import contains_personal, hash_series, mask_series
 from ..quality import assess_quality
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..responses import ExportInfo, Responses
@@ -111,7 +111,12 @@ def _meta_columns(parsed: ParsedExport, sink: ColumnSink) -> None:
                  row_label=None)
 
     m = parsed.meta
-    if "response_id" in m:
+    if "response_id" in m and contains_personal(m["response_id"]):
+        # an ID column holding phone or 身份证 numbers: keep it only as a hash
+        add("response_id", hash_series(m["response_id"]), parsed.meta_headers.get(
+            "response_id", "编号") + "（含个人信息，已加盐哈希）", kind="hash")
+        sink.rows[-1]["note"] = "personal"
+    elif "response_id" in m:
         rid = m["response_id"]
         num = pd.to_numeric(rid, errors="coerce")
         add("response_id", num.astype("Int64") if num.notna().all() and (num % 1 == 0).all()
@@ -143,6 +148,10 @@ def _meta_columns(parsed: ParsedExport, sink: ColumnSink) -> None:
         add(name, hash_series(col.astype(object).where(col.notna(), None), kind),
             f"{header}（已加盐哈希）", kind="hash")
     for name, (header, col) in parsed.custom_meta.items():
+        if contains_personal(col):
+            add(f"{name}_hash", hash_series(col.astype(object).where(col.notna(), None)),
+                f"{header}（含个人信息，已加盐哈希）", kind="hash")
+            continue
         vals = col if col.dtype.kind in "fi" else mask_series(col.astype(object).where(col.notna(), None))
         add(name, vals, header)
 

@@ -15,7 +15,8 @@ import pandas as pd
 
 from .. import missing as M
 from ..errors import QuestionnaireError
-from ..privacy import hash_series, looks_personal, mask_series
+from ..privacy import _ANY as _PII_HINT
+from ..privacy import hash_series, looks_personal, mask_series, mask_text
 from ..questionnaire import Option, Question, Questionnaire, Row, normalise_title, _norm_label
 from .model import META_FIELDS, ParsedExport, ParsedQuestion, Part
 
@@ -44,7 +45,7 @@ def _as_text(s: pd.Series) -> pd.Series:
                                 or v is pd.NA else str(v))
 
 
-def text_kinds(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
+def text_kinds(text: pd.Series, mask: bool = True) -> tuple[pd.Series, np.ndarray]:
     """Answer text with missing markers removed, and the missing kind code of each cell."""
     t = _as_text(text).str.strip()
     kinds = np.full(len(t), M.NONE, dtype=np.int8)
@@ -53,7 +54,16 @@ def text_kinds(text: pd.Series) -> tuple[pd.Series, np.ndarray]:
     if has.any():
         kinds[has] = [M.KINDS.index(k) for k in mapped[has]]
     clean = t.where(~has, None)
-    return clean, kinds
+    return (_mask_obj(clean) if mask else clean), kinds
+
+
+def _mask_obj(t: pd.Series) -> pd.Series:
+    """Mask personal patterns in answer text before anything else sees it (labels included)."""
+    cand = t.str.contains(_PII_HINT, na=False)
+    if cand.any():
+        t = t.copy()
+        t[cand] = t[cand].map(mask_text)
+    return t
 
 
 def code_kinds(codes: pd.Series, missing_codes: dict[int, str]) -> tuple[np.ndarray, np.ndarray, pd.Series | None]:
@@ -70,7 +80,7 @@ def code_kinds(codes: pd.Series, missing_codes: dict[int, str]) -> tuple[np.ndar
             kinds[has] = [M.KINDS.index(k) for k in mapped[has]]
         num = pd.to_numeric(t.where(~has, None), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         nonnum = (~has) & np.isnan(num)
-        other = t.where(nonnum, None) if nonnum.any() else None
+        other = _mask_obj(t.where(nonnum, None)) if nonnum.any() else None
     num = np.array(num, dtype="float64")  # writable copy
     for code, kind in missing_codes.items():
         hit = num == code
@@ -217,10 +227,11 @@ def infer_question(pq: ParsedQuestion, qid: str, missing_codes) -> tuple[Questio
         return q, notes
     p = pq.parts[0]
     text = _as_text(p.text) if p.text is not None else None
+    src = p.text if p.text is not None else p.codes
     if hint == "multi" or (text is not None and p.codes is None and text.str.contains("┋", regex=False).any()):
         q.type = "multi"
         labels: list[str] = []
-        for cell in text_kinds(p.text)[0].dropna():
+        for cell in text_kinds(src)[0].dropna():
             for lb in cell.split("┋"):
                 lb = _strip_other(lb)[0]
                 if lb and lb not in labels:
@@ -231,7 +242,7 @@ def infer_question(pq: ParsedQuestion, qid: str, missing_codes) -> tuple[Questio
     if hint == "ranking" or (text is not None and p.codes is None and text.str.contains("→", regex=False).any()):
         q.type = "ranking"
         labels = []
-        for cell in text_kinds(p.text)[0].dropna():
+        for cell in text_kinds(src)[0].dropna():
             for lb in cell.split("→"):
                 lb = _strip_other(lb)[0]
                 if lb and lb not in labels:
@@ -278,6 +289,12 @@ def infer_questionnaire(parsed: ParsedExport, title: str = "") -> tuple[Question
 
 
 # ------------------------------------------------------------------------------ matching
+def _similar(a: str, b: str) -> bool:
+    from difflib import SequenceMatcher
+
+    return bool(a and b) and (a in b or b in a or SequenceMatcher(None, a, b).ratio() >= 0.6)
+
+
 def match_questionnaire(parsed: ParsedExport, qn: Questionnaire) -> list[tuple[Question, ParsedQuestion]]:
     """Pair each codebook question with the export's question: by title, then by number."""
     by_title: dict[str, list[ParsedQuestion]] = {}
@@ -297,7 +314,9 @@ def match_questionnaire(parsed: ParsedExport, qn: Questionnaire) -> list[tuple[Q
             if found:
                 break
         if found is None and q.number is not None:
-            cands = [pq for pq in parsed.questions if pq.number == q.number and id(pq) not in taken]
+            # same number and a similar title (an evaluator may shorten titles); never number alone
+            cands = [pq for pq in parsed.questions if pq.number == q.number and id(pq) not in taken
+                     and _similar(normalise_title(pq.title), normalise_title(q.title))]
             if len(cands) == 1:
                 found = cands[0]
         if found is None:
@@ -443,7 +462,7 @@ def _add_text(sink: ColumnSink, name, values: pd.Series, base: dict, kinds=None,
 def _personal_question(q: Question, pq: ParsedQuestion, sink: ColumnSink, base, notes):
     part = pq.parts[0]
     src = part.text if part.text is not None else part.codes
-    clean, kinds = text_kinds(src)
+    clean, kinds = text_kinds(src, mask=False)  # hashed below: the raw value is never kept
     if q.personal == "coordinates":
         notes.append(f"{q.id}: 坐标已删除 (coordinates dropped)")
         return
@@ -494,7 +513,7 @@ def _option_columns(q: Question, pq: ParsedQuestion, mc, sink: ColumnSink, base,
         return
     # one text column with '┋' (multi) or '→' (ranking) joined labels
     part = pq.parts[0]
-    clean, kinds = text_kinds(part.text)
+    clean, kinds = text_kinds(part.text if part.text is not None else part.codes)
     sep = "→" if rank else "┋"
     lists = clean.map(lambda s: None if not isinstance(s, str) else [_strip_other(x) for x in s.split(sep) if x.strip()])
     table = {_norm_label(lb): j for j, lb in enumerate(labels)}

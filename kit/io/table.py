@@ -140,14 +140,22 @@ def decode_bytes(raw: bytes, path: Path) -> tuple[str, str]:
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ExportFormatError("这不是文本文件（含二进制内容），不是 CSV 问卷导出 "
                                 "(binary content: not a CSV export)", path=path)
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
+    try:
+        if raw.startswith(b"\xef\xbb\xbf"):
+            return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return raw.decode("utf-16"), "utf-16"
+    except UnicodeDecodeError as exc:
+        raise EncodingError(f"文件标明为 UTF 编码，但第{exc.start}字节处不是有效字符"
+                            f"{'（文件末尾不完整，可能被截断）' if exc.start >= len(raw) - 4 else ''} "
+                            "(BOM says UTF but the bytes are not valid)", path=path) from None
     for enc in ("utf-8", "gb18030"):
         try:
             return raw.decode(enc), enc
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
+            if enc == "utf-8" and exc.reason == "unexpected end of data" and exc.start >= len(raw) - 4:
+                raise EncodingError("文件末尾有不完整的字符，文件可能被截断 (the file ends in the "
+                                    "middle of a character: truncated?)", path=path) from None
             continue
     from charset_normalizer import from_bytes
 

@@ -119,6 +119,12 @@ def _structure(table: RawTable, variant: str) -> tuple[dict, list[ParsedQuestion
                     text=col if variant == "text" else None)
         mo = _OPT_OLD.match(h) or _OPT_NEW.match(h)
         mq = _Q.match(h)
+        if (mo or mq) and h in seen_titles:
+            raise ExportFormatError(
+                f"列标题重复：与第{seen_titles[h] + 1}列相同 (duplicate column title)",
+                path=table.path, row=1, column=h)
+        if mo or mq:
+            seen_titles[h] = j
         if mo:
             num, label = int(mo.group(1)), mo.group(2).strip()
             part.label = label
@@ -150,11 +156,6 @@ def _structure(table: RawTable, variant: str) -> tuple[dict, list[ParsedQuestion
             elif row is not None:
                 part.label = row
             key = str(num)
-            if h in seen_titles:
-                raise ExportFormatError(
-                    f"列标题重复：与第{seen_titles[h] + 1}列相同 (duplicate column title)",
-                    path=table.path, row=1, column=h)
-            seen_titles[h] = j
             cur = ParsedQuestion(key=key, number=num, title=title, header=raw_h,
                                  structure="rows" if row is not None else ("blanks" if mb else "single"),
                                  parts=[part], tag=tag, hint=TAG_HINT.get(tag or ""),
