@@ -46,7 +46,7 @@ def _dup(keys: pd.Series, ids: pd.Series, label: str):
     has = k.notna()
     dup = has & k.duplicated(keep="first")
     if not dup.any():
-        return dup, None
+        return dup, pd.Series(None, index=keys.index, dtype=object)
     first_id = ids.groupby(k[has]).transform("first")
     detail = pd.Series(None, index=keys.index, dtype=object)
     detail[dup] = [f"{label}与答卷{fid}相同" for fid in first_id[dup]]
@@ -80,9 +80,9 @@ def assess_quality(data: pd.DataFrame, missing: pd.DataFrame, questions: pd.Data
                     mask |= m
             flags[reason] = (mask, detail)
 
-    answer_cols = [c for c in questions.loc[questions["question_id"].notna(), "column"]
-                   if c in data.columns and questions.set_index("column").loc[c, "value"]
-                   in ("code", "score", "selected", "rank")]
+    answer_cols = questions.loc[questions["question_id"].notna()
+                                & questions["value"].isin(["code", "score", "selected", "rank"]),
+                                "column"].tolist()
     if answer_cols:
         answers = data[answer_cols]
         any_answer = answers.notna().any(axis=1)
@@ -93,10 +93,12 @@ def assess_quality(data: pd.DataFrame, missing: pd.DataFrame, questions: pd.Data
     if "ip_hash" in data:
         ip = data["ip_hash"]
         shared = ip.notna() & ip.duplicated(keep=False)
-        cnt = ip.map(ip.value_counts())
-        flags["shared_ip"] = (shared, pd.Series(
-            [f"IP与另外{int(c) - 1}份答卷相同" if s else None for s, c in zip(shared, cnt.fillna(0))],
-            index=data.index, dtype=object))
+        detail = pd.Series(None, index=data.index, dtype=object)
+        if shared.any():
+            sip = ip[shared]
+            cnt = sip.map(sip.value_counts()).astype("int64")
+            detail[shared] = "IP与另外" + (cnt - 1).astype(str) + "份答卷相同"
+        flags["shared_ip"] = (shared, detail)
 
     if "duration_s" in data and data["duration_s"].notna().any():
         dur = data["duration_s"].astype("float64")
@@ -108,9 +110,9 @@ def assess_quality(data: pd.DataFrame, missing: pd.DataFrame, questions: pd.Data
         used["speeder_threshold_s"] = float(thr)
         used["median_duration_s"] = med
         fast = (dur < thr).fillna(False).astype(bool)
-        flags["speeder"] = (fast, pd.Series(
-            [f"用时{d:g}秒，低于{thr:.1f}秒（{how}）" if f else None for f, d in zip(fast, dur.fillna(0))],
-            index=data.index, dtype=object))
+        detail = pd.Series(None, index=data.index, dtype=object)
+        detail[fast] = [f"用时{d:g}秒，低于{thr:.1f}秒（{how}）" for d in dur[fast]]
+        flags["speeder"] = (fast, detail)
 
     min_items = qn.quality.straight_lining_min_items
     sl_mask = pd.Series(False, index=data.index)
@@ -119,9 +121,9 @@ def assess_quality(data: pd.DataFrame, missing: pd.DataFrame, questions: pd.Data
         cols = [c for c in grp["column"] if c in data]
         if len(cols) < min_items:
             continue
-        block = data[cols]
-        full = block.notna().all(axis=1)
-        same = full & block.nunique(axis=1).eq(1)
+        arr = data[cols].to_numpy(dtype="float64", na_value=np.nan)
+        full = ~np.isnan(arr).any(axis=1)
+        same = pd.Series(full & (arr == arr[:, :1]).all(axis=1), index=data.index)
         new = same & ~sl_mask
         sl_detail[new] = f"矩阵题{qid}的{len(cols)}行全部选同一项"
         sl_mask |= same
@@ -130,9 +132,11 @@ def assess_quality(data: pd.DataFrame, missing: pd.DataFrame, questions: pd.Data
     inv = missing.eq(M.INVALID) if len(missing.columns) else pd.DataFrame(index=data.index)
     if len(inv.columns):
         bad = inv.any(axis=1)
-        flags["out_of_range"] = (bad, pd.Series(
-            ["答案超出选项范围：" + "、".join(inv.columns[row]) if b else None
-             for b, row in zip(bad, inv.to_numpy())], index=data.index, dtype=object))
+        detail = pd.Series(None, index=data.index, dtype=object)
+        if bad.any():
+            sub = inv[bad].to_numpy()
+            detail[bad] = ["答案超出选项范围：" + "、".join(inv.columns[row]) for row in sub]
+        flags["out_of_range"] = (bad, detail)
 
     req = [q for q in qn.questions if q.required and not q.personal]
     if req:
@@ -151,19 +155,25 @@ def assess_quality(data: pd.DataFrame, missing: pd.DataFrame, questions: pd.Data
             mask |= unanswered
         flags["missing_required"] = (mask, detail)
 
-    rows = []
     reasons = [r for r in REASON_LABELS if r in flags]
-    any_flag = pd.Series(False, index=data.index)
-    for r in reasons:
-        any_flag |= flags[r][0].fillna(False).astype(bool)
-    for i in data.index[any_flag.to_numpy()]:
-        rs = [r for r in reasons if bool(flags[r][0].get(i, False))]
-        details = [flags[r][1].get(i) or REASON_LABELS[r] for r in rs]
-        rows.append({"response_id": ids.get(i), "reasons": ";".join(rs),
-                     "detail": "；".join(details),
-                     "excluded": any(r in qn.quality.exclude for r in rs)})
-    quality = pd.DataFrame(rows, index=data.index[any_flag.to_numpy()],
-                           columns=["response_id", "reasons", "detail", "excluded"])
+    if reasons:
+        hit = np.column_stack([flags[r][0].fillna(False).to_numpy(dtype=bool) for r in reasons])
+    else:
+        hit = np.zeros((n, 0), dtype=bool)
+    rows_at = np.flatnonzero(hit.any(axis=1))
+    det = np.empty((len(rows_at), len(reasons)), dtype=object)
+    for k, r in enumerate(reasons):  # details only for flagged rows
+        d = flags[r][1].to_numpy(dtype=object)[rows_at]
+        det[:, k] = [x if isinstance(x, str) else REASON_LABELS[r] for x in d]
+    hit_at = hit[rows_at]
+    names = np.array(reasons, dtype=object)
+    excl = np.array([r in qn.quality.exclude for r in reasons], dtype=bool)
+    quality = pd.DataFrame({
+        "response_id": ids.to_numpy()[rows_at] if len(rows_at) else [],
+        "reasons": [";".join(names[h]) for h in hit_at],
+        "detail": ["；".join(d[h]) for d, h in zip(det, hit_at)],
+        "excluded": (hit_at & excl).any(axis=1) if len(rows_at) else np.zeros(0, bool),
+    }, index=data.index[rows_at])
     quality["excluded"] = quality["excluded"].astype(bool)
     return quality, used
 

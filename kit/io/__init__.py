@@ -9,7 +9,7 @@ import pandas as pd
 
 from .. import missing as M
 from ..errors import ExportFormatError, KitError, QuestionnaireError
-from ..privacy import contains_personal, hash_series, mask_series
+from ..privacy import blank_personal_numbers, contains_personal, hash_series, mask_series
 from ..quality import assess_quality
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..responses import ExportInfo, Responses
@@ -127,13 +127,13 @@ def _meta_columns(parsed: ParsedExport, sink: ColumnSink) -> None:
         if name in m:
             add(name, _to_datetime(m[name]), parsed.meta_headers.get(name, META_FIELDS[name]))
     if "duration_s" in m:
-        add("duration_s", wjx.parse_duration(m["duration_s"]).astype("Float64"),
+        add("duration_s", blank_personal_numbers(wjx.parse_duration(m["duration_s"])).astype("Float64"),
             parsed.meta_headers.get("duration_s", "所用时间"))
     for name in ("source", "source_detail", "status", "region"):
         if name in m:
             s = m[name]
-            add(name, mask_series(s.astype(object).where(s.notna(), None)).where(
-                lambda x: ~x.isin(["NULL", ""]), pd.NA).astype("string"),
+            v = mask_series(s)
+            add(name, v.mask(v.isin(["NULL", ""]).fillna(False)),
                 parsed.meta_headers.get(name, META_FIELDS[name]))
     if "ip" in m:
         ip, region = wjx.split_ip(m["ip"])
@@ -141,7 +141,8 @@ def _meta_columns(parsed: ParsedExport, sink: ColumnSink) -> None:
             add("region", region.astype("string"), "IP所在地区")
         add("ip_hash", hash_series(ip, "ip"), "来自IP（已加盐哈希）", kind="hash")
     if "total_score" in m:
-        add("total_score", pd.to_numeric(m["total_score"], errors="coerce").astype("Float64"), "总分")
+        add("total_score", blank_personal_numbers(pd.to_numeric(m["total_score"], errors="coerce"))
+            .astype("Float64"), "总分")
     for name, (header, col, kind) in parsed.personal_meta.items():
         if kind == "coordinates":
             continue
@@ -152,17 +153,21 @@ def _meta_columns(parsed: ParsedExport, sink: ColumnSink) -> None:
             add(f"{name}_hash", hash_series(col.astype(object).where(col.notna(), None)),
                 f"{header}（含个人信息，已加盐哈希）", kind="hash")
             continue
-        vals = col if col.dtype.kind in "fi" else mask_series(col.astype(object).where(col.notna(), None))
+        vals = blank_personal_numbers(col) if col.dtype.kind in "fi" else mask_series(col)
         add(name, vals, header)
 
 
 def _to_datetime(s: pd.Series) -> pd.Series:
     if pd.api.types.is_datetime64_any_dtype(s):
         return s
-    t = s.astype(object).where(s.notna(), None)
-    t = t.where(~t.isin(["NULL", "null", ""]), None)
     if s.dtype.kind == "f":  # Excel serial dates (CSV re-saved by Excel)
         return pd.to_datetime(s, unit="D", origin="1899-12-30", errors="coerce").dt.round("s")
+    t = s.astype(object).where(s.notna(), None)
+    t = t.where(~t.isin(["NULL", "null", ""]), None)
+    for fmt in ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S"):  # 问卷星, 腾讯问卷: fast exact parse
+        out = pd.to_datetime(t, errors="coerce", format=fmt)
+        if out.notna().sum() == t.notna().sum():
+            return out
     return pd.to_datetime(t, errors="coerce", format="mixed")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,12 +92,17 @@ def _read_excel(path: Path, header_rows: int, head: bytes) -> RawTable:
         reader = fastexcel.read_excel(str(path))
         if not reader.sheet_names:
             raise ExportFormatError("工作簿中没有工作表 (no sheet)", path=path)
-        header_sheet = reader.load_sheet(0, header_row=None, n_rows=header_rows,
-                                         dtypes="string")
-        header_frame = header_sheet.to_pandas()
-        body_sheet = reader.load_sheet(0, header_row=None, skip_rows=_skip_first(header_rows),
-                                       schema_sample_rows=1000)
-        body = body_sheet.to_pandas()
+        if header_rows == 1:
+            # one pass: fastexcel parses the whole sheet on every load_sheet call
+            sheet = reader.load_sheet(0, header_row=0, schema_sample_rows=1000)
+            body = sheet.to_pandas()
+            header = [_undo_dedup([str(c) for c in body.columns])]
+        else:
+            sheet = reader.load_sheet(0, header_row=None, dtypes="string")
+            frame = sheet.to_pandas()
+            header = [[_cell_text(v) for v in frame.iloc[i].tolist()]
+                      for i in range(min(header_rows, len(frame)))]
+            body = _type_columns(frame.iloc[header_rows:].reset_index(drop=True).astype(object))
     except ExportFormatError:
         raise
     except Exception as exc:  # fastexcel raises its own error types for damaged files
@@ -104,18 +110,26 @@ def _read_excel(path: Path, header_rows: int, head: bytes) -> RawTable:
             "无法读取该工作簿：文件可能已损坏、被截断、加密，或并非 Excel 文件 "
             f"(cannot read workbook: {type(exc).__name__}: {str(exc).splitlines()[0][:200]})",
             path=path) from None
-    if header_frame.shape[0] < header_rows or header_frame.shape[1] == 0:
+    if len(header) < header_rows or not header[0] or all(h == "" for h in header[0]):
         raise ExportFormatError(
             f"工作表为空：需要{header_rows}行表头，后接答卷 (empty sheet: expected "
             f"{header_rows} header row(s) then responses)", path=path)
-    header = [[_cell_text(v) for v in header_frame.iloc[i].tolist()] for i in range(header_rows)]
     ncol = len(header[0])
     body = _align_body(body, ncol)
     return RawTable(path=path, header=header, body=body, first_data_row=header_rows + 1)
 
 
-def _skip_first(n: int):
-    return list(range(n))
+def _undo_dedup(names: list[str]) -> list[str]:
+    """fastexcel renames a repeated title 'a' to 'a_1', 'a_2' and a blank one to '__UNNAMED__j';
+    give back the titles as they stand in the sheet, so that duplicates can be reported."""
+    out: list[str] = []
+    for name in names:
+        if re.fullmatch(r"__UNNAMED__\d+", name):
+            out.append("")
+            continue
+        m = re.fullmatch(r"(.*)_(\d+)", name, flags=re.S)
+        out.append(m.group(1) if m and m.group(1) in out else name)
+    return out
 
 
 def _align_body(body: pd.DataFrame, ncol: int) -> pd.DataFrame:

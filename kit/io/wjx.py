@@ -201,25 +201,49 @@ def parse_duration(s: pd.Series) -> pd.Series:
     """
     if s.dtype.kind in "fi":
         return s.astype("float64")
-    t = s.astype(object).where(s.notna(), "").astype(str).str.strip()
-    num = pd.to_numeric(t, errors="coerce")
-    parts = t.str.extract(_DUR)
-    secs = (pd.to_numeric(parts[0], errors="coerce").fillna(0) * 3600
-            + pd.to_numeric(parts[1], errors="coerce").fillna(0) * 60
-            + pd.to_numeric(parts[2], errors="coerce").fillna(0))
-    has = parts.notna().any(axis=1)
-    return num.where(num.notna(), secs.where(has)).astype("float64")
-
-
-_IP = re.compile(r"^\s*([0-9A-Fa-f:.]+)\s*(?:[(（](.*)[)）])?\s*$")
+    t = s.astype("string[pyarrow]").fillna("").str.strip()
+    # fast path: '136秒' and plain numbers
+    out = pd.to_numeric(t.str.removesuffix("秒"), errors="coerce")
+    rest = out.isna() & (t != "") & ~t.isin(["NULL", "null"])
+    if rest.any():
+        parts = t[rest].str.extract(_DUR)
+        secs = (pd.to_numeric(parts[0], errors="coerce").fillna(0) * 3600
+                + pd.to_numeric(parts[1], errors="coerce").fillna(0) * 60
+                + pd.to_numeric(parts[2], errors="coerce").fillna(0))
+        out[rest] = secs.where(parts.notna().any(axis=1))
+    return out.astype("float64")
 
 
 def split_ip(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """'183.192.16.69(上海-上海)' -> ('183.192.16.69', '上海-上海')."""
-    t = s.astype(object).where(s.notna(), "").astype(str).str.strip()
-    t = t.where(~t.isin(["NULL", "null", ""]), None)
-    parts = t.str.extract(_IP)
-    return parts[0], parts[1]
+    """'183.192.16.69(上海-上海)' -> ('183.192.16.69', '上海-上海').
+
+    >>> [x.tolist() for x in split_ip(pd.Series(["1.2.3.4(上海-上海)", "NULL", "5.6.7.8"]))]
+    [['1.2.3.4', nan, '5.6.7.8'], ['上海-上海', nan, nan]]
+    """
+    if isinstance(s.array, pd.arrays.ArrowStringArray):  # fastexcel's strings: RE2 in Arrow
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pc.replace_substring(pa.array(s), "NULL", "")
+        x = pc.extract_regex(arr, r"^\s*(?P<ip>[^(（]*?)\s*(?:[(（](?P<region>[^)）]*)[)）])?\s*$")
+        ip = x.field("ip").to_pandas().replace("", np.nan)
+        region = x.field("region").to_pandas().replace("", np.nan)
+        ip.index = region.index = s.index
+        return ip.astype(object), region.astype(object)
+    codes, uniq = pd.factorize(s.astype(object).where(s.notna(), None), use_na_sentinel=True)
+    ips, regions = [], []
+    for u in uniq:  # each distinct value once: plain str methods beat vectorised regex here
+        t = str(u).strip().replace("（", "(").replace("）", ")")
+        if t in ("NULL", "null", ""):
+            ips.append(np.nan)
+            regions.append(np.nan)
+            continue
+        a, _, b = t.partition("(")
+        ips.append(a.strip() or np.nan)
+        regions.append(b.removesuffix(")").strip() or np.nan)
+    ip = pd.Series(np.array(ips + [np.nan], dtype=object)[codes], index=s.index)
+    region = pd.Series(np.array(regions + [np.nan], dtype=object)[codes], index=s.index)
+    return ip, region
 
 
 def _meta(table: RawTable, meta_cols: dict, parsed: ParsedExport):
