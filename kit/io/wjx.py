@@ -217,19 +217,30 @@ def parse_duration(s: pd.Series) -> pd.Series:
 def split_ip(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """'183.192.16.69(上海-上海)' -> ('183.192.16.69', '上海-上海').
 
-    >>> [x.tolist() for x in split_ip(pd.Series(["1.2.3.4(上海-上海)", "NULL", "5.6.7.8"]))]
-    [['1.2.3.4', nan, '5.6.7.8'], ['上海-上海', nan, nan]]
+    >>> [x.tolist() for x in split_ip(pd.Series(["1.2.3.4(上海-上海)", "NULL", "5.6.7.8", None]))]
+    [['1.2.3.4', <NA>, '5.6.7.8', <NA>], ['上海-上海', <NA>, <NA>, <NA>]]
     """
     if isinstance(s.array, pd.arrays.ArrowStringArray):  # fastexcel's strings: RE2 in Arrow
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        arr = pc.replace_substring(pa.array(s), "NULL", "")
-        x = pc.extract_regex(arr, r"^\s*(?P<ip>[^(（]*?)\s*(?:[(（](?P<region>[^)）]*)[)）])?\s*$")
-        ip = x.field("ip").to_pandas().replace("", np.nan)
-        region = x.field("region").to_pandas().replace("", np.nan)
-        ip.index = region.index = s.index
-        return ip.astype(object), region.astype(object)
+        arr = pa.array(s, type=pa.string())
+        arr = pc.replace_substring(pc.replace_substring(arr, "（", "("), "）", ")")
+        arr = pc.if_else(pc.is_in(pc.utf8_trim_whitespace(arr), pa.array(["NULL", "null"])),
+                         pa.scalar(None, pa.string()), arr)
+        # append "()" so that every cell splits in two: 'ip(region)()' / 'ip()'
+        parts = pc.split_pattern(pc.binary_join_element_wise(arr, pa.scalar("()"), ""), "(",
+                                 max_splits=1)
+        fields = {"ip": pc.utf8_trim_whitespace(pc.list_element(parts, 0)),
+                  "region": pc.utf8_trim_whitespace(pc.utf8_rtrim(
+                      pc.utf8_slice_codeunits(pc.list_element(parts, 1), 0, -2), ")"))}
+
+        def keep(field):
+            f = fields[field]
+            f = pc.if_else(pc.equal(f, ""), pa.scalar(None, pa.string()), f)
+            return pd.Series(pd.array(f, dtype="string[pyarrow]"), index=s.index)
+
+        return keep("ip"), keep("region")
     codes, uniq = pd.factorize(s.astype(object).where(s.notna(), None), use_na_sentinel=True)
     ips, regions = [], []
     for u in uniq:  # each distinct value once: plain str methods beat vectorised regex here
@@ -241,8 +252,9 @@ def split_ip(s: pd.Series) -> tuple[pd.Series, pd.Series]:
         a, _, b = t.partition("(")
         ips.append(a.strip() or np.nan)
         regions.append(b.removesuffix(")").strip() or np.nan)
-    ip = pd.Series(np.array(ips + [np.nan], dtype=object)[codes], index=s.index)
-    region = pd.Series(np.array(regions + [np.nan], dtype=object)[codes], index=s.index)
+    ip = pd.Series(np.array(ips + [np.nan], dtype=object)[codes], index=s.index, dtype="string")
+    region = pd.Series(np.array(regions + [np.nan], dtype=object)[codes], index=s.index,
+                       dtype="string")
     return ip, region
 
 
