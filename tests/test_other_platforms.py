@@ -136,3 +136,33 @@ def test_generic_csv_through_a_codebook(tmp_path):
     assert r.data["village"].tolist() == [1, 2, 1]
     assert r.missing.loc[2, "overall"] == "invalid"   # 9 is not an option: set missing and flagged
     assert "out_of_range" in r.quality.loc[2, "reasons"]
+
+
+def test_wjx_scores_download_maps_scores_back_through_the_codebook(tmp_path):
+    """按分数: cells hold option scores (here a 0-10 item: code k is score k-1, as 问卷星 numbers it)."""
+    f = tmp_path / "9_按分数_测试_3_3.csv"
+    f.write_text("序号,提交答卷时间,所用时间,1、总体满意度(0-10分)\n"
+                 "1,2024/5/1 10:00:00,100秒,10\n2,2024/5/1 11:00:00,90秒,0\n3,2024/5/1 12:00:00,80秒,11\n",
+                 encoding="utf-8")
+    q = tmp_path / "q.yml"
+    q.write_text("title: t\nquestions:\n  - id: overall\n    number: 1\n    title: 总体满意度(0-10分)\n"
+                 "    type: scale\n    options:\n"
+                 + "".join(f"      - {{code: {k + 1}, label: '{k}分', score: {k}}}\n" for k in range(11)),
+                 encoding="utf-8")
+    r = load_export(f, questionnaire=q)
+    assert r.info.variant == "scores"
+    assert r.data["overall"].tolist()[:2] == [10.0, 0.0]
+    assert r.missing.loc[2, "overall"] == "invalid"  # no option scores 11
+
+
+def test_wjx_fill_in_blanks_are_columns_of_one_question(tmp_path):
+    f = tmp_path / "9_按文本_测试_2_2.csv"
+    f.write_text("序号,提交答卷时间,所用时间,1、您家人口情况,(1)其中劳动力___人,(2)其中外出务工___人,2、性别\n"
+                 "1,2024/5/1 10:00:00,100秒,5,3,1,男\n2,2024/5/1 11:00:00,90秒,4,(空),2,女\n",
+                 encoding="utf-8")
+    r = load_export(f)
+    q1 = r.questionnaire.by_id()["q1"]
+    assert q1.type == "text"
+    assert r.data[["q1_1", "q1_2", "q1_3"]].iloc[0].tolist() == ["5", "3", "1"]
+    assert r.missing.loc[1, "q1_2"] == "empty"
+    assert r.questionnaire.by_id()["q2"].type == "single"

@@ -360,12 +360,24 @@ class ColumnSink:
         self.rows.append({"column": name, **meta})
 
 
-def _choice_values(q: Question, part: Part, missing_codes, ctx: str):
-    """Codes (or scores) of one single-choice column, its kinds, other-text and invalid mask."""
+def _choice_values(q: Question, part: Part, missing_codes, ctx: str, scores: bool = False):
+    """Codes (or scores) of one single-choice column, its kinds, other-text and invalid mask.
+
+    ``scores``: the cells hold option scores (问卷星 按分数 download); they are turned back into
+    codes through the codebook, so a score that no option has is caught as invalid.
+    """
     valid_codes = np.array([o.code for o in q.options], dtype="float64")
     other_text = None
     if part.codes is not None:
         num, kinds, extra = code_kinds(part.codes, missing_codes)
+        if scores and q.has_scores:
+            by_score: dict[float, float] = {}
+            for o in q.options:
+                by_score[o.score] = np.nan if o.score in by_score else float(o.code)
+            known = ~np.isnan(num)
+            mapped = pd.Series(num[known]).map(by_score).to_numpy(dtype="float64")
+            num = num.copy()
+            num[known] = np.where(np.isnan(mapped), -1e18, mapped)  # -1e18: caught below
         if part.text is not None:
             clean, tk = text_kinds(part.text)
             oth = clean.dropna().map(lambda s: _strip_other(s)[1])
@@ -420,7 +432,8 @@ def build_columns(parsed: ParsedExport, pairs: list[tuple[Question, ParsedQuesti
             continue
         if q.type in ("single", "scale", "yesno"):
             part = pq.parts[0]
-            vals, kinds, other, invalid = _choice_values(q, part, mc, q.id)
+            vals, kinds, other, invalid = _choice_values(q, part, mc, q.id,
+                                                         scores=parsed.variant == "scores")
             sink.add(q.id, vals, kinds, **base, value="score" if q.has_scores else "code",
                      options=_opt_meta(q), option_label=None, row_label=None)
             sink.invalid[q.id] = invalid
@@ -434,7 +447,8 @@ def build_columns(parsed: ParsedExport, pairs: list[tuple[Question, ParsedQuesti
                     "(matrix rows do not match the export's columns)", path=parsed.files[0],
                     column=pq.header)
             for row, part in zip(q.rows, pq.parts):
-                vals, kinds, _, invalid = _choice_values(q, part, mc, row.id)
+                vals, kinds, _, invalid = _choice_values(q, part, mc, row.id,
+                                                         scores=parsed.variant == "scores")
                 sink.add(row.id, vals, kinds, **{**base, "dimension": row.dimension or q.dimension,
                                                  "reverse": row.reverse or q.reverse},
                          value="score" if q.has_scores else "code", options=_opt_meta(q),

@@ -64,11 +64,13 @@ def is_wjx(headers: list[str]) -> bool:
 def guess_variant(path, body: pd.DataFrame | None = None, headers=None) -> str:
     """text, codes or scores, from the file name (问卷星's own naming), else from the content."""
     name = str(getattr(path, "name", path))
-    if "按分数" in name:
-        return "scores"
-    if "按序号" in name or re.search(r"_\d+_2\.\w+$", name) or "Original" in name:
+    for word, variant in (("按分数", "scores"), ("按序号", "codes"), ("按文本", "text"),
+                          ("Original", "codes"), ("Readable", "text")):
+        if word in name:
+            return variant
+    if re.search(r"\d+_\d+_2\.\w+$", name):  # older '{id}_{n}_2.xls' (按序号) / '_0' (按文本)
         return "codes"
-    if "按文本" in name or re.search(r"_\d+_0\.\w+$", name) or "Readable" in name:
+    if re.search(r"\d+_\d+_0\.\w+$", name):
         return "text"
     if headers is not None and any(_OPT_OLD.match(h) or _OPT_NEW.match(h) for h in headers):
         return "codes"
