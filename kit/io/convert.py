@@ -184,6 +184,17 @@ def _looks_free_text(parts: list[Part], missing_codes, title: str = "") -> bool:
     return nuniq > 30 and nuniq > 0.3 * len(vals)
 
 
+def _joined_labels(src: pd.Series, sep: str) -> list[str]:
+    """Option labels of '┋'/'→'-joined answers, in order of first appearance, 〖其他〗 text removed."""
+    labels: list[str] = []
+    for cell in text_kinds(src)[0].dropna():
+        for lb in cell.split(sep):
+            lb = _strip_other(lb)[0]
+            if lb and lb not in labels:
+                labels.append(lb)
+    return labels
+
+
 def _qid(pq: ParsedQuestion, used: set[str]) -> str:
     base = f"q{pq.number}" if pq.number is not None else (
         re.sub(r"[^A-Za-z0-9_]", "_", pq.key).strip("_").lower() or "q")
@@ -228,27 +239,15 @@ def infer_question(pq: ParsedQuestion, qid: str, missing_codes) -> tuple[Questio
     p = pq.parts[0]
     text = _as_text(p.text) if p.text is not None else None
     src = p.text if p.text is not None else p.codes
-    if hint == "multi" or (text is not None and p.codes is None and text.str.contains("┋", regex=False).any()):
-        q.type = "multi"
-        labels: list[str] = []
-        for cell in text_kinds(src)[0].dropna():
-            for lb in cell.split("┋"):
-                lb = _strip_other(lb)[0]
-                if lb and lb not in labels:
-                    labels.append(lb)
-        q.options = pq.options or [Option(code=i + 1, label=lb) for i, lb in enumerate(labels)]
-        notes.append(f"{qid}: 多选题选项来自答案文字，未被选过的选项不会出现")
-        return q, notes
-    if hint == "ranking" or (text is not None and p.codes is None and text.str.contains("→", regex=False).any()):
-        q.type = "ranking"
-        labels = []
-        for cell in text_kinds(src)[0].dropna():
-            for lb in cell.split("→"):
-                lb = _strip_other(lb)[0]
-                if lb and lb not in labels:
-                    labels.append(lb)
-        q.options = pq.options or [Option(code=i + 1, label=lb) for i, lb in enumerate(labels)]
-        return q, notes
+    for qtype, sep in (("multi", "┋"), ("ranking", "→")):
+        if hint == qtype or (text is not None and p.codes is None
+                             and text.str.contains(sep, regex=False).any()):
+            q.type = qtype
+            q.options = pq.options or [Option(code=i + 1, label=lb)
+                                       for i, lb in enumerate(_joined_labels(src, sep))]
+            notes.append(f"{qid}: 选项来自答案文字，未被选过的选项不会出现 (options read from the "
+                         "answers: an option nobody chose is missing)")
+            return q, notes
     if hint == "text" or (hint is None and _looks_free_text(pq.parts, missing_codes, pq.title)):
         q.type = "text"
         q.personal = looks_personal(p.text if p.text is not None else p.codes, pq.title)

@@ -84,7 +84,7 @@ def parse(path: Path, platform: str, table: RawTable | None = None) -> ParsedExp
         table = read_table(path, header_rows=n_header)
     if len(table.body) == 0:
         raise ExportFormatError("只有表头，没有答卷 (no responses below the header)", path=path)
-    fn = {"qualtrics": _qualtrics, "qualtrics_legacy": _qualtrics_legacy,
+    fn = {"qualtrics": _qualtrics, "qualtrics_legacy": lambda t: _qualtrics(t, legacy=True),
           "surveymonkey": _surveymonkey, "tencent": _tencent, "kobo": _kobo,
           "generic": _generic}[platform]
     return fn(table)
@@ -193,37 +193,22 @@ def _split_label(title: str) -> tuple[str, str | None]:
     return title.strip(), None
 
 
-def _qualtrics(table: RawTable) -> ParsedExport:
-    parsed = _new(table, "qualtrics", "values", "Qualtrics (三行表头)")
+def _qualtrics(table: RawTable, legacy: bool = False) -> ParsedExport:
+    """Current CSV: export tags, labels, ImportId JSON. Legacy: V1..Vn tags over names, trailing comma."""
+    parsed = _new(table, "qualtrics_legacy" if legacy else "qualtrics", "values",
+                  "Qualtrics (旧版两行表头)" if legacy else "Qualtrics (三行表头)")
     tags, texts = table.header[0], table.header[1]
     items = []
     for j, (tag, text) in enumerate(zip(tags, texts)):
         tag = tag.strip()
-        if _take_meta(parsed, j, tag, tag, table, _META["qualtrics"]):
+        key = text.strip() if legacy and re.match(r"^V\d+$", tag) else tag
+        if _take_meta(parsed, j, key, text.strip() if legacy else tag, table, _META["qualtrics"]):
             continue
         m = re.match(r"^(.*?)_(\d+)(?:_TEXT)?$", tag)
-        key = m.group(1) if m else tag
+        qkey = m.group(1) if m else tag
         title, label = _split_label(text)
-        if tag.endswith("_TEXT") or "Topics" in tag:
-            key, label = tag, None
-            title = text
-        items.append((j, key, title, label))
-    parsed.questions = _group_questions(items, table, "auto")
-    parsed.missing_codes = {-99: M.SKIPPED}
-    return parsed
-
-
-def _qualtrics_legacy(table: RawTable) -> ParsedExport:
-    parsed = _new(table, "qualtrics_legacy", "values", "Qualtrics (旧版两行表头)")
-    tags, texts = table.header[0], table.header[1]
-    items = []
-    for j, (tag, text) in enumerate(zip(tags, texts)):
-        key = text.strip() if re.match(r"^V\d+$", tag.strip()) else tag.strip()
-        if _take_meta(parsed, j, key, text.strip(), table, _META["qualtrics"]):
-            continue
-        m = re.match(r"^(.*?)_(\d+)(?:_TEXT)?$", tag.strip())
-        qkey = m.group(1) if m else tag.strip()
-        title, label = _split_label(text)
+        if not legacy and (tag.endswith("_TEXT") or "Topics" in tag):
+            qkey, title, label = tag, text, None
         items.append((j, qkey, title, label))
     parsed.questions = _group_questions(items, table, "auto")
     parsed.missing_codes = {-99: M.SKIPPED}
