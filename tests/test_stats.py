@@ -1,0 +1,60 @@
+"""kit.stats against published values; each expected number names its source."""
+
+from __future__ import annotations
+
+import pytest
+
+from kit.fmt import fmt_percent, round_half_up
+from kit.stats import Result, mean_ci, proportion_ci
+
+# Newcombe RG (1998), Statistics in Medicine 17:857-872, Table II: 95% intervals for
+# 81/263, 15/148, 0/20 and 1/29. Method 3 = Wilson score without continuity correction,
+# method 5 = Clopper-Pearson "exact".
+NEWCOMBE = {
+    (81, 263): {"wilson": (0.2553, 0.3662), "clopper_pearson": (0.2527, 0.3676)},
+    (15, 148): {"wilson": (0.0624, 0.1605), "clopper_pearson": (0.0578, 0.1617)},
+    (0, 20): {"wilson": (0.0000, 0.1611), "clopper_pearson": (0.0000, 0.1684)},
+    (1, 29): {"wilson": (0.0061, 0.1718), "clopper_pearson": (0.0009, 0.1776)},
+}
+
+
+@pytest.mark.parametrize("kn", NEWCOMBE)
+@pytest.mark.parametrize("method", ["wilson", "clopper_pearson"])
+def test_proportion_ci_matches_newcombe_1998_table_ii(kn, method):
+    r = proportion_ci(*kn, method=method)
+    assert (round(r.ci_low, 4), round(r.ci_high, 4)) == NEWCOMBE[kn][method]
+    assert r.estimate == kn[0] / kn[1] and r.n == kn[1] and r.method == method
+
+
+def test_wald_upper_limits_match_newcombe_1998():
+    # Table II, method 1 (Wald): upper limits 0.3638, 0.1500, 0.1009 (lower limits of the
+    # small samples are aberrations below 0 there; statsmodels clips them to 0)
+    assert round(proportion_ci(81, 263, "wald").ci_high, 4) == 0.3638
+    assert round(proportion_ci(15, 148, "wald").ci_high, 4) == 0.1500
+    assert round(proportion_ci(1, 29, "wald").ci_high, 4) == 0.1009
+
+
+def test_proportion_ci_rejects_impossible_counts():
+    with pytest.raises(ValueError, match="0 <= k <= n"):
+        proportion_ci(5, 4)
+    with pytest.raises(ValueError, match="method"):
+        proportion_ci(1, 4, method="bogus")
+
+
+def test_mean_ci_matches_r_t_test_on_student_sleep_data():
+    # R: t.test(sleep$extra) -> t = 3.413, df = 19, p-value = 0.002918,
+    # 95 percent confidence interval 0.5955845 2.4844155, mean 1.54 (Student 1908 data)
+    extra = [0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0,
+             1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4]
+    r = mean_ci(extra)
+    assert isinstance(r, Result)
+    assert round(r.estimate, 2) == 1.54 and r.n == 20
+    assert (round(r.ci_low, 7), round(r.ci_high, 7)) == (0.5955845, 2.4844155)
+    assert round(r.statistic, 3) == 3.413 and round(r.p_value, 6) == 0.002918
+
+
+def test_display_rounds_half_up_not_to_even():
+    # 四舍五入 as in Excel's ROUND: ROUND(2.675, 2) = 2.68, ROUND(0.125, 2) = 0.13
+    assert round_half_up(2.675, 2) == 2.68 and round_half_up(0.125, 2) == 0.13
+    assert fmt_percent(0.9825) == "98.3%"   # Python: f"{98.25:.1f}" gives '98.2'
+    assert fmt_percent(405 / 412) == "98.3%"
