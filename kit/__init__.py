@@ -7,11 +7,12 @@ from .errors import (EncodingError, ExportFormatError, FontError, KitError, Proj
 from .io import load_export
 from .questionnaire import Questionnaire, load_questionnaire
 from .responses import Responses
+from .satisfaction import analyse_satisfaction
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "load_export", "load_project", "load_questionnaire", "Questionnaire", "Responses",
+    "load_export", "load_project", "analyse_satisfaction", "load_questionnaire", "Questionnaire", "Responses",
     "KitError", "ExportFormatError", "EncodingError", "QuestionnaireError", "ProjectError",
     "FontError", "__version__",
 ]

@@ -107,3 +107,67 @@ def plot_responses_by_group(r, group: str, ax=None):
     ax.set_title(f"各{q.title.replace('您所在的', '')}答卷数")
     ax.legend(title="")
     return ax
+
+
+def plot_rates_by_group(res, group_by: str, column: str, ax=None, target: float | None = None):
+    """Satisfied (or aware) share per group with its 95% interval as whiskers."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    use_cjk_font()
+    t = res.by_group[(res.by_group["group_by"] == group_by) & (res.by_group["column"] == column)]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.45 * len(t) + 1.2))
+    y = np.arange(len(t))
+    p = t["satisfied_share"].to_numpy() * 100
+    lo = np.clip(p - t["share_ci_low"].to_numpy() * 100, 0, None)
+    hi = np.clip(t["share_ci_high"].to_numpy() * 100 - p, 0, None)
+    colors = ["#C44E52" if s else "#4C72B0" for s in t["small_n"]]
+    ax.errorbar(p, y, xerr=[lo, hi], fmt="none", ecolor="#999999", capsize=3)
+    ax.scatter(p, y, c=colors, zorder=3)
+    ax.set_yticks(y, t["group"])
+    ax.invert_yaxis()
+    if target is not None:
+        ax.axvline(target * 100, color="#55A868", linestyle="--")
+    ax.set_xlabel("比例（%），线段为95%置信区间；红点为样本不足30的组")
+    ax.set_title(f"{t['item'].iloc[0] if len(t) else ''}：按组比较")
+    return ax
+
+
+def plot_likert(r, columns: list[str], ax=None):
+    """Diverging stacked bars: share of each answer per item, negatives to the left."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    use_cjk_font()
+    qs = r.questionnaire.by_id()
+    meta = r.questions.set_index("column")
+    data = r.valid
+    first = qs[meta.loc[columns[0], "question_id"]]
+    opts = sorted(first.options, key=lambda o: o.score if o.score is not None else o.code)
+    values = [o.score if first.has_scores else o.code for o in opts]
+    labels = [o.label for o in opts]
+    mid = (len(values) - 1) / 2
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.5 * len(columns) + 1.5))
+    palette = ["#C44E52", "#E8A0A0", "#CCCCCC", "#9DB8DA", "#4C72B0"]
+    if len(values) != 5:
+        palette = [plt.cm.RdBu(i / max(1, len(values) - 1)) for i in range(len(values))]
+    names = []
+    for i, col in enumerate(columns):
+        x = data[col].dropna()
+        shares = np.array([(x == v).mean() * 100 for v in values])
+        neutral = shares[int(mid)] / 2 if len(values) % 2 else 0.0
+        left = -(shares[: int(np.ceil(mid))].sum() + neutral)
+        for j, sh in enumerate(shares):
+            ax.barh(i, sh, left=left, color=palette[j], label=labels[j] if i == 0 else None)
+            left += sh
+        row = meta.loc[col]
+        names.append(row["row_label"] if isinstance(row["row_label"], str) else qs[row["question_id"]].title)
+    ax.set_yticks(range(len(columns)), names)
+    ax.invert_yaxis()
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("答卷比例（%）")
+    ax.legend(ncol=len(values), loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False)
+    ax.set_title("各题回答分布")
+    return ax

@@ -31,7 +31,7 @@ from .questionnaire import Questionnaire, load_questionnaire
 __all__ = ["Project", "Wave", "load_project"]
 
 _KNOWN = {"title", "organisation", "period", "synthetic", "description", "questionnaire",
-          "waves", "notebooks", "data_log", "method", "generator", "expected"}
+          "waves", "notebooks", "data_log", "method", "generator", "expected", "targets"}
 
 
 @dataclass
@@ -56,6 +56,7 @@ class Project:
     description: str = ""
     data_log: Path | None = None
     expected: dict = field(default_factory=dict)
+    targets: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
     def check_expected(self, figures: dict) -> "pd.DataFrame":
@@ -166,4 +167,5 @@ def load_project(folder: str | Path) -> Project:
                    notebooks=notebooks, synthetic=bool(d.get("synthetic", False)),
                    description=str(d.get("description", "")), data_log=log,
                    expected=dict(d.get("expected") or {}),
+                   targets=dict(d.get("targets") or {}),
                    extra={k: d[k] for k in ("method", "generator") if k in d})

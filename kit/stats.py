@@ -11,7 +11,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-__all__ = ["Result", "proportion_ci", "mean_ci"]
+__all__ = ["Result", "proportion_ci", "mean_ci", "chi_square", "expected_counts", "kruskal",
+           "adjust_p"]
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Result:
     p_value: float | None = None
     statistic: float | None = None
     method: str = ""
+    df: float | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -96,8 +98,77 @@ def mean_ci(values, conf_level: float = 0.95) -> Result:
     n = len(x)
     if n < 2:
         raise ValueError(f"need at least 2 values for a t interval, got {n}")
+    if np.ptp(x) == 0:  # every answer the same: no spread, the interval is the point
+        return Result(estimate=float(x[0]), ci_low=float(x[0]), ci_high=float(x[0]), se=0.0, n=n,
+                      method="t")
     res = stats.ttest_1samp(x, 0.0)
     ci = res.confidence_interval(confidence_level=conf_level)
     return Result(estimate=float(x.mean()), ci_low=float(ci.low), ci_high=float(ci.high),
                   se=float(stats.sem(x)), n=n, p_value=float(res.pvalue),
                   statistic=float(res.statistic), method="t")
+
+
+def chi_square(table) -> Result:
+    """Pearson's chi-square test of independence for a contingency table (scipy, no continuity
+    correction). ``estimate`` is Cramér's V. Empty rows and columns are left out; check
+    :func:`expected_counts` for cells expected below 5.
+
+    Examples
+    --------
+    >>> r = chi_square([[762, 327, 468], [484, 239, 477]])   # Agresti (2007), Table 2.5
+    >>> round(r.statistic, 2), r.df
+    (30.07, 2.0)
+    """
+    from scipy import stats
+
+    t = np.asarray(table, dtype="float64")
+    t = t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]
+    if t.ndim != 2 or min(t.shape) < 2:
+        raise ValueError("a chi-square test needs at least two non-empty rows and columns")
+    res = stats.chi2_contingency(t, correction=False)
+    n = t.sum()
+    v = math.sqrt(res.statistic / (n * (min(t.shape) - 1)))
+    return Result(estimate=v, n=int(n), p_value=float(res.pvalue), statistic=float(res.statistic),
+                  method="chi_square", df=float(res.dof))
+
+
+def expected_counts(table) -> np.ndarray:
+    from scipy.stats.contingency import expected_freq
+
+    t = np.asarray(table, dtype="float64")
+    t = t[t.sum(axis=1) > 0][:, t.sum(axis=0) > 0]
+    return expected_freq(t)
+
+
+def kruskal(*groups) -> Result:
+    """Kruskal-Wallis H test across groups (scipy; ties corrected), missing values dropped.
+
+    Examples
+    --------
+    >>> r = kruskal([2.9, 3.0, 2.5, 2.6, 3.2], [3.8, 2.7, 4.0, 2.4], [2.8, 3.4, 3.7, 2.2, 2.0])
+    >>> round(r.statistic, 5), round(r.p_value, 2)
+    (0.77143, 0.68)
+    """
+    from scipy import stats
+
+    gs = [np.asarray(g, dtype="float64") for g in groups]
+    gs = [g[~np.isnan(g)] for g in gs]
+    gs = [g for g in gs if len(g)]
+    if len(gs) < 2:
+        raise ValueError("a Kruskal-Wallis test needs at least two non-empty groups")
+    res = stats.kruskal(*gs)
+    return Result(estimate=float("nan"), n=int(sum(len(g) for g in gs)),
+                  p_value=float(res.pvalue), statistic=float(res.statistic),
+                  method="kruskal_wallis", df=float(len(gs) - 1))
+
+
+def adjust_p(p_values, method: str = "holm") -> np.ndarray:
+    """Multiple-comparison adjusted p-values (statsmodels ``multipletests``; default Holm).
+
+    >>> adjust_p([0.01, 0.04, 0.03, 0.005]).round(3).tolist()
+    [0.03, 0.06, 0.06, 0.02]
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    p = np.asarray(p_values, dtype="float64")
+    return multipletests(p, method=method)[1]

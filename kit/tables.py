@@ -8,7 +8,9 @@ import pandas as pd
 
 from .responses import Responses
 
-__all__ = ["recognition_table", "quality_table", "quality_summary_table", "write_quality_workbook"]
+__all__ = ["recognition_table", "quality_table", "quality_summary_table", "write_quality_workbook",
+           "satisfaction_item_table", "dimension_table", "awareness_table", "group_table",
+           "group_test_table", "write_workbook", "write_satisfaction_workbook"]
 
 
 def recognition_table(r: Responses) -> pd.DataFrame:
@@ -51,8 +53,12 @@ def quality_summary_table(r: Responses) -> pd.DataFrame:
                          "是否剔除": s["excludes"].map({True: "剔除", False: "仅标记"})})
 
 
-def write_quality_workbook(r: Responses, path: str | Path) -> Path:
-    """质量检查.xlsx: recognition, summary and the flagged responses (text written as text)."""
+def write_workbook(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
+    """Three-line-style sheets (rules above and below the header, below the last row);
+    text that Excel would read as a formula is written as text; fixed properties so that the
+    same inputs give the same file."""
+    import datetime as dt
+
     from openpyxl import Workbook
     from openpyxl.styles import Border, Font, Side
 
@@ -60,25 +66,114 @@ def write_quality_workbook(r: Responses, path: str | Path) -> Path:
     wb = Workbook()
     wb.remove(wb.active)
     thin = Side(style="thin")
-    for title, df in (("识别结果", recognition_table(r)), ("质量汇总", quality_summary_table(r)),
-                      ("标记答卷", quality_table(r))):
-        ws = wb.create_sheet(title)
+    for title, df in sheets.items():
+        ws = wb.create_sheet(title[:31])
         ws.append(list(df.columns))
         for row in df.itertuples(index=False):
             ws.append([_safe(v) for v in row])
         for c in ws[1]:
             c.font = Font(bold=True)
             c.border = Border(top=thin, bottom=thin)
-        for c in ws[ws.max_row]:
-            c.border = Border(bottom=thin)
+        if ws.max_row > 1:
+            for c in ws[ws.max_row]:
+                c.border = Border(bottom=thin)
         for col in ws.columns:
             width = max(len(str(c.value or "")) for c in col)
             ws.column_dimensions[col[0].column_letter].width = min(60, max(10, width * 1.6))
-    import datetime as dt
     fixed = dt.datetime(2000, 1, 1)
     wb.properties.created = wb.properties.modified = fixed
     wb.save(path)
     return path
+
+
+def write_quality_workbook(r: Responses, path: str | Path) -> Path:
+    """质量检查.xlsx: recognition, summary and the flagged responses."""
+    return write_workbook({"识别结果": recognition_table(r), "质量汇总": quality_summary_table(r),
+                           "标记答卷": quality_table(r)}, path)
+
+
+def _pct(x):
+    from .fmt import fmt_percent
+
+    return None if x is None or pd.isna(x) else fmt_percent(x)
+
+
+def _num(x, d=2):
+    from .fmt import fmt_number
+
+    return None if x is None or pd.isna(x) else fmt_number(x, d)
+
+
+def _ci(lo, hi, pct=True, d=2):
+    f = _pct if pct else (lambda v: _num(v, d))
+    return None if lo is None or pd.isna(lo) else f"{f(lo)}–{f(hi)}"
+
+
+def satisfaction_item_table(res) -> pd.DataFrame:
+    """Per item: 有效样本, 满意率 with its interval, 平均分, 满意度指数 (displayed, 四舍五入)."""
+    t = res.items
+    return pd.DataFrame({
+        "题目": t["item"], "维度": t["dimension"].fillna("—"), "有效样本": t["n_valid"],
+        "满意人数": t["n_satisfied"], "满意率": t["satisfied_share"].map(_pct),
+        "满意率95%置信区间": [_ci(a, b) for a, b in zip(t["share_ci_low"], t["share_ci_high"])],
+        "平均分": t["mean"].map(_num),
+        "满意度指数": t["index"].map(lambda v: _num(v, 1)),
+    })
+
+
+def dimension_table(res) -> pd.DataFrame:
+    t = res.dimensions
+    if t.empty:
+        return pd.DataFrame(columns=["维度", "题目数", "有效样本", "平均分", "满意度指数", "满意率"])
+    return pd.DataFrame({
+        "维度": t["dimension"], "题目数": t["n_items"], "有效样本": t["n_valid"],
+        "平均分": t["mean"].map(_num), "满意度指数": t["index"].map(lambda v: _num(v, 1)),
+        "指数95%置信区间": [_ci(a, b, False, 1) for a, b in zip(t["index_ci_low"], t["index_ci_high"])],
+        "满意率": t["satisfied_share"].map(_pct),
+    })
+
+
+def awareness_table(res) -> pd.DataFrame:
+    t = res.awareness
+    if t.empty:
+        return pd.DataFrame(columns=["题目", "有效样本", "知晓率"])
+    return pd.DataFrame({
+        "题目": t["title"], "回答": t["answer"], "有效样本": t["n_valid"], "人数": t["n_aware"],
+        "比例": t["aware_share"].map(_pct),
+        "95%置信区间": [_ci(a, b) for a, b in zip(t["share_ci_low"], t["share_ci_high"])],
+        "逻辑跳过": t["n_skipped"],
+    })
+
+
+def group_table(res, group_by: str, column: str) -> pd.DataFrame:
+    t = res.by_group[(res.by_group["group_by"] == group_by) & (res.by_group["column"] == column)]
+    return pd.DataFrame({
+        "组别": t["group"], "有效样本": t["n_valid"], "比例": t["satisfied_share"].map(_pct),
+        "95%置信区间": [_ci(a, b) for a, b in zip(t["share_ci_low"], t["share_ci_high"])],
+        "样本不足30": t["small_n"].map({True: "是", False: ""}),
+    }).reset_index(drop=True)
+
+
+def group_test_table(res) -> pd.DataFrame:
+    t = res.group_tests
+    if t.empty:
+        return pd.DataFrame(columns=["分组", "题目", "检验", "统计量", "自由度", "P值", "提示"])
+    return pd.DataFrame({
+        "分组": t["group_title"], "题目": t["item"],
+        "检验": t["test"].map({"chi_square": "卡方检验", "kruskal_wallis": "Kruskal-Wallis检验"}),
+        "统计量": t["statistic"].map(_num), "自由度": t["df"].map(lambda v: _num(v, 0)),
+        "P值": t["p_value"].map(lambda v: "<0.001" if v < 0.001 else _num(v, 3)),
+        "提示": t["warning"].map({True: "有期望频数<5的格子，仅供参考", False: ""}),
+    })
+
+
+def write_satisfaction_workbook(res, path: str | Path) -> Path:
+    """满意度分析.xlsx: items, dimensions, awareness, group tables and tests."""
+    sheets = {"题目满意度": satisfaction_item_table(res), "维度": dimension_table(res),
+              "知晓率": awareness_table(res), "分组检验": group_test_table(res)}
+    for (g, col), _ in res.by_group.groupby(["group_by", "column"], sort=False):
+        sheets[f"分组_{g}_{col}"[:31]] = group_table(res, g, col)
+    return write_workbook(sheets, path)
 
 
 def _safe(v):

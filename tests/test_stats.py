@@ -58,3 +58,26 @@ def test_display_rounds_half_up_not_to_even():
     assert round_half_up(2.675, 2) == 2.68 and round_half_up(0.125, 2) == 0.13
     assert fmt_percent(0.9825) == "98.3%"   # Python: f"{98.25:.1f}" gives '98.2'
     assert fmt_percent(405 / 412) == "98.3%"
+
+
+def test_chi_square_matches_agresti_party_identification_table():
+    # Agresti A (2007) An Introduction to Categorical Data Analysis, 2nd ed., Table 2.5
+    # (gender x party identification): X^2 = 30.07, df = 2, P < 0.001
+    from kit.stats import chi_square
+    r = chi_square([[762, 327, 468], [484, 239, 477]])
+    assert round(r.statistic, 2) == 30.07 and r.df == 2 and r.p_value < 0.001
+    assert r.n == 2757
+
+
+def test_kruskal_matches_r_documentation_example():
+    # R ?kruskal.test, Hollander & Wolfe (1973) p. 116:
+    # Kruskal-Wallis chi-squared = 0.77143, df = 2, p-value = 0.68
+    from kit.stats import kruskal
+    r = kruskal([2.9, 3.0, 2.5, 2.6, 3.2], [3.8, 2.7, 4.0, 2.4], [2.8, 3.4, 3.7, 2.2, 2.0])
+    assert round(r.statistic, 5) == 0.77143 and r.df == 2 and round(r.p_value, 2) == 0.68
+
+
+def test_holm_adjustment_matches_r_p_adjust():
+    # R: p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") -> 0.03 0.06 0.06 0.02
+    from kit.stats import adjust_p
+    assert adjust_p([0.01, 0.04, 0.03, 0.005]).round(6).tolist() == [0.03, 0.06, 0.06, 0.02]

@@ -1,0 +1,289 @@
+"""Satisfaction and awareness: rates with intervals, mean scores, 0-100 indices, groups.
+
+Works on :class:`~kit.responses.Responses` only (never on files), uses the non-excluded
+responses, and returns tidy DataFrames with snake_case columns; shares are fractions 0-1.
+Chinese labels and percentages are added at rendering (:mod:`kit.tables`, :mod:`kit.fmt`).
+
+Definitions
+-----------
+satisfied share  share of valid answers whose option is in the codebook's ``satisfied`` list
+                 (top-two box by default), with a Wilson interval.
+mean score       mean of option scores, with a t interval.
+index (0-100)    ``(mean - min) / (max - min) x 100`` over the scale's scores, i.e.
+                 ``(mean - 1) / (k - 1) x 100`` for a 1..k scale; reverse-coded rows are flipped.
+dimension        per respondent, the mean of the dimension's items that were answered; its
+                 mean, index and the mean share of satisfied items, with t intervals.
+awareness        yes/no (know / don't know) items: share answering the ``satisfied`` option.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .fmt import fmt_number, fmt_percent
+from .responses import Responses
+from .stats import chi_square, expected_counts, kruskal, mean_ci, proportion_ci
+
+__all__ = ["SatisfactionResults", "analyse_satisfaction", "SMALL_N"]
+
+SMALL_N = 30          # a group with fewer valid answers gets a caveat
+MIN_EXPECTED = 5      # a chi-square cell expected below this gets a caveat
+
+
+@dataclass
+class SatisfactionResults:
+    items: pd.DataFrame
+    dimensions: pd.DataFrame
+    awareness: pd.DataFrame
+    by_group: pd.DataFrame
+    group_tests: pd.DataFrame
+    overall: dict
+    sentences: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _item_specs(r: Responses):
+    """(column, question, row label, dimension, reverse) of every satisfaction item."""
+    qs = r.questionnaire.by_id()
+    out = []
+    for row in r.questions.itertuples(index=False):
+        q = qs.get(row.question_id) if isinstance(row.question_id, str) else None
+        if q is None or not q.satisfied or not q.has_scores or q.type not in ("scale", "matrix"):
+            continue
+        out.append((row.column, q, row.row_label if isinstance(row.row_label, str) else None,
+                    row.dimension if isinstance(row.dimension, str) else None, bool(row.reverse)))
+    return out
+
+
+def _scores(q, reverse: bool, col: pd.Series) -> tuple[pd.Series, float, float, list[float]]:
+    scores = [o.score for o in q.options]
+    lo, hi = min(scores), max(scores)
+    sat = [o.score for o in q.options if o.code in q.satisfied]
+    x = col.astype("float64")
+    if reverse:  # negatively worded row: flip the answer; "satisfied" keeps its meaning
+        x = lo + hi - x
+    return x, lo, hi, sat
+
+
+def _share_and_mean(x: pd.Series, sat: list[float], lo: float, hi: float) -> dict:
+    x = x.dropna()
+    n = len(x)
+    k = int(x.isin(sat).sum())
+    row = {"n_valid": n, "n_satisfied": k}
+    if n:
+        p = proportion_ci(k, n)
+        row.update(satisfied_share=p.estimate, share_ci_low=p.ci_low, share_ci_high=p.ci_high)
+    if n >= 2:
+        m = mean_ci(x.to_numpy())
+        scale = 100 / (hi - lo)
+        row.update(mean=m.estimate, mean_ci_low=m.ci_low, mean_ci_high=m.ci_high,
+                   index=(m.estimate - lo) * scale, index_ci_low=(m.ci_low - lo) * scale,
+                   index_ci_high=(m.ci_high - lo) * scale)
+    return row
+
+
+def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
+                         target: float | None = None) -> SatisfactionResults:
+    """All satisfaction and awareness tables of a survey.
+
+    Parameters
+    ----------
+    r : Responses
+        A loaded survey; excluded responses are left out.
+    groups : list of str, optional
+        Question ids to break results down by (default: the codebook's ``groups``).
+    target : float, optional
+        A share the overall satisfaction must reach (e.g. 0.98 for "满意度达98%以上"); the
+        verdict compares the unrounded share.
+
+    Examples
+    --------
+    >>> import kit
+    >>> res = kit.analyse_satisfaction(kit.load_project("surveys/poverty-alleviation").load())
+    >>> res.overall["n_valid"], res.overall["n_satisfied"]
+    (412, 405)
+    """
+    data = r.valid
+    warnings: list[str] = []
+    specs = _item_specs(r)
+    items = []
+    person_scores: dict[str, list[pd.Series]] = {}
+    person_sat: dict[str, list[pd.Series]] = {}
+    ranges: dict[str, tuple[float, float]] = {}
+    for col, q, label, dim, rev in specs:
+        x, lo, hi, sat = _scores(q, rev, data[col])
+        row = {"column": col, "question_id": q.id, "title": q.title, "item": label or q.title,
+               "dimension": dim, "role": q.role, "scale_min": lo, "scale_max": hi,
+               **_share_and_mean(x, sat, lo, hi)}
+        items.append(row)
+        if dim:
+            person_scores.setdefault(dim, []).append(x)
+            person_sat.setdefault(dim, []).append(x.isin(sat).astype("float64").where(x.notna()))
+            ranges[dim] = (lo, hi)
+    items_df = pd.DataFrame(items)
+
+    dims = []
+    for dim, cols in person_scores.items():
+        lo, hi = ranges[dim]
+        score = pd.concat(cols, axis=1).mean(axis=1)
+        share = pd.concat(person_sat[dim], axis=1).mean(axis=1)
+        score, share = score.dropna(), share.dropna()
+        if len(score) < 2:
+            continue
+        m, s = mean_ci(score.to_numpy()), mean_ci(share.to_numpy())
+        scale = 100 / (hi - lo)
+        dims.append({"dimension": dim, "n_items": len(cols), "n_valid": len(score),
+                     "mean": m.estimate, "mean_ci_low": m.ci_low, "mean_ci_high": m.ci_high,
+                     "index": (m.estimate - lo) * scale, "index_ci_low": (m.ci_low - lo) * scale,
+                     "index_ci_high": (m.ci_high - lo) * scale, "satisfied_share": s.estimate,
+                     "share_ci_low": s.ci_low, "share_ci_high": s.ci_high})
+    dims_df = pd.DataFrame(dims)
+
+    aware = []
+    for q in r.questionnaire.questions:
+        if q.type != "yesno" or not q.satisfied or q.id not in data:
+            continue
+        x = data[q.id].dropna()
+        k, n = int(x.isin(q.satisfied).sum()), len(x)
+        if n == 0:
+            continue
+        p = proportion_ci(k, n)
+        yes = "、".join(o.label for o in q.options if o.code in q.satisfied)
+        aware.append({"question_id": q.id, "title": q.title, "answer": yes, "n_valid": n,
+                      "n_aware": k, "aware_share": p.estimate, "share_ci_low": p.ci_low,
+                      "share_ci_high": p.ci_high,
+                      "n_skipped": int((r.missing.loc[data.index, q.id] == "skipped").sum())})
+    aware_df = pd.DataFrame(aware)
+
+    overall = _overall(items_df, dims_df)
+    by_group, tests = _groups(r, data, specs, groups, warnings)
+    warnings = list(dict.fromkeys(warnings))  # one caveat per group variable, not per item
+    res = SatisfactionResults(items=items_df, dimensions=dims_df, awareness=aware_df,
+                              by_group=by_group, group_tests=tests, overall=overall,
+                              warnings=warnings)
+    res.sentences = _sentences(r, res, target)
+    return res
+
+
+def _plain(v):
+    return v.item() if hasattr(v, "item") else v
+
+
+def _overall(items: pd.DataFrame, dims: pd.DataFrame) -> dict:
+    if len(items) and (items["role"] == "overall").any():
+        row = items[items["role"] == "overall"].iloc[0]
+        return {"source": "item", "column": row["column"], "title": row["title"],
+                **{k: _plain(row[k]) for k in ("n_valid", "n_satisfied", "satisfied_share", "share_ci_low",
+                                       "share_ci_high", "mean", "mean_ci_low", "mean_ci_high",
+                                       "index", "scale_max") if k in row}}
+    if len(dims):
+        return {"source": "dimensions", "index": float(dims["index"].mean()),
+                "satisfied_share": float(dims["satisfied_share"].mean())}
+    return {}
+
+
+def _groups(r: Responses, data: pd.DataFrame, specs, groups, warnings):
+    qs = r.questionnaire.by_id()
+    groups = groups if groups is not None else list(r.questionnaire.groups)
+    targets = [(col, q, label, rev) for col, q, label, _, rev in specs if q.role == "overall"]
+    targets = targets or [(col, q, label, rev) for col, q, label, _, rev in specs[:1]]
+    for q in r.questionnaire.questions:
+        if q.type == "yesno" and q.satisfied and q.id in data:
+            targets.append((q.id, q, None, False))
+    rows, tests = [], []
+    for g in groups:
+        gq = qs[g]
+        labels = {o.code: o.label for o in gq.options}
+        gcol = data[g]
+        for col, q, label, rev in targets:
+            if q.type == "yesno":
+                x, sat = data[col].astype("float64"), [float(c) for c in q.satisfied]
+                lo = hi = None
+            else:
+                x, lo, hi, sat = _scores(q, rev, data[col])
+            ok = x.notna() & gcol.notna()
+            small = []
+            for code in [o.code for o in gq.options]:
+                xs = x[ok & (gcol == code)]
+                if len(xs) == 0:
+                    continue
+                k, n = int(xs.isin(sat).sum()), len(xs)
+                p = proportion_ci(k, n)
+                rows.append({"group_by": g, "group_title": gq.title, "group": labels[code],
+                             "column": col,
+                             "item": label or q.title, "n_valid": n, "n_satisfied": k,
+                             "satisfied_share": p.estimate, "share_ci_low": p.ci_low,
+                             "share_ci_high": p.ci_high,
+                             "mean": float(xs.mean()) if q.type != "yesno" else np.nan,
+                             "small_n": n < SMALL_N})
+                if n < SMALL_N:
+                    small.append(labels[code])
+            if small:
+                warnings.append(f"按「{gq.title}」分组时，{len(small)}个组的有效答卷少于{SMALL_N}份"
+                                f"（如{'、'.join(small[:5])}{'等' if len(small) > 5 else ''}），"
+                                "其比例的置信区间较宽，解读时需谨慎。")
+            tab = pd.crosstab(gcol[ok], x[ok].isin(sat))
+            if tab.shape[0] >= 2 and tab.shape[1] >= 2:
+                c = chi_square(tab.to_numpy())
+                min_exp = float(expected_counts(tab.to_numpy()).min())
+                tests.append({"group_by": g, "group_title": gq.title, "column": col,
+                              "item": label or q.title, "test": "chi_square", "statistic": c.statistic, "df": c.df,
+                              "p_value": c.p_value, "min_expected": min_exp,
+                              "warning": min_exp < MIN_EXPECTED})
+                if min_exp < MIN_EXPECTED:
+                    warnings.append(f"「{gq.title}」与「{label or q.title}」的卡方检验中有期望频数"
+                                    f"小于{MIN_EXPECTED}的格子（最小{fmt_number(min_exp, 2)}），"
+                                    "检验结果仅供参考。")
+            if q.type != "yesno":
+                parts = [x[ok & (gcol == code)].to_numpy() for code in labels]
+                parts = [p for p in parts if len(p)]
+                if len(parts) >= 2:
+                    kw = kruskal(*parts)
+                    tests.append({"group_by": g, "group_title": gq.title, "column": col,
+                                  "item": label or q.title, "test": "kruskal_wallis", "statistic": kw.statistic,
+                                  "df": kw.df, "p_value": kw.p_value, "min_expected": np.nan,
+                                  "warning": False})
+    return pd.DataFrame(rows), pd.DataFrame(tests)
+
+
+def fmt_share_for_verdict(share: float, target: float, digits: int = 1) -> str:
+    """The share as displayed beside a verdict: more digits until rounding cannot contradict it.
+
+    >>> fmt_share_for_verdict(0.97996, 0.98)   # 未达到98%: never shown as '98.0%'
+    '97.996%'
+    >>> fmt_share_for_verdict(0.983, 0.98)
+    '98.3%'
+    """
+    for d in range(digits, 6):
+        text = fmt_percent(share, d)
+        shown = float(text.rstrip("%")) / 100
+        if (shown >= target) == (share >= target):
+            return text
+    return fmt_percent(share, 6)
+
+
+def _ci_text(share, lo, hi) -> str:
+    return f"{fmt_percent(share)}（95%置信区间：{fmt_percent(lo)}–{fmt_percent(hi)}）"
+
+
+def _sentences(r: Responses, res: SatisfactionResults, target: float | None) -> list[str]:
+    out = [f"本次调查{r.exclusion_sentence()}"]
+    o = res.overall
+    if o.get("source") == "item":
+        s = (f"群众总体满意率为{_ci_text(o['satisfied_share'], o['share_ci_low'], o['share_ci_high'])}，"
+             f"总体满意度平均得分{fmt_number(o['mean'], 2)}分（满分{fmt_number(o['scale_max'], 0)}分），"
+             f"满意度指数为{fmt_number(o['index'], 1)}。")
+        if target is not None:
+            met = o["satisfied_share"] >= target
+            shown = fmt_share_for_verdict(o["satisfied_share"], target)
+            s += (f"满意率{shown}，{'达到' if met else '未达到'}{fmt_percent(target, 0)}的目标。")
+        out.append(s)
+    for a in res.awareness.itertuples(index=False):
+        out.append(f"对「{a.title}」回答“{a.answer}”的比例为"
+                   f"{_ci_text(a.aware_share, a.share_ci_low, a.share_ci_high)}，有效回答{a.n_valid}份"
+                   + (f"（另有{a.n_skipped}份按问卷逻辑跳过）" if a.n_skipped else "") + "。")
+    out += res.warnings
+    return out

@@ -1,0 +1,74 @@
+"""Satisfaction tables on the sample project and on hand-computed cases."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import kit
+from kit.satisfaction import fmt_share_for_verdict
+from kit.stats import proportion_ci
+
+
+@pytest.fixture(scope="module")
+def res():
+    r = kit.load_project("surveys/poverty-alleviation").load()
+    return kit.analyse_satisfaction(r, target=0.98)
+
+
+def test_overall_reproduces_the_published_rate(res):
+    o = res.overall
+    assert (o["n_valid"], o["n_satisfied"]) == (412, 405)          # DATA_LOG.md
+    ref = proportion_ci(405, 412)                                   # checked in test_stats
+    assert (o["share_ci_low"], o["share_ci_high"]) == (ref.ci_low, ref.ci_high)
+    assert res.sentences[1].startswith("群众总体满意率为98.3%（95%置信区间：96.5%–99.2%）")
+    assert "有效答卷412份" in res.sentences[0] and "达到98%的目标" in res.sentences[1]
+
+
+def test_index_is_mean_rescaled_to_0_100(res):
+    items = res.items.set_index("column")
+    m = items.loc["overall", "mean"]
+    assert items.loc["overall", "index"] == pytest.approx((m - 1) / 4 * 100)
+
+
+def test_awareness_counts_and_skips(res):
+    a = res.awareness.set_index("question_id")
+    assert (a.loc["aware_programme", "n_aware"], a.loc["aware_programme", "n_valid"]) == (406, 412)
+    assert a.loc["aware_policy", "n_skipped"] == 6 and a.loc["aware_policy", "n_valid"] == 406
+
+
+def test_groups_add_up_and_small_groups_are_flagged(res):
+    g = res.by_group
+    town = g[(g["group_by"] == "township") & (g["column"] == "overall")]
+    assert town["n_valid"].sum() == 412 and town["n_satisfied"].sum() == 405
+    village = g[(g["group_by"] == "village") & (g["column"] == "overall")]
+    assert village["small_n"].all() and len(village) == 80
+    assert any("少于30份" in w for w in res.warnings)
+    chi = res.group_tests[(res.group_tests["test"] == "chi_square")]
+    assert chi["warning"].any() and any("期望频数" in w for w in res.warnings)
+
+
+def test_verdict_never_contradicted_by_rounding():
+    assert fmt_share_for_verdict(0.97996, 0.98) == "97.996%"    # 未达到: not shown as 98.0%
+    assert fmt_share_for_verdict(0.98, 0.98) == "98.0%"
+    assert fmt_share_for_verdict(0.9795, 0.98) == "97.95%"      # 98.0% would contradict
+
+
+def test_reverse_coded_row_is_flipped(tmp_path):
+    # row B is worded negatively: a 1 on B means satisfied (score 5 after flipping)
+    f = tmp_path / "9_按序号_t_3_3.csv"
+    f.write_text("序号,提交答卷时间,所用时间,1、请评价—A,B\n1,2024/1/1 10:00:00,100秒,5,1\n"
+                 "2,2024/1/1 11:00:00,100秒,4,2\n3,2024/1/1 12:00:00,100秒,5,1\n", encoding="utf-8")
+    q = tmp_path / "q.yml"
+    opts = "".join(f"      - {{code: {k}, label: '{k}', score: {k}}}\n" for k in range(1, 6))
+    q.write_text("title: t\nquestions:\n  - id: m\n    number: 1\n    title: 请评价\n    type: matrix\n"
+                 "    satisfied: [4, 5]\n    rows:\n      - {id: a, label: A, dimension: d}\n"
+                 "      - {id: b, label: B, dimension: d, reverse: true}\n    options:\n" + opts,
+                 encoding="utf-8")
+    res = kit.analyse_satisfaction(kit.load_export(f, questionnaire=q))
+    items = res.items.set_index("column")
+    # hand computation: A scores 5, 4, 5 -> mean 14/3; B 1, 2, 1 flipped to 5, 4, 5 -> 14/3
+    assert items.loc["a", "mean"] == pytest.approx(14 / 3)
+    assert items.loc["b", "mean"] == pytest.approx(14 / 3)
+    assert items.loc["b", "n_satisfied"] == 3
+    assert res.dimensions.loc[0, "index"] == pytest.approx((14 / 3 - 1) / 4 * 100)
