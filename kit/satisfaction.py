@@ -25,7 +25,8 @@ import pandas as pd
 
 from .fmt import fmt_number, fmt_percent
 from .responses import Responses
-from .stats import chi_square, expected_counts, kruskal, mean_ci, proportion_ci
+from .stats import (chi_square, cronbach_alpha, expected_counts, item_analysis, kruskal, mean_ci,
+                    proportion_ci)
 
 __all__ = ["SatisfactionResults", "analyse_satisfaction", "SMALL_N"]
 
@@ -41,6 +42,8 @@ class SatisfactionResults:
     by_group: pd.DataFrame
     group_tests: pd.DataFrame
     overall: dict
+    reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
+    item_reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
     sentences: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -142,6 +145,25 @@ def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
                      "share_ci_low": s.ci_low, "share_ci_high": s.ci_high})
     dims_df = pd.DataFrame(dims)
 
+    rel, item_rel = [], []
+    for dim, cols in person_scores.items():
+        if len(cols) < 2:
+            continue
+        frame = pd.concat(cols, axis=1)
+        frame.columns = [c.name for c in cols]
+        try:
+            a = cronbach_alpha(frame)
+        except ValueError as exc:
+            warnings.append(f"维度「{dim}」无法计算信度系数：{exc}")
+            continue
+        rel.append({"dimension": dim, "n_items": len(cols), "n_complete": a.n,
+                    "alpha": a.estimate, "alpha_ci_low": a.ci_low, "alpha_ci_high": a.ci_high})
+        ia = item_analysis(frame)
+        ia.insert(0, "dimension", dim)
+        item_rel.append(ia)
+    rel_df = pd.DataFrame(rel)
+    item_rel_df = pd.concat(item_rel, ignore_index=True) if item_rel else pd.DataFrame()
+
     aware = []
     for q in r.questionnaire.questions:
         if q.type != "yesno" or not q.satisfied or q.id not in data:
@@ -163,6 +185,7 @@ def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
     warnings = list(dict.fromkeys(warnings))  # one caveat per group variable, not per item
     res = SatisfactionResults(items=items_df, dimensions=dims_df, awareness=aware_df,
                               by_group=by_group, group_tests=tests, overall=overall,
+                              reliability=rel_df, item_reliability=item_rel_df,
                               warnings=warnings)
     res.sentences = _sentences(r, res, target)
     return res

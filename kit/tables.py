@@ -10,7 +10,8 @@ from .responses import Responses
 
 __all__ = ["recognition_table", "quality_table", "quality_summary_table", "write_quality_workbook",
            "satisfaction_item_table", "dimension_table", "awareness_table", "group_table",
-           "group_test_table", "write_workbook", "write_satisfaction_workbook"]
+           "group_test_table", "reliability_table", "item_reliability_table", "write_workbook",
+           "write_satisfaction_workbook"]
 
 
 def recognition_table(r: Responses) -> pd.DataFrame:
@@ -167,10 +168,31 @@ def group_test_table(res) -> pd.DataFrame:
     })
 
 
+def reliability_table(res) -> pd.DataFrame:
+    t = res.reliability
+    if t.empty:
+        return pd.DataFrame(columns=["维度", "题目数", "完整答卷", "Cronbach's α", "95%置信区间"])
+    return pd.DataFrame({
+        "维度": t["dimension"], "题目数": t["n_items"], "完整答卷": t["n_complete"],
+        "Cronbach's α": t["alpha"].map(lambda v: _num(v, 3)),
+        "95%置信区间（Feldt）": [_ci(a, b, False, 3) for a, b in zip(t["alpha_ci_low"], t["alpha_ci_high"])],
+    })
+
+
+def item_reliability_table(res) -> pd.DataFrame:
+    t = res.item_reliability
+    if t.empty:
+        return pd.DataFrame(columns=["维度", "题目", "校正题总相关", "删除该题后的α"])
+    return pd.DataFrame({"维度": t["dimension"], "题目": t["item"],
+                         "校正题总相关": t["item_total_r"].map(lambda v: _num(v, 3)),
+                         "删除该题后的α": t["alpha_if_deleted"].map(lambda v: _num(v, 3))})
+
+
 def write_satisfaction_workbook(res, path: str | Path) -> Path:
     """满意度分析.xlsx: items, dimensions, awareness, group tables and tests."""
     sheets = {"题目满意度": satisfaction_item_table(res), "维度": dimension_table(res),
-              "知晓率": awareness_table(res), "分组检验": group_test_table(res)}
+              "知晓率": awareness_table(res), "信度": reliability_table(res),
+              "题目信度": item_reliability_table(res), "分组检验": group_test_table(res)}
     for (g, col), _ in res.by_group.groupby(["group_by", "column"], sort=False):
         sheets[f"分组_{g}_{col}"[:31]] = group_table(res, g, col)
     return write_workbook(sheets, path)

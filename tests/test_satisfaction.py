@@ -72,3 +72,13 @@ def test_reverse_coded_row_is_flipped(tmp_path):
     assert items.loc["b", "mean"] == pytest.approx(14 / 3)
     assert items.loc["b", "n_satisfied"] == 3
     assert res.dimensions.loc[0, "index"] == pytest.approx((14 / 3 - 1) / 4 * 100)
+
+
+def test_reliability_per_dimension(res):
+    from kit.stats import cronbach_alpha
+    rel = res.reliability.set_index("dimension")
+    r = kit.load_project("surveys/poverty-alleviation").load()
+    direct = cronbach_alpha(r.valid[["item_1", "item_2", "item_3", "item_4"]])
+    assert rel.loc["工作成效", "alpha"] == pytest.approx(direct.estimate)
+    assert rel.loc["工作成效", "n_complete"] == 412
+    assert len(res.item_reliability) == 4

@@ -81,3 +81,29 @@ def test_holm_adjustment_matches_r_p_adjust():
     # R: p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") -> 0.03 0.06 0.06 0.02
     from kit.stats import adjust_p
     assert adjust_p([0.01, 0.04, 0.03, 0.005]).round(6).tolist() == [0.03, 0.06, 0.06, 0.02]
+
+
+# Shrout PE, Fleiss JL (1979). Intraclass correlations: uses in assessing rater reliability.
+# Psychological Bulletin 86:420-428, Table 2 (6 targets x 4 judges). Their Table 3 ANOVA gives
+# BMS = 11.24, EMS = 1.02, and Table 4 ICC(3,4) = .91; Cronbach's alpha with judges as items
+# equals ICC(3,k) = (BMS - EMS) / BMS.
+SHROUT_FLEISS = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]]
+
+
+def test_cronbach_alpha_equals_shrout_fleiss_icc3k():
+    from kit.stats import cronbach_alpha
+    r = cronbach_alpha(SHROUT_FLEISS)
+    assert round(r.estimate, 2) == 0.91
+    assert r.statistic == pytest.approx(11.24 / 1.02, rel=2e-3)   # F = BMS / EMS
+    assert r.n == 6 and r.df == 5
+    assert r.ci_low < r.estimate < r.ci_high < 1
+
+
+def test_item_analysis_alpha_if_deleted_is_alpha_of_the_rest():
+    import pandas as pd
+    from kit.stats import cronbach_alpha, item_analysis
+    frame = pd.DataFrame(SHROUT_FLEISS, columns=["j1", "j2", "j3", "j4"])
+    t = item_analysis(frame).set_index("item")
+    assert t.loc["j4", "alpha_if_deleted"] == pytest.approx(
+        cronbach_alpha(frame[["j1", "j2", "j3"]]).estimate)
+    assert -1 <= t["item_total_r"].min() and t["item_total_r"].max() <= 1
