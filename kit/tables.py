@@ -183,7 +183,8 @@ def item_reliability_table(res) -> pd.DataFrame:
     t = res.item_reliability
     if t.empty:
         return pd.DataFrame(columns=["维度", "题目", "校正题总相关", "删除该题后的α"])
-    return pd.DataFrame({"维度": t["dimension"], "题目": t["item"],
+    label = dict(zip(res.items["column"], res.items["item"]))
+    return pd.DataFrame({"维度": t["dimension"], "题目": t["item"].map(lambda c: label.get(c, c)),
                          "校正题总相关": t["item_total_r"].map(lambda v: _num(v, 3)),
                          "删除该题后的α": t["alpha_if_deleted"].map(lambda v: _num(v, 3))})
 
