@@ -41,6 +41,9 @@ test: cjk-font
 
 lab: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test,lab]'
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	echo '{"@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"}}' \
+	  > $(VENV)/share/jupyter/lab/settings/overrides.json
 	$(PY) -m jupyter lab notebooks/
 
 bench: $(STAMP)
