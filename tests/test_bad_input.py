@@ -151,3 +151,21 @@ def test_mangled_exports_load_correctly_or_raise_kit_error(tmp_path, edits, drop
         assert r.missing.shape == r.data.shape
         assert "13912345678" not in r.data.astype(str).to_csv()
     assert hashlib.sha256(f.read_bytes()).hexdigest() == before
+
+
+def test_blank_rows_are_dropped_with_a_recorded_reason(tmp_path):
+    f = tmp_path / "blank.csv"
+    f.write_text("序号,提交答卷时间,1、性别\n1,2024/1/1 10:00:00,男\n,,\n2,2024/1/1 11:00:00,女\n",
+                 encoding="utf-8")
+    r = load_export(f)
+    assert r.n_total == 2 and any("空白行" in n and "第3行" in n for n in r.info.notes)
+    x = tmp_path / "blank.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "提交答卷时间", "1、性别"])
+    ws.append([1, "2024/1/1 10:00:00", "男"])
+    ws.append([None, None, None])
+    ws.append([2, "2024/1/1 11:00:00", "女"])
+    wb.save(x)
+    r = load_export(x)
+    assert r.n_total == 2 and any("空白行" in n for n in r.info.notes)

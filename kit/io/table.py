@@ -116,7 +116,20 @@ def _read_excel(path: Path, header_rows: int, head: bytes) -> RawTable:
             f"{header_rows} header row(s) then responses)", path=path)
     ncol = len(header[0])
     body = _align_body(body, ncol)
-    return RawTable(path=path, header=header, body=body, first_data_row=header_rows + 1)
+    body, notes = _drop_blank_rows(body, header_rows + 1)
+    return RawTable(path=path, header=header, body=body, first_data_row=header_rows + 1,
+                    notes=notes)
+
+
+def _drop_blank_rows(body: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, list[str]]:
+    """Rows with no value at all are not responses: drop them, and say which."""
+    blank = body.isna().all(axis=1).to_numpy()
+    if not blank.any():
+        return body, []
+    rows = (np.flatnonzero(blank) + first_row).tolist()
+    shown = "、".join(str(r) for r in rows[:10]) + ("…" if len(rows) > 10 else "")
+    note = f"忽略了{len(rows)}个空白行（文件第{shown}行） ({len(rows)} blank rows ignored)"
+    return body.loc[~blank].reset_index(drop=True), [note]
 
 
 def _undo_dedup(names: list[str]) -> list[str]:
@@ -202,6 +215,8 @@ def _read_csv(path: Path, header_rows: int) -> RawTable:
         raise ExportFormatError("文件为空 (empty file)", path=path)
     delim = _sniff_delimiter(text)
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    # blank lines are not responses; body rows keep their file line numbers in the note below
+    blank_lines = [i + 1 for i, r in enumerate(rows) if not any(c.strip() for c in r)]
     rows = [r for r in rows if any(c.strip() for c in r)]
     if len(rows) < header_rows:
         raise ExportFormatError(f"表头不足{header_rows}行 (expected {header_rows} header "
@@ -217,6 +232,11 @@ def _read_csv(path: Path, header_rows: int) -> RawTable:
     ):
         width -= 1
         notes.append("末尾空白列已忽略 (a trailing empty column was ignored)")
+    body_blank = [ln for ln in blank_lines if ln > header_rows]
+    if body_blank:
+        shown = "、".join(str(r) for r in body_blank[:10]) + ("…" if len(body_blank) > 10 else "")
+        notes.append(f"忽略了{len(body_blank)}个空白行（文件第{shown}行） "
+                     f"({len(body_blank)} blank rows ignored)")
     header = [h[:width] for h in header]
     data = [(r + [""] * (width - len(r)))[:width] for r in body_rows]
     for i, r in enumerate(body_rows):
