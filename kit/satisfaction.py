@@ -25,12 +25,13 @@ import pandas as pd
 
 from .fmt import fmt_number, fmt_percent
 from .responses import Responses
-from .stats import (chi_square, cronbach_alpha, expected_counts, item_analysis, kruskal, mean_ci,
-                    proportion_ci)
+from .stats import (adjust_p, chi_square, cronbach_alpha, expected_counts, item_analysis, kruskal,
+                    mean_ci, proportion_ci, two_by_two_test)
 
 __all__ = ["SatisfactionResults", "analyse_satisfaction", "SMALL_N"]
 
 SMALL_N = 30          # a group with fewer valid answers gets a caveat
+MAX_PAIRWISE_GROUPS = 10  # pairwise follow-ups only where they can be read (not 80 villages)
 MIN_EXPECTED = 5      # a chi-square cell expected below this gets a caveat
 
 
@@ -42,6 +43,7 @@ class SatisfactionResults:
     by_group: pd.DataFrame
     group_tests: pd.DataFrame
     overall: dict
+    pairwise: pd.DataFrame = field(default_factory=pd.DataFrame)
     reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
     item_reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
     sentences: list[str] = field(default_factory=list)
@@ -181,11 +183,11 @@ def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
     aware_df = pd.DataFrame(aware)
 
     overall = _overall(items_df, dims_df)
-    by_group, tests = _groups(r, data, specs, groups, warnings)
+    by_group, tests, pairwise = _groups(r, data, specs, groups, warnings)
     warnings = list(dict.fromkeys(warnings))  # one caveat per group variable, not per item
     res = SatisfactionResults(items=items_df, dimensions=dims_df, awareness=aware_df,
                               by_group=by_group, group_tests=tests, overall=overall,
-                              reliability=rel_df, item_reliability=item_rel_df,
+                              pairwise=pairwise, reliability=rel_df, item_reliability=item_rel_df,
                               warnings=warnings)
     res.sentences = _sentences(r, res, target)
     return res
@@ -216,7 +218,7 @@ def _groups(r: Responses, data: pd.DataFrame, specs, groups, warnings):
     for q in r.questionnaire.questions:
         if q.type == "yesno" and q.satisfied and q.id in data:
             targets.append((q.id, q, None, False))
-    rows, tests = [], []
+    rows, tests, pairs = [], [], []
     for g in groups:
         gq = qs[g]
         labels = {o.code: o.label for o in gq.options}
@@ -260,6 +262,22 @@ def _groups(r: Responses, data: pd.DataFrame, specs, groups, warnings):
                     warnings.append(f"「{gq.title}」与「{label or q.title}」的卡方检验中有期望频数"
                                     f"小于{MIN_EXPECTED}的格子（最小{fmt_number(min_exp, 2)}），"
                                     "检验结果仅供参考。")
+            codes = [c for c in labels if (ok & (gcol == c)).any()]
+            if 3 <= len(codes) <= MAX_PAIRWISE_GROUPS:
+                found = []
+                for i, a in enumerate(codes):
+                    for b in codes[i + 1:]:
+                        xa, xb = x[ok & (gcol == a)], x[ok & (gcol == b)]
+                        t2 = two_by_two_test([[int(xa.isin(sat).sum()), int((~xa.isin(sat)).sum())],
+                                              [int(xb.isin(sat).sum()), int((~xb.isin(sat)).sum())]])
+                        found.append({"group_by": g, "group_title": gq.title, "column": col,
+                                      "item": label or q.title, "group_a": labels[a],
+                                      "group_b": labels[b], "test": t2.method,
+                                      "p_value": t2.p_value})
+                adj = adjust_p([f["p_value"] for f in found])
+                for f, pa in zip(found, adj):
+                    f["p_holm"] = float(pa)
+                pairs += found
             if q.type != "yesno":
                 parts = [x[ok & (gcol == code)].to_numpy() for code in labels]
                 parts = [p for p in parts if len(p)]
@@ -269,7 +287,7 @@ def _groups(r: Responses, data: pd.DataFrame, specs, groups, warnings):
                                   "item": label or q.title, "test": "kruskal_wallis", "statistic": kw.statistic,
                                   "df": kw.df, "p_value": kw.p_value, "min_expected": np.nan,
                                   "warning": False})
-    return pd.DataFrame(rows), pd.DataFrame(tests)
+    return pd.DataFrame(rows), pd.DataFrame(tests), pd.DataFrame(pairs)
 
 
 def fmt_share_for_verdict(share: float, target: float, digits: int = 1) -> str:

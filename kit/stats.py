@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 __all__ = ["Result", "proportion_ci", "mean_ci", "chi_square", "expected_counts", "kruskal",
-           "adjust_p", "cronbach_alpha", "item_analysis"]
+           "adjust_p", "cronbach_alpha", "item_analysis", "two_by_two_test"]
 
 
 @dataclass(frozen=True)
@@ -130,6 +130,33 @@ def chi_square(table) -> Result:
     v = math.sqrt(res.statistic / (n * (min(t.shape) - 1)))
     return Result(estimate=v, n=int(n), p_value=float(res.pvalue), statistic=float(res.statistic),
                   method="chi_square", df=float(res.dof))
+
+
+def two_by_two_test(table) -> Result:
+    """Compare two shares in a 2x2 table: Pearson chi-square, or Fisher's exact test when a cell
+    is expected below 5 (scipy). ``estimate`` is the difference of the row shares.
+
+    Examples
+    --------
+    >>> r = two_by_two_test([[3, 1], [1, 3]])     # R: fisher.test(matrix(c(3,1,1,3), 2)) p = 0.4857
+    >>> r.method, round(r.p_value, 4)
+    ('fisher_exact', 0.4857)
+    """
+    from scipy import stats
+
+    t = np.asarray(table, dtype="float64")
+    if t.shape != (2, 2) or (t.sum(axis=1) == 0).any():
+        raise ValueError("need a 2x2 table with both rows non-empty")
+    diff = t[0, 0] / t[0].sum() - t[1, 0] / t[1].sum()
+    if (t.sum(axis=0) == 0).any():  # everyone in one column: no difference to test
+        return Result(estimate=float(diff), n=int(t.sum()), p_value=1.0, method="none")
+    if expected_counts(t).min() < 5:
+        res = stats.fisher_exact(t.astype(int))
+        return Result(estimate=float(diff), n=int(t.sum()), p_value=float(res.pvalue),
+                      statistic=float(res.statistic), method="fisher_exact")
+    c = chi_square(t)
+    return Result(estimate=float(diff), n=int(t.sum()), p_value=c.p_value,
+                  statistic=c.statistic, method="chi_square", df=1.0)
 
 
 def expected_counts(table) -> np.ndarray:

@@ -10,7 +10,7 @@ from .responses import Responses
 
 __all__ = ["recognition_table", "quality_table", "quality_summary_table", "write_quality_workbook",
            "satisfaction_item_table", "dimension_table", "awareness_table", "group_table",
-           "group_test_table", "reliability_table", "item_reliability_table", "write_workbook",
+           "group_test_table", "pairwise_table", "reliability_table", "item_reliability_table", "write_workbook",
            "write_satisfaction_workbook"]
 
 
@@ -168,6 +168,19 @@ def group_test_table(res) -> pd.DataFrame:
     })
 
 
+def pairwise_table(res) -> pd.DataFrame:
+    t = res.pairwise
+    if t.empty:
+        return pd.DataFrame(columns=["分组", "题目", "组A", "组B", "检验", "P值", "Holm校正P值"])
+    return pd.DataFrame({
+        "分组": t["group_title"], "题目": t["item"], "组A": t["group_a"], "组B": t["group_b"],
+        "检验": t["test"].map({"chi_square": "卡方检验", "fisher_exact": "Fisher精确检验",
+                             "none": "无差异可检验"}),
+        "P值": t["p_value"].map(lambda v: "<0.001" if v < 0.001 else _num(v, 3)),
+        "Holm校正P值": t["p_holm"].map(lambda v: "<0.001" if v < 0.001 else _num(v, 3)),
+    })
+
+
 def reliability_table(res) -> pd.DataFrame:
     t = res.reliability
     if t.empty:
@@ -193,7 +206,8 @@ def write_satisfaction_workbook(res, path: str | Path) -> Path:
     """满意度分析.xlsx: items, dimensions, awareness, group tables and tests."""
     sheets = {"题目满意度": satisfaction_item_table(res), "维度": dimension_table(res),
               "知晓率": awareness_table(res), "信度": reliability_table(res),
-              "题目信度": item_reliability_table(res), "分组检验": group_test_table(res)}
+              "题目信度": item_reliability_table(res), "分组检验": group_test_table(res),
+              "两两比较": pairwise_table(res)}
     for (g, col), _ in res.by_group.groupby(["group_by", "column"], sort=False):
         sheets[f"分组_{g}_{col}"[:31]] = group_table(res, g, col)
     return write_workbook(sheets, path)

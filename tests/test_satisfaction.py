@@ -82,3 +82,11 @@ def test_reliability_per_dimension(res):
     assert rel.loc["工作成效", "alpha"] == pytest.approx(direct.estimate)
     assert rel.loc["工作成效", "n_complete"] == 412
     assert len(res.item_reliability) == 4
+
+
+def test_pairwise_follow_ups_are_holm_adjusted_and_skip_many_groups(res):
+    pw = res.pairwise
+    town = pw[(pw["group_by"] == "township") & (pw["column"] == "overall")]
+    assert len(town) == 15                                   # 6 townships: 6*5/2 pairs
+    assert (town["p_holm"] >= town["p_value"]).all() and (town["p_holm"] <= 1).all()
+    assert not (pw["group_by"] == "village").any()           # 80 villages: no 3160 pairs

@@ -107,3 +107,13 @@ def test_item_analysis_alpha_if_deleted_is_alpha_of_the_rest():
     assert t.loc["j4", "alpha_if_deleted"] == pytest.approx(
         cronbach_alpha(frame[["j1", "j2", "j3"]]).estimate)
     assert -1 <= t["item_total_r"].min() and t["item_total_r"].max() <= 1
+
+
+def test_two_by_two_uses_fisher_for_small_tables():
+    # R ?fisher.test, Fisher's tea-tasting example: fisher.test(TeaTasting) two-sided
+    # p-value = 0.4857 (the documented one-sided "greater" p is 0.2429)
+    from kit.stats import two_by_two_test
+    r = two_by_two_test([[3, 1], [1, 3]])
+    assert r.method == "fisher_exact" and round(r.p_value, 4) == 0.4857
+    big = two_by_two_test([[762, 468], [484, 477]])  # all expected counts >= 5: chi-square
+    assert big.method == "chi_square"
