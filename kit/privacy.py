@@ -121,9 +121,10 @@ def hash_series(s: pd.Series, kind: str | None = None) -> pd.Series:
     out = pd.Series(pd.NA, index=s.index, dtype="string")
     if has.any():
         vals = norm[has].to_numpy(dtype=object)
-        h = pd.util.hash_array(vals, encoding="utf8", hash_key=_hash_key(), categorize=True)
-        hexes = h.astype(">u8").tobytes().hex()
-        out[has] = [hexes[i:i + 16] for i in range(0, len(hexes), 16)]
+        h = pd.util.hash_array(vals, encoding="utf8", hash_key=_hash_key(),
+                               categorize=len(vals) > 2 * norm[has].nunique())
+        hexes = np.frombuffer(h.astype(">u8").tobytes().hex().encode("ascii"), dtype="S16")
+        out[has] = hexes.astype("U16")
     return out
 
 

@@ -123,9 +123,12 @@ def _read_excel(path: Path, header_rows: int, head: bytes) -> RawTable:
 
 def _drop_blank_rows(body: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, list[str]]:
     """Rows with no value at all are not responses: drop them, and say which."""
-    blank = body.isna().all(axis=1).to_numpy()
-    if not blank.any():
-        return body, []
+    has_value = np.zeros(len(body), dtype=bool)
+    for j in body.columns:  # usually the first column (序号) settles it
+        has_value |= body[j].notna().to_numpy()
+        if has_value.all():
+            return body, []
+    blank = ~has_value
     rows = (np.flatnonzero(blank) + first_row).tolist()
     shown = "、".join(str(r) for r in rows[:10]) + ("…" if len(rows) > 10 else "")
     note = f"忽略了{len(rows)}个空白行（文件第{shown}行） ({len(rows)} blank rows ignored)"
