@@ -91,7 +91,7 @@ def _share_and_mean(x: pd.Series, sat: list[float], lo: float, hi: float) -> dic
 
 
 def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
-                         target: float | None = None) -> SatisfactionResults:
+                         target: float | None = None, rank_tests: bool = True) -> SatisfactionResults:
     """All satisfaction and awareness tables of a survey.
 
     Parameters
@@ -103,6 +103,8 @@ def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
     target : float, optional
         A share the overall satisfaction must reach (e.g. 0.98 for "满意度达98%以上"); the
         verdict compares the unrounded share.
+    rank_tests : bool
+        Also run a Kruskal-Wallis test of the scores across groups (on by default).
 
     Examples
     --------
@@ -183,7 +185,7 @@ def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
     aware_df = pd.DataFrame(aware)
 
     overall = _overall(items_df, dims_df)
-    by_group, tests, pairwise = _groups(r, data, specs, groups, warnings)
+    by_group, tests, pairwise = _groups(r, data, specs, groups, warnings, rank_tests)
     warnings = list(dict.fromkeys(warnings))  # one caveat per group variable, not per item
     res = SatisfactionResults(items=items_df, dimensions=dims_df, awareness=aware_df,
                               by_group=by_group, group_tests=tests, overall=overall,
@@ -210,83 +212,90 @@ def _overall(items: pd.DataFrame, dims: pd.DataFrame) -> dict:
     return {}
 
 
-def _groups(r: Responses, data: pd.DataFrame, specs, groups, warnings):
+def _groups(r: Responses, data: pd.DataFrame, specs, groups, warnings, rank_tests: bool = True):
+    """Every satisfaction and awareness item broken down by each grouping question.
+
+    Counts per group come from one ``np.bincount`` per item, so a million responses cost a few
+    array passes; the chi-square and the pairwise tests are computed from those counts.
+    """
     qs = r.questionnaire.by_id()
     groups = groups if groups is not None else list(r.questionnaire.groups)
-    targets = [(col, q, label, rev) for col, q, label, _, rev in specs if q.role == "overall"]
-    targets = targets or [(col, q, label, rev) for col, q, label, _, rev in specs[:1]]
+    targets = [(col, q, label, rev) for col, q, label, _, rev in specs]
     for q in r.questionnaire.questions:
         if q.type == "yesno" and q.satisfied and q.id in data:
             targets.append((q.id, q, None, False))
     rows, tests, pairs = [], [], []
     for g in groups:
         gq = qs[g]
-        labels = {o.code: o.label for o in gq.options}
-        gcol = data[g]
+        codes = [o.code for o in gq.options]
+        labels = [o.label for o in gq.options]
+        pos = {c: i for i, c in enumerate(codes)}
+        gidx = data[g].map(pos).to_numpy(dtype="float64", na_value=np.nan)
+        gvalid = ~np.isnan(gidx)
+        gi = np.where(gvalid, gidx, 0).astype(np.int64)
+        G = len(codes)
         for col, q, label, rev in targets:
+            item = label or q.title
             if q.type == "yesno":
-                x, sat = data[col].astype("float64"), [float(c) for c in q.satisfied]
-                lo = hi = None
+                x = data[col].to_numpy(dtype="float64", na_value=np.nan)
+                hit = np.isin(x, [float(c) for c in q.satisfied])
             else:
-                x, lo, hi, sat = _scores(q, rev, data[col])
-            ok = x.notna() & gcol.notna()
+                xs, lo, hi, sat = _scores(q, rev, data[col])
+                x = xs.to_numpy(dtype="float64", na_value=np.nan)
+                hit = np.isin(x, sat)
+            ok = gvalid & ~np.isnan(x)
+            n = np.bincount(gi[ok], minlength=G)
+            k = np.bincount(gi[ok], weights=hit[ok], minlength=G).round().astype(np.int64)
+            sums = np.bincount(gi[ok], weights=x[ok], minlength=G)
             small = []
-            for code in [o.code for o in gq.options]:
-                xs = x[ok & (gcol == code)]
-                if len(xs) == 0:
-                    continue
-                k, n = int(xs.isin(sat).sum()), len(xs)
-                p = proportion_ci(k, n)
-                rows.append({"group_by": g, "group_title": gq.title, "group": labels[code],
-                             "column": col,
-                             "item": label or q.title, "n_valid": n, "n_satisfied": k,
-                             "satisfied_share": p.estimate, "share_ci_low": p.ci_low,
-                             "share_ci_high": p.ci_high,
-                             "mean": float(xs.mean()) if q.type != "yesno" else np.nan,
-                             "small_n": n < SMALL_N})
-                if n < SMALL_N:
-                    small.append(labels[code])
+            for j in np.flatnonzero(n):
+                p = proportion_ci(int(k[j]), int(n[j]))
+                rows.append({"group_by": g, "group_title": gq.title, "group": labels[j],
+                             "column": col, "item": item, "n_valid": int(n[j]),
+                             "n_satisfied": int(k[j]), "satisfied_share": p.estimate,
+                             "share_ci_low": p.ci_low, "share_ci_high": p.ci_high,
+                             "mean": float(sums[j] / n[j]) if q.type != "yesno" else np.nan,
+                             "small_n": bool(n[j] < SMALL_N)})
+                if n[j] < SMALL_N:
+                    small.append(labels[j])
             if small:
                 warnings.append(f"按「{gq.title}」分组时，{len(small)}个组的有效答卷少于{SMALL_N}份"
                                 f"（如{'、'.join(small[:5])}{'等' if len(small) > 5 else ''}），"
                                 "其比例的置信区间较宽，解读时需谨慎。")
-            tab = pd.crosstab(gcol[ok], x[ok].isin(sat))
-            if tab.shape[0] >= 2 and tab.shape[1] >= 2:
-                c = chi_square(tab.to_numpy())
-                min_exp = float(expected_counts(tab.to_numpy()).min())
-                tests.append({"group_by": g, "group_title": gq.title, "column": col,
-                              "item": label or q.title, "test": "chi_square", "statistic": c.statistic, "df": c.df,
+            present = np.flatnonzero(n)
+            table = np.column_stack([k[present], n[present] - k[present]])
+            table = table[:, table.sum(axis=0) > 0]
+            if len(present) >= 2 and table.shape[1] == 2:
+                c = chi_square(table)
+                min_exp = float(expected_counts(table).min())
+                tests.append({"group_by": g, "group_title": gq.title, "column": col, "item": item,
+                              "test": "chi_square", "statistic": c.statistic, "df": c.df,
                               "p_value": c.p_value, "min_expected": min_exp,
                               "warning": min_exp < MIN_EXPECTED})
                 if min_exp < MIN_EXPECTED:
-                    warnings.append(f"「{gq.title}」与「{label or q.title}」的卡方检验中有期望频数"
-                                    f"小于{MIN_EXPECTED}的格子（最小{fmt_number(min_exp, 2)}），"
+                    warnings.append(f"「{gq.title}」与「{item}」的卡方检验中有期望频数小于"
+                                    f"{MIN_EXPECTED}的格子（最小{fmt_number(min_exp, 2)}），"
                                     "检验结果仅供参考。")
-            codes = [c for c in labels if (ok & (gcol == c)).any()]
-            if 3 <= len(codes) <= MAX_PAIRWISE_GROUPS:
+            if 3 <= len(present) <= MAX_PAIRWISE_GROUPS:
                 found = []
-                for i, a in enumerate(codes):
-                    for b in codes[i + 1:]:
-                        xa, xb = x[ok & (gcol == a)], x[ok & (gcol == b)]
-                        t2 = two_by_two_test([[int(xa.isin(sat).sum()), int((~xa.isin(sat)).sum())],
-                                              [int(xb.isin(sat).sum()), int((~xb.isin(sat)).sum())]])
+                for i, a in enumerate(present):
+                    for b in present[i + 1:]:
+                        t2 = two_by_two_test([[k[a], n[a] - k[a]], [k[b], n[b] - k[b]]])
                         found.append({"group_by": g, "group_title": gq.title, "column": col,
-                                      "item": label or q.title, "group_a": labels[a],
-                                      "group_b": labels[b], "test": t2.method,
-                                      "p_value": t2.p_value})
-                adj = adjust_p([f["p_value"] for f in found])
-                for f, pa in zip(found, adj):
+                                      "item": item, "group_a": labels[a], "group_b": labels[b],
+                                      "test": t2.method, "p_value": t2.p_value})
+                for f, pa in zip(found, adjust_p([f["p_value"] for f in found])):
                     f["p_holm"] = float(pa)
                 pairs += found
-            if q.type != "yesno":
-                parts = [x[ok & (gcol == code)].to_numpy() for code in labels]
-                parts = [p for p in parts if len(p)]
-                if len(parts) >= 2:
-                    kw = kruskal(*parts)
-                    tests.append({"group_by": g, "group_title": gq.title, "column": col,
-                                  "item": label or q.title, "test": "kruskal_wallis", "statistic": kw.statistic,
-                                  "df": kw.df, "p_value": kw.p_value, "min_expected": np.nan,
-                                  "warning": False})
+            if rank_tests and q.type != "yesno" and len(present) >= 2:
+                order = np.argsort(gi[ok], kind="stable")
+                xo = x[ok][order]
+                bounds = np.cumsum(n)[:-1]
+                parts = [p for p in np.split(xo, bounds) if len(p)]
+                kw = kruskal(*parts)
+                tests.append({"group_by": g, "group_title": gq.title, "column": col, "item": item,
+                              "test": "kruskal_wallis", "statistic": kw.statistic, "df": kw.df,
+                              "p_value": kw.p_value, "min_expected": np.nan, "warning": False})
     return pd.DataFrame(rows), pd.DataFrame(tests), pd.DataFrame(pairs)
 
 

@@ -90,3 +90,13 @@ def test_pairwise_follow_ups_are_holm_adjusted_and_skip_many_groups(res):
     assert len(town) == 15                                   # 6 townships: 6*5/2 pairs
     assert (town["p_holm"] >= town["p_value"]).all() and (town["p_holm"] <= 1).all()
     assert not (pw["group_by"] == "village").any()           # 80 villages: no 3160 pairs
+
+
+def test_every_item_is_broken_down_by_group(res):
+    g = res.by_group[res.by_group["group_by"] == "township"]
+    assert set(g["column"]) == {"overall", "item_1", "item_2", "item_3", "item_4",
+                                "aware_programme", "aware_policy"}
+    item1 = g[g["column"] == "item_1"]
+    assert item1["n_satisfied"].sum() == int(res.items.set_index("column").loc["item_1", "n_satisfied"])
+    kw = res.group_tests[(res.group_tests["test"] == "kruskal_wallis") & (res.group_tests["group_by"] == "township")]
+    assert set(kw["column"]) == {"overall", "item_1", "item_2", "item_3", "item_4"}
