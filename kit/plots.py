@@ -171,3 +171,24 @@ def plot_likert(r, columns: list[str], ax=None):
     ax.legend(ncol=len(values), loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False)
     ax.set_title("各题回答分布")
     return ax
+
+
+def plot_ipa(res, ax=None):
+    """Importance-performance quadrant: derived importance (r with the overall item) against
+    the 0-100 index, split at the means."""
+    import matplotlib.pyplot as plt
+
+    use_cjk_font()
+    d = res.drivers
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 5))
+    ax.scatter(d["importance_r"], d["performance"], color="#4C72B0", zorder=3)
+    for row in d.itertuples(index=False):
+        ax.annotate(row.item, (row.importance_r, row.performance), textcoords="offset points",
+                    xytext=(4, 4), fontsize=9)
+    ax.axvline(d["importance_r"].mean(), color="#999999", linestyle="--")
+    ax.axhline(d["performance"].mean(), color="#999999", linestyle="--")
+    ax.set_xlabel("重要性（与总体满意度的相关系数）")
+    ax.set_ylabel("表现（满意度指数，0–100）")
+    ax.set_title("重要性—表现分析（IPA）")
+    return ax

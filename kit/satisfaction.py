@@ -25,8 +25,8 @@ import pandas as pd
 
 from .fmt import fmt_number, fmt_percent
 from .responses import Responses
-from .stats import (adjust_p, chi_square, cronbach_alpha, expected_counts, item_analysis, kruskal,
-                    mean_ci, proportion_ci, two_by_two_test)
+from .stats import (adjust_p, chi_square, correlation, cronbach_alpha, expected_counts,
+                    item_analysis, kruskal, mean_ci, proportion_ci, regression, two_by_two_test)
 
 __all__ = ["SatisfactionResults", "analyse_satisfaction", "SMALL_N"]
 
@@ -44,6 +44,7 @@ class SatisfactionResults:
     group_tests: pd.DataFrame
     overall: dict
     pairwise: pd.DataFrame = field(default_factory=pd.DataFrame)
+    drivers: pd.DataFrame = field(default_factory=pd.DataFrame)
     reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
     item_reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
     sentences: list[str] = field(default_factory=list)
@@ -190,9 +191,43 @@ def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
     res = SatisfactionResults(items=items_df, dimensions=dims_df, awareness=aware_df,
                               by_group=by_group, group_tests=tests, overall=overall,
                               pairwise=pairwise, reliability=rel_df, item_reliability=item_rel_df,
+                              drivers=_drivers(data, specs, items_df),
                               warnings=warnings)
     res.sentences = _sentences(r, res, target)
     return res
+
+
+QUADRANTS = {(True, True): "继续保持", (True, False): "重点改进", (False, True): "维持现状",
+             (False, False): "次要改进"}
+
+
+def _drivers(data: pd.DataFrame, specs, items: pd.DataFrame) -> pd.DataFrame:
+    """What drives overall satisfaction: each item's correlation with the overall item
+    (derived importance) and its standardised regression coefficient, against its performance
+    (0-100 index); the IPA quadrant splits at the means of importance and performance."""
+    overall = [col for col, q, *_ in specs if q.role == "overall"]
+    others = [(col, rev, q) for col, q, _, _, rev in specs if q.role != "overall"]
+    if not overall or len(others) < 2:
+        return pd.DataFrame()
+    frame = pd.DataFrame({col: _scores(q, rev, data[col])[0] for col, rev, q in others})
+    frame["__overall__"] = data[overall[0]].astype("float64")
+    idx = items.set_index("column")
+    rows = []
+    for col, _, _ in others:
+        c = correlation(frame[col], frame["__overall__"])
+        rows.append({"column": col, "item": idx.loc[col, "item"], "importance_r": c.estimate,
+                     "r_ci_low": c.ci_low, "r_ci_high": c.ci_high, "performance": idx.loc[col, "index"],
+                     "n": c.n})
+    out = pd.DataFrame(rows)
+    try:
+        beta = regression(frame, "__overall__", [c for c, _, _ in others], standardize=True)
+        out["beta_std"] = out["column"].map(beta.set_index("term")["estimate"])
+    except ValueError:
+        out["beta_std"] = np.nan
+    hi_imp = out["importance_r"] >= out["importance_r"].mean()
+    hi_perf = out["performance"] >= out["performance"].mean()
+    out["quadrant"] = [QUADRANTS[(a, b)] for a, b in zip(hi_imp, hi_perf)]
+    return out
 
 
 def _plain(v):

@@ -10,7 +10,7 @@ from .responses import Responses
 
 __all__ = ["recognition_table", "quality_table", "quality_summary_table", "write_quality_workbook",
            "satisfaction_item_table", "dimension_table", "awareness_table", "group_table",
-           "group_test_table", "pairwise_table", "reliability_table", "item_reliability_table", "write_workbook",
+           "group_test_table", "pairwise_table", "drivers_table", "reliability_table", "item_reliability_table", "write_workbook",
            "write_satisfaction_workbook"]
 
 
@@ -181,6 +181,17 @@ def pairwise_table(res) -> pd.DataFrame:
     })
 
 
+def drivers_table(res) -> pd.DataFrame:
+    t = res.drivers
+    if t.empty:
+        return pd.DataFrame(columns=["题目", "重要性r", "标准化回归系数", "满意度指数", "象限"])
+    return pd.DataFrame({"题目": t["item"], "重要性r": t["importance_r"].map(lambda v: _num(v, 3)),
+                         "r的95%置信区间": [_ci(a, b, False, 3) for a, b in zip(t["r_ci_low"], t["r_ci_high"])],
+                         "标准化回归系数": t["beta_std"].map(lambda v: _num(v, 3)),
+                         "满意度指数": t["performance"].map(lambda v: _num(v, 1)),
+                         "象限": t["quadrant"]})
+
+
 def reliability_table(res) -> pd.DataFrame:
     t = res.reliability
     if t.empty:
@@ -207,7 +218,7 @@ def write_satisfaction_workbook(res, path: str | Path) -> Path:
     sheets = {"题目满意度": satisfaction_item_table(res), "维度": dimension_table(res),
               "知晓率": awareness_table(res), "信度": reliability_table(res),
               "题目信度": item_reliability_table(res), "分组检验": group_test_table(res),
-              "两两比较": pairwise_table(res)}
+              "两两比较": pairwise_table(res), "影响因素": drivers_table(res)}
     for (g, col), _ in res.by_group.groupby(["group_by", "column"], sort=False):
         sheets[f"分组_{g}_{col}"[:31]] = group_table(res, g, col)
     return write_workbook(sheets, path)

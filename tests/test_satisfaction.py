@@ -100,3 +100,13 @@ def test_every_item_is_broken_down_by_group(res):
     assert item1["n_satisfied"].sum() == int(res.items.set_index("column").loc["item_1", "n_satisfied"])
     kw = res.group_tests[(res.group_tests["test"] == "kruskal_wallis") & (res.group_tests["group_by"] == "township")]
     assert set(kw["column"]) == {"overall", "item_1", "item_2", "item_3", "item_4"}
+
+
+def test_drivers_and_ipa_quadrants(res):
+    d = res.drivers.set_index("column")
+    assert set(d.index) == {"item_1", "item_2", "item_3", "item_4"}
+    r = kit.load_project("surveys/poverty-alleviation").load()
+    from kit.stats import correlation
+    direct = correlation(r.valid["item_1"], r.valid["overall"]).estimate
+    assert d.loc["item_1", "importance_r"] == pytest.approx(direct)
+    assert set(d["quadrant"]) <= {"继续保持", "重点改进", "维持现状", "次要改进"}

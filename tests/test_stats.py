@@ -117,3 +117,27 @@ def test_two_by_two_uses_fisher_for_small_tables():
     assert r.method == "fisher_exact" and round(r.p_value, 4) == 0.4857
     big = two_by_two_test([[762, 468], [484, 477]])  # all expected counts >= 5: chi-square
     assert big.method == "chi_square"
+
+
+def test_correlation_matches_anscombe_1973():
+    # Anscombe FJ (1973) Graphs in statistical analysis. Am Stat 27:17-21: set I has r = 0.816
+    from kit.stats import correlation
+    x = [10, 8, 13, 9, 11, 14, 6, 4, 12, 7, 5]
+    y = [8.04, 6.95, 7.58, 8.81, 8.33, 9.96, 7.24, 4.26, 10.84, 4.82, 5.68]
+    r = correlation(x, y)
+    assert round(r.estimate, 3) == 0.816 and r.n == 11 and r.ci_low < 0.816 < r.ci_high
+
+
+def test_regression_matches_nist_longley_certified_values():
+    # NIST StRD, Longley (1967) data, certified OLS coefficients (statsmodels ships the data)
+    import statsmodels.api as sm
+    from kit.stats import regression
+    d = sm.datasets.longley.load_pandas()
+    frame = d.exog.assign(TOTEMP=d.endog)
+    t = regression(frame, "TOTEMP", list(d.exog.columns)).set_index("term")["estimate"]
+    certified = {"const": -3482258.63459582, "GNPDEFL": 15.0618722713733,
+                 "GNP": -0.358191792925910e-01, "UNEMP": -2.02022980381683,
+                 "ARMED": -1.03322686717359, "POP": -0.511041056535807e-01,
+                 "YEAR": 1829.15146461355}
+    for term, value in certified.items():
+        assert t[term] == pytest.approx(value, rel=1e-6)
