@@ -1,0 +1,65 @@
+"""Appraisal questionnaires on hand-computed cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import kit
+from kit.appraisal import cadre_appraisal, democratic_appraisal
+
+ASPECTS = ["德", "能", "勤", "绩", "廉"]
+
+
+def _cadre_survey(tmp_path):
+    # two cadres, three respondents; options are deductions (score = minus the points deducted)
+    head = "序号,提交答卷时间,所用时间," + ",".join(
+        [f"1、村干部01—{ASPECTS[0]}"] + ASPECTS[1:] + [f"2、村干部02—{ASPECTS[0]}"] + ASPECTS[1:])
+    rows = [
+        "1,2024/1/1 10:00:00,100秒,1,1,1,1,1,1,2,3,4,4",      # c01: 0 deducted; c02: 0+2+5+10+10
+        "2,2024/1/1 11:00:00,100秒,2,1,1,1,1,2,2,3,3,4",      # c01: 2;          c02: 2+2+5+5+10
+        "3,2024/1/1 12:00:00,100秒,1,1,3,1,1,4,4,4,4,4",      # c01: 5;          c02: 50 -> 50
+    ]
+    f = tmp_path / "9_按序号_测评_3_3.csv"
+    f.write_text(head + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    opts = ("    options:\n      - {code: 1, label: 不扣分, score: 0}\n      - {code: 2, label: 扣2分, score: -2}\n"
+            "      - {code: 3, label: 扣5分, score: -5}\n      - {code: 4, label: 扣10分, score: -10}\n")
+    q = tmp_path / "q.yml"
+    q.write_text("title: 群众测评村干部\nquestions:\n" + "".join(
+        f"  - id: cadre_{i}\n    number: {i}\n    title: 村干部0{i}\n    type: matrix\n    rows:\n"
+        + "".join(f"      - {{id: c{i}_{j + 1}, label: {a}}}\n" for j, a in enumerate(ASPECTS)) + opts
+        for i in (1, 2)), encoding="utf-8")
+    return kit.load_export(f, questionnaire=q)
+
+
+def test_cadre_scores_are_start_minus_deductions(tmp_path):
+    r = _cadre_survey(tmp_path)
+    t = cadre_appraisal(r, ["cadre_1", "cadre_2"], start=100, line=60, eligible=5).set_index("cadre")
+    # 村干部01: respondents 100, 98, 95 -> mean 97.666...
+    assert t.loc["村干部01", "score"] == pytest.approx((100 + 98 + 95) / 3)
+    # 村干部02: 100-27 = 73, 100-24 = 76, 100-50 = 50 -> mean 66.333...; nobody below 60 on average
+    assert t.loc["村干部02", "score"] == pytest.approx((73 + 76 + 50) / 3)
+    assert not t["below_line"].any()
+    assert t.loc["村干部01", "n_respondents"] == 3 and t.loc["村干部01", "participation_ok"]
+    assert t.loc["村干部02", "mean_c2_4"] == pytest.approx((-10 - 5 - 10) / 3)
+    low = cadre_appraisal(r, ["cadre_2"], line=70).set_index("cadre")
+    assert low.loc["村干部02", "below_line"]
+
+
+def test_democratic_appraisal_band_shares(tmp_path):
+    f = tmp_path / "9_按序号_评议_4_4.csv"
+    f.write_text("序号,提交答卷时间,所用时间,1、民主评议党员—党员01,党员02\n"
+                 "1,2024/1/1 10:00:00,100秒,1,2\n2,2024/1/1 11:00:00,100秒,1,4\n"
+                 "3,2024/1/1 12:00:00,100秒,2,4\n4,2024/1/1 13:00:00,100秒,1,3\n", encoding="utf-8")
+    q = tmp_path / "q.yml"
+    q.write_text("title: 民主评议\nquestions:\n  - id: pingyi\n    number: 1\n    title: 民主评议党员\n"
+                 "    type: matrix\n    rows:\n      - {id: m01, label: 党员01}\n      - {id: m02, label: 党员02}\n"
+                 "    options:\n      - {code: 1, label: 优秀}\n      - {code: 2, label: 合格}\n"
+                 "      - {code: 3, label: 基本合格}\n      - {code: 4, label: 不合格}\n", encoding="utf-8")
+    r = kit.load_export(f, questionnaire=q)
+    members, overall = democratic_appraisal(r, "pingyi")
+    m = members.set_index("member")
+    assert m.loc["党员01", "share_1"] == 0.75 and m.loc["党员02", "share_4"] == 0.5
+    o = overall.set_index("band")
+    assert o.loc["优秀", "n_votes"] == 3 and o.loc["不合格", "share"] == 2 / 8
+    assert np.isclose(overall["share"].sum(), 1.0)
