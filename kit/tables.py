@@ -8,10 +8,23 @@ import pandas as pd
 
 from .responses import Responses
 
-__all__ = ["recognition_table", "quality_table", "quality_summary_table", "write_quality_workbook",
+__all__ = ["three_line", "recognition_table", "quality_table", "quality_summary_table", "write_quality_workbook",
            "satisfaction_item_table", "dimension_table", "awareness_table", "group_table",
            "group_test_table", "pairwise_table", "drivers_table", "reliability_table", "item_reliability_table", "write_workbook",
            "write_satisfaction_workbook"]
+
+
+def three_line(df: pd.DataFrame, caption: str | None = None):
+    """Display a table in three-line style (三线表): a heavy rule above and below the header
+    and below the last row, no vertical rules, no index. Returns a pandas Styler."""
+    styler = df.style.hide(axis="index").set_table_styles([
+        {"selector": "", "props": "border-collapse: collapse; border-top: 2px solid black; "
+                                  "border-bottom: 2px solid black; font-family: SimSun, serif;"},
+        {"selector": "thead th", "props": "border-bottom: 1px solid black; text-align: center; "
+                                          "padding: 4px 10px;"},
+        {"selector": "td", "props": "border: none; padding: 3px 10px; text-align: center;"},
+    ])
+    return styler.set_caption(caption) if caption else styler
 
 
 def recognition_table(r: Responses) -> pd.DataFrame:

@@ -110,3 +110,9 @@ def test_drivers_and_ipa_quadrants(res):
     direct = correlation(r.valid["item_1"], r.valid["overall"]).estimate
     assert d.loc["item_1", "importance_r"] == pytest.approx(direct)
     assert set(d["quadrant"]) <= {"继续保持", "重点改进", "维持现状", "次要改进"}
+
+
+def test_three_line_table_renders_rules_and_no_index(res):
+    from kit import tables
+    html = tables.three_line(tables.satisfaction_item_table(res), caption="表1").to_html()
+    assert "border-top: 2px solid black" in html and "表1" in html and "98.3%" in html
