@@ -183,7 +183,7 @@ def _personal_kind(qn: Questionnaire, qid) -> str | None:
     return q.personal if q else None
 
 
-def quality_summary(quality: pd.DataFrame, exclude: list[str], n_total: int) -> pd.DataFrame:
+def quality_summary(quality: pd.DataFrame, exclude: list[str]) -> pd.DataFrame:
     """Counts per reason: flagged, and whether that reason excludes."""
     rows = []
     for r, label in REASON_LABELS.items():
@@ -191,5 +191,4 @@ def quality_summary(quality: pd.DataFrame, exclude: list[str], n_total: int) -> 
         n = int(hit.sum()) if len(quality) else 0
         if n:
             rows.append({"reason": r, "label": label, "n_flagged": n, "excludes": r in exclude})
-    out = pd.DataFrame(rows, columns=["reason", "label", "n_flagged", "excludes"])
-    return out
+    return pd.DataFrame(rows, columns=["reason", "label", "n_flagged", "excludes"])

@@ -93,7 +93,7 @@ class Responses:
         return col.isin(values).astype("boolean").where(col.notna())
 
     def quality_summary(self) -> pd.DataFrame:
-        return quality_summary(self.quality, self.questionnaire.quality.exclude, self.n_total)
+        return quality_summary(self.quality, self.questionnaire.quality.exclude)
 
     def question_counts(self) -> pd.Series:
         q = self.questions.dropna(subset=["question_id"]).drop_duplicates("question_id")

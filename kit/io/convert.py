@@ -359,7 +359,7 @@ class ColumnSink:
         self.rows.append({"column": name, **meta})
 
 
-def _choice_values(q: Question, part: Part, missing_codes, ctx: str, scores: bool = False):
+def _choice_values(q: Question, part: Part, missing_codes, scores: bool = False):
     """Codes (or scores) of one single-choice column, its kinds, other-text and invalid mask.
 
     ``scores``: the cells hold option scores (问卷星 按分数 download); they are turned back into
@@ -368,7 +368,7 @@ def _choice_values(q: Question, part: Part, missing_codes, ctx: str, scores: boo
     valid_codes = np.array([o.code for o in q.options], dtype="float64")
     other_text = None
     if part.codes is not None:
-        num, kinds, extra = code_kinds(part.codes, missing_codes)
+        num, kinds, _ = code_kinds(part.codes, missing_codes)
         if scores and q.has_scores:
             by_score: dict[float, float] = {}
             for o in q.options:
@@ -431,7 +431,7 @@ def build_columns(parsed: ParsedExport, pairs: list[tuple[Question, ParsedQuesti
             continue
         if q.type in ("single", "scale", "yesno"):
             part = pq.parts[0]
-            vals, kinds, other, invalid = _choice_values(q, part, mc, q.id,
+            vals, kinds, other, invalid = _choice_values(q, part, mc,
                                                          scores=parsed.variant == "scores")
             sink.add(q.id, vals, kinds, **base, value="score" if q.has_scores else "code",
                      options=_opt_meta(q), option_label=None, row_label=None)
@@ -446,7 +446,7 @@ def build_columns(parsed: ParsedExport, pairs: list[tuple[Question, ParsedQuesti
                     "(matrix rows do not match the export's columns)", path=parsed.files[0],
                     column=pq.header)
             for row, part in zip(q.rows, pq.parts):
-                vals, kinds, _, invalid = _choice_values(q, part, mc, row.id,
+                vals, kinds, _, invalid = _choice_values(q, part, mc,
                                                          scores=parsed.variant == "scores")
                 sink.add(row.id, vals, kinds, **{**base, "dimension": row.dimension or q.dimension,
                                                  "reverse": row.reverse or q.reverse},
