@@ -20,6 +20,8 @@ The codebook's ``quality.exclude`` lists which reasons exclude a response from a
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -62,12 +64,17 @@ def assess_quality(data: pd.DataFrame, missing: pd.DataFrame, questions: pd.Data
     flags: dict[str, tuple[pd.Series, pd.Series]] = {}
     used: dict = {"exclude": list(qn.quality.exclude)}
 
-    # respondent IDs and phones (hashed at load)
-    qtypes = questions.set_index("column")
-    id_cols = [c for c in data.columns if c == "respondent_id_hash" or (
-        c.endswith("_hash") and c in qtypes.index and _personal_kind(qn, qtypes.loc[c, "question_id"]) == "respondent_id")]
-    phone_cols = [c for c in data.columns if c == "phone_hash" or (
-        c.endswith("_hash") and c in qtypes.index and _personal_kind(qn, qtypes.loc[c, "question_id"]) == "phone")]
+    # respondent IDs and phones (hashed at load): a question's hash column takes its codebook
+    # kind; a metadata hash is named after its kind ('phone_hash', 'phone_2_hash', ...)
+    by_id = qn.by_id()
+    qid_of = questions.set_index("column")["question_id"]
+    hash_kind = {}
+    for c in data.columns:
+        if c.endswith("_hash"):
+            q = by_id.get(qid_of.get(c)) if isinstance(qid_of.get(c), str) else None
+            hash_kind[c] = q.personal if q else re.sub(r"(_\d+)?_hash$", "", c)
+    id_cols = [c for c, k in hash_kind.items() if k == "respondent_id"]
+    phone_cols = [c for c, k in hash_kind.items() if k == "phone"]
     for reason, cols, label in (("duplicate_id", id_cols, "受访者编号"),
                                 ("duplicate_phone", phone_cols, "电话号码")):
         if cols:
@@ -176,11 +183,6 @@ def assess_quality(data: pd.DataFrame, missing: pd.DataFrame, questions: pd.Data
     }, index=data.index[rows_at])
     quality["excluded"] = quality["excluded"].astype(bool)
     return quality, used
-
-
-def _personal_kind(qn: Questionnaire, qid) -> str | None:
-    q = qn.by_id().get(qid)
-    return q.personal if q else None
 
 
 def quality_summary(quality: pd.DataFrame, exclude: list[str]) -> pd.DataFrame:

@@ -115,7 +115,6 @@ def _meta_columns(parsed: ParsedExport, sink: ColumnSink) -> None:
         # an ID column holding phone or 身份证 numbers: keep it only as a hash
         add("response_id", hash_series(m["response_id"]), parsed.meta_headers.get(
             "response_id", "编号") + "（含个人信息，已加盐哈希）", kind="hash")
-        sink.rows[-1]["note"] = "personal"
     elif "response_id" in m:
         rid = m["response_id"]
         num = pd.to_numeric(rid, errors="coerce")
@@ -146,11 +145,11 @@ def _meta_columns(parsed: ParsedExport, sink: ColumnSink) -> None:
     for name, (header, col, kind) in parsed.personal_meta.items():
         if kind == "coordinates":
             continue
-        add(name, hash_series(col.astype(object).where(col.notna(), None), kind),
+        add(name, hash_series(col, kind),
             f"{header}（已加盐哈希）", kind="hash")
     for name, (header, col) in parsed.custom_meta.items():
         if contains_personal(col):
-            add(f"{name}_hash", hash_series(col.astype(object).where(col.notna(), None)),
+            add(f"{name}_hash", hash_series(col),
                 f"{header}（含个人信息，已加盐哈希）", kind="hash")
             continue
         vals = blank_personal_numbers(col) if col.dtype.kind in "fi" else mask_series(col)

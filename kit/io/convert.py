@@ -15,8 +15,7 @@ import pandas as pd
 
 from .. import missing as M
 from ..errors import QuestionnaireError
-from ..privacy import _ANY as _PII_HINT
-from ..privacy import hash_series, looks_personal, mask_series, mask_text
+from ..privacy import hash_series, looks_personal, mask_series
 from ..questionnaire import Option, Question, Questionnaire, Row, normalise_title, _norm_label
 from .model import META_FIELDS, ParsedExport, ParsedQuestion, Part
 
@@ -54,16 +53,9 @@ def text_kinds(text: pd.Series, mask: bool = True) -> tuple[pd.Series, np.ndarra
     if has.any():
         kinds[has] = [M.KINDS.index(k) for k in mapped[has]]
     clean = t.where(~has, None)
-    return (_mask_obj(clean) if mask else clean), kinds
-
-
-def _mask_obj(t: pd.Series) -> pd.Series:
-    """Mask personal patterns in answer text before anything else sees it (labels included)."""
-    cand = t.str.contains(_PII_HINT, na=False)
-    if cand.any():
-        t = t.copy()
-        t[cand] = t[cand].map(mask_text)
-    return t
+    if mask:  # the one place answer text is masked: labels and other-text derive from it
+        clean = mask_series(clean).astype(object)
+    return clean, kinds
 
 
 def code_kinds(codes: pd.Series, missing_codes: dict[int, str]) -> tuple[np.ndarray, np.ndarray, pd.Series | None]:
@@ -80,7 +72,7 @@ def code_kinds(codes: pd.Series, missing_codes: dict[int, str]) -> tuple[np.ndar
             kinds[has] = [M.KINDS.index(k) for k in mapped[has]]
         num = pd.to_numeric(t.where(~has, None), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
         nonnum = (~has) & np.isnan(num)
-        other = _mask_obj(t.where(nonnum, None)) if nonnum.any() else None
+        other = mask_series(t.where(nonnum, None)).astype(object) if nonnum.any() else None
     num = np.array(num, dtype="float64")  # writable copy
     for code, kind in missing_codes.items():
         hit = num == code
@@ -338,6 +330,12 @@ def match_questionnaire(parsed: ParsedExport, qn: Questionnaire) -> list[tuple[Q
 
 
 # ---------------------------------------------------------------------------- conversion
+def _nullable_int(num: np.ndarray) -> pd.Series:
+    """Float codes with NaN for missing -> a nullable Int64 Series."""
+    missing = np.isnan(num)
+    return pd.Series(pd.arrays.IntegerArray(np.where(missing, 0, num).astype("int64"), missing))
+
+
 class ColumnSink:
     """Collects output columns, their missing kinds and their rows of ``Responses.questions``."""
 
@@ -346,7 +344,6 @@ class ColumnSink:
         self.data: dict[str, pd.Series] = {}
         self.kinds: dict[str, np.ndarray] = {}
         self.rows: list[dict] = []
-        self.invalid: dict[str, np.ndarray] = {}
 
     def add(self, name: str, values: pd.Series, kinds: np.ndarray | None, **meta):
         if name in self.data:
@@ -360,7 +357,7 @@ class ColumnSink:
 
 
 def _choice_values(q: Question, part: Part, missing_codes, scores: bool = False):
-    """Codes (or scores) of one single-choice column, its kinds, other-text and invalid mask.
+    """Codes (or scores) of one single-choice column, its missing kinds and its other-text.
 
     ``scores``: the cells hold option scores (问卷星 按分数 download); they are turned back into
     codes through the codebook, so a score that no option has is caught as invalid.
@@ -403,16 +400,14 @@ def _choice_values(q: Question, part: Part, missing_codes, scores: bool = False)
     if bad.any():
         kinds[bad] = M.KINDS.index(M.INVALID)
         num[bad] = np.nan
-    invalid = kinds == M.KINDS.index(M.INVALID)
     if q.has_scores:
         score_of = {float(o.code): (np.nan if o.score is None else o.score) for o in q.options}
         vals = pd.Series(num).map(score_of)
         values = pd.array(vals.to_numpy(dtype="float64"), dtype="Float64")
         values = pd.Series(values)
     else:
-        values = pd.Series(pd.array(np.where(np.isnan(num), 0, num).astype("int64"), dtype="Int64"))
-        values[np.isnan(num)] = pd.NA
-    return values, kinds, other_text, invalid
+        values = _nullable_int(num)
+    return values, kinds, other_text
 
 
 def _opt_meta(q: Question) -> list[dict]:
@@ -431,11 +426,10 @@ def build_columns(parsed: ParsedExport, pairs: list[tuple[Question, ParsedQuesti
             continue
         if q.type in ("single", "scale", "yesno"):
             part = pq.parts[0]
-            vals, kinds, other, invalid = _choice_values(q, part, mc,
+            vals, kinds, other = _choice_values(q, part, mc,
                                                          scores=parsed.variant == "scores")
             sink.add(q.id, vals, kinds, **base, value="score" if q.has_scores else "code",
                      options=_opt_meta(q), option_label=None, row_label=None)
-            sink.invalid[q.id] = invalid
             if other is not None:
                 _add_text(sink, f"{q.id}__other_text", other, {**base, "type": "text"},
                           value="other_text")
@@ -446,13 +440,12 @@ def build_columns(parsed: ParsedExport, pairs: list[tuple[Question, ParsedQuesti
                     "(matrix rows do not match the export's columns)", path=parsed.files[0],
                     column=pq.header)
             for row, part in zip(q.rows, pq.parts):
-                vals, kinds, _, invalid = _choice_values(q, part, mc,
+                vals, kinds, _ = _choice_values(q, part, mc,
                                                          scores=parsed.variant == "scores")
                 sink.add(row.id, vals, kinds, **{**base, "dimension": row.dimension or q.dimension,
                                                  "reverse": row.reverse or q.reverse},
                          value="score" if q.has_scores else "code", options=_opt_meta(q),
                          option_label=None, row_label=row.label)
-                sink.invalid[row.id] = invalid
         elif q.type in ("multi", "ranking"):
             _option_columns(q, pq, mc, sink, base, parsed.files[0])
         elif q.type == "text":
@@ -467,8 +460,8 @@ def build_columns(parsed: ParsedExport, pairs: list[tuple[Question, ParsedQuesti
 
 def _add_text(sink: ColumnSink, name, values: pd.Series, base: dict, kinds=None, value="text",
               row_label=None):
-    masked = mask_series(values.astype(object).where(values.notna(), None)) if len(values) else values
-    sink.add(name, masked.astype("string"), kinds, **base, value=value, options=None,
+    """A text column. Its values come from :func:`text_kinds`, so they are already masked."""
+    sink.add(name, values.astype("string"), kinds, **base, value=value, options=None,
              option_label=None, row_label=row_label)
 
 
@@ -514,12 +507,10 @@ def _option_columns(q: Question, pq: ParsedQuestion, mc, sink: ColumnSink, base,
             bad = ~np.isnan(num) & ((num < 0) | ((num > 1) if not rank else False))
             kinds[bad] = M.KINDS.index(M.INVALID)
             num[bad] = np.nan
-            vals = pd.Series(pd.array(np.where(np.isnan(num), 0, num).astype("int64"), dtype="Int64"))
-            vals[np.isnan(num)] = pd.NA
+            vals = _nullable_int(num)
             name = f"{q.id}__{o.label.strip()}"
             sink.add(name, vals, kinds, **base, value="rank" if rank else "selected",
                      options=None, option_label=o.label, row_label=None)
-            sink.invalid[name] = kinds == M.KINDS.index(M.INVALID)
         if others is not None:
             _add_text(sink, f"{q.id}__other_text", others, {**base, "type": "text"},
                       value="other_text")
@@ -556,12 +547,10 @@ def _option_columns(q: Question, pq: ParsedQuestion, mc, sink: ColumnSink, base,
         inv = unknown & answered
         k[inv] = M.KINDS.index(M.INVALID)
         col[inv] = np.nan
-        vals = pd.Series(pd.array(np.where(np.isnan(col), 0, col).astype("int64"), dtype="Int64"))
-        vals[np.isnan(col)] = pd.NA
+        vals = _nullable_int(col)
         name = f"{q.id}__{o.label.strip()}"
         sink.add(name, vals, k, **base, value="rank" if rank else "selected", options=None,
                  option_label=o.label, row_label=None)
-        sink.invalid[name] = inv
     if any(x is not None for x in others):
         _add_text(sink, f"{q.id}__other_text", pd.Series(others, dtype=object),
                   {**base, "type": "text"}, value="other_text")
