@@ -31,7 +31,9 @@ from .questionnaire import Questionnaire, load_questionnaire
 __all__ = ["Project", "Wave", "load_project"]
 
 _KNOWN = {"title", "organisation", "period", "synthetic", "description", "questionnaire",
-          "waves", "notebooks", "data_log", "method", "generator", "expected", "targets"}
+          "waves", "notebooks", "data_log", "method", "generator", "expected", "targets",
+          "weights"}
+_WEIGHT_KEYS = {"cells", "population", "label_column", "count_column", "cluster", "strata"}
 
 
 @dataclass
@@ -57,7 +59,39 @@ class Project:
     data_log: Path | None = None
     expected: dict = field(default_factory=dict)
     targets: dict = field(default_factory=dict)
+    weights: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
+
+    def survey_design(self, r) -> "SurveyDesign | None":
+        """The weights and clusters that ``weights:`` in project.yml declares, for the valid
+        answers of ``r`` (None when the project has no ``weights:``)::
+
+            weights:
+              cells: village              # 加权单元：问卷中的分组题
+              population: households.csv  # 各单元的户数（CSV 或 Excel）
+              label_column: 村
+              count_column: 户数
+              cluster: village            # 以村为群计算标准误（可省略）
+              strata: township            # 分层（可省略）
+        """
+        from .design import SurveyDesign, load_population, poststratify
+
+        if not self.weights:
+            return None
+        w = self.weights
+        pop = load_population(self.root / w["population"], w.get("label_column", "单元"),
+                              w.get("count_column", "户数"))
+        q = self.questionnaire.by_id()[w["cells"]]
+        labels = r.valid[w["cells"]].map({o.code: o.label for o in q.options})
+        weights, notes = poststratify(labels, pop, source=self.root / w["population"])
+        by = lambda key: self.questionnaire.by_id()[w[key]].title if w.get(key) else None
+        text = f"按各「{q.title.removeprefix('您所在的')}」的{w.get('count_column', '户数')}事后分层加权"
+        if w.get("cluster"):
+            text += f"，以「{by('cluster').removeprefix('您所在的')}」为群计算标准误"
+        if w.get("strata"):
+            text += f"（按「{by('strata').removeprefix('您所在的')}」分层）"
+        return SurveyDesign(weights=weights, cluster=w.get("cluster"), strata=w.get("strata"),
+                            description=text, notes=notes)
 
     def check_expected(self, figures: dict) -> "pd.DataFrame":
         """Compare computed figures with the ones the project says it must reproduce.
@@ -106,6 +140,8 @@ class Project:
             files.append(self.questionnaire.path)
         for w in self.waves:
             files += [w.export] + ([w.codes] if w.codes else [])
+        if self.weights:
+            files.append(self.root / self.weights["population"])
         return files
 
 
@@ -159,6 +195,7 @@ def load_project(folder: str | Path) -> Project:
         if not (ROOT / "notebooks" / f"{n}.ipynb").exists():
             raise ProjectError(f"键「notebooks」：找不到 notebooks/{n}.ipynb (notebook not found)",
                                path=py)
+    weights = _check_weights(d.get("weights"), root, questionnaire, py)
     log = root / d["data_log"] if d.get("data_log") else None
     if log is not None and not log.exists():
         raise ProjectError(f"键「data_log」：文件不存在 {log}", path=py)
@@ -167,5 +204,28 @@ def load_project(folder: str | Path) -> Project:
                    notebooks=notebooks, synthetic=bool(d.get("synthetic", False)),
                    description=str(d.get("description", "")), data_log=log,
                    expected=dict(d.get("expected") or {}),
-                   targets=dict(d.get("targets") or {}),
+                   targets=dict(d.get("targets") or {}), weights=weights,
                    extra={k: d[k] for k in ("method", "generator") if k in d})
+
+
+def _check_weights(w, root: Path, questionnaire: Questionnaire, py: Path) -> dict:
+    if not w:
+        return {}
+    if not isinstance(w, dict):
+        raise ProjectError("键「weights」：应为映射 (expected a mapping)", path=py)
+    unknown = set(w) - _WEIGHT_KEYS
+    if unknown:
+        raise ProjectError(f"键「weights.{sorted(unknown)[0]}」：未知的键 (allowed: "
+                           f"{', '.join(sorted(_WEIGHT_KEYS))})", path=py)
+    for key in ("cells", "population"):
+        if not w.get(key):
+            raise ProjectError(f"键「weights.{key}」：缺少必填项 (missing required key)", path=py)
+    ids = questionnaire.by_id()
+    for key in ("cells", "cluster", "strata"):
+        if w.get(key) and w[key] not in ids:
+            raise ProjectError(f"键「weights.{key}」：问卷中没有题目「{w[key]}」 (no such question "
+                               "id in the codebook)", path=py)
+    if not (root / w["population"]).exists():
+        raise ProjectError(f"键「weights.population」：文件不存在 {root / w['population']}",
+                           path=py)
+    return dict(w)

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .fmt import fmt_number, fmt_percent
+from .design import SurveyDesign, design_estimates
 from .responses import Responses
 from .stats import (adjust_p, chi_square, correlation, cronbach_alpha, expected_counts,
                     item_analysis, kruskal, mean_ci, proportion_ci, regression, two_by_two_test)
@@ -47,6 +48,8 @@ class SatisfactionResults:
     drivers: pd.DataFrame = field(default_factory=pd.DataFrame)
     reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
     item_reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
+    weighted: pd.DataFrame = field(default_factory=pd.DataFrame)
+    design: str = ""
     sentences: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -92,7 +95,8 @@ def _share_and_mean(x: pd.Series, sat: list[float], lo: float, hi: float) -> dic
 
 
 def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
-                         target: float | None = None, rank_tests: bool = True) -> SatisfactionResults:
+                         target: float | None = None, rank_tests: bool = True,
+                         design: SurveyDesign | None = None) -> SatisfactionResults:
     """All satisfaction and awareness tables of a survey.
 
     Parameters
@@ -106,6 +110,9 @@ def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
         verdict compares the unrounded share.
     rank_tests : bool
         Also run a Kruskal-Wallis test of the scores across groups (on by default).
+    design : SurveyDesign, optional
+        Weights and clusters (``Project.survey_design``); adds the ``weighted`` table:
+        weighted shares and means with design-based standard errors and design effects.
 
     Examples
     --------
@@ -193,8 +200,46 @@ def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
                               pairwise=pairwise, reliability=rel_df, item_reliability=item_rel_df,
                               drivers=_drivers(data, specs, items_df),
                               warnings=warnings)
+    if design is not None:
+        res.weighted = _weighted(r, data, specs, design)
+        res.design = design.description
+        warnings += design.notes
     res.sentences = _sentences(r, res, target)
     return res
+
+
+def _weighted(r: Responses, data: pd.DataFrame, specs, design: SurveyDesign) -> pd.DataFrame:
+    """Weighted satisfied shares and mean scores of every item (and awareness shares), with
+    Taylor-linearised standard errors over the design's clusters and strata, and deff."""
+    frame = pd.DataFrame({"__w__": design.weights.reindex(data.index)}, index=data.index)
+    for key in (design.cluster, design.strata):
+        if key:
+            frame[key] = data[key]
+    frame = frame[frame["__w__"].notna()]
+    cols, shares, meta = [], [], []
+    for col, q, label, _, rev in specs:
+        x, lo, hi, sat = _scores(q, rev, data[col])
+        x = x.loc[frame.index]
+        frame[f"{col}__share"] = x.isin(sat).astype("float64").where(x.notna())
+        frame[f"{col}__mean"] = x
+        cols += [f"{col}__share", f"{col}__mean"]
+        shares.append(f"{col}__share")
+        meta.append((col, label or q.title, q.role, "share"))
+        meta.append((col, label or q.title, q.role, "mean"))
+    for q in r.questionnaire.questions:
+        if q.type == "yesno" and q.satisfied and q.id in data:
+            x = data.loc[frame.index, q.id].astype("float64")
+            frame[f"{q.id}__share"] = x.isin([float(c) for c in q.satisfied]).astype("float64").where(x.notna())
+            cols.append(f"{q.id}__share")
+            shares.append(f"{q.id}__share")
+            meta.append((q.id, q.title, "awareness", "share"))
+    est = design_estimates(frame, cols, weight="__w__", cluster=design.cluster,
+                           strata=design.strata, shares=shares)
+    est.insert(1, "measure", [m[3] for m in meta])
+    est.insert(1, "role", [m[2] for m in meta])
+    est.insert(1, "item", [m[1] for m in meta])
+    est["column"] = [m[0] for m in meta]
+    return est
 
 
 QUADRANTS = {(True, True): "继续保持", (True, False): "重点改进", (False, True): "维持现状",
@@ -366,6 +411,13 @@ def _sentences(r: Responses, res: SatisfactionResults, target: float | None) -> 
             shown = fmt_share_for_verdict(o["satisfied_share"], target)
             s += (f"满意率{shown}，{'达到' if met else '未达到'}{fmt_percent(target, 0)}的目标。")
         out.append(s)
+    w = res.weighted
+    if len(w):
+        top = w[(w["role"] == "overall") & (w["measure"] == "share")]
+        if len(top) and pd.notna(top.iloc[0]["ci_low"]):
+            t = top.iloc[0]
+            out.append(f"{res.design}，加权后的总体满意率为{_ci_text(t.estimate, t.ci_low, t.ci_high)}，"
+                       f"设计效应为{fmt_number(t.deff, 2)}。")
     for a in res.awareness.itertuples(index=False):
         out.append(f"对「{a.title}」回答“{a.answer}”的比例为"
                    f"{_ci_text(a.aware_share, a.share_ci_low, a.share_ci_high)}，有效回答{a.n_valid}份"

@@ -29,6 +29,7 @@ class Result:
     statistic: float | None = None
     method: str = ""
     df: float | None = None
+    deff: float | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -226,12 +226,30 @@ def item_reliability_table(res) -> pd.DataFrame:
                          "删除该题后的α": t["alpha_if_deleted"].map(lambda v: _num(v, 3))})
 
 
+def weighted_table(res) -> pd.DataFrame:
+    """Weighted shares and mean scores with design-based intervals and design effects."""
+    t = res.weighted
+    if t.empty:
+        return pd.DataFrame(columns=["题目", "指标", "加权估计", "标准误", "95%置信区间", "设计效应"])
+    share = t["measure"] == "share"
+    return pd.DataFrame({
+        "题目": t["item"], "指标": share.map({True: "满意率（知晓率）", False: "平均分"}),
+        "有效样本": t["n"], "群数": t["n_clusters"],
+        "加权估计": [_pct(v) if s else _num(v) for v, s in zip(t["estimate"], share)],
+        "标准误": [_pct(v) if s else _num(v, 3) for v, s in zip(t["se"], share)],
+        "95%置信区间": [_ci(a, b, s) for a, b, s in zip(t["ci_low"], t["ci_high"], share)],
+        "设计效应": t["deff"].map(_num),
+    })
+
+
 def write_satisfaction_workbook(res, path: str | Path) -> Path:
     """满意度分析.xlsx: items, dimensions, awareness, group tables and tests."""
     sheets = {"题目满意度": satisfaction_item_table(res), "维度": dimension_table(res),
               "知晓率": awareness_table(res), "信度": reliability_table(res),
               "题目信度": item_reliability_table(res), "分组检验": group_test_table(res),
               "两两比较": pairwise_table(res), "影响因素": drivers_table(res)}
+    if len(res.weighted):
+        sheets["加权估计"] = weighted_table(res)
     for (g, col), _ in res.by_group.groupby(["group_by", "column"], sort=False):
         sheets[f"分组_{g}_{col}"[:31]] = group_table(res, g, col)
     return write_workbook(sheets, path)

@@ -7,7 +7,8 @@ published figures of a county's telephone spot check of its 党建引领扶贫�
 which 405 are 满意 or 非常满意 (98.3%); respondents who did not know the programme skip the
 follow-up question (问卷星 writes (跳过) / -3).
 
-Writes the 问卷星 按文本 and 按序号 .xlsx downloads into raw/ and the codebook questionnaire.yml.
+Writes the 问卷星 按文本 and 按序号 .xlsx downloads into raw/, the codebook questionnaire.yml and
+households.csv (registered households per village, for the weighted estimates).
 Run:  python surveys/poverty-alleviation/generate.py
 """
 
@@ -181,6 +182,17 @@ def questionnaire() -> dict:
     }
 
 
+def households(seed: int = SEED + 1) -> list[tuple[str, str, int]]:
+    """Registered households per village (户籍户数), for post-stratification weights.
+
+    A separate random stream, so adding this table left the exports unchanged. Village sizes
+    vary four-fold (120 to 480 households), as in a hill county.
+    """
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(120, 481, len(VILLAGES))
+    return [(TOWNSHIPS[VILLAGE_TOWN[i]], v, int(sizes[i])) for i, v in enumerate(VILLAGES)]
+
+
 def main(out: Path = HERE) -> dict:
     rows, planted = make_rows()
     raw = out / "raw"
@@ -188,6 +200,8 @@ def main(out: Path = HERE) -> dict:
     n = len(rows)
     _write(raw / f"{VID}_按文本_{TITLE}_{n}_{n}.xlsx", rows, text=True)
     _write(raw / f"{VID}_按序号_{TITLE}_{n}_{n}.xlsx", rows, text=False)
+    with open(out / "households.csv", "w", encoding="utf-8", newline="") as fh:
+        fh.write("乡镇,村,户数\n" + "".join(f"{t},{v},{n}\n" for t, v, n in households()))
     (out / "questionnaire.yml").write_text(
         "# 由 generate.py 生成（合成数据的问卷定义）。可用 `kit init-questionnaire` 从导出文件起草。\n"
         + yaml.safe_dump(questionnaire(), allow_unicode=True, sort_keys=False, width=100),
