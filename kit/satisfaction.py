@@ -26,8 +26,9 @@ import pandas as pd
 from .fmt import fmt_number, fmt_percent
 from .design import SurveyDesign, design_estimates
 from .responses import Responses
-from .stats import (adjust_p, chi_square, correlation, cronbach_alpha, expected_counts,
-                    item_analysis, kruskal, mean_ci, proportion_ci, regression, two_by_two_test)
+from .stats import (adjust_p, bartlett_sphericity, chi_square, correlation, cronbach_alpha,
+                    expected_counts, item_analysis, kmo, kruskal, mean_ci, nps, proportion_ci,
+                    regression, two_by_two_test)
 
 __all__ = ["SatisfactionResults", "analyse_satisfaction", "SMALL_N"]
 
@@ -49,6 +50,7 @@ class SatisfactionResults:
     reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
     item_reliability: pd.DataFrame = field(default_factory=pd.DataFrame)
     weighted: pd.DataFrame = field(default_factory=pd.DataFrame)
+    nps: pd.DataFrame = field(default_factory=pd.DataFrame)
     design: str = ""
     sentences: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -169,7 +171,8 @@ def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
             warnings.append(f"维度「{dim}」无法计算信度系数：{exc}")
             continue
         rel.append({"dimension": dim, "n_items": len(cols), "n_complete": a.n,
-                    "alpha": a.estimate, "alpha_ci_low": a.ci_low, "alpha_ci_high": a.ci_high})
+                    "alpha": a.estimate, "alpha_ci_low": a.ci_low, "alpha_ci_high": a.ci_high,
+                    **_factorability(frame)})
         ia = item_analysis(frame)
         ia.insert(0, "dimension", dim)
         item_rel.append(ia)
@@ -200,12 +203,42 @@ def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
                               pairwise=pairwise, reliability=rel_df, item_reliability=item_rel_df,
                               drivers=_drivers(data, specs, items_df),
                               warnings=warnings)
+    res.nps = _nps(r, data)
     if design is not None:
         res.weighted = _weighted(r, data, specs, design)
         res.design = design.description
         warnings += design.notes
     res.sentences = _sentences(r, res, target)
     return res
+
+
+def _factorability(frame: pd.DataFrame) -> dict:
+    """KMO and Bartlett's sphericity test of a dimension's items (complete answers)."""
+    try:
+        k, _ = kmo(frame)
+        b = bartlett_sphericity(frame)
+    except ValueError:
+        return {"kmo": np.nan, "bartlett_chi2": np.nan, "bartlett_df": np.nan, "bartlett_p": np.nan}
+    return {"kmo": k, "bartlett_chi2": b.statistic, "bartlett_df": b.df, "bartlett_p": b.p_value}
+
+
+def _nps(r: Responses, data: pd.DataFrame) -> pd.DataFrame:
+    """Net Promoter Score of every 0-10 question (scores 0..10 in the codebook)."""
+    rows = []
+    for q in r.questionnaire.questions:
+        if q.type != "scale" or q.id not in data or not q.has_scores:
+            continue
+        if sorted(o.score for o in q.options) != list(range(11)):
+            continue
+        x = data[q.id].astype("float64").dropna()  # scored questions hold scores, not codes
+        if not len(x):
+            continue
+        res = nps(x)
+        rows.append({"question_id": q.id, "title": q.title, "n_valid": res.n,
+                     "promoters": float((x >= 9).mean()), "passives": float(x.between(7, 8).mean()),
+                     "detractors": float((x <= 6).mean()), "nps": res.estimate, "nps_se": res.se,
+                     "nps_ci_low": res.ci_low, "nps_ci_high": res.ci_high})
+    return pd.DataFrame(rows)
 
 
 def _weighted(r: Responses, data: pd.DataFrame, specs, design: SurveyDesign) -> pd.DataFrame:
@@ -422,5 +455,9 @@ def _sentences(r: Responses, res: SatisfactionResults, target: float | None) -> 
         out.append(f"对「{a.title}」回答“{a.answer}”的比例为"
                    f"{_ci_text(a.aware_share, a.share_ci_low, a.share_ci_high)}，有效回答{a.n_valid}份"
                    + (f"（另有{a.n_skipped}份按问卷逻辑跳过）" if a.n_skipped else "") + "。")
+    for t in res.nps.itertuples(index=False):
+        out.append(f"「{t.title}」的净推荐值（NPS）为{fmt_number(t.nps * 100, 1)}（95%置信区间："
+                   f"{fmt_number(t.nps_ci_low * 100, 1)}至{fmt_number(t.nps_ci_high * 100, 1)}），"
+                   f"推荐者占{fmt_percent(t.promoters)}，贬损者占{fmt_percent(t.detractors)}。")
     out += res.warnings
     return out

@@ -13,7 +13,7 @@ import numpy as np
 
 __all__ = ["Result", "proportion_ci", "mean_ci", "chi_square", "expected_counts", "kruskal",
            "adjust_p", "cronbach_alpha", "item_analysis", "two_by_two_test", "correlation",
-           "regression"]
+           "regression", "kmo", "bartlett_sphericity", "nps"]
 
 
 @dataclass(frozen=True)
@@ -267,6 +267,90 @@ def item_analysis(items):
         rows.append({"item": name, "mean": float(x[:, j].mean()), "item_total_r": float(r),
                      "alpha_if_deleted": float(a)})
     return pd.DataFrame(rows)
+
+
+def _corr_matrix(data):
+    """A correlation matrix from a square correlation matrix or from item data (complete rows)."""
+    import pandas as pd
+
+    a = np.asarray(data, dtype="float64")
+    if a.ndim == 2 and a.shape[0] == a.shape[1] and np.allclose(np.diag(a), 1) and np.allclose(a, a.T):
+        return a, None
+    frame = pd.DataFrame(a).dropna()
+    if frame.shape[1] < 2 or len(frame) < 3:
+        raise ValueError("need at least 2 items and 3 complete rows")
+    return np.corrcoef(frame.to_numpy(), rowvar=False), len(frame)
+
+
+def kmo(data) -> tuple[float, np.ndarray]:
+    """Kaiser-Meyer-Olkin measure of sampling adequacy, overall and per item.
+
+    ``data`` is item data (rows = respondents; incomplete rows dropped) or a correlation
+    matrix. With ``Q`` the anti-image correlations (``S R⁻¹ S``, ``S² = diag(R⁻¹)⁻¹``),
+    KMO = Σr² / (Σr² + Σq²) over the off-diagonal elements (Kaiser & Rice 1974), the form
+    used by SPSS and R's ``psych::KMO``. A short implementation, because the packages that
+    ship one are GPL; checked against ``psych::KMO(Thurstone)`` in the tests.
+
+    Returns ``(overall, per_item)``.
+    """
+    r, _ = _corr_matrix(data)
+    try:
+        inv = np.linalg.inv(r)
+    except np.linalg.LinAlgError:
+        raise ValueError("correlation matrix is singular (an item is a copy or a sum of others)") from None
+    d = np.sqrt(np.diag(inv))
+    q = inv / np.outer(d, d)
+    off = ~np.eye(len(r), dtype=bool)
+    r2, q2 = (r**2) * off, (q**2) * off
+    return float(r2.sum() / (r2.sum() + q2.sum())), r2.sum(0) / (r2.sum(0) + q2.sum(0))
+
+
+def bartlett_sphericity(data, n: int | None = None) -> Result:
+    """Bartlett's (1951) test that the items' correlation matrix is an identity matrix.
+
+    ``chi² = -ln|R| (n - 1 - (2p + 5)/6)`` on ``p(p-1)/2`` degrees of freedom, as R's
+    ``psych::cortest.bartlett``; ``n`` is needed when ``data`` is a correlation matrix.
+    """
+    from scipy import stats
+
+    r, rows = _corr_matrix(data)
+    n = rows if n is None else n
+    if n is None:
+        raise ValueError("n (number of respondents) is needed with a correlation matrix")
+    p = len(r)
+    sign, logdet = np.linalg.slogdet(r)
+    if sign <= 0:
+        raise ValueError("correlation matrix is singular")
+    chi2 = -logdet * (n - 1 - (2 * p + 5) / 6)
+    df = p * (p - 1) / 2
+    return Result(estimate=float(chi2), statistic=float(chi2), df=float(df), n=int(n),
+                  p_value=float(stats.chi2.sf(chi2, df)), method="bartlett_sphericity")
+
+
+def nps(scores, conf_level: float = 0.95) -> Result:
+    """Net Promoter Score of 0-10 answers: share of promoters (9-10) minus share of
+    detractors (0-6) (Reichheld 2003), as a fraction -1..1, with a Wald interval from the
+    multinomial variance ``(p_P + p_D - (p_P - p_D)²) / n``.
+
+    >>> r = nps([10, 9, 9, 8, 7, 6, 3, 10, 9, 10])
+    >>> round(r.estimate, 2)     # 6 promoters, 2 detractors of 10
+    0.4
+    """
+    from scipy import stats
+
+    x = np.asarray(scores, dtype="float64")
+    x = x[~np.isnan(x)]
+    if ((x < 0) | (x > 10)).any():
+        raise ValueError("NPS needs answers on a 0-10 scale")
+    n = len(x)
+    if n == 0:
+        raise ValueError("no answers")
+    pp, pd_ = float((x >= 9).mean()), float((x <= 6).mean())
+    est = pp - pd_
+    se = math.sqrt(max(pp + pd_ - est**2, 0.0) / n)
+    z = stats.norm.ppf(1 - (1 - conf_level) / 2)
+    return Result(estimate=est, se=se, ci_low=max(-1.0, est - z * se), ci_high=min(1.0, est + z * se),
+                  n=n, method="nps_wald")
 
 
 def correlation(x, y, conf_level: float = 0.95) -> Result:

@@ -213,6 +213,23 @@ def reliability_table(res) -> pd.DataFrame:
         "维度": t["dimension"], "题目数": t["n_items"], "完整答卷": t["n_complete"],
         "Cronbach's α": t["alpha"].map(lambda v: _num(v, 3)),
         "95%置信区间（Feldt）": [_ci(a, b, False, 3) for a, b in zip(t["alpha_ci_low"], t["alpha_ci_high"])],
+        "KMO": t["kmo"].map(lambda v: _num(v, 3)),
+        "Bartlett球形检验χ²": t["bartlett_chi2"].map(_num),
+        "自由度": t["bartlett_df"].map(lambda v: _num(v, 0)),
+        "P值": t["bartlett_p"].map(lambda v: None if pd.isna(v) else "<0.001" if v < 0.001 else _num(v, 3)),
+    })
+
+
+def nps_table(res) -> pd.DataFrame:
+    """Net Promoter Score (净推荐值) of each 0-10 item, shown on the usual -100..100 scale."""
+    t = res.nps
+    if t.empty:
+        return pd.DataFrame(columns=["题目", "有效样本", "推荐者", "中立者", "贬损者", "NPS", "95%置信区间"])
+    return pd.DataFrame({
+        "题目": t["title"], "有效样本": t["n_valid"], "推荐者（9–10分）": t["promoters"].map(_pct),
+        "中立者（7–8分）": t["passives"].map(_pct), "贬损者（0–6分）": t["detractors"].map(_pct),
+        "NPS": (t["nps"] * 100).map(lambda v: _num(v, 1)),
+        "95%置信区间": [_ci(a * 100, b * 100, False, 1) for a, b in zip(t["nps_ci_low"], t["nps_ci_high"])],
     })
 
 
@@ -250,6 +267,8 @@ def write_satisfaction_workbook(res, path: str | Path) -> Path:
               "两两比较": pairwise_table(res), "影响因素": drivers_table(res)}
     if len(res.weighted):
         sheets["加权估计"] = weighted_table(res)
+    if len(res.nps):
+        sheets["净推荐值"] = nps_table(res)
     for (g, col), _ in res.by_group.groupby(["group_by", "column"], sort=False):
         sheets[f"分组_{g}_{col}"[:31]] = group_table(res, g, col)
     return write_workbook(sheets, path)

@@ -116,3 +116,34 @@ def test_three_line_table_renders_rules_and_no_index(res):
     from kit import tables
     html = tables.three_line(tables.satisfaction_item_table(res), caption="表1").to_html()
     assert "border-top: 2px solid black" in html and "表1" in html and "98.3%" in html
+
+
+def test_nps_for_a_0_to_10_question(tmp_path):
+    # 10 answers: 10 10 9 | 8 7 | 6 5 0 | 9 10 -> 5 promoters, 2 passives, 3 detractors
+    scores = [10, 10, 9, 8, 7, 6, 5, 0, 9, 10]
+    f = tmp_path / "9_按序号_t_10_10.csv"
+    f.write_text("序号,提交答卷时间,所用时间,1、您向亲友推荐本村办事服务的可能性\n" + "".join(
+        f"{i + 1},2024/1/1 10:{i:02d}:00,100秒,{s + 1}\n" for i, s in enumerate(scores)),
+        encoding="utf-8")
+    q = tmp_path / "q.yml"
+    opts = "".join(f"      - {{code: {k + 1}, label: '{k}', score: {k}}}\n" for k in range(11))
+    q.write_text("title: t\nquestions:\n  - id: recommend\n    number: 1\n"
+                 "    title: 您向亲友推荐本村办事服务的可能性\n    type: scale\n    options:\n" + opts,
+                 encoding="utf-8")
+    res = kit.analyse_satisfaction(kit.load_export(f, questionnaire=q))
+    row = res.nps.iloc[0]
+    assert (row["n_valid"], row["promoters"], row["passives"], row["detractors"]) == (10, 0.5, 0.2, 0.3)
+    assert row["nps"] == pytest.approx(0.2)
+    assert any("净推荐值（NPS）为20.0" in s for s in res.sentences)
+    from kit.tables import nps_table
+    assert nps_table(res).iloc[0]["NPS"] == "20.0"
+
+
+def test_reliability_reports_kmo_and_bartlett(res):
+    from kit.stats import bartlett_sphericity, kmo
+    r = kit.load_project("surveys/poverty-alleviation").load()
+    rel = res.reliability.iloc[0]
+    frame = r.valid[["item_1", "item_2", "item_3", "item_4"]].astype(float)
+    assert rel["kmo"] == pytest.approx(kmo(frame)[0])
+    assert rel["bartlett_df"] == 6 and rel["bartlett_p"] == pytest.approx(
+        bartlett_sphericity(frame).p_value)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from kit.fmt import fmt_percent, round_half_up
@@ -141,3 +142,93 @@ def test_regression_matches_nist_longley_certified_values():
                  "YEAR": 1829.15146461355}
     for term, value in certified.items():
         assert t[term] == pytest.approx(value, rel=1e-6)
+
+
+# ------------------------------------------------------------------ KMO and Bartlett's test
+# psych's Thurstone matrix (9 ability tests, Bechtoldt 1961 via McDonald 1999; ships with R's
+# psych as `Thurstone`). `str(Thurstone)` prints its first column 1 .828 .776 .439 .432 .447
+# .447 .541 .38.
+THURSTONE_LOWER = """1
+.828 1
+.776 .779 1
+.439 .493 .460 1
+.432 .464 .425 .674 1
+.447 .489 .443 .590 .541 1
+.447 .432 .401 .381 .402 .288 1
+.541 .537 .534 .350 .367 .320 .555 1
+.380 .358 .359 .424 .446 .325 .598 .452 1"""
+
+
+def _thurstone():
+    r = np.zeros((9, 9))
+    for i, line in enumerate(THURSTONE_LOWER.splitlines()):
+        for j, v in enumerate(line.split()):
+            r[i, j] = r[j, i] = float(v)
+    return r
+
+
+def test_kmo_matches_psych_thurstone():
+    from kit.stats import kmo
+
+    # R: psych::KMO(Thurstone) -> "Overall MSA = 0.88"; MSA for each item: Sentences 0.86,
+    # Vocabulary 0.86, Sent.Completion 0.90, First.Letters 0.86, Four.Letter.Words 0.88,
+    # Suffixes 0.92, Letter.Series 0.85, Pedigrees 0.93, Letter.Group 0.87
+    overall, items = kmo(_thurstone())
+    assert round(overall, 2) == 0.88
+    assert np.round(items, 2).tolist() == [0.86, 0.86, 0.90, 0.86, 0.88, 0.92, 0.85, 0.93, 0.87]
+
+
+def test_kmo_from_item_data_equals_kmo_of_their_correlations():
+    from kit.stats import kmo
+
+    rng = np.random.default_rng(3)
+    f = rng.normal(size=(300, 1))
+    x = f + rng.normal(size=(300, 4))
+    assert kmo(x)[0] == pytest.approx(kmo(np.corrcoef(x, rowvar=False))[0])
+
+
+def test_bartlett_sphericity_formula_and_identity():
+    from kit.stats import bartlett_sphericity
+
+    # psych::cortest.bartlett documents chi2 = -ln|R| (n - 1 - (2p+5)/6), df = p(p-1)/2
+    # (Bartlett 1951). Thurstone with n = 213: |R| = 0.02094 (numpy), so chi2 = 3.866 * 206.17
+    r = _thurstone()
+    b = bartlett_sphericity(r, n=213)
+    assert b.df == 36
+    assert b.statistic == pytest.approx(-np.log(np.linalg.det(r)) * (213 - 1 - 23 / 6))
+    assert b.p_value < 1e-100
+    # an identity matrix: chi2 = 0, p = 1
+    ident = bartlett_sphericity(np.eye(4), n=100)
+    assert ident.statistic == pytest.approx(0) and ident.p_value == pytest.approx(1)
+    with pytest.raises(ValueError, match="n"):
+        bartlett_sphericity(r)
+
+
+def test_bartlett_rejects_on_correlated_items_only():
+    from kit.stats import bartlett_sphericity
+
+    rng = np.random.default_rng(42)
+    # under independence the test rejects at its nominal 5% level (Bartlett's chi-square
+    # approximation): 400 random data sets of 100 x 5
+    rate = np.mean([bartlett_sphericity(rng.normal(size=(100, 5))).p_value < 0.05
+                    for _ in range(400)])
+    assert 0.025 < rate < 0.08
+    noise = rng.normal(size=(100, 10))
+    f = rng.normal(size=(100, 1))
+    assert bartlett_sphericity(noise[:, :5] + f).p_value < 1e-6
+
+
+# ------------------------------------------------------------------ NPS
+def test_nps_hand_computed():
+    from kit.stats import nps
+
+    # Reichheld (2003): NPS = % promoters (9-10) - % detractors (0-6). 200 answers: 100
+    # promoters, 60 passives, 40 detractors -> 0.50 - 0.20 = 0.30; multinomial variance
+    # (0.5 + 0.2 - 0.09) / 200 = 0.00305, SE 0.05523, 95% Wald 0.30 ± 1.96 x 0.05523
+    scores = [10] * 60 + [9] * 40 + [8] * 30 + [7] * 30 + [6] * 20 + [0] * 20
+    r = nps(scores)
+    assert r.estimate == pytest.approx(0.30)
+    assert r.se == pytest.approx(0.0552268, rel=1e-5)
+    assert (r.ci_low, r.ci_high) == pytest.approx((0.30 - 0.108243, 0.30 + 0.108243), abs=1e-5)
+    with pytest.raises(ValueError, match="0-10"):
+        nps([11, 5])
