@@ -16,18 +16,22 @@ are personal data and do not belong in an export that leaves the village.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
 
+from .fmt import fmt_number, fmt_percent
 from .responses import Responses
-from .stats import mean_ci, proportion_ci
+from .stats import mean_ci
 
-__all__ = ["cadre_appraisal", "democratic_appraisal"]
+__all__ = ["cadre_appraisal", "democratic_appraisal", "analyse_appraisal", "AppraisalResults"]
 
 
 def cadre_appraisal(r: Responses, question_ids: list[str], start: float = 100.0,
                     line: float = 60.0, eligible: int | None = None) -> pd.DataFrame:
-    """One row per cadre: respondents, mean score with its t interval, mean per aspect, and
+    """One row per cadre: respondents, mean score with its t interval, the mean score of each
+    aspect (``mean_aspect_1`` …, in row order; labels in ``table.attrs["aspects"]``), and
     ``below_line``. ``question_ids`` are the matrix questions, one per cadre (the question title
     names the cadre). With ``eligible`` (party members and villagers entitled to take part),
     ``participation`` says whether more than half took part.
@@ -56,44 +60,144 @@ def cadre_appraisal(r: Responses, question_ids: list[str], start: float = 100.0,
             out.update(score=float(person.iloc[0]), score_ci_low=np.nan, score_ci_high=np.nan)
         else:
             out.update(score=np.nan, score_ci_low=np.nan, score_ci_high=np.nan)
-        for row in q.rows:
-            out[f"mean_{row.id}"] = float(block.loc[complete, row.id].mean()) if complete.any() else np.nan
+        for k, row in enumerate(q.rows, start=1):  # by position: every cadre has 德能勤绩廉
+            out[f"mean_aspect_{k}"] = float(block.loc[complete, row.id].mean()) if complete.any() else np.nan
         out["below_line"] = bool(out["score"] < line) if not np.isnan(out["score"]) else False
         if eligible:
             out["participation"] = out["n_respondents"] / eligible
             out["participation_ok"] = out["n_respondents"] > eligible / 2
         rows.append(out)
-    return pd.DataFrame(rows)
+    table = pd.DataFrame(rows)
+    table.attrs["aspects"] = [row.label for row in qs[question_ids[0]].rows] if question_ids else []
+    return table
 
 
-def democratic_appraisal(r: Responses, question_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per member and overall: votes in each band and their shares (with Wilson intervals
-    overall). Returns ``(per_member, overall)``; bands are the question's options in order."""
+def democratic_appraisal(r: Responses, question_id: str,
+                         help_bands: int = 2) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per member and overall: votes in each band and their shares.
+
+    Returns ``(per_member, overall)``; bands are the question's options in order (best first).
+    Per member, ``rating`` is the band with the most votes (``tie`` when two bands share the
+    most; the rating is then the lower band and the tie is shown so that the branch decides),
+    and ``needs_help`` marks a rating in the lowest ``help_bands`` bands (default: 基本合格 and
+    不合格), the members a branch gives one-to-one help (一对一帮扶).
+
+    Overall shares pool every vote; their 95% intervals treat each rater's votes as a cluster
+    (one rater's votes are not independent), computed by :func:`kit.design.design_mean`.
+    """
+    from .design import design_mean
+
     q = r.questionnaire.by_id()[question_id]
     if q.type != "matrix":
         raise ValueError(f"{question_id}: a democratic appraisal needs a matrix question")
     data = r.valid
     bands = [(o.code, o.label) for o in q.options]
     value_of = {o.code: (o.score if q.has_scores else o.code) for o in q.options}
+    low = {code for code, _ in bands[-help_bands:]} if help_bands else set()
     members = []
-    totals = {code: 0 for code, _ in bands}
     for row in q.rows:
         x = data[row.id].dropna()
         n = len(x)
         rec = {"member": row.label, "column": row.id, "n_votes": n}
-        for code, label in bands:
+        counts = []
+        for code, _ in bands:
             k = int((x == value_of[code]).sum())
-            totals[code] += k
+            counts.append(k)
             rec[f"n_{code}"] = k
             rec[f"share_{code}"] = k / n if n else np.nan
+        top = max(counts) if n else 0
+        winners = [i for i, k in enumerate(counts) if k == top] if n else []
+        pick = winners[-1] if winners else None
+        rec["rating"] = bands[pick][1] if pick is not None else None
+        rec["tie"] = len(winners) > 1
+        rec["needs_help"] = pick is not None and bands[pick][0] in low
         members.append(rec)
     per_member = pd.DataFrame(members)
-    n_all = sum(totals.values())
+    cols = [row.id for row in q.rows]
+    votes = data[cols].stack().rename("vote").reset_index()  # one row per (rater, member) vote
     overall = []
     for code, label in bands:
-        p = proportion_ci(totals[code], n_all) if n_all else None
-        overall.append({"band_code": code, "band": label, "n_votes": totals[code],
-                        "share": p.estimate if p else np.nan,
-                        "share_ci_low": p.ci_low if p else np.nan,
-                        "share_ci_high": p.ci_high if p else np.nan})
+        hit = (votes["vote"] == value_of[code]).astype("float64")
+        k = int(hit.sum())
+        if len(votes) and 0 < k < len(votes):
+            d = design_mean(hit, np.ones(len(votes)), cluster=votes.iloc[:, 0], share=True)
+            lo, hi = d.ci_low, d.ci_high
+        else:
+            lo = hi = np.nan
+        overall.append({"band_code": code, "band": label, "n_votes": k,
+                        "share": k / len(votes) if len(votes) else np.nan,
+                        "share_ci_low": lo, "share_ci_high": hi})
     return per_member, pd.DataFrame(overall)
+
+
+@dataclass
+class AppraisalResults:
+    """What :func:`analyse_appraisal` computes: tables (snake_case) and report sentences."""
+
+    cadres: pd.DataFrame = field(default_factory=pd.DataFrame)
+    members: pd.DataFrame = field(default_factory=pd.DataFrame)
+    member_bands: pd.DataFrame = field(default_factory=pd.DataFrame)
+    line: float = 60.0
+    sentences: list[str] = field(default_factory=list)
+
+
+def analyse_appraisal(r: Responses, spec: dict) -> AppraisalResults:
+    """Run the appraisals that ``appraisal:`` in project.yml declares::
+
+        appraisal:
+          cadres:                  # 群众测评村干部
+            questions: [cadre_01, cadre_02]
+            start: 100             # 起始分
+            line: 60               # 低于此分数的村干部提请调整
+            eligible: 180          # 应参加人数（党员和村民代表）
+          members:                 # 民主评议党员
+            question: pingyi
+            help_bands: 2          # 评议结果落在最低两档的列为一对一帮扶对象
+
+    Every number in the sentences is taken from the returned tables.
+    """
+    res = AppraisalResults()
+    n_valid = len(r.valid)
+    out = [f"本次测评{r.exclusion_sentence()}"]
+    c = spec.get("cadres")
+    if c:
+        res.line = float(c.get("line", 60))
+        res.cadres = cadre_appraisal(r, list(c["questions"]), start=float(c.get("start", 100)),
+                                     line=res.line, eligible=c.get("eligible"))
+        t = res.cadres
+        if c.get("eligible"):
+            share = n_valid / c["eligible"]
+            ok = n_valid > c["eligible"] / 2
+            out.append(f"应参加测评{c['eligible']}人，有效答卷{n_valid}份，参与率{fmt_percent(share)}，"
+                       + ("超过半数，测评有效。" if ok else "未超过半数，测评结果不能作为调整依据。"))
+        scores = t["score"].dropna()
+        if len(scores):
+            out.append(f"{len(t)}名村干部的平均得分在{fmt_number(scores.min(), 1)}分至"
+                       f"{fmt_number(scores.max(), 1)}分之间。")
+        low = t[t["below_line"]]
+        for row in low.itertuples(index=False):
+            out.append(f"{row.cadre}平均得分{fmt_number(row.score, 1)}分（95%置信区间："
+                       f"{fmt_number(row.score_ci_low, 1)}–{fmt_number(row.score_ci_high, 1)}分），"
+                       f"低于{fmt_number(res.line, 0)}分，按规定提请调整。")
+        if not len(low):
+            out.append(f"没有村干部得分低于{fmt_number(res.line, 0)}分。")
+    m = spec.get("members")
+    if m:
+        res.members, res.member_bands = democratic_appraisal(r, m["question"],
+                                                             help_bands=int(m.get("help_bands", 2)))
+        t = res.members
+        counts = t["rating"].value_counts()
+        bands = list(res.member_bands["band"])
+        out.append(f"共评议党员{len(t)}名，评议结果为" + "、".join(
+            f"{b}{int(counts.get(b, 0))}名" for b in bands) + "。")
+        need = t[t["needs_help"]]
+        if len(need):
+            out.append(f"{'、'.join(need['member'])}的评议结果为基本合格或不合格，列为一对一帮扶对象。"
+                       if int(m.get("help_bands", 2)) == 2 else
+                       f"{'、'.join(need['member'])}列为一对一帮扶对象。")
+        tie = t[t["tie"]]
+        if len(tie):
+            out.append(f"{'、'.join(tie['member'])}的票数在两个等次间持平，按较低等次列示，"
+                       "请党组织研究确定。")
+    res.sentences = out
+    return res

@@ -11,7 +11,8 @@ import glob
 import os
 from functools import lru_cache
 
-__all__ = ["use_cjk_font", "set_theme", "FONT_CANDIDATES", "INSTALL_HINT"]
+__all__ = ["use_cjk_font", "set_theme", "FONT_CANDIDATES", "INSTALL_HINT", "plot_cadre_scores",
+           "plot_member_ratings"]
 
 FONT_CANDIDATES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
                    "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei", "PingFang SC", "Heiti SC",
@@ -191,4 +192,55 @@ def plot_ipa(res, ax=None):
     ax.set_xlabel("重要性（与总体满意度的相关系数）")
     ax.set_ylabel("表现（满意度指数，0–100）")
     ax.set_title("重要性—表现分析（IPA）")
+    return ax
+
+
+def plot_cadre_scores(res, ax=None):
+    """Each cadre's mean score with its 95% interval, and the line below which a cadre steps down."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    use_cjk_font()
+    t = res.cadres
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.45 * len(t) + 1.4))
+    y = np.arange(len(t))
+    s = t["score"].to_numpy()
+    err = [np.clip(s - t["score_ci_low"].to_numpy(), 0, None), np.clip(t["score_ci_high"].to_numpy() - s, 0, None)]
+    colors = ["#C44E52" if b else "#4C72B0" for b in t["below_line"]]
+    ax.barh(y, s, color=colors, alpha=0.85)
+    ax.errorbar(s, y, xerr=err, fmt="none", ecolor="#333333", capsize=3)
+    ax.axvline(res.line, color="#C44E52", linestyle="--")
+    ax.set_yticks(y, t["cadre"])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(f"平均得分（线段为95%置信区间；虚线为{res.line:g}分线，红色为低于分数线）")
+    ax.set_title("群众测评村干部得分")
+    return ax
+
+
+def plot_member_ratings(res, ax=None):
+    """Stacked shares of the bands per member, best band first; members to help marked in red."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    use_cjk_font()
+    t, bands = res.members, res.member_bands
+    if ax is None:
+        _, ax = plt.subplots(figsize=(8, 0.22 * len(t) + 1.6))
+    y = np.arange(len(t))
+    left = np.zeros(len(t))
+    palette = ["#2E7D32", "#8BC34A", "#FFB300", "#C62828", "#6D4C41", "#455A64"]
+    for k, (code, band) in enumerate(zip(bands["band_code"], bands["band"])):
+        v = t[f"share_{code}"].to_numpy() * 100
+        ax.barh(y, v, left=left, color=palette[k % len(palette)], label=band)
+        left += v
+    ax.set_yticks(y, t["member"], fontsize=7)
+    for lbl, need in zip(ax.get_yticklabels(), t["needs_help"]):
+        if need:
+            lbl.set_color("#C62828")
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("票数比例（%）；红色标注的党员列为一对一帮扶对象")
+    ax.legend(ncol=len(bands), loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
     return ax

@@ -32,7 +32,7 @@ __all__ = ["Project", "Wave", "load_project"]
 
 _KNOWN = {"title", "organisation", "period", "synthetic", "description", "questionnaire",
           "waves", "notebooks", "data_log", "method", "generator", "expected", "targets",
-          "weights"}
+          "weights", "appraisal"}
 _WEIGHT_KEYS = {"cells", "population", "label_column", "count_column", "cluster", "strata"}
 
 
@@ -60,6 +60,7 @@ class Project:
     expected: dict = field(default_factory=dict)
     targets: dict = field(default_factory=dict)
     weights: dict = field(default_factory=dict)
+    appraisal: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
     def survey_design(self, r) -> "SurveyDesign | None":
@@ -196,6 +197,7 @@ def load_project(folder: str | Path) -> Project:
             raise ProjectError(f"键「notebooks」：找不到 notebooks/{n}.ipynb (notebook not found)",
                                path=py)
     weights = _check_weights(d.get("weights"), root, questionnaire, py)
+    appraisal = _check_appraisal(d.get("appraisal"), questionnaire, py)
     log = root / d["data_log"] if d.get("data_log") else None
     if log is not None and not log.exists():
         raise ProjectError(f"键「data_log」：文件不存在 {log}", path=py)
@@ -204,7 +206,7 @@ def load_project(folder: str | Path) -> Project:
                    notebooks=notebooks, synthetic=bool(d.get("synthetic", False)),
                    description=str(d.get("description", "")), data_log=log,
                    expected=dict(d.get("expected") or {}),
-                   targets=dict(d.get("targets") or {}), weights=weights,
+                   targets=dict(d.get("targets") or {}), weights=weights, appraisal=appraisal,
                    extra={k: d[k] for k in ("method", "generator") if k in d})
 
 
@@ -229,3 +231,31 @@ def _check_weights(w, root: Path, questionnaire: Questionnaire, py: Path) -> dic
         raise ProjectError(f"键「weights.population」：文件不存在 {root / w['population']}",
                            path=py)
     return dict(w)
+
+
+def _check_appraisal(a, questionnaire: Questionnaire, py: Path) -> dict:
+    if not a:
+        return {}
+    if not isinstance(a, dict) or set(a) - {"cadres", "members"}:
+        raise ProjectError("键「appraisal」：应为映射，可含 cadres 和 members (expected a mapping "
+                           "with cadres and/or members)", path=py)
+    ids = questionnaire.by_id()
+    c = a.get("cadres")
+    if c is not None:
+        if not isinstance(c, dict) or not isinstance(c.get("questions"), list) or not c["questions"]:
+            raise ProjectError("键「appraisal.cadres.questions」：应为题目 id 列表 (expected a list "
+                               "of matrix question ids, one per cadre)", path=py)
+        for qid in c["questions"]:
+            if qid not in ids or ids[qid].type != "matrix" or not ids[qid].has_scores:
+                raise ProjectError(f"键「appraisal.cadres.questions」：「{qid}」应为选项带分值的矩阵题 "
+                                   "(expected a matrix question with scored options)", path=py)
+        for key in ("start", "line", "eligible"):
+            if key in c and not isinstance(c[key], (int, float)):
+                raise ProjectError(f"键「appraisal.cadres.{key}」：应为数字 (expected a number)", path=py)
+    m = a.get("members")
+    if m is not None:
+        qid = m.get("question") if isinstance(m, dict) else None
+        if qid not in ids or ids[qid].type != "matrix":
+            raise ProjectError("键「appraisal.members.question」：应为矩阵题 id (expected the id of "
+                               "the matrix question, one row per member)", path=py)
+    return dict(a)

@@ -283,3 +283,53 @@ def _safe(v):
     if hasattr(v, "item"):
         return v.item()
     return v
+
+
+def cadre_table(res) -> pd.DataFrame:
+    """群众测评村干部: each cadre's mean score with its interval, mean deduction per aspect."""
+    t = res.cadres
+    if t.empty:
+        return pd.DataFrame(columns=["村干部", "有效测评", "平均得分", "95%置信区间", "是否低于分数线"])
+    out = pd.DataFrame({"村干部": t["cadre"], "有效测评": t["n_respondents"],
+                        "平均得分": t["score"].map(lambda v: _num(v, 1)),
+                        "95%置信区间": [_ci(a, b, False, 1) for a, b in zip(t["score_ci_low"], t["score_ci_high"])]})
+    labels = t.attrs.get("aspects") or []
+    for k in range(1, len([c for c in t.columns if c.startswith("mean_aspect_")]) + 1):
+        name = labels[k - 1] if k <= len(labels) else f"第{k}项"
+        out[f"{name}平均扣分"] = t[f"mean_aspect_{k}"].map(lambda v: _num(abs(v), 1))
+    out[f"低于{_num(res.line, 0)}分"] = t["below_line"].map({True: "是", False: ""})
+    return out
+
+
+def member_table(res) -> pd.DataFrame:
+    """民主评议党员: votes per band, the rating (most votes) and who gets one-to-one help."""
+    t, bands = res.members, res.member_bands
+    if t.empty:
+        return pd.DataFrame(columns=["党员", "有效票", "评议结果", "一对一帮扶"])
+    out = pd.DataFrame({"党员": t["member"], "有效票": t["n_votes"]})
+    for code, band in zip(bands["band_code"], bands["band"]):
+        out[f"{band}票"] = t[f"n_{code}"]
+        out[f"{band}比例"] = t[f"share_{code}"].map(_pct)
+    out["评议结果"] = t["rating"] + t["tie"].map({True: "（票数持平）", False: ""})
+    out["一对一帮扶"] = t["needs_help"].map({True: "是", False: ""})
+    return out
+
+
+def member_band_table(res) -> pd.DataFrame:
+    t = res.member_bands
+    if t.empty:
+        return pd.DataFrame(columns=["等次", "票数", "比例", "95%置信区间"])
+    return pd.DataFrame({"等次": t["band"], "票数": t["n_votes"], "比例": t["share"].map(_pct),
+                         "95%置信区间（按评议人聚类）": [_ci(a, b) for a, b in
+                                                 zip(t["share_ci_low"], t["share_ci_high"])]})
+
+
+def write_appraisal_workbook(res, path: str | Path) -> Path:
+    """测评结果.xlsx: cadre scores, member ratings and band shares, in three-line style."""
+    sheets = {}
+    if len(res.cadres):
+        sheets["村干部测评"] = cadre_table(res)
+    if len(res.members):
+        sheets["民主评议党员"] = member_table(res)
+        sheets["评议等次汇总"] = member_band_table(res)
+    return write_workbook(sheets, path)

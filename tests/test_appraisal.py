@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 import kit
-from kit.appraisal import cadre_appraisal, democratic_appraisal
+from kit import tables
+from kit.appraisal import analyse_appraisal, cadre_appraisal, democratic_appraisal
 
 ASPECTS = ["德", "能", "勤", "绩", "廉"]
 
@@ -41,7 +42,7 @@ def test_cadre_scores_are_start_minus_deductions(tmp_path):
     assert t.loc["村干部02", "score"] == pytest.approx((73 + 76 + 50) / 3)
     assert not t["below_line"].any()
     assert t.loc["村干部01", "n_respondents"] == 3 and t.loc["村干部01", "participation_ok"]
-    assert t.loc["村干部02", "mean_c2_4"] == pytest.approx((-10 - 5 - 10) / 3)
+    assert t.loc["村干部02", "mean_aspect_4"] == pytest.approx((-10 - 5 - 10) / 3)
     low = cadre_appraisal(r, ["cadre_2"], line=70).set_index("cadre")
     assert low.loc["村干部02", "below_line"]
 
@@ -63,3 +64,91 @@ def test_democratic_appraisal_band_shares(tmp_path):
     o = overall.set_index("band")
     assert o.loc["优秀", "n_votes"] == 3 and o.loc["不合格", "share"] == 2 / 8
     assert np.isclose(overall["share"].sum(), 1.0)
+
+
+def test_democratic_rating_tie_and_help(tmp_path):
+    # 党员01: 优秀 3, 合格 1 -> 优秀. 党员02: 合格 1, 基本合格 1, 不合格 2 -> 不合格, needs help.
+    # 党员03: 优秀 2, 合格 2 -> a tie, shown at the lower band (合格), not a help case.
+    f = tmp_path / "9_按序号_评议_4_4.csv"
+    f.write_text("序号,提交答卷时间,所用时间,1、民主评议党员—党员01,党员02,党员03\n"
+                 "1,2024/1/1 10:00:00,100秒,1,2,1\n2,2024/1/1 11:00:00,100秒,1,4,1\n"
+                 "3,2024/1/1 12:00:00,100秒,2,4,2\n4,2024/1/1 13:00:00,100秒,1,3,2\n", encoding="utf-8")
+    q = tmp_path / "q.yml"
+    q.write_text("title: 民主评议\nquestions:\n  - id: pingyi\n    number: 1\n    title: 民主评议党员\n"
+                 "    type: matrix\n    rows:\n      - {id: m01, label: 党员01}\n      - {id: m02, label: 党员02}\n"
+                 "      - {id: m03, label: 党员03}\n"
+                 "    options:\n      - {code: 1, label: 优秀}\n      - {code: 2, label: 合格}\n"
+                 "      - {code: 3, label: 基本合格}\n      - {code: 4, label: 不合格}\n", encoding="utf-8")
+    members, overall = democratic_appraisal(kit.load_export(f, questionnaire=q), "pingyi")
+    m = members.set_index("member")
+    assert m["rating"].tolist() == ["优秀", "不合格", "合格"]
+    assert m["tie"].tolist() == [False, False, True]
+    assert m["needs_help"].tolist() == [False, True, False]
+    o = overall.set_index("band")
+    assert o.loc["优秀", "share"] == 5 / 12
+    assert o.loc["优秀", "share_ci_low"] < 5 / 12 < o.loc["优秀", "share_ci_high"]
+
+
+def _sample(name):
+    proj = kit.load_project(f"surveys/{name}")
+    r = proj.load()
+    return proj, r, analyse_appraisal(r, proj.appraisal)
+
+
+def test_cadre_sample_project():
+    proj, r, res = _sample("cadre-appraisal")
+    t = res.cadres.set_index("cadre")
+    assert (r.n_total, r.n_excluded, r.n_valid) == (114, 2, 112)       # DATA_LOG.md
+    assert t["below_line"].sum() == 1 and t.loc["村干部06（文书）", "below_line"]
+    assert (t["n_respondents"] == 112).all()
+    assert any("超过半数" in s for s in res.sentences)
+    assert any(s.startswith("村干部06（文书）平均得分") and "低于60分" in s for s in res.sentences)
+    assert res.cadres.attrs["aspects"][0].startswith("德")
+    assert list(tables.cadre_table(res).columns[4:6]) == ["德（思想品德）平均扣分", "能（工作能力）平均扣分"]
+    proj.check_expected({"n_below_line": int(res.cadres["below_line"].sum()), "n_valid": r.n_valid})
+
+
+def test_member_sample_project(tmp_path):
+    proj, r, res = _sample("member-appraisal")
+    m = res.members.set_index("member")
+    assert (r.n_valid, len(m)) == (42, 45) and (m["n_votes"] == 42).all()
+    assert sorted(m.index[m["needs_help"]]) == ["党员17", "党员33"]               # DATA_LOG.md
+    assert m.loc["党员33", "rating"] == "不合格" and m.loc["党员17", "rating"] == "基本合格"
+    assert res.member_bands["n_votes"].sum() == 42 * 45
+    assert any("党员17、党员33" in s and "一对一帮扶" in s for s in res.sentences)
+    path = tables.write_appraisal_workbook(res, tmp_path / "测评结果.xlsx")
+    from openpyxl import load_workbook
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["民主评议党员", "评议等次汇总"]
+
+
+@pytest.mark.parametrize("name,planted", [("cadre-appraisal", [75, 112]), ("member-appraisal", 29)])
+def test_appraisal_generators_are_reproducible(tmp_path, name, planted):
+    import importlib.util
+
+    import pandas as pd
+
+    from kit.io.table import read_table
+    from kit.paths import ROOT
+    sample = ROOT / "surveys" / name
+    spec = importlib.util.spec_from_file_location(f"gen_{name}", sample / "generate.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    assert gen.main(tmp_path) == planted                               # DATA_LOG.md
+    for new in sorted((tmp_path / "raw").glob("*.xlsx")):
+        pd.testing.assert_frame_equal(read_table(new).body, read_table(sample / "raw" / new.name).body)
+    assert (tmp_path / "questionnaire.yml").read_text(encoding="utf-8") == \
+        (sample / "questionnaire.yml").read_text(encoding="utf-8")
+
+
+def test_appraisal_key_is_validated(tmp_path):
+    import shutil
+
+    from kit.errors import ProjectError
+    from kit.paths import ROOT
+    dst = tmp_path / "p"
+    shutil.copytree(ROOT / "surveys" / "cadre-appraisal", dst)
+    y = (dst / "project.yml").read_text(encoding="utf-8")
+    (dst / "project.yml").write_text(y.replace("cadre_08]", "identity]"), encoding="utf-8")
+    with pytest.raises(ProjectError, match="appraisal.cadres.questions"):
+        kit.load_project(dst)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,6 +61,12 @@ def _sniff_kind(path: Path, head: bytes) -> str:
     if suffix in EXCEL_SUFFIXES:
         return "excel"
     return "csv"
+
+
+# fastexcel logs "Could not determine dtype for column N, falling back to string" for an
+# all-blank or mixed column (e.g. 来自IP = NULL). That is expected here: every column is
+# typed again below. The zero-based column number only confuses evaluators, so it stays quiet.
+logging.getLogger("fastexcel.types.dtype").setLevel(logging.ERROR)
 
 
 def read_table(path: str | Path, header_rows: int = 1) -> RawTable:
