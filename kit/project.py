@@ -161,13 +161,7 @@ def load_project(folder: str | Path) -> Project:
                            row=mark.line + 1 if mark else None) from None
     if not isinstance(d, dict):
         raise ProjectError("应为 YAML 映射 (expected a mapping)", path=py)
-    unknown = set(d) - _KNOWN
-    if unknown:
-        raise ProjectError(f"键「{sorted(unknown)[0]}」：未知的键 (unknown key; allowed: "
-                           f"{', '.join(sorted(_KNOWN))})", path=py)
-    for key in ("title", "questionnaire", "waves"):
-        if not d.get(key):
-            raise ProjectError(f"键「{key}」：缺少必填项 (missing required key)", path=py)
+    _check_keys(d, _KNOWN, ("title", "questionnaire", "waves"), py)
     qpath = root / d["questionnaire"]
     questionnaire = load_questionnaire(qpath)
     waves = []
@@ -210,18 +204,22 @@ def load_project(folder: str | Path) -> Project:
                    extra={k: d[k] for k in ("method", "generator") if k in d})
 
 
+def _check_keys(d: dict, allowed: set, required: tuple, py: Path, prefix: str = "") -> None:
+    unknown = set(d) - allowed
+    if unknown:
+        raise ProjectError(f"键「{prefix}{sorted(unknown)[0]}」：未知的键 (unknown key; allowed: "
+                           f"{', '.join(sorted(allowed))})", path=py)
+    for key in required:
+        if not d.get(key):
+            raise ProjectError(f"键「{prefix}{key}」：缺少必填项 (missing required key)", path=py)
+
+
 def _check_weights(w, root: Path, questionnaire: Questionnaire, py: Path) -> dict:
     if not w:
         return {}
     if not isinstance(w, dict):
         raise ProjectError("键「weights」：应为映射 (expected a mapping)", path=py)
-    unknown = set(w) - _WEIGHT_KEYS
-    if unknown:
-        raise ProjectError(f"键「weights.{sorted(unknown)[0]}」：未知的键 (allowed: "
-                           f"{', '.join(sorted(_WEIGHT_KEYS))})", path=py)
-    for key in ("cells", "population"):
-        if not w.get(key):
-            raise ProjectError(f"键「weights.{key}」：缺少必填项 (missing required key)", path=py)
+    _check_keys(w, _WEIGHT_KEYS, ("cells", "population"), py, prefix="weights.")
     ids = questionnaire.by_id()
     for key in ("cells", "cluster", "strata"):
         if w.get(key) and w[key] not in ids:

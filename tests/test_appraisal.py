@@ -47,28 +47,9 @@ def test_cadre_scores_are_start_minus_deductions(tmp_path):
     assert low.loc["村干部02", "below_line"]
 
 
-def test_democratic_appraisal_band_shares(tmp_path):
-    f = tmp_path / "9_按序号_评议_4_4.csv"
-    f.write_text("序号,提交答卷时间,所用时间,1、民主评议党员—党员01,党员02\n"
-                 "1,2024/1/1 10:00:00,100秒,1,2\n2,2024/1/1 11:00:00,100秒,1,4\n"
-                 "3,2024/1/1 12:00:00,100秒,2,4\n4,2024/1/1 13:00:00,100秒,1,3\n", encoding="utf-8")
-    q = tmp_path / "q.yml"
-    q.write_text("title: 民主评议\nquestions:\n  - id: pingyi\n    number: 1\n    title: 民主评议党员\n"
-                 "    type: matrix\n    rows:\n      - {id: m01, label: 党员01}\n      - {id: m02, label: 党员02}\n"
-                 "    options:\n      - {code: 1, label: 优秀}\n      - {code: 2, label: 合格}\n"
-                 "      - {code: 3, label: 基本合格}\n      - {code: 4, label: 不合格}\n", encoding="utf-8")
-    r = kit.load_export(f, questionnaire=q)
-    members, overall = democratic_appraisal(r, "pingyi")
-    m = members.set_index("member")
-    assert m.loc["党员01", "share_1"] == 0.75 and m.loc["党员02", "share_4"] == 0.5
-    o = overall.set_index("band")
-    assert o.loc["优秀", "n_votes"] == 3 and o.loc["不合格", "share"] == 2 / 8
-    assert np.isclose(overall["share"].sum(), 1.0)
-
-
-def test_democratic_rating_tie_and_help(tmp_path):
-    # 党员01: 优秀 3, 合格 1 -> 优秀. 党员02: 合格 1, 基本合格 1, 不合格 2 -> 不合格, needs help.
-    # 党员03: 优秀 2, 合格 2 -> a tie, shown at the lower band (合格), not a help case.
+def _pingyi(tmp_path):
+    # 4 raters, 3 members. 党员01: 优秀 3, 合格 1. 党员02: 合格 1, 基本合格 1, 不合格 2.
+    # 党员03: 优秀 2, 合格 2 (a tie).
     f = tmp_path / "9_按序号_评议_4_4.csv"
     f.write_text("序号,提交答卷时间,所用时间,1、民主评议党员—党员01,党员02,党员03\n"
                  "1,2024/1/1 10:00:00,100秒,1,2,1\n2,2024/1/1 11:00:00,100秒,1,4,1\n"
@@ -79,7 +60,22 @@ def test_democratic_rating_tie_and_help(tmp_path):
                  "      - {id: m03, label: 党员03}\n"
                  "    options:\n      - {code: 1, label: 优秀}\n      - {code: 2, label: 合格}\n"
                  "      - {code: 3, label: 基本合格}\n      - {code: 4, label: 不合格}\n", encoding="utf-8")
-    members, overall = democratic_appraisal(kit.load_export(f, questionnaire=q), "pingyi")
+    return democratic_appraisal(kit.load_export(f, questionnaire=q), "pingyi")
+
+
+def test_democratic_appraisal_band_shares(tmp_path):
+    members, overall = _pingyi(tmp_path)
+    m = members.set_index("member")
+    assert m.loc["党员01", "share_1"] == 0.75 and m.loc["党员02", "share_4"] == 0.5
+    o = overall.set_index("band")
+    assert o.loc["优秀", "n_votes"] == 5 and o.loc["不合格", "share"] == 2 / 12
+    assert np.isclose(overall["share"].sum(), 1.0)
+
+
+def test_democratic_rating_tie_and_help(tmp_path):
+    # the rating is the band with most votes; a tie is shown at the lower band; the lowest two
+    # bands need one-to-one help
+    members, overall = _pingyi(tmp_path)
     m = members.set_index("member")
     assert m["rating"].tolist() == ["优秀", "不合格", "合格"]
     assert m["tie"].tolist() == [False, False, True]
