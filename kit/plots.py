@@ -12,7 +12,7 @@ import os
 from functools import lru_cache
 
 __all__ = ["use_cjk_font", "set_theme", "FONT_CANDIDATES", "INSTALL_HINT", "plot_cadre_scores",
-           "plot_member_ratings"]
+           "plot_member_ratings", "plot_section_scores"]
 
 FONT_CANDIDATES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
                    "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei", "PingFang SC", "Heiti SC",
@@ -243,4 +243,26 @@ def plot_member_ratings(res, ax=None):
     ax.set_xlim(0, 100)
     ax.set_xlabel("票数比例（%）；红色标注的党员列为一对一帮扶对象")
     ax.legend(ncol=len(bands), loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
+    return ax
+
+
+def plot_section_scores(a, ax=None):
+    """Self-assessment: each first-level indicator's score against its points."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    use_cjk_font()
+    secs = a.sections
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.6 * len(secs) + 1.4))
+    y = np.arange(len(secs))
+    ax.barh(y, [s["points"] for s in secs], color="#DDDDDD", label="分值")
+    ax.barh(y, [s["score"] for s in secs], color="#4C72B0", height=0.5, label="自评得分")
+    for i, s in enumerate(secs):
+        ax.text(s["points"], i, f" {s['score']:g}/{s['points']:g}", va="center")
+    ax.set_yticks(y, [s["name"] for s in secs])
+    ax.invert_yaxis()
+    ax.set_xlabel("分")
+    ax.set_title(f"绩效自评得分：{a.total:g}分，{a.grade or '不予评级'}")
+    ax.legend(loc="lower right", frameon=False)
     return ax

@@ -32,7 +32,7 @@ __all__ = ["Project", "Wave", "load_project"]
 
 _KNOWN = {"title", "organisation", "period", "synthetic", "description", "questionnaire",
           "waves", "notebooks", "data_log", "method", "generator", "expected", "targets",
-          "weights", "appraisal"}
+          "weights", "appraisal", "indicators", "report_title"}
 _WEIGHT_KEYS = {"cells", "population", "label_column", "count_column", "cluster", "strata"}
 
 
@@ -51,7 +51,7 @@ class Project:
     title: str
     organisation: str
     period: str
-    questionnaire: Questionnaire
+    questionnaire: Questionnaire | None
     waves: list[Wave]
     notebooks: list[str]
     synthetic: bool = False
@@ -61,6 +61,8 @@ class Project:
     targets: dict = field(default_factory=dict)
     weights: dict = field(default_factory=dict)
     appraisal: dict = field(default_factory=dict)
+    indicators: Path | None = None   # the indicator workbook (自评指标表)
+    method: Path | None = None       # method.yml (评价办法)
     extra: dict = field(default_factory=dict)
 
     def survey_design(self, r) -> "SurveyDesign | None":
@@ -119,6 +121,9 @@ class Project:
         return self.root.name
 
     def wave(self, wave_id: str | None = None) -> Wave:
+        if not self.waves:
+            raise ProjectError("本项目没有问卷调查（project.yml 中没有 waves:）(no survey waves)",
+                               path=self.root / "project.yml")
         if wave_id is None:
             return self.waves[0]
         for w in self.waves:
@@ -137,12 +142,13 @@ class Project:
 
     def input_files(self) -> list[Path]:
         files = [self.root / "project.yml"]
-        if self.questionnaire.path:
+        if self.questionnaire is not None and self.questionnaire.path:
             files.append(self.questionnaire.path)
         for w in self.waves:
             files += [w.export] + ([w.codes] if w.codes else [])
         if self.weights:
             files.append(self.root / self.weights["population"])
+        files += [p for p in (self.indicators, self.method) if p is not None]
         return files
 
 
@@ -161,13 +167,14 @@ def load_project(folder: str | Path) -> Project:
                            row=mark.line + 1 if mark else None) from None
     if not isinstance(d, dict):
         raise ProjectError("应为 YAML 映射 (expected a mapping)", path=py)
-    _check_keys(d, _KNOWN, ("title", "questionnaire", "waves"), py)
-    qpath = root / d["questionnaire"]
-    questionnaire = load_questionnaire(qpath)
+    # a survey project needs a codebook and waves; a self-assessment alone needs indicators
+    _check_keys(d, _KNOWN, ("title",) + (() if d.get("indicators") else ("questionnaire", "waves")),
+                py)
+    questionnaire = load_questionnaire(root / d["questionnaire"]) if d.get("questionnaire") else None
     waves = []
-    if not isinstance(d["waves"], list):
+    if not isinstance(d.get("waves") or [], list):
         raise ProjectError("键「waves」：应为列表 (expected a list)", path=py)
-    for i, w in enumerate(d["waves"]):
+    for i, w in enumerate(d.get("waves") or []):
         where = f"waves[{i}]"
         if not isinstance(w, dict) or not w.get("id") or not w.get("export"):
             raise ProjectError(f"键「{where}」：每个轮次需要 id 和 export (each wave needs id "
@@ -192,6 +199,13 @@ def load_project(folder: str | Path) -> Project:
                                path=py)
     weights = _check_weights(d.get("weights"), root, questionnaire, py)
     appraisal = _check_appraisal(d.get("appraisal"), questionnaire, py)
+    docs = {}
+    for key in ("indicators", "method"):
+        if d.get(key):
+            p = root / str(d[key])
+            if not p.exists():
+                raise ProjectError(f"键「{key}」：文件不存在 {p} (file not found)", path=py)
+            docs[key] = p
     log = root / d["data_log"] if d.get("data_log") else None
     if log is not None and not log.exists():
         raise ProjectError(f"键「data_log」：文件不存在 {log}", path=py)
@@ -201,7 +215,8 @@ def load_project(folder: str | Path) -> Project:
                    description=str(d.get("description", "")), data_log=log,
                    expected=dict(d.get("expected") or {}),
                    targets=dict(d.get("targets") or {}), weights=weights, appraisal=appraisal,
-                   extra={k: d[k] for k in ("method", "generator") if k in d})
+                   indicators=docs.get("indicators"), method=docs.get("method"),
+                   extra={k: d[k] for k in ("generator", "report_title") if k in d})
 
 
 def _check_keys(d: dict, allowed: set, required: tuple, py: Path, prefix: str = "") -> None:
@@ -214,9 +229,11 @@ def _check_keys(d: dict, allowed: set, required: tuple, py: Path, prefix: str = 
             raise ProjectError(f"键「{prefix}{key}」：缺少必填项 (missing required key)", path=py)
 
 
-def _check_weights(w, root: Path, questionnaire: Questionnaire, py: Path) -> dict:
+def _check_weights(w, root: Path, questionnaire: Questionnaire | None, py: Path) -> dict:
     if not w:
         return {}
+    if questionnaire is None:
+        raise ProjectError("键「weights」：需要问卷定义 questionnaire: (weights need a codebook)", path=py)
     if not isinstance(w, dict):
         raise ProjectError("键「weights」：应为映射 (expected a mapping)", path=py)
     _check_keys(w, _WEIGHT_KEYS, ("cells", "population"), py, prefix="weights.")
@@ -231,9 +248,11 @@ def _check_weights(w, root: Path, questionnaire: Questionnaire, py: Path) -> dic
     return dict(w)
 
 
-def _check_appraisal(a, questionnaire: Questionnaire, py: Path) -> dict:
+def _check_appraisal(a, questionnaire: Questionnaire | None, py: Path) -> dict:
     if not a:
         return {}
+    if questionnaire is None:
+        raise ProjectError("键「appraisal」：需要问卷定义 questionnaire: (needs a codebook)", path=py)
     if not isinstance(a, dict) or set(a) - {"cadres", "members"}:
         raise ProjectError("键「appraisal」：应为映射，可含 cadres 和 members (expected a mapping "
                            "with cadres and/or members)", path=py)

@@ -71,8 +71,6 @@ def write_workbook(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
     """Three-line-style sheets (rules above and below the header, below the last row);
     text that Excel would read as a formula is written as text; fixed properties so that the
     same inputs give the same file."""
-    import datetime as dt
-
     from openpyxl import Workbook
     from openpyxl.styles import Border, Font, Side
 
@@ -82,9 +80,9 @@ def write_workbook(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
     thin = Side(style="thin")
     for title, df in sheets.items():
         ws = wb.create_sheet(title[:31])
-        ws.append(list(df.columns))
+        safe_append(ws, list(df.columns))
         for row in df.itertuples(index=False):
-            ws.append([_safe(v) for v in row])
+            safe_append(ws, [_safe(v) for v in row])
         for c in ws[1]:
             c.font = Font(bold=True)
             c.border = Border(top=thin, bottom=thin)
@@ -94,9 +92,11 @@ def write_workbook(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
         for col in ws.columns:
             width = max(len(str(c.value or "")) for c in col)
             ws.column_dimensions[col[0].column_letter].width = min(60, max(10, width * 1.6))
-    fixed = dt.datetime(2000, 1, 1)
-    wb.properties.created = wb.properties.modified = fixed
+    from .ooxml import FIXED_TIME, normalise_zip
+
+    wb.properties.created = wb.properties.modified = FIXED_TIME
     wb.save(path)
+    normalise_zip(path)
     return path
 
 
@@ -274,10 +274,18 @@ def write_satisfaction_workbook(res, path: str | Path) -> Path:
     return write_workbook(sheets, path)
 
 
+def safe_append(ws, values) -> None:
+    """Append a row; text that Excel would read as a formula (starting with =, +, - or @)
+    is stored as text with Excel's quote prefix, so it shows as typed and never runs."""
+    ws.append(values)
+    for c in ws[ws.max_row]:
+        if isinstance(c.value, str) and c.value[:1] in ("=", "+", "-", "@"):
+            c.data_type = "s"
+            c.quotePrefix = True
+
+
 def _safe(v):
-    """Text that Excel would read as a formula is written as text."""
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
-        return "'" + v
+    """Plain Python values for openpyxl (NA to empty, numpy scalars to Python)."""
     if v is pd.NA or (isinstance(v, float) and pd.isna(v)):
         return None
     if hasattr(v, "item"):

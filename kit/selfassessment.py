@@ -1,0 +1,409 @@
+"""Drafting the self-assessment outputs: 自评表.xlsx, 自评报告.docx and summary.json.
+
+Every number comes from :class:`kit.indicators.Assessment` (and, where the project has a
+survey, from :class:`kit.satisfaction.SatisfactionResults`); the report's sentences come from
+the kit's Jinja2 templates in ``kit/templates/self_report.zh.yml``. Displayed scores round
+half up (四舍五入); the grade was decided on the unrounded total.
+
+The files are deterministic: the same inputs give byte-identical files (fixed document
+properties, fixed timestamps inside the zip containers).
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from .fmt import fmt_number, fmt_percent
+from .indicators import FRAMEWORKS, Assessment
+from .ooxml import FIXED_TIME, normalise_zip
+from .tables import safe_append
+
+__all__ = ["write_self_table", "write_self_report", "build_summary", "write_summary",
+           "summary_schema", "survey_figures", "score_table", "assess_project", "write_outputs"]
+
+NUMERALS = "一二三四五六七八九十"
+
+
+def _score(x: float) -> str:
+    """Scores as evaluators write them: 98, 23, 7.5 (two places at most, half up)."""
+    s = fmt_number(x, 2)
+    return s.rstrip("0").rstrip(".") if "." in s else s
+
+
+def _numeral(i: int) -> str:
+    return NUMERALS[i] if i < len(NUMERALS) else str(i + 1)
+
+
+def _templates() -> dict:
+    from jinja2 import Environment, StrictUndefined
+
+    text = resources.files("kit").joinpath("templates/self_report.zh.yml").read_text(encoding="utf-8")
+    env = Environment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False)
+    return {k: env.from_string(v) for k, v in yaml.safe_load(text).items()}
+
+
+# ------------------------------------------------------------------------------ 自评表.xlsx
+def write_self_table(a: Assessment, path: str | Path, title: str = "") -> Path:
+    """自评表.xlsx: one row per indicator, merged level cells, a subtotal per first-level
+    indicator, the total and the grade; A4 landscape, fit to one page wide."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    path = Path(path)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "自评表"
+    head = ["一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值", "得分",
+            "偏差原因分析及改进措施"]
+    ncol = len(head)
+    safe_append(ws, [f"{title}绩效自评表" if title else "绩效自评表"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
+    ws.cell(1, 1).font = Font(bold=True, size=14)
+    ws.cell(1, 1).alignment = Alignment(horizontal="center")
+    ws.append(head)
+    thin = Side(style="thin")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    wrap = Alignment(vertical="center", wrap_text=True)
+    for sec in a.sections:
+        first = ws.max_row + 1
+        for ind in sec["indicators"]:
+            safe_append(ws, [sec["name"], ind.level2 or "", ind.level3 or ind.name, ind.points,
+                             ind.target, ind.actual, round(ind.score, 2),
+                             ind.reason if ind.lost > 1e-9 else ""])
+        last = ws.max_row
+        _merge_runs(ws, 2, first, last)
+        if last > first:
+            ws.merge_cells(start_row=first, start_column=1, end_row=last, end_column=1)
+        ws.append([f"{sec['name']}小计", "", "", sec["points"], "", "", round(sec["score"], 2), ""])
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=3)
+        for c in ws[ws.max_row]:
+            c.font = Font(bold=True)
+    ws.append(["合计", "", "", a.method.total, "", "", round(a.total, 2), ""])
+    ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=3)
+    safe_append(ws, ["评价等级", "", "", a.grade or "不予评级", "", "", "", a.grade_note])
+    ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=3)
+    ws.merge_cells(start_row=ws.max_row, start_column=4, end_row=ws.max_row, end_column=7)
+    for row in ws.iter_rows(min_row=ws.max_row - 1, max_row=ws.max_row):
+        for c in row:
+            c.font = Font(bold=True)
+    for row in ws.iter_rows(min_row=2, max_row=ws.max_row, max_col=ncol):
+        for c in row:
+            c.border = box
+            c.alignment = wrap
+    for c in ws[2]:
+        c.font = Font(bold=True)
+        c.alignment = Alignment(horizontal="center", vertical="center")
+    for letter, width in zip("ABCDEFGH", (10, 14, 22, 7, 14, 14, 7, 44)):
+        ws.column_dimensions[letter].width = width
+    ws.print_title_rows = "2:2"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_options.horizontalCentered = True
+    wb.properties.creator = "dangjian-eval-kit"
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    wb.save(path)
+    normalise_zip(path)
+    return path
+
+
+def _merge_runs(ws, col: int, first: int, last: int) -> None:
+    start = first
+    for row in range(first + 1, last + 2):
+        if row > last or ws.cell(row, col).value != ws.cell(start, col).value:
+            if row - 1 > start and ws.cell(start, col).value:
+                ws.merge_cells(start_row=start, start_column=col, end_row=row - 1, end_column=col)
+            start = row
+
+
+# ------------------------------------------------------------------------------ 自评报告.docx
+def _east_asian(style, font: str, size_pt: float | None = None, bold: bool | None = None):
+    """Set a style's font for Latin and East Asian text alike (w:eastAsia), black."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    f = style.font
+    f.name = font
+    if size_pt:
+        f.size = Pt(size_pt)
+    if bold is not None:
+        f.bold = bold
+    f.color.rgb = RGBColor(0, 0, 0)
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), font)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+
+
+def _border(tag: str, size: int):
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    el = OxmlElement(f"w:{tag}")
+    el.set(qn("w:val"), "single" if size else "nil")
+    if size:
+        el.set(qn("w:sz"), str(size))
+        el.set(qn("w:space"), "0")
+        el.set(qn("w:color"), "000000")
+    return el
+
+
+def _three_line_table(doc, header: list[str], rows: list[list[str]]):
+    """A 三线表: a thick rule above the header and below the last row, a thin one under the
+    header, no vertical rules."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.oxml import OxmlElement
+
+    t = doc.add_table(rows=1 + len(rows), cols=len(header))
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for j, h in enumerate(header):
+        t.cell(0, j).text = h
+        for r in t.cell(0, j).paragraphs[0].runs:
+            r.bold = True
+    for i, row in enumerate(rows, start=1):
+        for j, v in enumerate(row):
+            t.cell(i, j).text = v
+    borders = OxmlElement("w:tblBorders")
+    for edge, size in (("top", 12), ("left", 0), ("bottom", 12), ("right", 0), ("insideH", 0),
+                       ("insideV", 0)):
+        borders.append(_border(edge, size))
+    t._tbl.tblPr.append(borders)
+    for cell in t.rows[0].cells:
+        b = OxmlElement("w:tcBorders")
+        b.append(_border("bottom", 6))
+        cell._tc.get_or_add_tcPr().append(b)
+    return t
+
+
+def write_self_report(a: Assessment, path: str | Path, *, project_title: str,
+                      organisation: str = "", period: str = "", satisfaction=None,
+                      figures: list[str | Path] = ()) -> Path:
+    """自评报告.docx: A4, 宋体 body and 黑体 headings (East Asian font set), real Word heading
+    styles; the opening paragraph with the method, total and grade; one section per
+    first-level indicator (「一、投入(总分15分,自评得分15分。)」) and per second-level indicator
+    with its evidence; the reason for every lost point; the survey findings and charts when
+    the project has a survey; a three-line table of all scores."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Mm, Pt
+
+    path = Path(path)
+    tpl = _templates()
+    doc = Document()
+    sec = doc.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin = sec.bottom_margin = Mm(25)
+    sec.left_margin = sec.right_margin = Mm(28)
+    _east_asian(doc.styles["Normal"], "宋体", 12)
+    for name, size in (("Title", 18), ("Heading 1", 15), ("Heading 2", 13)):
+        _east_asian(doc.styles[name], "黑体", size, bold=name != "Title")
+
+    def body(text: str):
+        p = doc.add_paragraph(text)
+        p.paragraph_format.first_line_indent = Pt(24)
+        p.paragraph_format.line_spacing = 1.5
+        return p
+
+    title = doc.add_paragraph(tpl["title"].render(project_title=project_title), style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    fw = FRAMEWORKS.get(a.method.framework, {}).get("label", "本地评价办法").split("（")[0]
+    body(tpl["opening"].render(organisation=organisation, method_title=a.method.title,
+                               framework_label=fw, total_points=_score(a.method.total),
+                               period=period, project_title=project_title,
+                               total=_score(a.total), grade=a.grade, grade_note=a.grade_note))
+    for i, s in enumerate(a.sections):
+        doc.add_heading(tpl["section_heading"].render(numeral=_numeral(i), name=s["name"],
+                                                      points=_score(s["points"]),
+                                                      score=_score(s["score"])), level=1)
+        for k, sub in enumerate(s["subsections"], start=1):
+            doc.add_heading(tpl["subsection_heading"].render(
+                number=k, name=sub["name"], points=_score(sub["points"]),
+                score=_score(sub["score"])), level=2)
+            _indicator_text(body, tpl, sub["indicators"])
+        loose = [i for i in s["indicators"] if not i.level2]
+        if loose:
+            _indicator_text(body, tpl, loose)
+    if satisfaction is not None:
+        doc.add_heading(tpl["survey_heading"].render(numeral=_numeral(len(a.sections))), level=1)
+        body(tpl["survey_intro"].render())
+        for sentence in satisfaction.sentences:
+            if sentence not in satisfaction.warnings:
+                body(sentence)
+        for fig in figures:
+            doc.add_picture(str(fig), width=Mm(150))
+            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc.add_heading(tpl["table_heading"].render(), level=1)
+    rows = []
+    for s in a.sections:
+        for ind in s["indicators"]:
+            rows.append([s["name"], ind.level2 or "", ind.level3 or ind.name, _score(ind.points),
+                         _score(ind.score)])
+        rows.append([f"{s['name']}小计", "", "", _score(s["points"]), _score(s["score"])])
+    rows.append(["合计", "", "", _score(a.method.total), _score(a.total)])
+    rows.append(["评价等级", "", "", "", a.grade or "不予评级"])
+    _three_line_table(doc, ["一级指标", "二级指标", "三级指标", "分值", "得分"], rows)
+    cp = doc.core_properties
+    cp.author = cp.last_modified_by = "dangjian-eval-kit"
+    cp.title = tpl["title"].render(project_title=project_title)
+    cp.created = cp.modified = FIXED_TIME
+    cp.revision = 1
+    doc.save(path)
+    normalise_zip(path)
+    return path
+
+
+def _indicator_text(body, tpl, indicators) -> None:
+    evidence = [i.evidence for i in indicators if i.evidence]
+    if evidence:
+        body("".join(e if e.endswith(("。", "；", "！")) else e + "。" for e in evidence))
+    for i in indicators:
+        if i.source:
+            body(tpl["survey_value"].render(name=i.name, actual=i.actual, source=i.source))
+    for i in indicators:
+        if i.lost > 1e-9:
+            body(tpl["lost_points"].render(name=i.name, points=_score(i.points), score=_score(i.score),
+                                           lost=_score(i.lost), explanation=i.explanation,
+                                           reason=i.reason))
+
+
+# ------------------------------------------------------------------------------ summary.json
+def summary_schema() -> dict:
+    """The JSON Schema of summary.json (shipped in the package)."""
+    text = resources.files("kit").joinpath("schemas/summary.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+def build_summary(a: Assessment | None, *, project: str, title: str, inputs: dict[str, Path],
+                  satisfaction=None, responses=None, synthetic: bool = False) -> dict:
+    """The key figures as nested JSON with English keys (shares as fractions 0-1), plus
+    provenance: the kit version and the sha256 of every input file."""
+    from . import __version__
+    from .report import file_sha256
+
+    out: dict = {"project": project, "title": title, "synthetic": bool(synthetic)}
+    if a is not None:
+        out["self_assessment"] = {
+            "framework": a.method.framework, "method": a.method.title,
+            "total_points": a.method.total, "total": round(a.total, 6), "grade": a.grade,
+            "grade_note": a.grade_note,
+            "sections": [{
+                "name": s["name"], "points": s["points"], "score": round(s["score"], 6),
+                "subsections": [{"name": x["name"], "points": x["points"],
+                                 "score": round(x["score"], 6)} for x in s["subsections"]],
+                "indicators": [{"name": i.name, "level2": i.level2, "points": i.points,
+                                "score": round(i.score, 6), "rule": i.rule, "target": i.target,
+                                "actual": i.actual, "source": i.source, "lost": round(i.lost, 6),
+                                "reason": i.reason if i.lost > 1e-9 else None, "row": i.row}
+                               for i in s["indicators"]],
+            } for s in a.sections],
+        }
+    if satisfaction is not None:
+        o = satisfaction.overall
+        sat: dict = {}
+        if responses is not None:
+            sat.update(n_total=int(responses.n_total), n_excluded=int(responses.n_excluded),
+                       n_valid=int(responses.n_valid))
+        if o.get("source") == "item":
+            sat["overall_satisfied"] = {"estimate": float(o["satisfied_share"]),
+                                        "ci_low": float(o["share_ci_low"]),
+                                        "ci_high": float(o["share_ci_high"]),
+                                        "n_satisfied": int(o["n_satisfied"]),
+                                        "n_valid": int(o["n_valid"])}
+            sat["overall_index"] = float(o["index"])
+        sat["awareness"] = [{"question_id": r.question_id, "title": r.title,
+                             "estimate": float(r.aware_share), "ci_low": float(r.share_ci_low),
+                             "ci_high": float(r.share_ci_high), "n_valid": int(r.n_valid)}
+                            for r in satisfaction.awareness.itertuples(index=False)]
+        out["satisfaction"] = sat
+    out["provenance"] = {"kit_version": __version__,
+                         "inputs": {k: file_sha256(Path(p)) for k, p in sorted(inputs.items())}}
+    return out
+
+
+def write_summary(summary: dict, path: str | Path) -> Path:
+    """Validate against the shipped schema, then write (UTF-8, sorted keys, stable)."""
+    import jsonschema
+
+    jsonschema.validate(summary, summary_schema())
+    path = Path(path)
+    path.write_text(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                    encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------------ a project
+def survey_figures(satisfaction, responses=None) -> dict:
+    """The survey figures an indicator can pull (``问卷:满意率``, ``问卷:知晓率``), each with
+    the sentence that says where it came from."""
+    out = {}
+    o = satisfaction.overall
+    n = f"有效答卷{responses.n_valid}份" if responses is not None else f"有效回答{o.get('n_valid')}份"
+    if o.get("source") == "item":
+        out["overall_satisfied"] = (float(o["satisfied_share"]),
+                                    f"问卷调查「{o['title']}」（{n}，满意率={o['n_satisfied']}/{o['n_valid']}）")
+    if len(satisfaction.awareness):
+        a = satisfaction.awareness.iloc[0]
+        out["awareness"] = (float(a.aware_share),
+                            f"问卷调查「{a.title}」（有效回答{a.n_valid}份，知晓{a.n_aware}份）")
+    return out
+
+
+def score_table(a: Assessment):
+    """The scores as a display table (Chinese headers, scores rounded half up)."""
+    import pandas as pd
+
+    rows = []
+    for s in a.sections:
+        for i in s["indicators"]:
+            rows.append({"一级指标": s["name"], "二级指标": i.level2 or "", "三级指标": i.level3 or i.name,
+                         "分值": _score(i.points), "年度指标值": i.target or "", "实际完成值": i.actual or "",
+                         "得分": _score(i.score), "评分说明": i.explanation,
+                         "偏差原因": i.reason if i.lost > 1e-9 else ""})
+        rows.append({"一级指标": f"{s['name']}小计", "分值": _score(s["points"]), "得分": _score(s["score"])})
+    rows.append({"一级指标": "合计", "分值": _score(a.method.total), "得分": _score(a.total)})
+    rows.append({"一级指标": "评价等级", "得分": a.grade or "不予评级"})
+    return pd.DataFrame(rows).fillna("")
+
+
+def assess_project(proj, satisfaction=None, responses=None) -> Assessment:
+    """Score a project's indicator workbook against its method file, pulling survey figures
+    from ``satisfaction`` when given."""
+    from .errors import ProjectError
+    from .indicators import assess, load_method, read_indicators
+
+    if proj.indicators is None or proj.method is None:
+        raise ProjectError("project.yml 需要 indicators:（指标表）和 method:（评价办法）两个键才能自评 "
+                           "(a self-assessment needs indicators: and method:)",
+                           path=proj.root / "project.yml")
+    survey = survey_figures(satisfaction, responses) if satisfaction is not None else {}
+    return assess(read_indicators(proj.indicators), load_method(proj.method), survey=survey,
+                  source=proj.indicators)
+
+
+def write_outputs(proj, a: Assessment, out_dir: str | Path, satisfaction=None, responses=None,
+                  figures: list[str | Path] = ()) -> dict[str, Path]:
+    """自评表.xlsx, 自评报告.docx and summary.json of a project into ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    report_title = proj.extra.get("report_title") or proj.title
+    paths = {"table": write_self_table(a, out / "自评表.xlsx", title=report_title),
+             "report": write_self_report(a, out / "自评报告.docx", project_title=report_title,
+                                         organisation=proj.organisation, period=proj.period,
+                                         satisfaction=satisfaction, figures=figures)}
+    inputs = {str(p.relative_to(proj.root)): p for p in proj.input_files()}
+    summary = build_summary(a, project=proj.name, title=proj.title, inputs=inputs,
+                            satisfaction=satisfaction, responses=responses,
+                            synthetic=proj.synthetic)
+    paths["summary"] = write_summary(summary, out / "summary.json")
+    return paths

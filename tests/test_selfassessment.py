@@ -1,0 +1,151 @@
+"""自评表.xlsx, 自评报告.docx and summary.json, read back and checked against golden text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import kit
+from kit.selfassessment import (assess_project, build_summary, score_table, summary_schema,
+                                write_outputs, write_self_report, write_self_table)
+
+
+@pytest.fixture(scope="module")
+def county(tmp_path_factory):
+    proj = kit.load_project("surveys/poverty-alleviation")
+    r = proj.load()
+    res = kit.analyse_satisfaction(r, target=0.98, rank_tests=False)
+    a = assess_project(proj, res, r)
+    out = tmp_path_factory.mktemp("out")
+    paths = write_outputs(proj, a, out, satisfaction=res, responses=r)
+    return proj, r, res, a, out, paths
+
+
+def test_docx_follows_the_fixed_report_form(county):
+    import docx
+
+    *_, paths = county
+    d = docx.Document(paths["report"])
+    heads = [(p.style.name, p.text) for p in d.paragraphs if p.style.name.startswith("Heading")]
+    assert heads[:6] == [
+        ("Heading 1", "一、投入(总分15分,自评得分15分。)"),
+        ("Heading 2", "1、项目立项(总分10分,自评得分10分。)"),
+        ("Heading 2", "2、资金落实(总分5分,自评得分5分。)"),
+        ("Heading 1", "二、过程(总分25分,自评得分23分。)"),
+        ("Heading 2", "1、项目管理(总分15分,自评得分15分。)"),
+        ("Heading 2", "2、财务管理(总分10分,自评得分8分。)"),
+    ]
+    assert ("Heading 1", "三、产出(总分30分,自评得分30分。)") in heads
+    assert ("Heading 1", "四、效果(总分30分,自评得分30分。)") in heads
+    assert ("Heading 1", "五、满意度调查情况") in heads
+    opening = d.paragraphs[1].text
+    assert opening.startswith("xx县委组织部依据《党建引领扶贫工程绩效评价办法》")
+    assert "自评得分98分，评价等级为优秀。" in opening
+    text = "\n".join(p.text for p in d.paragraphs)
+    # the lost points of 财务管理 and their reason
+    assert "「资金使用合规性」（分值6分，得4分，扣2分）：发生2次，每次扣1分，共扣2分。" in text
+    assert "2个村报账凭证附件不全" in text
+    # survey-fed values name their source; the survey section quotes the computed rate
+    assert "「党员群众满意度」的实际完成值98.3%取自问卷调查" in text
+    assert "群众总体满意率为98.3%（95%置信区间：96.5%–99.2%）" in text
+
+
+def test_docx_page_fonts_and_three_line_table(county):
+    import zipfile
+
+    import docx
+
+    *_, paths = county
+    d = docx.Document(paths["report"])
+    s = d.sections[0]
+    assert (round(s.page_width.mm), round(s.page_height.mm)) == (210, 297)
+    styles = zipfile.ZipFile(paths["report"]).read("word/styles.xml").decode()
+    assert 'w:eastAsia="宋体"' in styles and 'w:eastAsia="黑体"' in styles
+    t = d.tables[-1]
+    assert [c.text for c in t.rows[0].cells] == ["一级指标", "二级指标", "三级指标", "分值", "得分"]
+    assert [c.text for c in t.rows[-2].cells][::4] == ["合计", "98"]
+    assert t.rows[-1].cells[-1].text == "优秀"
+    xml = t._tbl.xml
+    assert 'w:top w:val="single" w:sz="12"' in xml and 'w:insideV w:val="nil"' in xml
+    assert d.core_properties.author == "dangjian-eval-kit"
+
+
+def test_xlsx_has_merged_levels_subtotals_total_grade_and_a4(county):
+    from openpyxl import load_workbook
+
+    *_, paths = county
+    ws = load_workbook(paths["table"]).active
+    assert ws["A1"].value == "党建引领扶贫工程绩效自评表"
+    assert [c.value for c in ws[2]] == ["一级指标", "二级指标", "三级指标", "分值", "年度指标值",
+                                        "实际完成值", "得分", "偏差原因分析及改进措施"]
+    merged = {str(m) for m in ws.merged_cells.ranges}
+    assert "A3:A6" in merged and "B3:B4" in merged                  # 投入, 项目立项
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=3) if r[0].value}
+    assert rows["过程小计"][3].value == 25 and rows["过程小计"][6].value == 23
+    assert rows["合计"][3].value == 100 and rows["合计"][6].value == 98
+    assert rows["评价等级"][3].value == "优秀"
+    assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape"  # 9 = A4
+
+
+def test_summary_json_validates_and_carries_provenance(county):
+    import jsonschema
+
+    proj, r, res, a, out, paths = county
+    s = json.loads(paths["summary"].read_text(encoding="utf-8"))
+    jsonschema.validate(s, summary_schema())
+    sa = s["self_assessment"]
+    assert (sa["total"], sa["grade"]) == (98, "优秀")
+    assert [(x["name"], x["points"], x["score"]) for x in sa["sections"]] == [
+        ("投入", 15, 15), ("过程", 25, 23), ("产出", 30, 30), ("效果", 30, 30)]
+    sat = s["satisfaction"]
+    assert sat["overall_satisfied"]["estimate"] == pytest.approx(405 / 412)   # a fraction, not %
+    assert (sat["n_valid"], sat["overall_satisfied"]["n_satisfied"]) == (412, 405)
+    from kit.report import file_sha256
+    assert s["provenance"]["inputs"]["indicators.xlsx"] == file_sha256(proj.root / "indicators.xlsx")
+    assert set(s["provenance"]["inputs"]) >= {"project.yml", "method.yml", "questionnaire.yml"}
+    bad = dict(s, self_assessment=dict(sa, total="98"))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, summary_schema())
+
+
+def test_outputs_are_deterministic(county, tmp_path):
+    proj, r, res, a, out, paths = county
+    again = write_outputs(proj, a, tmp_path, satisfaction=res, responses=r)
+    for key in ("table", "report", "summary"):
+        assert again[key].read_bytes() == paths[key].read_bytes(), key
+
+
+def test_formula_like_text_is_written_as_text(tmp_path):
+    from openpyxl import load_workbook
+
+    from openpyxl import Workbook
+
+    from kit.indicators import assess, default_method, read_indicators
+    from kit.tables import safe_append
+
+    wb = Workbook()
+    ws = wb.active
+    safe_append(ws, ["一级指标", "三级指标", "分值", "评分方法", "年度指标值", "实际完成值",
+                     "偏差原因分析及改进措施"])
+    safe_append(ws, ["产出", "甲", 50, "比例", "100", "50", "=HYPERLINK(\"http://x\")"])
+    safe_append(ws, ["效益", "乙", 30, "比例", "1", "1", None])
+    safe_append(ws, ["预算执行率", "丙", 10, "比例", "1", "1", None])
+    safe_append(ws, ["服务对象满意度", "丁", 10, "比例", "1", "1", None])
+    wb.save(tmp_path / "in.xlsx")
+    a = assess(read_indicators(tmp_path / "in.xlsx"), default_method("2020-self"))
+    assert (a.total, a.grade) == (75, "中")      # 50 x 50/100 + 30 + 10 + 10, default 优良中差
+    path = write_self_table(a, tmp_path / "自评表.xlsx")
+    cell = next(c for row in load_workbook(path).active.iter_rows() for c in row
+                if isinstance(c.value, str) and "HYPERLINK" in c.value)
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+
+
+def test_score_table_and_missing_indicators(county):
+    proj, r, res, a, *_ = county
+    t = score_table(a)
+    assert t.iloc[-2]["得分"] == "98" and t.iloc[-1]["得分"] == "优秀"
+    from kit.errors import ProjectError
+    other = kit.load_project("surveys/village-residents")
+    with pytest.raises(ProjectError, match="indicators"):
+        assess_project(other)
