@@ -72,6 +72,14 @@ def _init_questionnaire(args) -> int:
     return 0
 
 
+def _init_indicators(args) -> int:
+    from .selfassessment import write_indicator_template
+
+    paths = write_indicator_template(args.framework, args.output, force=args.force)
+    print("已写入 " + "、".join(str(p) for p in paths) + "：在 Excel 中逐行填写最末级指标，然后运行 kit report")
+    return 0
+
+
 def _report(args) -> int:
     from .report import run_report
 
@@ -102,6 +110,13 @@ def main(argv: list[str] | None = None) -> int:
     i.add_argument("-o", "--output")
     i.add_argument("--force", action="store_true")
     i.set_defaults(func=_init_questionnaire)
+    n = sub.add_parser("init-indicators", help="生成空白的自评指标表和评价办法 (blank indicator "
+                       "workbook and method.yml)")
+    n.add_argument("--framework", required=True, choices=["2013", "2020", "2020-self"],
+                   help="2013 投入/过程/产出/效果；2020 决策/过程/产出/效益；2020-self 单位自评表")
+    n.add_argument("-o", "--output", default=".", help="写入的文件夹（默认当前文件夹）")
+    n.add_argument("--force", action="store_true")
+    n.set_defaults(func=_init_indicators)
     r = sub.add_parser("report", help="运行项目的笔记本，生成报告 (run the project's notebooks)")
     r.add_argument("project", nargs="?", default="surveys/poverty-alleviation")
     r.add_argument("--out")

@@ -67,11 +67,13 @@ class IndicatorError(KitError):
 
 # ------------------------------------------------------------------------------ frameworks
 FRAMEWORKS: dict[str, dict] = {
-    "2013": {"label": "投入/过程/产出/效果（财预〔2013〕53号）",
+    "2013": {"label": "投入/过程/产出/效果（财预〔2013〕53号）", "method_title": "项目支出绩效评价办法",
              "sections": {"投入": 20, "过程": 20, "产出": 30, "效果": 30}},
     "2020": {"label": "决策/过程/产出/效益（财预〔2020〕10号，部门评价和财政评价）",
+             "method_title": "项目支出绩效评价管理办法",
              "sections": {"决策": 20, "过程": 20, "产出": 30, "效益": 30}},
     "2020-self": {"label": "单位自评（财预〔2020〕10号）：预算执行率、产出、效益、服务对象满意度",
+                  "method_title": "项目支出绩效自评办法",
                   "sections": {"预算执行率": 10, "产出": 50, "效益": 30, "服务对象满意度": 10}},
 }
 DEFAULT_GRADES = [{"name": "优", "min": 90.0}, {"name": "良", "min": 80.0},
@@ -132,7 +134,7 @@ def default_method(framework: str) -> Method:
         raise IndicatorError(f"未知的评价框架「{framework}」(unknown framework; choose one of "
                              f"{', '.join(FRAMEWORKS)})")
     f = FRAMEWORKS[framework]
-    return Method(framework=framework, title=f["label"], total=100.0,
+    return Method(framework=framework, title=f["method_title"], total=100.0,
                   sections=dict(f["sections"]), grades=[dict(g) for g in DEFAULT_GRADES])
 
 

@@ -407,3 +407,93 @@ def write_outputs(proj, a: Assessment, out_dir: str | Path, satisfaction=None, r
                             synthetic=proj.synthetic)
     paths["summary"] = write_summary(summary, out / "summary.json")
     return paths
+
+
+# ------------------------------------------------------------------------------ templates
+RULE_HELP = [
+    ("比例", "定量：得分 = 分值 × min(实际完成值 ÷ 年度指标值, 1)", "年度指标值 100%，实际完成值 95%"),
+    ("反向比例", "定量，越低越好：得分 = 分值 × min(年度指标值 ÷ 实际完成值, 1)", "指标值 5天，完成值 8天"),
+    ("阈值", "达到指标值得满分，否则不得分；“阈值:<=”表示不高于", "指标值 98%，完成值 问卷:满意率"),
+    ("三档", "定性：达成 80%–100%、部分达成 60%–80%、未达成 0–60% 的分值；后两档在“得分”列填写档内得分",
+     "实际完成值 部分达成，得分 7"),
+    ("扣分:N", "每发生一次扣 N 分，扣完为止；实际完成值填发生次数", "扣分:2，实际完成值 3"),
+    ("是否", "实际完成值为“是”得满分，“否”不得分", "是"),
+    ("手工", "在“得分”列直接打分，并须在“偏差原因分析及改进措施”列说明理由", "得分 8.5"),
+    ("一票否决", "实际完成值为“否”时，无论总分多少，评价等级为最低一档（分值通常为0）", "否"),
+    ("前置条件", "实际完成值为“否”时不予评级（分值通常为0）", "是"),
+]
+
+
+def write_indicator_template(framework: str, folder: str | Path, force: bool = False) -> list[Path]:
+    """``kit init-indicators``: a blank, formatted indicator workbook for a framework
+    (``2013``, ``2020``, ``2020-self``) and its ``method.yml``, in ``folder``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from .errors import KitError
+    from .indicators import COLUMNS, DEFAULT_GRADES, default_method
+
+    m = default_method(framework)
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    book, meth = folder / "indicators.xlsx", folder / "method.yml"
+    for p in (book, meth):
+        if p.exists() and not force:
+            raise KitError("文件已存在；用 --force 覆盖 (file exists)", path=p)
+    head = [COLUMNS[k][0] for k in ("level1", "level2", "level3", "points", "kind", "rule",
+                                    "target", "actual", "score", "reason", "evidence")]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "自评指标"
+    safe_append(ws, head)
+    thin = Side(style="thin")
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for c in ws[1]:
+        c.font, c.fill = Font(bold=True), fill
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for name, pts in m.sections.items():  # one block of five rows per first-level indicator
+        first = ws.max_row + 1
+        for k in range(5):
+            safe_append(ws, [f"{name}（{pts:g}分）" if k == 0 else None] + [None] * (len(head) - 1))
+        ws.merge_cells(start_row=first, start_column=1, end_row=first + 4, end_column=1)
+        ws.cell(first, 1).alignment = Alignment(vertical="center", wrap_text=True)
+    for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=len(head)):
+        for c in row:
+            c.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    rules = DataValidation(type="list", formula1='"比例,反向比例,阈值,三档,扣分:1,扣分:2,是否,手工,一票否决,前置条件"',
+                           allow_blank=True, showErrorMessage=False)
+    kinds = DataValidation(type="list", formula1='"定量,定性"', allow_blank=True)
+    ws.add_data_validation(rules)
+    ws.add_data_validation(kinds)
+    rules.add(f"F2:F{ws.max_row + 200}")
+    kinds.add(f"E2:E{ws.max_row + 200}")
+    for letter, width in zip("ABCDEFGHIJK", (12, 16, 22, 7, 9, 12, 14, 14, 7, 40, 50)):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    help_ws = wb.create_sheet("填写说明")
+    safe_append(help_ws, ["评分方法", "计分规则", "示例"])
+    for row in RULE_HELP:
+        safe_append(help_ws, list(row))
+    safe_append(help_ws, [])
+    safe_append(help_ws, ["说明", "每行一个最末级指标；一级、二级指标可合并单元格，“项目立项（10分）”写法会核对下级分值之和。"
+                          "实际完成值可写“问卷:满意率”或“问卷:知晓率”，直接取问卷调查结果。凡扣分须填写偏差原因分析及改进措施。", ""])
+    for c in help_ws[1]:
+        c.font = Font(bold=True)
+    for letter, width in zip("ABC", (12, 70, 36)):
+        help_ws.column_dimensions[letter].width = width
+    wb.properties.creator = "dangjian-eval-kit"
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    wb.save(book)
+    normalise_zip(book)
+    grades = "\n".join(f"  - {{name: {g['name']}, min: {g['min']:g}}}" for g in DEFAULT_GRADES)
+    sections = "\n".join(f"  {k}: {v:g}" for k, v in m.sections.items())
+    meth.write_text(
+        f"# 评价办法：由 kit init-indicators --framework {framework} 生成，请按本地评价办法核对分值与等级。\n"
+        f"# {FRAMEWORKS[framework]['label']}\n"
+        f"framework: \"{framework}\"\ntitle: {m.title}\ntotal: {m.total:g}\n"
+        f"sections:\n{sections}\n# 等级：从高到低，min 为该等级的最低分（含）；可改为 优秀/良好/合格/不合格 等\n"
+        f"grades:\n{grades}\n", encoding="utf-8")
+    return [book, meth]

@@ -149,3 +149,33 @@ def test_score_table_and_missing_indicators(county):
     other = kit.load_project("surveys/village-residents")
     with pytest.raises(ProjectError, match="indicators"):
         assess_project(other)
+
+
+@pytest.mark.parametrize("framework,sections", [
+    ("2013", ["投入", "过程", "产出", "效果"]), ("2020", ["决策", "过程", "产出", "效益"]),
+    ("2020-self", ["预算执行率", "产出", "效益", "服务对象满意度"])])
+def test_init_indicators_writes_a_template_that_reads_back(tmp_path, framework, sections):
+    from openpyxl import load_workbook
+
+    from kit.cli import main
+    from kit.indicators import IndicatorError, assess, load_method, read_indicators
+
+    assert main(["init-indicators", "--framework", framework, "-o", str(tmp_path)]) == 0
+    m = load_method(tmp_path / "method.yml")
+    assert list(m.sections) == sections and m.total == 100 and m.framework == framework
+    wb = load_workbook(tmp_path / "indicators.xlsx")
+    ws = wb["自评指标"]
+    assert [c.value for c in ws[1]][:6] == ["一级指标", "二级指标", "三级指标", "分值", "指标类型", "评分方法"]
+    assert ws["A2"].value == f"{sections[0]}（{m.sections[sections[0]]:g}分）"
+    assert "填写说明" in wb.sheetnames and ws.data_validations.dataValidation
+    with pytest.raises(IndicatorError, match="没有指标行"):      # blank: nothing to score yet
+        read_indicators(tmp_path / "indicators.xlsx")
+    # fill one indicator per section, as an evaluator would, and score it
+    for k, name in enumerate(sections):
+        r = 2 + 5 * k
+        for col, v in zip("CDFGH", (f"{name}指标", m.sections[name], "比例", "100%", "100%")):
+            ws[f"{col}{r}"] = v
+    wb.save(tmp_path / "indicators.xlsx")
+    a = assess(read_indicators(tmp_path / "indicators.xlsx"), m)
+    assert (a.total, a.grade) == (100, "优")
+    assert main(["init-indicators", "--framework", framework, "-o", str(tmp_path)]) == 2  # no overwrite
