@@ -301,10 +301,11 @@ class Assessment:
     @property
     def grade_note(self) -> str:
         if self.blocked:
-            return "前置条件未满足（" + "、".join(i.name for i in self.blocked) + "），不予评级。"
+            return "前置条件「" + "」「".join(i.name for i in self.blocked) + "」未满足，不予评级。"
         if self.vetoed:
-            return ("一票否决指标未通过（" + "、".join(i.name for i in self.vetoed) +
-                    f"），评价等级为{self.method.lowest_grade}。")
+            return (f"按分数应评为{self.method.grade(self.total)}，但一票否决指标「"
+                    + "」「".join(i.name for i in self.vetoed)
+                    + f"」未通过，评价等级为{self.method.lowest_grade}。")
         return ""
 
 
@@ -485,25 +486,29 @@ def _is_number(v) -> bool:
 
 
 def _number(text) -> float | None:
-    """A number from a cell as evaluators write it: 98%, 800万元, 1,200, ≥7万元, 0.98."""
+    """A number from a cell as evaluators write it: 98%, 800万元, 1,200, ≥7万元, 0.98, 1500人次.
+
+    A unit after the number is allowed (万/亿 multiply); percentages become fractions. Both
+    sides of a ratio are read the same way, so 92万元 / 100万元 is 0.92.
+    """
     if text is None:
         return None
     if _is_number(text):
         return float(text)
     s = str(text).strip().replace(",", "").replace("，", "")
     s = re.sub(r"^[≥≤><=]+", "", s)
-    m = re.fullmatch(r"([-+]?\d+(?:\.\d+)?)\s*(%|％|万元|万|亿元|元|个|户|人|次|项|家|村|天|分|‰)?", s)
+    m = re.fullmatch(r"([-+]?\d+(?:\.\d+)?)\s*([%％‰]|[\u4e00-\u9fa5A-Za-z/·]+)?", s)
     if not m:
         return None
     v = float(m.group(1))
-    unit = m.group(2)
+    unit = m.group(2) or ""
     if unit in ("%", "％"):
         v /= 100
     elif unit == "‰":
         v /= 1000
-    elif unit in ("万元", "万"):
+    elif unit.startswith("万"):      # 万元, 万人, 万亩
         v *= 1e4
-    elif unit == "亿元":
+    elif unit.startswith("亿"):
         v *= 1e8
     return v
 

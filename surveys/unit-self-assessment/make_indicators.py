@@ -1,0 +1,65 @@
+"""Write the sample unit self-assessment table (2020-self framework) of this project.
+
+SYNTHETIC SAMPLE. A township party committee's self-assessment of its 2021 budget for
+党建引领乡村治理 on the unit self-assessment table of 财预〔2020〕10号: 预算执行率 10, 产出 50,
+效益 30, 服务对象满意度 10. It exercises pro rata (budget execution 92%), a lower-is-better
+indicator, the three qualitative bands with the evaluator's level, deductions and a threshold.
+Expected, by hand: 预算执行率 10 x 92/100 = 9.2; 产出 10 + 10 x 1380/1500 (9.2) + 8 + 5.4 (部分达成)
++ 15 x 90/100 (13.5) = 46.1; 效益 10 + (10 - 2 x 1.5) + 10 = 27; 满意度 10; total 92.3 -> 优.
+
+Run:  python surveys/unit-self-assessment/make_indicators.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from openpyxl import Workbook
+
+HERE = Path(__file__).resolve().parent
+HEADER = ["一级指标", "二级指标", "三级指标", "分值", "指标类型", "评分方法", "年度指标值", "实际完成值",
+          "得分", "偏差原因分析及改进措施", "佐证材料"]
+ROWS = [
+    # 预算执行率 10: 92万 of 100万 executed -> 9.2
+    ("预算执行率", None, "预算执行率", 10, "定量", "比例", "100万元", "92万元", None,
+     "2个村的阵地改造项目跨年度实施，8万元结转下年；已督促12月底前完成验收支付。", "财政支付系统执行数据。"),
+    # 产出 50 (数量 20, 质量 15, 时效 15)
+    ("产出", "数量指标（20分）", "村级党群服务中心标准化改造", 10, "定量", "比例", "12个", "12个", None, None,
+     "改造验收单12份。"),
+    ("产出", "数量指标（20分）", "党员教育培训人次", 10, "定量", "比例", "1500人次", "1380人次", None,
+     "受疫情影响2期集中培训改为线上，参训人次少于计划；下年度增设村级分班。", "培训签到表。"),
+    ("产出", "质量指标（15分）", "服务中心建设达标率", 8, "定量", "阈值", "100%", "100%", None, None, "验收意见。"),
+    ("产出", "质量指标（15分）", "村级组织规范化建设", 7, "定性", "三档", "全面规范", "部分达成", 5.4,
+     "3个村“四议两公开”记录不全，已限期整改。", "乡镇党委督查通报。"),
+    ("产出", "时效指标（15分）", "项目平均完成时间", 15, "定量", "反向比例", "90天", "100天", None,
+     "阵地改造项目雨季停工，平均用时超出计划10天；下年度提前至春季开工。", "项目实施台账。"),
+    # 效益 30 (社会效益 20, 可持续 10)
+    ("效益", "社会效益（20分）", "矛盾纠纷村内化解率", 10, "定量", "比例", "95%", "96%", None, None, "调解台账。"),
+    ("效益", "社会效益（20分）", "信访事项发生", 10, "定量", "扣分:1.5", "0次", "2", None,
+     "发生2起土地流转信访，已调处；建立流转合同备案制度。", "信访登记。"),
+    ("效益", "可持续影响（10分）", "长效管理制度建立", 10, "定性", "是否", "是", "是", None, None,
+     "印发服务中心管理办法。"),
+    # 服务对象满意度 10
+    ("服务对象满意度", None, "群众满意度", 10, "定量", "阈值", "90%", "93.5%", None, None,
+     "第三方入户调查，有效样本400户。"),
+]
+
+
+def main(out: Path = HERE) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "单位自评表"
+    ws.append(HEADER)
+    for r in ROWS:
+        ws.append(list(r))
+    fixed = dt.datetime(2022, 1, 10, 9, 0, 0)
+    wb.properties.creator = "xx镇党委 (synthetic sample)"
+    wb.properties.created = wb.properties.modified = fixed
+    path = out / "indicators.xlsx"
+    wb.save(path)
+    return path
+
+
+if __name__ == "__main__":
+    print(main())
