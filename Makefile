@@ -48,6 +48,8 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/bench_load.py
+	$(PY) bench/bench_satisfaction.py
+	$(PY) bench/bench_batch.py
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache

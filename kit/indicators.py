@@ -217,17 +217,23 @@ class Indicator:
         return max(self.points - self.score, 0.0) if not math.isnan(self.score) else math.nan
 
 
+def sheet_label(path: str | Path, sheet: int | str = 0) -> str:
+    """How errors name a workbook: the file, and the sheet when it is not the first."""
+    return f"{path}（工作表「{sheet}」）" if isinstance(sheet, str) else str(path)
+
+
 def _norm_header(h: str) -> str:
     h = re.sub(r"\s+", "", str(h))
     return re.sub(r"[（(][^）)]*[）)]$", "", h)
 
 
-def read_indicators(path: str | Path) -> list[Indicator]:
-    """Read the indicator workbook (first sheet). Errors name the file, row and column."""
+def read_indicators(path: str | Path, sheet: int | str = 0) -> list[Indicator]:
+    """Read the indicator workbook (its first sheet, or ``sheet`` by index or name). Errors
+    name the file (and sheet), the row and the column."""
     from .io.table import read_table
 
-    path = Path(path)
-    raw = read_table(path)
+    raw = read_table(Path(path), sheet=sheet)
+    path = sheet_label(path, sheet)
     header = [_norm_header(h) for h in raw.header[-1]]
     where: dict[str, int] = {}
     for key, names in COLUMNS.items():

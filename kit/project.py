@@ -32,7 +32,7 @@ __all__ = ["Project", "Wave", "load_project"]
 
 _KNOWN = {"title", "organisation", "period", "synthetic", "description", "questionnaire",
           "waves", "notebooks", "data_log", "method", "generator", "expected", "targets",
-          "weights", "appraisal", "indicators", "report_title"}
+          "weights", "appraisal", "indicators", "report_title", "batch"}
 _WEIGHT_KEYS = {"cells", "population", "label_column", "count_column", "cluster", "strata"}
 
 
@@ -63,6 +63,7 @@ class Project:
     appraisal: dict = field(default_factory=dict)
     indicators: Path | None = None   # the indicator workbook (自评指标表)
     method: Path | None = None       # method.yml (评价办法)
+    batch: dict = field(default_factory=dict)  # many units: one sheet each (kit.batch)
     extra: dict = field(default_factory=dict)
 
     def survey_design(self, r) -> "SurveyDesign | None":
@@ -149,6 +150,8 @@ class Project:
         if self.weights:
             files.append(self.root / self.weights["population"])
         files += [p for p in (self.indicators, self.method) if p is not None]
+        if self.batch:
+            files.append(self.root / self.batch["workbook"])
         return files
 
 
@@ -168,8 +171,8 @@ def load_project(folder: str | Path) -> Project:
     if not isinstance(d, dict):
         raise ProjectError("应为 YAML 映射 (expected a mapping)", path=py)
     # a survey project needs a codebook and waves; a self-assessment alone needs indicators
-    _check_keys(d, _KNOWN, ("title",) + (() if d.get("indicators") else ("questionnaire", "waves")),
-                py)
+    _check_keys(d, _KNOWN, ("title",) + (() if d.get("indicators") or d.get("batch")
+                                          else ("questionnaire", "waves")), py)
     questionnaire = load_questionnaire(root / d["questionnaire"]) if d.get("questionnaire") else None
     waves = []
     if not isinstance(d.get("waves") or [], list):
@@ -192,7 +195,8 @@ def load_project(folder: str | Path) -> Project:
         waves.append(Wave(id=str(w["id"]), label=str(w.get("label", w["id"])),
                           export=files["export"], codes=files.get("codes"),
                           platform=w.get("platform")))
-    notebooks = [str(n) for n in d.get("notebooks") or ["01_load_and_check"]]
+    notebooks = [str(n) for n in (d["notebooks"] or []) if n] if "notebooks" in d else \
+        ["01_load_and_check"]
     for n in notebooks:
         if not (ROOT / "notebooks" / f"{n}.ipynb").exists():
             raise ProjectError(f"键「notebooks」：找不到 notebooks/{n}.ipynb (notebook not found)",
@@ -206,6 +210,19 @@ def load_project(folder: str | Path) -> Project:
             if not p.exists():
                 raise ProjectError(f"键「{key}」：文件不存在 {p} (file not found)", path=py)
             docs[key] = p
+    batch = d.get("batch") or {}
+    if batch:
+        if not isinstance(batch, dict) or not batch.get("workbook"):
+            raise ProjectError("键「batch.workbook」：缺少批量工作簿 (missing the workbook, one sheet "
+                               "per unit)", path=py)
+        if set(batch) - {"workbook", "unit"}:
+            raise ProjectError(f"键「batch.{sorted(set(batch) - {'workbook', 'unit'})[0]}」：未知的键 "
+                               "(allowed: unit, workbook)", path=py)
+        if not (root / batch["workbook"]).exists():
+            raise ProjectError(f"键「batch.workbook」：文件不存在 {root / batch['workbook']}", path=py)
+        if "method" not in docs:
+            raise ProjectError("键「method」：批量自评需要评价办法 method.yml (batch needs method:)",
+                               path=py)
     log = root / d["data_log"] if d.get("data_log") else None
     if log is not None and not log.exists():
         raise ProjectError(f"键「data_log」：文件不存在 {log}", path=py)
@@ -215,7 +232,7 @@ def load_project(folder: str | Path) -> Project:
                    description=str(d.get("description", "")), data_log=log,
                    expected=dict(d.get("expected") or {}),
                    targets=dict(d.get("targets") or {}), weights=weights, appraisal=appraisal,
-                   indicators=docs.get("indicators"), method=docs.get("method"),
+                   indicators=docs.get("indicators"), method=docs.get("method"), batch=dict(batch),
                    extra={k: d[k] for k in ("generator", "report_title") if k in d})
 
 

@@ -23,7 +23,8 @@ def file_sha256(path: Path) -> str:
 
 
 def run_report(project: str | Path, out: str | Path | None = None, progress: bool = True) -> Path:
-    """Execute the project's notebooks (parameters: project folder, output folder)."""
+    """Execute the project's notebooks (parameters: project folder, output folder), then
+    the batch of units when the project has ``batch:``; write ``manifest.json``."""
     import papermill as pm
 
     from . import __version__
@@ -38,6 +39,10 @@ def run_report(project: str | Path, out: str | Path | None = None, progress: boo
         pm.execute_notebook(str(src), str(out_dir / f"{name}.ipynb"),
                             parameters={"project": str(proj.root), "out_dir": str(out_dir)},
                             progress_bar=progress, cwd=str(ROOT), kernel_name="python3")
+    if proj.batch:  # many units: the kit's functions directly, no notebook per unit
+        from .batch import run_batch
+
+        run_batch(proj, out_dir, progress=progress)
     manifest = {
         "project": proj.name, "title": proj.title, "kit_version": __version__,
         "synthetic": proj.synthetic,

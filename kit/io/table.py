@@ -69,8 +69,9 @@ def _sniff_kind(path: Path, head: bytes) -> str:
 logging.getLogger("fastexcel.types.dtype").setLevel(logging.ERROR)
 
 
-def read_table(path: str | Path, header_rows: int = 1) -> RawTable:
-    """Read the first sheet of ``path`` with ``header_rows`` rows of column titles."""
+def read_table(path: str | Path, header_rows: int = 1, sheet: int | str = 0) -> RawTable:
+    """Read a sheet of ``path`` (the first by default; by index or name) with ``header_rows``
+    rows of column titles."""
     path = Path(path)
     if not path.exists():
         raise ExportFormatError("文件不存在 (file not found)", path=path)
@@ -81,12 +82,12 @@ def read_table(path: str | Path, header_rows: int = 1) -> RawTable:
     if not head:
         raise ExportFormatError("文件为空 (empty file)", path=path)
     if _sniff_kind(path, head) == "excel":
-        return _read_excel(path, header_rows, head)
+        return _read_excel(path, header_rows, head, sheet)
     return _read_csv(path, header_rows)
 
 
 # ----------------------------------------------------------------------------------- Excel
-def _read_excel(path: Path, header_rows: int, head: bytes) -> RawTable:
+def _read_excel(path: Path, header_rows: int, head: bytes, sheet: int | str = 0) -> RawTable:
     import fastexcel
 
     if head.startswith(_CFB_MAGIC):
@@ -99,14 +100,15 @@ def _read_excel(path: Path, header_rows: int, head: bytes) -> RawTable:
         reader = fastexcel.read_excel(str(path))
         if not reader.sheet_names:
             raise ExportFormatError("工作簿中没有工作表 (no sheet)", path=path)
+        if isinstance(sheet, str) and sheet not in reader.sheet_names:
+            raise ExportFormatError(f"工作簿中没有工作表「{sheet}」(no such sheet; have: "
+                                    f"{'、'.join(reader.sheet_names)})", path=path)
         if header_rows == 1:
             # one pass: fastexcel parses the whole sheet on every load_sheet call
-            sheet = reader.load_sheet(0, header_row=0, schema_sample_rows=1000)
-            body = sheet.to_pandas()
+            body = reader.load_sheet(sheet, header_row=0, schema_sample_rows=1000).to_pandas()
             header = [_undo_dedup([str(c) for c in body.columns])]
         else:
-            sheet = reader.load_sheet(0, header_row=None, dtypes="string")
-            frame = sheet.to_pandas()
+            frame = reader.load_sheet(sheet, header_row=None, dtypes="string").to_pandas()
             header = [[_cell_text(v) for v in frame.iloc[i].tolist()]
                       for i in range(min(header_rows, len(frame)))]
             body = _type_columns(frame.iloc[header_rows:].reset_index(drop=True).astype(object))
