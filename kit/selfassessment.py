@@ -497,3 +497,46 @@ def write_indicator_template(framework: str, folder: str | Path, force: bool = F
         f"sections:\n{sections}\n# 等级：从高到低，min 为该等级的最低分（含）；可改为 优秀/良好/合格/不合格 等\n"
         f"grades:\n{grades}\n", encoding="utf-8")
     return [book, meth]
+
+
+INDICATOR_HEADER = ["一级指标", "二级指标", "三级指标", "分值", "指标类型", "评分方法", "年度指标值",
+                    "实际完成值", "得分", "偏差原因分析及改进措施", "佐证材料"]
+
+
+def write_indicator_workbook(path: str | Path, sheets: dict[str, list[tuple]],
+                             merge_levels: bool = True, creator: str = "dangjian-eval-kit") -> Path:
+    """Write an indicator workbook from rows (one tuple per indicator, in the order of
+    :data:`INDICATOR_HEADER`), one sheet per entry of ``sheets``; level cells that repeat
+    are merged the way evaluators lay the table out. Used by the sample projects' scripts."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    path = Path(path)
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets.items():
+        ws = wb.create_sheet(title)
+        safe_append(ws, INDICATOR_HEADER)
+        for r in rows:
+            safe_append(ws, list(r))
+        for c in ws[1]:
+            c.font = Font(bold=True)
+        if merge_levels:
+            for col in (1, 2):
+                start = 2
+                for row in range(3, ws.max_row + 2):
+                    same = row <= ws.max_row and ws.cell(row, col).value == ws.cell(start, col).value \
+                        and ws.cell(row, 1).value == ws.cell(start, 1).value
+                    if not same:
+                        if row - 1 > start and ws.cell(start, col).value is not None:
+                            ws.merge_cells(start_row=start, start_column=col, end_row=row - 1,
+                                           end_column=col)
+                            ws.cell(start, col).alignment = Alignment(vertical="center")
+                        start = row
+        for letter, width in zip("ABCDEFGHIJK", (10, 16, 22, 6, 8, 10, 14, 12, 6, 40, 50)):
+            ws.column_dimensions[letter].width = width
+    wb.properties.creator = creator
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    wb.save(path)
+    normalise_zip(path)
+    return path

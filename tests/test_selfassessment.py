@@ -205,3 +205,19 @@ def test_department_sample_failed_veto_caps_the_grade(tmp_path):
     assert "自评得分86.5分，按分数应评为较好，但一票否决指标「资金使用合规（一票否决）」未通过，评价等级为较差。" in opening
     s = json.loads(paths["summary"].read_text(encoding="utf-8"))
     assert s["self_assessment"]["grade"] == "较差" and "satisfaction" not in s
+
+
+@pytest.mark.parametrize("script", ["poverty-alleviation/make_indicators.py",
+                                    "unit-self-assessment/make_indicators.py",
+                                    "department-evaluation/make_indicators.py",
+                                    "village-batch/generate.py"])
+def test_sample_workbooks_are_reproducible(tmp_path, script):
+    import importlib.util
+
+    from kit.paths import ROOT
+    path = ROOT / "surveys" / script
+    spec = importlib.util.spec_from_file_location("sample_script", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    fresh = mod.main(tmp_path)
+    assert fresh.read_bytes() == (path.parent / fresh.name).read_bytes()   # byte for byte

@@ -15,14 +15,11 @@ Run:  python surveys/department-evaluation/make_indicators.py
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-from openpyxl import Workbook
+from kit.selfassessment import write_indicator_workbook
 
 HERE = Path(__file__).resolve().parent
-HEADER = ["一级指标", "二级指标", "三级指标", "分值", "指标类型", "评分方法", "年度指标值", "实际完成值",
-          "得分", "偏差原因分析及改进措施", "佐证材料"]
 ROWS = [
     ("决策", "项目立项（10分）", "立项依据充分性", 10, "定性", "是否", "是", "是", None, None,
      "依据县委关于发展壮大村级集体经济的实施意见立项。"),
@@ -45,18 +42,8 @@ ROWS = [
 
 
 def main(out: Path = HERE) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "评价指标"
-    ws.append(HEADER)
-    for r in ROWS:
-        ws.append(list(r))
-    fixed = dt.datetime(2023, 3, 1, 9, 0, 0)
-    wb.properties.creator = "xx县委组织部 (synthetic sample)"
-    wb.properties.created = wb.properties.modified = fixed
-    path = out / "indicators.xlsx"
-    wb.save(path)
-    return path
+    return write_indicator_workbook(out / "indicators.xlsx", {"评价指标": ROWS}, merge_levels=False,
+                                    creator="xx县委组织部 (synthetic sample)")
 
 
 if __name__ == "__main__":

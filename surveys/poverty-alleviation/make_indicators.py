@@ -7,21 +7,18 @@ self-assessment in ../../../shared/domain.md (system 1): 投入 15/15 (项目立
 written for this sample (the kit's own wording, not the county's). Two indicators take their
 actual value from the phone survey (问卷:满意率, 问卷:知晓率).
 
-The level cells are merged, as evaluators lay the table out in Excel.
+The level cells are merged, as evaluators lay the table out in Excel (kit.selfassessment.
+write_indicator_workbook).
 Run:  python surveys/poverty-alleviation/make_indicators.py
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from kit.selfassessment import write_indicator_workbook
 
 HERE = Path(__file__).resolve().parent
-HEADER = ["一级指标", "二级指标", "三级指标", "分值", "指标类型", "评分方法", "年度指标值", "实际完成值",
-          "得分", "偏差原因分析及改进措施", "佐证材料"]
 # (一级, 二级, 三级, 分值, 类型, 评分方法, 年度指标值, 实际完成值, 得分, 偏差原因, 佐证材料)
 ROWS = [
     ("投入", "项目立项（10分）", "组织领导与实施方案", 5, "定性", "是否", "是", "是", None, None,
@@ -59,33 +56,8 @@ ROWS = [
 
 
 def main(out: Path = HERE) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "自评指标"
-    ws.append(HEADER)
-    for r in ROWS:
-        ws.append(list(r))
-    for c in ws[1]:
-        c.font = Font(bold=True)
-    # merge the level cells the way evaluators do: one block per level-1 and per level-2
-    for col in (1, 2):
-        start = 2
-        for row in range(3, ws.max_row + 2):
-            same = row <= ws.max_row and ws.cell(row, col).value == ws.cell(start, col).value \
-                and ws.cell(row, 1).value == ws.cell(start, 1).value
-            if not same:
-                if row - 1 > start and ws.cell(start, col).value is not None:
-                    ws.merge_cells(start_row=start, start_column=col, end_row=row - 1, end_column=col)
-                    ws.cell(start, col).alignment = Alignment(vertical="center")
-                start = row
-    for letter, width in zip("ABCDEFGHIJK", (8, 16, 20, 6, 8, 10, 14, 12, 6, 40, 50)):
-        ws.column_dimensions[letter].width = width
-    fixed = dt.datetime(2019, 12, 20, 9, 0, 0)
-    wb.properties.creator = "xx县委组织部 (synthetic sample)"
-    wb.properties.created = wb.properties.modified = fixed
-    path = out / "indicators.xlsx"
-    wb.save(path)
-    return path
+    return write_indicator_workbook(out / "indicators.xlsx", {"自评指标": ROWS},
+                                    creator="xx县委组织部 (synthetic sample)")
 
 
 if __name__ == "__main__":

@@ -12,14 +12,11 @@ Run:  python surveys/unit-self-assessment/make_indicators.py
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-from openpyxl import Workbook
+from kit.selfassessment import write_indicator_workbook
 
 HERE = Path(__file__).resolve().parent
-HEADER = ["一级指标", "二级指标", "三级指标", "分值", "指标类型", "评分方法", "年度指标值", "实际完成值",
-          "得分", "偏差原因分析及改进措施", "佐证材料"]
 ROWS = [
     # 预算执行率 10: 92万 of 100万 executed -> 9.2
     ("预算执行率", None, "预算执行率", 10, "定量", "比例", "100万元", "92万元", None,
@@ -47,18 +44,8 @@ ROWS = [
 
 
 def main(out: Path = HERE) -> Path:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "单位自评表"
-    ws.append(HEADER)
-    for r in ROWS:
-        ws.append(list(r))
-    fixed = dt.datetime(2022, 1, 10, 9, 0, 0)
-    wb.properties.creator = "xx镇党委 (synthetic sample)"
-    wb.properties.created = wb.properties.modified = fixed
-    path = out / "indicators.xlsx"
-    wb.save(path)
-    return path
+    return write_indicator_workbook(out / "indicators.xlsx", {"单位自评表": ROWS}, merge_levels=False,
+                                    creator="xx镇党委 (synthetic sample)")
 
 
 if __name__ == "__main__":

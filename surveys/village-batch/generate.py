@@ -11,17 +11,15 @@ Writes villages.xlsx. Run:  python surveys/village-batch/generate.py
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import numpy as np
-from openpyxl import Workbook
+
+from kit.selfassessment import write_indicator_workbook
 
 HERE = Path(__file__).resolve().parent
 SEED = 20231231
 VILLAGES = [f"{a}{b}村" for a in "东西南北中上下前后新" for b in "湖山河田桥岗塘庄坪岭"]   # 100
-HEADER = ["一级指标", "二级指标", "三级指标", "分值", "指标类型", "评分方法", "年度指标值", "实际完成值",
-          "得分", "偏差原因分析及改进措施", "佐证材料"]
 TWINS = ("东湖村", "西湖村")
 
 
@@ -58,21 +56,10 @@ def village_rows(rng) -> list[tuple]:
 
 def main(out: Path = HERE) -> Path:
     rng = np.random.default_rng(SEED)
-    wb = Workbook()
-    wb.remove(wb.active)
     rows = {v: village_rows(rng) for v in VILLAGES}
     rows[TWINS[1]] = rows[TWINS[0]]
-    for v in VILLAGES:
-        ws = wb.create_sheet(v)
-        ws.append(HEADER)
-        for r in rows[v]:
-            ws.append(list(r))
-    fixed = dt.datetime(2024, 1, 15, 9, 0, 0)
-    wb.properties.creator = "xx县委组织部 (synthetic sample)"
-    wb.properties.created = wb.properties.modified = fixed
-    path = out / "villages.xlsx"
-    wb.save(path)
-    return path
+    return write_indicator_workbook(out / "villages.xlsx", rows, merge_levels=False,
+                                    creator="xx县委组织部 (synthetic sample)")
 
 
 if __name__ == "__main__":
