@@ -12,7 +12,8 @@ import os
 from functools import lru_cache
 
 __all__ = ["use_cjk_font", "set_theme", "FONT_CANDIDATES", "INSTALL_HINT", "plot_cadre_scores",
-           "plot_member_ratings", "plot_section_scores"]
+           "plot_member_ratings", "plot_section_scores", "plot_dumbbell", "plot_group_trends",
+           "plot_event_study"]
 
 FONT_CANDIDATES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
                    "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei", "PingFang SC", "Heiti SC",
@@ -265,4 +266,69 @@ def plot_section_scores(a, ax=None):
     ax.set_xlabel("分")
     ax.set_title(f"绩效自评得分：{a.total:g}分，{a.grade or '不予评级'}")
     ax.legend(loc="lower right", frameon=False)
+    return ax
+
+
+def plot_dumbbell(comparison, labels=("基线", "跟踪"), ax=None):
+    """Before/after dumbbells: each item's satisfied share in the two waves."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    use_cjk_font()
+    t = comparison.items
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 0.35 * len(t) + 1.4))
+    y = np.arange(len(t))
+    b, a = t["share_before"].to_numpy() * 100, t["share_after"].to_numpy() * 100
+    ax.hlines(y, np.minimum(a, b), np.maximum(a, b), color="#BBBBBB", zorder=1)
+    ax.scatter(b, y, color="#8C8C8C", label=labels[0], zorder=2)
+    ax.scatter(a, y, color="#4C72B0", label=labels[1], zorder=3)
+    ax.set_yticks(y, t["item"], fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("满意率（%）")
+    ax.legend(loc="lower right", frameon=False)
+    ax.set_title(f"{labels[0]}与{labels[1]}满意率对比")
+    return ax
+
+
+def plot_group_trends(panel, outcome: str, group: str, period: str, ax=None):
+    """Mean of an outcome per group and period, with 95% t intervals as whiskers."""
+    import matplotlib.pyplot as plt
+
+    from .stats import mean_ci
+
+    use_cjk_font()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    for k, (g, part) in enumerate(panel.groupby(group, sort=False)):
+        rows = []
+        for p, x in part.groupby(period)[outcome]:
+            m = mean_ci(x.dropna().astype(float).to_numpy())
+            rows.append((p, m.estimate, m.estimate - m.ci_low, m.ci_high - m.estimate))
+        ps, ms, lo, hi = zip(*rows)
+        ax.errorbar([float(p) + (k - 0.5) * 0.06 for p in ps], ms, yerr=[lo, hi], marker="o",
+                    capsize=3, label=str(g))
+    ax.set_xticks(sorted({float(p) for p in panel[period].dropna().unique()}),
+                  [str(int(p)) for p in sorted({float(p) for p in panel[period].dropna().unique()})])
+    ax.set_ylabel(outcome)
+    ax.set_title(f"{outcome}：分组均值及95%置信区间")
+    ax.legend(frameon=False)
+    return ax
+
+
+def plot_event_study(es, outcome: str, ax=None):
+    """Programme-minus-comparison difference per period relative to the base period, with 95%
+    intervals (errors clustered by unit)."""
+    import matplotlib.pyplot as plt
+
+    use_cjk_font()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    x = es["period"].astype(float)
+    ax.axhline(0, color="#999999", linewidth=1)
+    ax.errorbar(x, es["estimate"], yerr=[es["estimate"] - es["ci_low"], es["ci_high"] - es["estimate"]],
+                marker="o", capsize=3, color="#4C72B0")
+    ax.set_xticks(x, [str(int(v)) for v in x])
+    ax.set_ylabel(f"{outcome}：项目村与对照村之差（相对基期）")
+    ax.set_title(f"事件研究：{outcome}")
     return ax

@@ -32,7 +32,11 @@ __all__ = ["Project", "Wave", "load_project"]
 
 _KNOWN = {"title", "organisation", "period", "synthetic", "description", "questionnaire",
           "waves", "notebooks", "data_log", "method", "generator", "expected", "targets",
-          "weights", "appraisal", "indicators", "report_title", "batch"}
+          "weights", "appraisal", "indicators", "report_title", "batch", "panel",
+          "staged_targets"}
+_PANEL_KEYS = {"file", "unit", "period", "group", "treated_label", "baseline", "followup",
+               "cluster", "outcomes"}
+_TARGET_KEYS = {"file", "unit", "period", "target", "actual", "total"}
 _WEIGHT_KEYS = {"cells", "population", "label_column", "count_column", "cluster", "strata"}
 
 
@@ -64,6 +68,36 @@ class Project:
     indicators: Path | None = None   # the indicator workbook (自评指标表)
     method: Path | None = None       # method.yml (评价办法)
     batch: dict = field(default_factory=dict)  # many units: one sheet each (kit.batch)
+    panel: dict = field(default_factory=dict)  # units x periods (kit.change)
+    staged_targets: dict = field(default_factory=dict)
+
+    def load_panel(self):
+        """The unit panel as a DataFrame, with ``treated`` (1 for the programme group) added;
+        missing columns are reported with the file."""
+        from .io.table import read_frame
+
+        p = self.panel
+        path = self.root / p["file"]
+        frame = read_frame(path)
+        need = [p["unit"], p["period"], *p["outcomes"]] + ([p["group"]] if p.get("group") else [])
+        missing = [c for c in need if c not in frame.columns]
+        if missing:
+            raise ProjectError(f"缺少列「{'」「'.join(missing)}」(missing columns; found: "
+                               f"{'、'.join(frame.columns)})", path=path)
+        if p.get("group"):
+            frame["treated"] = (frame[p["group"]] == p["treated_label"]).astype(int)
+        return frame
+
+    def load_staged_targets(self):
+        from .io.table import read_frame
+
+        t = self.staged_targets
+        path = self.root / t["file"]
+        frame = read_frame(path)
+        missing = [t[k] for k in ("unit", "period", "target", "actual") if t[k] not in frame.columns]
+        if missing:
+            raise ProjectError(f"缺少列「{'」「'.join(missing)}」(missing columns)", path=path)
+        return frame
     extra: dict = field(default_factory=dict)
 
     def survey_design(self, r) -> "SurveyDesign | None":
@@ -152,6 +186,7 @@ class Project:
         files += [p for p in (self.indicators, self.method) if p is not None]
         if self.batch:
             files.append(self.root / self.batch["workbook"])
+        files += [self.root / x["file"] for x in (self.panel, self.staged_targets) if x]
         return files
 
 
@@ -171,7 +206,8 @@ def load_project(folder: str | Path) -> Project:
     if not isinstance(d, dict):
         raise ProjectError("应为 YAML 映射 (expected a mapping)", path=py)
     # a survey project needs a codebook and waves; a self-assessment alone needs indicators
-    _check_keys(d, _KNOWN, ("title",) + (() if d.get("indicators") or d.get("batch")
+    _check_keys(d, _KNOWN, ("title",) + (() if any(d.get(k) for k in ("indicators", "batch", "panel",
+                                                                       "staged_targets"))
                                           else ("questionnaire", "waves")), py)
     questionnaire = load_questionnaire(root / d["questionnaire"]) if d.get("questionnaire") else None
     waves = []
@@ -233,6 +269,10 @@ def load_project(folder: str | Path) -> Project:
                    expected=dict(d.get("expected") or {}),
                    targets=dict(d.get("targets") or {}), weights=weights, appraisal=appraisal,
                    indicators=docs.get("indicators"), method=docs.get("method"), batch=dict(batch),
+                   panel=_check_table(d.get("panel"), "panel", _PANEL_KEYS,
+                                      ("file", "unit", "period", "outcomes"), root, py),
+                   staged_targets=_check_table(d.get("staged_targets"), "staged_targets", _TARGET_KEYS,
+                                               ("file", "unit", "period", "target", "actual"), root, py),
                    extra={k: d[k] for k in ("generator", "report_title") if k in d})
 
 
@@ -293,3 +333,20 @@ def _check_appraisal(a, questionnaire: Questionnaire | None, py: Path) -> dict:
             raise ProjectError("键「appraisal.members.question」：应为矩阵题 id (expected the id of "
                                "the matrix question, one row per member)", path=py)
     return dict(a)
+
+
+def _check_table(t, name: str, allowed: set, required: tuple, root: Path, py: Path) -> dict:
+    if not t:
+        return {}
+    if not isinstance(t, dict):
+        raise ProjectError(f"键「{name}」：应为映射 (expected a mapping)", path=py)
+    _check_keys(t, allowed, required, py, prefix=f"{name}.")
+    if not (root / str(t["file"])).exists():
+        raise ProjectError(f"键「{name}.file」：文件不存在 {root / str(t['file'])}", path=py)
+    if name == "panel":
+        if not isinstance(t["outcomes"], list):
+            raise ProjectError("键「panel.outcomes」：应为列名列表 (expected a list of columns)", path=py)
+        if t.get("group") and not t.get("treated_label"):
+            raise ProjectError("键「panel.treated_label」：有 group 时须写明项目组的名称 (which group "
+                               "is the programme group)", path=py)
+    return dict(t)

@@ -341,3 +341,74 @@ def write_appraisal_workbook(res, path: str | Path) -> Path:
         sheets["民主评议党员"] = member_table(res)
         sheets["评议等次汇总"] = member_band_table(res)
     return write_workbook(sheets, path)
+
+
+def _pp_change(v):
+    """A change of shares in percentage points, signed, rounded half up: +12.1, −3.0."""
+    from .fmt import fmt_number
+
+    return None if v is None or pd.isna(v) else ("+" if v >= 0 else "−") + fmt_number(abs(v) * 100, 1)
+
+
+def _pv(v):
+    return None if v is None or pd.isna(v) else ("<0.001" if v < 0.001 else _num(v, 3))
+
+
+def wave_table(comparison) -> pd.DataFrame:
+    """Two survey waves per item: shares, the change in percentage points with its interval,
+    mean scores and the tests (independent samples and, for the pairs, paired tests)."""
+    t = comparison.items
+    pp = _pp_change
+    out = pd.DataFrame({
+        "题目": t["item"], "基线满意率": t["share_before"].map(_pct), "跟踪满意率": t["share_after"].map(_pct),
+        "变化（百分点）": t["share_diff"].map(pp),
+        "95%置信区间": [None if pd.isna(a) else f"{pp(a)}至{pp(b)}" for a, b in
+                     zip(t["share_diff_ci_low"], t["share_diff_ci_high"])],
+        "基线均分": t["mean_before"].map(_num), "跟踪均分": t["mean_after"].map(_num),
+        "Welch t检验P": t["welch_p"].map(_pv), "Cohen's d": t["cohens_d"].map(_num)})
+    if "paired_diff" in t:
+        out["配对人数"] = t["n_pairs"]
+        out["配对均分变化"] = t["paired_diff"].map(_num)
+        out["配对t检验P"] = t["paired_t_p"].map(_pv)
+        out["McNemar检验P"] = t["mcnemar_p"].map(_pv)
+    return out
+
+
+def change_display(t: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame({"指标": t["outcome"], "单位数": t["n_units"], "基期": t["baseline"].map(_num),
+                        "末期": t["followup"].map(_num), "变化": t["change"].map(_num),
+                        "变化率": t["pct_change"].map(_pct)})
+    if "group" in t:
+        out.insert(0, "组别", t["group"])
+    return out
+
+
+def balance_display(t: pd.DataFrame) -> pd.DataFrame:
+    """Baseline balance (as iebaltab): means per group, difference, normalised difference, p."""
+    return pd.DataFrame({"指标": t["outcome"], "对照组样本": t["n_comparison"],
+                         "对照组均值": t["mean_comparison"].map(_num), "项目组样本": t["n_treated"],
+                         "项目组均值": t["mean_treated"].map(_num), "差值": t["difference"].map(_num),
+                         "标准化差值": t["normalized_difference"].map(_num), "P值": t["p_value"].map(_pv)})
+
+
+def did_display(t: pd.DataFrame) -> pd.DataFrame:
+    """Difference-in-differences (as ieddtab): baseline means, changes, DiD with its interval."""
+    out = pd.DataFrame({"指标": t["outcome"], "对照组基期均值": t["baseline_comparison"].map(_num),
+                        "项目组基期均值": t["baseline_treated"].map(_num),
+                        "对照组变化": t["change_comparison"].map(_num), "项目组变化": t["change_treated"].map(_num),
+                        "双重差分": t["did"].map(_num), "聚类标准误": t["se"].map(_num),
+                        "95%置信区间": [_ci(a, b, False) for a, b in zip(t["ci_low"], t["ci_high"])],
+                        "P值": t["p_value"].map(_pv), "群数": t["n_clusters"]})
+    if t["p_value_wild"].notna().any():
+        out["野自助法P值"] = t["p_value_wild"].map(_pv)
+    return out
+
+
+def attainment_display(t: pd.DataFrame, unit_word: str = "单位") -> pd.DataFrame:
+    out = pd.DataFrame({"年份": t["period"].map(lambda v: _num(v, 0)), unit_word: t["unit"],
+                        "目标": t["target"].map(lambda v: _num(v, 0)),
+                        "实际": t["actual"].map(lambda v: _num(v, 0)),
+                        "完成率": t["attainment"].map(_pct), "滞后": t["behind"].map({True: "是", False: ""})})
+    if "coverage" in t:
+        out["覆盖率"] = t["coverage"].map(_pct)
+    return out

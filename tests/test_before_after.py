@@ -141,3 +141,80 @@ def test_did_clustered_errors_and_wild_bootstrap():
     assert did(d, "y", "treated", "post", cluster="village").p_value_wild == r.p_value_wild
     # 30 or more clusters: none
     assert did(_panel(30), "y", "treated", "post", cluster="village").p_value_wild is None
+
+
+# ------------------------------------------------------------------ kit.change on the samples
+import kit  # noqa: E402
+from kit import change  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def waves():
+    p = kit.load_project("surveys/village-residents")
+    b, a = p.load("w2019"), p.load("w2021")
+    return b, a, change.compare_waves(b, a)
+
+
+def test_compare_waves_pairs_and_independent(waves):
+    b, a, c = waves
+    # 360 re-interviewed (DATA_LOG.md); 4 of those pairs lose a side to the planted speeders
+    assert c.n_pairs == 356 and (c.n_before, c.n_after) == (597, 597)
+    o = c.items.set_index("column").loc["overall"]
+    kb, ka = int(b.valid["overall"].isin([4, 5]).sum()), int(a.valid["overall"].isin([4, 5]).sum())
+    assert (o.share_before, o.share_after) == (kb / 597, ka / 597)
+    ref = two_proportions(ka, 597, kb, 597)
+    assert (o.share_diff, o.share_diff_ci_low) == (ref.estimate, ref.ci_low)
+    # the pairs, matched by hand on the hashed respondent ID
+    m = b.valid[["respondent_hash", "overall"]].merge(a.valid[["respondent_hash", "overall"]],
+                                                       on="respondent_hash", suffixes=("_b", "_a"))
+    assert len(m) == 356
+    t = paired_test(m["overall_b"].astype(float), m["overall_a"].astype(float))
+    assert o.paired_diff == pytest.approx(t.estimate) and o.paired_t_p == pytest.approx(t.p_value)
+    assert "marginal_homogeneity" in c.overall and c.overall["chi_square"]["df"] == 4
+    # no comparison group: a change, never an effect
+    assert c.sentences[-1] == change.CHANGE_NOT_EFFECT and "效果" not in "".join(c.sentences[:-1])
+
+
+def _toy_panel():
+    # two villages per group, two years; by hand: comparison 10 -> 12, programme 8 -> 14
+    return pd.DataFrame({"村": ["a", "b", "c", "d"] * 2, "年份": [2013] * 4 + [2016] * 4,
+                         "treated": [0, 0, 1, 1] * 2, "组别": ["对照", "对照", "项目", "项目"] * 2,
+                         "收入": [9, 11, 7, 9, 11, 13, 13, 15]})
+
+
+def test_change_balance_and_did_tables_by_hand():
+    d = _toy_panel()
+    ct = change.change_table(d, "村", "年份", ["收入"], 2013, 2016, group="组别").set_index("group")
+    assert ct.loc["项目", "baseline"] == 8 and ct.loc["项目", "change"] == 6
+    assert ct.loc["对照", "pct_change"] == pytest.approx(0.2)
+    bt = change.balance_table(d[d["年份"] == 2013], "treated", ["收入"]).iloc[0]
+    # difference 8 - 10 = -2; both groups have SD sqrt(2): normalised difference -2/sqrt(2)
+    assert bt.difference == -2 and bt.normalized_difference == pytest.approx(-2 / np.sqrt(2))
+    dt = change.did_table(d, ["收入"], "treated", "年份", 2013, 2016).iloc[0]
+    assert (dt.change_treated, dt.change_comparison, dt.did) == pytest.approx((6, 2, 4))
+    es = change.event_study(d, "收入", "treated", "年份", 2013)
+    assert es["estimate"].tolist() == pytest.approx([0, 4])      # two periods: the DiD itself
+
+
+def test_village_panel_sample():
+    p = kit.load_project("surveys/village-panel")
+    d = p.load_panel()
+    model = d[d["村"] == "东坪村"].set_index("年份")
+    assert (model.loc[2013, "贫困户数"], model.loc[2016, "贫困户数"]) == (138, 28)   # domain.md
+    assert (model.loc[2013, "人均纯收入"], model.loc[2016, "人均纯收入"]) == (3900, 10000)
+    assert d.groupby("组别")["村"].nunique().to_dict() == {"对照村": 40, "项目村": 40}
+    dt = change.did_table(d, ["人均纯收入"], "treated", "年份", 2013, 2016, cluster="村").iloc[0]
+    assert dt.n_clusters == 80 and dt.p_value_wild is None and dt.did > 0
+    text = "".join(change.panel_sentences(pd.DataFrame([dt]), 80, 2013, 2016))
+    assert "双重差分估计的项目效果" in text and "无法用数据检验" in text
+
+
+def test_attainment_keeps_missing_actuals_and_lists_the_behind():
+    t = pd.DataFrame({"县": ["甲", "乙", "丙"], "年份": [2020] * 3, "目标": [7, 4, 5],
+                      "实际": [8, 3, None], "总数": [14, 8, 10]})
+    a = change.attainment(t, "县", "年份", "目标", "实际", "总数").set_index("unit")
+    assert a.loc["甲", "attainment"] == pytest.approx(8 / 7) and not a.loc["甲", "behind"]
+    assert a.loc["乙", "behind"] and a.loc["丙", "behind"] and np.isnan(a.loc["丙", "actual"])
+    assert a.loc["乙", "coverage"] == pytest.approx(3 / 8)
+    (line,) = change.attainment_sentences(a.reset_index(), "县")
+    assert line == "2020年：1/3个县完成阶段目标；未完成的有乙（目标4，实际3）、丙（目标5，实际未报）。"

@@ -279,3 +279,19 @@ def _type_columns(body: pd.DataFrame) -> pd.DataFrame:
                 continue
         out[j] = col.astype(object).where(col.notna(), None)
     return pd.DataFrame(out, index=body.index)
+
+
+def read_frame(path: str | Path, sheet: int | str = 0) -> pd.DataFrame:
+    """A plain table (CSV or a workbook sheet) as a DataFrame with its header row as column
+    names; numbers typed, text kept. For unit panels and target tables."""
+    raw = read_table(path, sheet=sheet)
+    names = [str(h).strip() for h in raw.header[-1]]
+    frame = raw.body.copy()
+    frame.columns = names[:frame.shape[1]]
+    for c in frame.columns:
+        num = pd.to_numeric(frame[c], errors="coerce")
+        if num.notna().sum() == frame[c].notna().sum():
+            whole = num.dropna()
+            frame[c] = num.astype("Int64") if len(whole) and (whole == whole.round()).all() \
+                and frame[c].notna().all() else num
+    return frame

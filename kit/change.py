@@ -1,0 +1,327 @@
+"""Before and after: survey waves, unit panels with a comparison group, staged targets.
+
+What changed, for whom, and whether the programme can take the credit. The wording follows
+the design: without a comparison group the kit reports a *change* (变化), never an *effect*
+(效果), and says so; with one it reports a difference-in-differences estimate with standard
+errors clustered by unit.
+
+* :func:`compare_waves`: two waves of the same survey; the respondents interviewed twice
+  (matched on the hashed respondent ID) are compared as pairs, everybody as independent
+  samples.
+* :func:`change_table`, :func:`balance_table`, :func:`did_table`, :func:`event_study`: a
+  panel of units (villages x years), as the World Bank's ``iebaltab`` and ``ieddtab`` lay
+  them out.
+* :func:`attainment`: staged targets per unit and year against what was achieved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .fmt import fmt_number, fmt_percent
+from .responses import Responses
+from .stats import (chi_square, cohens_d, did, marginal_homogeneity, mann_whitney, paired_test,
+                    two_proportions, welch_t)
+
+__all__ = ["WaveComparison", "compare_waves", "change_table", "balance_table", "did_table",
+           "event_study", "attainment", "attainment_sentences", "panel_sentences",
+           "CHANGE_NOT_EFFECT"]
+
+CHANGE_NOT_EFFECT = ("以上是两次调查之间的变化。本调查没有对照组，变化可能来自项目以外的因素，"
+                     "不能据此认定为项目效果。")
+
+
+# ------------------------------------------------------------------------------ survey waves
+@dataclass
+class WaveComparison:
+    items: pd.DataFrame
+    n_before: int
+    n_after: int
+    n_pairs: int
+    overall: dict = field(default_factory=dict)
+    sentences: list[str] = field(default_factory=list)
+
+
+def _item_values(r: Responses) -> dict[str, tuple[str, pd.Series, list[float], str]]:
+    """column -> (item label, score series of valid answers, satisfied scores, role)."""
+    from .satisfaction import _item_specs, _scores
+
+    out = {}
+    for col, q, label, _, rev in _item_specs(r):
+        x, _, _, sat = _scores(q, rev, r.valid[col])
+        out[col] = (label or q.title, x, sat, q.role)
+    return out
+
+
+def compare_waves(before: Responses, after: Responses, key: str = "respondent_hash",
+                  labels: tuple[str, str] = ("基线", "跟踪")) -> WaveComparison:
+    """Compare every satisfaction item of two waves.
+
+    Per item: valid n, satisfied share and mean score in each wave; the difference in
+    percentage points with Newcombe's interval and a z test, Welch's t and Mann-Whitney on the
+    scores, Cohen's d (independent samples: all valid answers). For respondents in both waves
+    (same ``key``): the paired mean difference with its t test, Wilcoxon signed-rank, McNemar
+    on satisfied/not, and dz. The overall item also gets a chi-square test of the answer
+    distribution and, for the pairs, Stuart-Maxwell's marginal homogeneity test.
+    Differences are after minus before.
+    """
+    va, vb = _item_values(before), _item_values(after)
+    kb = before.valid[key] if key in before.valid else None
+    ka = after.valid[key] if key in after.valid else None
+    pair_b = pair_a = None
+    if kb is not None and ka is not None:
+        common = pd.Index(kb.dropna()).intersection(pd.Index(ka.dropna()))
+        common = common[~common.duplicated()]
+        pair_b = pd.Series(kb.index, index=kb.to_numpy()).loc[common].to_numpy()
+        pair_a = pd.Series(ka.index, index=ka.to_numpy()).loc[common].to_numpy()
+    n_pairs = 0 if pair_b is None else len(pair_b)
+    rows = []
+    for col, (label, xb, sat, role) in va.items():
+        if col not in vb:
+            continue
+        xa = vb[col][1]
+        b, a = xb.dropna(), xa.dropna()
+        kb_, ka_ = int(b.isin(sat).sum()), int(a.isin(sat).sum())
+        row = {"column": col, "item": label, "role": role, "n_before": len(b), "n_after": len(a),
+               "share_before": kb_ / len(b) if len(b) else np.nan,
+               "share_after": ka_ / len(a) if len(a) else np.nan,
+               "mean_before": b.mean(), "mean_after": a.mean()}
+        if len(b) and len(a):
+            tp = two_proportions(ka_, len(a), kb_, len(b))
+            row.update(share_diff=tp.estimate, share_diff_ci_low=tp.ci_low,
+                       share_diff_ci_high=tp.ci_high, share_p=tp.p_value)
+        if len(b) > 1 and len(a) > 1:
+            w = welch_t(a, b)
+            row.update(mean_diff=w.estimate, mean_diff_ci_low=w.ci_low, mean_diff_ci_high=w.ci_high,
+                       welch_p=w.p_value, mann_whitney_p=mann_whitney(a, b).p_value,
+                       cohens_d=cohens_d(a, b),
+                       relative_change=w.estimate / b.mean() if b.mean() else np.nan)
+        if n_pairs >= 2:
+            pb, pa = xb.loc[pair_b].to_numpy(dtype="float64"), xa.loc[pair_a].to_numpy(dtype="float64")
+            ok = ~(np.isnan(pb) | np.isnan(pa))
+            if ok.sum() >= 2:
+                t = paired_test(pb[ok], pa[ok], "t")
+                row.update(n_pairs=int(ok.sum()), paired_diff=t.estimate, paired_ci_low=t.ci_low,
+                           paired_ci_high=t.ci_high, paired_t_p=t.p_value,
+                           wilcoxon_p=paired_test(pb[ok], pa[ok], "wilcoxon").p_value,
+                           dz=cohens_d(pb[ok], pa[ok], paired=True))
+                sb, sa = np.isin(pb[ok], sat).astype(float), np.isin(pa[ok], sat).astype(float)
+                if (sb != sa).any():
+                    m = paired_test(sb, sa, "mcnemar")
+                    row.update(paired_share_diff=m.estimate, mcnemar_p=m.p_value)
+                else:
+                    row.update(paired_share_diff=0.0, mcnemar_p=1.0)
+        rows.append(row)
+    items = pd.DataFrame(rows)
+    res = WaveComparison(items=items, n_before=before.n_valid, n_after=after.n_valid,
+                         n_pairs=n_pairs)
+    top = items[items["role"] == "overall"] if len(items) else items
+    if len(top):
+        col = top.iloc[0]["column"]
+        xb, xa = va[col][1].dropna(), vb[col][1].dropna()
+        levels = sorted(set(xb) | set(xa))
+        table = np.array([[int((xb == v).sum()) for v in levels], [int((xa == v).sum()) for v in levels]])
+        table = table[:, table.sum(axis=0) > 0]
+        res.overall = {"column": col, "chi_square": chi_square(table).to_dict()}
+        if n_pairs >= 2:
+            pb = va[col][1].loc[pair_b].to_numpy(dtype="float64")
+            pa = vb[col][1].loc[pair_a].to_numpy(dtype="float64")
+            try:
+                res.overall["marginal_homogeneity"] = marginal_homogeneity(pb, pa).to_dict()
+            except (ValueError, np.linalg.LinAlgError):
+                pass
+    res.sentences = _wave_sentences(res, labels)
+    return res
+
+
+def _p(p: float) -> str:
+    return "P<0.001" if p < 0.001 else f"P={fmt_number(p, 3)}"
+
+
+def _pp(x: float) -> str:
+    return ("+" if x >= 0 else "−") + fmt_number(abs(x) * 100, 1) + "个百分点"
+
+
+def _wave_sentences(res: WaveComparison, labels) -> list[str]:
+    b, a = labels
+    sb, sa = ("" if b.endswith("调查") else "调查"), ("" if a.endswith("调查") else "调查")
+    out = [f"{b}{sb}有效答卷{res.n_before}份，{a}{sa}有效答卷{res.n_after}份，其中{res.n_pairs}人两次都接受了访问"
+           "（按加密后的受访者编号匹配）。"]
+    t = res.items
+    top = t[t["role"] == "overall"]
+    if len(top):
+        r = top.iloc[0]
+        s = (f"总体满意率由{b}的{fmt_percent(r.share_before)}变为{a}的{fmt_percent(r.share_after)}，"
+             f"变化{_pp(r.share_diff)}（95%置信区间：{_pp(r.share_diff_ci_low)}至{_pp(r.share_diff_ci_high)}，"
+             f"{_p(r.share_p)}）；平均得分由{fmt_number(r.mean_before, 2)}分变为{fmt_number(r.mean_after, 2)}分"
+             f"（Welch t检验{_p(r.welch_p)}，Cohen's d={fmt_number(r.cohens_d, 2)}）。")
+        if "paired_diff" in r and pd.notna(r.get("paired_diff")):
+            s += (f"两次都受访的{int(r.n_pairs)}人平均得分变化{fmt_number(r.paired_diff, 2)}分"
+                  f"（配对t检验{_p(r.paired_t_p)}，McNemar检验{_p(r.mcnemar_p)}）。")
+        out.append(s)
+    out.append(CHANGE_NOT_EFFECT)
+    return out
+
+
+# ------------------------------------------------------------------------------ unit panels
+def change_table(panel: pd.DataFrame, unit: str, period: str, outcomes: list[str], baseline,
+                 followup, group: str | None = None) -> pd.DataFrame:
+    """Baseline and follow-up mean of each outcome (over the units observed in both periods),
+    with the absolute and the percentage change; per group when ``group`` is given."""
+    rows = []
+    groups = [(None, panel)] if group is None else list(panel.groupby(group, sort=False))
+    for g, part in groups:
+        for y in outcomes:
+            wide = part.pivot_table(index=unit, columns=period, values=y, aggfunc="mean")
+            if baseline not in wide or followup not in wide:
+                continue
+            both = wide[[baseline, followup]].dropna()
+            b, f = both[baseline].mean(), both[followup].mean()
+            rows.append({"group": g, "outcome": y, "n_units": len(both), "baseline": b,
+                         "followup": f, "change": f - b,
+                         "pct_change": (f - b) / b if b else np.nan})
+    out = pd.DataFrame(rows)
+    return out.drop(columns="group") if group is None else out
+
+
+def balance_table(panel: pd.DataFrame, treated: str, outcomes: list[str]) -> pd.DataFrame:
+    """Baseline balance, as the World Bank's ``iebaltab``: for each outcome the mean (and n) of
+    the comparison and the programme group, their difference, the normalised difference
+    (difference over the square root of the mean of the two variances) and Welch's p-value."""
+    rows = []
+    t = panel[panel[treated] == 1]
+    c = panel[panel[treated] == 0]
+    for y in outcomes:
+        a, b = t[y].dropna().astype(float), c[y].dropna().astype(float)
+        w = welch_t(a, b)
+        sd = np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / 2)
+        rows.append({"outcome": y, "n_comparison": len(b), "mean_comparison": b.mean(),
+                     "n_treated": len(a), "mean_treated": a.mean(), "difference": w.estimate,
+                     "normalized_difference": w.estimate / sd if sd else np.nan,
+                     "p_value": w.p_value})
+    return pd.DataFrame(rows)
+
+
+def did_table(panel: pd.DataFrame, outcomes: list[str], treated: str, period: str, baseline,
+              followup, cluster: str | None = None, seed: int = 20240101) -> pd.DataFrame:
+    """Difference-in-differences per outcome, as the World Bank's ``ieddtab``: the baseline
+    mean of each group, each group's change, and the DiD estimate (OLS on the two periods,
+    errors clustered by ``cluster``; a wild-cluster-bootstrap p-value under 30 clusters)."""
+    two = panel[panel[period].isin([baseline, followup])].copy()
+    two["__post__"] = (two[period] == followup).astype(int)
+    rows = []
+    for y in outcomes:
+        g = two.groupby([treated, "__post__"])[y].mean()
+        r = did(two, y, treated=treated, post="__post__", cluster=cluster, seed=seed)
+        rows.append({"outcome": y, "baseline_comparison": g.get((0, 0), np.nan),
+                     "baseline_treated": g.get((1, 0), np.nan),
+                     "change_comparison": g.get((0, 1), np.nan) - g.get((0, 0), np.nan),
+                     "change_treated": g.get((1, 1), np.nan) - g.get((1, 0), np.nan),
+                     "did": r.estimate, "se": r.se, "ci_low": r.ci_low, "ci_high": r.ci_high,
+                     "p_value": r.p_value, "p_value_wild": r.p_value_wild, "n": r.n,
+                     "n_clusters": (int(two[cluster].nunique()) if cluster else None)})
+    return pd.DataFrame(rows)
+
+
+def event_study(panel: pd.DataFrame, outcome: str, treated: str, period: str, base,
+                cluster: str | None = None, conf_level: float = 0.95) -> pd.DataFrame:
+    """Programme-minus-comparison difference in each period relative to the ``base`` period:
+    OLS of the outcome on period dummies, the group dummy and their interactions (base period
+    left out), errors clustered by ``cluster`` (statsmodels). One row per period (the base
+    row is 0 by construction)."""
+    import statsmodels.api as sm
+
+    d = panel[[outcome, treated, period] + ([cluster] if cluster else [])].dropna()
+    periods = sorted(d[period].unique())
+    X = pd.DataFrame({"treated": d[treated].astype(float)}, index=d.index)
+    names = {}
+    for p in periods:
+        if p == base:
+            continue
+        X[f"p_{p}"] = (d[period] == p).astype(float)
+        X[f"tp_{p}"] = X[f"p_{p}"] * X["treated"]
+        names[p] = f"tp_{p}"
+    X = sm.add_constant(X, has_constant="add")
+    model = sm.OLS(d[outcome].astype(float), X)
+    fit = model.fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(d[cluster])[0]}) \
+        if cluster else model.fit()
+    ci = fit.conf_int(alpha=1 - conf_level)
+    rows = []
+    for p in periods:
+        if p == base:
+            rows.append({"period": p, "estimate": 0.0, "ci_low": 0.0, "ci_high": 0.0, "se": 0.0,
+                         "p_value": np.nan})
+        else:
+            k = names[p]
+            rows.append({"period": p, "estimate": fit.params[k], "ci_low": ci.loc[k, 0],
+                         "ci_high": ci.loc[k, 1], "se": fit.bse[k], "p_value": fit.pvalues[k]})
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------ staged targets
+def attainment(table: pd.DataFrame, unit: str, period: str, target: str, actual: str,
+               total: str | None = None) -> pd.DataFrame:
+    """Staged targets per unit and period against what was achieved: ``attainment`` =
+    actual / target, ``behind`` when the actual falls short of the target (or is missing: a
+    row with a target but no actual is kept and counted as behind, never dropped), and, with
+    ``total`` (e.g. the number of towns), ``coverage`` = actual / total."""
+    t = table[[unit, period, target, actual] + ([total] if total else [])].copy()
+    t.columns = ["unit", "period", "target", "actual"] + (["total"] if total else [])
+    for c in t.columns[2:]:
+        t[c] = pd.to_numeric(t[c], errors="coerce").astype("float64")
+    t["attainment"] = np.where(t["target"] > 0, t["actual"] / t["target"], np.nan)
+    t["behind"] = t["actual"].isna() | (t["actual"] < t["target"])
+    if total:
+        t["coverage"] = t["actual"] / t["total"]
+    return t.sort_values("period", kind="stable").reset_index(drop=True)  # units in table order
+
+
+def attainment_sentences(t: pd.DataFrame, unit_word: str = "单位") -> list[str]:
+    """Per period: how many units met their staged target, and which are behind schedule."""
+    out = []
+    for period, part in t.groupby("period", sort=True):
+        behind = part[part["behind"]]
+        p = int(period) if float(period).is_integer() else period
+        s = f"{p}年：{len(part) - len(behind)}/{len(part)}个{unit_word}完成阶段目标"
+        if len(behind):
+            s += "；未完成的有" + "、".join(
+                f"{r.unit}（目标{_num(r.target)}，实际{_num(r.actual) if pd.notna(r.actual) else '未报'}）"
+                for r in behind.itertuples(index=False))
+        out.append(s + "。")
+    return out
+
+
+def _num(x) -> str:
+    return fmt_number(x, 0) if float(x).is_integer() else fmt_number(x, 2)
+
+
+def panel_sentences(did: pd.DataFrame, units: int, baseline, followup,
+                    has_comparison: bool = True, pre_periods: int = 0) -> list[str]:
+    """The findings of a panel, worded by design: a DiD effect with a comparison group, a change
+    without one."""
+    out = []
+    for r in did.itertuples(index=False):
+        if has_comparison:
+            wild = (f"，野自助法P={fmt_number(r.p_value_wild, 3)}" if r.p_value_wild is not None
+                    and pd.notna(r.p_value_wild) else "")
+            out.append(f"{r.outcome}：{baseline}—{followup}年项目村变化{_signed(r.change_treated)}，对照村变化"
+                       f"{_signed(r.change_comparison)}，双重差分估计的项目效果为{_signed(r.did)}"
+                       f"（95%置信区间：{_signed(r.ci_low)}至{_signed(r.ci_high)}，按村聚类的标准误，{_p(r.p_value)}{wild}）。")
+        else:
+            out.append(f"{r.outcome}：{baseline}—{followup}年变化{_signed(r.change_treated)}。")
+    if not has_comparison:
+        out.append("没有对照组，以上只是前后变化，不能认定为项目效果。")
+    else:
+        premise = ("见事件研究图中项目前各期的估计" if pre_periods else
+                   "本面板没有项目前的多期数据，这一前提无法用数据检验，解读时需说明")
+        out.append(f"双重差分以对照村的同期变化代表“没有项目时会发生的变化”，前提是没有项目时两组的变化趋势相同"
+                   f"（{premise}）；共{units}个村，标准误按村聚类。")
+    return out
+
+
+def _signed(x: float) -> str:
+    s = fmt_number(abs(x), 2 if abs(x) < 10 else 0 if abs(x) >= 100 else 1)
+    return ("+" if x >= 0 else "−") + s
