@@ -28,7 +28,7 @@ from .stats import (chi_square, cohens_d, did, marginal_homogeneity, mann_whitne
 
 __all__ = ["WaveComparison", "compare_waves", "change_table", "balance_table", "did_table",
            "event_study", "attainment", "attainment_sentences", "panel_sentences",
-           "CHANGE_NOT_EFFECT"]
+           "project_findings", "CHANGE_NOT_EFFECT"]
 
 CHANGE_NOT_EFFECT = ("以上是两次调查之间的变化。本调查没有对照组，变化可能来自项目以外的因素，"
                      "不能据此认定为项目效果。")
@@ -325,3 +325,33 @@ def panel_sentences(did: pd.DataFrame, units: int, baseline, followup,
 def _signed(x: float) -> str:
     s = fmt_number(abs(x), 2 if abs(x) < 10 else 0 if abs(x) >= 100 else 1)
     return ("+" if x >= 0 else "−") + s
+
+
+def project_findings(proj) -> list[str]:
+    """The before-after sentences of a project, for the 效果/效益 section of its self-assessment
+    report: the first two survey waves, the panel (DiD with a comparison group, else the change)
+    and the staged targets, whichever the project has."""
+    out: list[str] = []
+    if len(proj.waves) >= 2:
+        w0, w1 = proj.waves[:2]
+        out += compare_waves(proj.load(w0.id), proj.load(w1.id), labels=(w0.label, w1.label)).sentences
+    if proj.panel:
+        c = proj.panel
+        panel = proj.load_panel()
+        if c.get("group"):
+            dt = did_table(panel, c["outcomes"], "treated", c["period"], c["baseline"], c["followup"],
+                           cluster=c.get("cluster"))
+            pre = int((panel[c["period"]] < c["baseline"]).any())
+            out += panel_sentences(dt, panel[c["unit"]].nunique(), c["baseline"], c["followup"],
+                                   pre_periods=pre)
+        else:
+            ct = change_table(panel, c["unit"], c["period"], c["outcomes"], c["baseline"], c["followup"])
+            out += [f"{r.outcome}：{c['baseline']}—{c['followup']}年由{fmt_number(r.baseline, 2)}变为"
+                    f"{fmt_number(r.followup, 2)}（变化{_signed(r.change)}）。" for r in ct.itertuples(index=False)]
+            out.append("没有对照组，以上只是前后变化，不能认定为项目效果。")
+    if proj.staged_targets:
+        s = proj.staged_targets
+        at = attainment(proj.load_staged_targets(), s["unit"], s["period"], s["target"], s["actual"],
+                        s.get("total"))
+        out += attainment_sentences(at, s["unit"])
+    return out

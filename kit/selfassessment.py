@@ -22,13 +22,13 @@ from .indicators import FRAMEWORKS, Assessment
 from .ooxml import FIXED_TIME, normalise_zip
 from .tables import safe_append
 
-__all__ = ["write_self_table", "write_self_report", "build_summary", "write_summary",
+__all__ = ["write_self_table", "write_self_report", "build_summary", "write_summary", "show_score",
            "summary_schema", "survey_figures", "score_table", "assess_project", "write_outputs"]
 
 NUMERALS = "一二三四五六七八九十"
 
 
-def _score(x: float) -> str:
+def show_score(x: float) -> str:
     """Scores as evaluators write them: 98, 23, 7.5 (two places at most, half up)."""
     s = fmt_number(x, 2)
     return s.rstrip("0").rstrip(".") if "." in s else s
@@ -186,14 +186,23 @@ def _three_line_table(doc, header: list[str], rows: list[list[str]]):
     return t
 
 
+EFFECT_SECTIONS = ("效果", "效益", "产出效果", "项目效益")
+
+
+def effect_section(a: Assessment) -> str | None:
+    """The first-level indicator where before-after findings belong (效果 or 效益)."""
+    return next((s["name"] for s in a.sections if s["name"] in EFFECT_SECTIONS), None)
+
+
 def write_self_report(a: Assessment, path: str | Path, *, project_title: str,
                       organisation: str = "", period: str = "", satisfaction=None,
-                      figures: list[str | Path] = ()) -> Path:
+                      figures: list[str | Path] = (), findings: list[str] = ()) -> Path:
     """自评报告.docx: A4, 宋体 body and 黑体 headings (East Asian font set), real Word heading
     styles; the opening paragraph with the method, total and grade; one section per
     first-level indicator (「一、投入(总分15分,自评得分15分。)」) and per second-level indicator
-    with its evidence; the reason for every lost point; the survey findings and charts when
-    the project has a survey; a three-line table of all scores."""
+    with its evidence; the reason for every lost point; the before-after ``findings``
+    (:func:`kit.change.project_findings`) at the end of the 效果/效益 section; the survey
+    findings and charts when the project has a survey; a three-line table of all scores."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
@@ -219,21 +228,25 @@ def write_self_report(a: Assessment, path: str | Path, *, project_title: str,
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     fw = FRAMEWORKS.get(a.method.framework, {}).get("label", "本地评价办法").split("（")[0]
     body(tpl["opening"].render(organisation=organisation, method_title=a.method.title,
-                               framework_label=fw, total_points=_score(a.method.total),
+                               framework_label=fw, total_points=show_score(a.method.total),
                                period=period, project_title=project_title,
-                               total=_score(a.total), grade=a.grade, grade_note=a.grade_note))
+                               total=show_score(a.total), grade=a.grade, grade_note=a.grade_note))
     for i, s in enumerate(a.sections):
         doc.add_heading(tpl["section_heading"].render(numeral=_numeral(i), name=s["name"],
-                                                      points=_score(s["points"]),
-                                                      score=_score(s["score"])), level=1)
+                                                      points=show_score(s["points"]),
+                                                      score=show_score(s["score"])), level=1)
         for k, sub in enumerate(s["subsections"], start=1):
             doc.add_heading(tpl["subsection_heading"].render(
-                number=k, name=sub["name"], points=_score(sub["points"]),
-                score=_score(sub["score"])), level=2)
+                number=k, name=sub["name"], points=show_score(sub["points"]),
+                score=show_score(sub["score"])), level=2)
             _indicator_text(body, tpl, sub["indicators"])
         loose = [i for i in s["indicators"] if not i.level2]
         if loose:
             _indicator_text(body, tpl, loose)
+        if findings and s["name"] == effect_section(a):
+            body(tpl["findings_intro"].render())
+            for line in findings:
+                body(line)
     if satisfaction is not None:
         doc.add_heading(tpl["survey_heading"].render(numeral=_numeral(len(a.sections))), level=1)
         body(tpl["survey_intro"].render())
@@ -247,10 +260,10 @@ def write_self_report(a: Assessment, path: str | Path, *, project_title: str,
     rows = []
     for s in a.sections:
         for ind in s["indicators"]:
-            rows.append([s["name"], ind.level2 or "", ind.level3 or ind.name, _score(ind.points),
-                         _score(ind.score)])
-        rows.append([f"{s['name']}小计", "", "", _score(s["points"]), _score(s["score"])])
-    rows.append(["合计", "", "", _score(a.method.total), _score(a.total)])
+            rows.append([s["name"], ind.level2 or "", ind.level3 or ind.name, show_score(ind.points),
+                         show_score(ind.score)])
+        rows.append([f"{s['name']}小计", "", "", show_score(s["points"]), show_score(s["score"])])
+    rows.append(["合计", "", "", show_score(a.method.total), show_score(a.total)])
     rows.append(["评价等级", "", "", "", a.grade or "不予评级"])
     _three_line_table(doc, ["一级指标", "二级指标", "三级指标", "分值", "得分"], rows)
     cp = doc.core_properties
@@ -272,8 +285,8 @@ def _indicator_text(body, tpl, indicators) -> None:
             body(tpl["survey_value"].render(name=i.name, actual=i.actual, source=i.source))
     for i in indicators:
         if i.lost > 1e-9:
-            body(tpl["lost_points"].render(name=i.name, points=_score(i.points), score=_score(i.score),
-                                           lost=_score(i.lost), explanation=i.explanation,
+            body(tpl["lost_points"].render(name=i.name, points=show_score(i.points), score=show_score(i.score),
+                                           lost=show_score(i.lost), explanation=i.explanation,
                                            reason=i.reason))
 
 
@@ -367,11 +380,11 @@ def score_table(a: Assessment):
     for s in a.sections:
         for i in s["indicators"]:
             rows.append({"一级指标": s["name"], "二级指标": i.level2 or "", "三级指标": i.level3 or i.name,
-                         "分值": _score(i.points), "年度指标值": i.target or "", "实际完成值": i.actual or "",
-                         "得分": _score(i.score), "评分说明": i.explanation,
+                         "分值": show_score(i.points), "年度指标值": i.target or "", "实际完成值": i.actual or "",
+                         "得分": show_score(i.score), "评分说明": i.explanation,
                          "偏差原因": i.reason if i.lost > 1e-9 else ""})
-        rows.append({"一级指标": f"{s['name']}小计", "分值": _score(s["points"]), "得分": _score(s["score"])})
-    rows.append({"一级指标": "合计", "分值": _score(a.method.total), "得分": _score(a.total)})
+        rows.append({"一级指标": f"{s['name']}小计", "分值": show_score(s["points"]), "得分": show_score(s["score"])})
+    rows.append({"一级指标": "合计", "分值": show_score(a.method.total), "得分": show_score(a.total)})
     rows.append({"一级指标": "评价等级", "得分": a.grade or "不予评级"})
     return pd.DataFrame(rows).fillna("")
 
@@ -392,7 +405,7 @@ def assess_project(proj, satisfaction=None, responses=None) -> Assessment:
 
 
 def write_outputs(proj, a: Assessment, out_dir: str | Path, satisfaction=None, responses=None,
-                  figures: list[str | Path] = ()) -> dict[str, Path]:
+                  figures: list[str | Path] = (), findings: list[str] = ()) -> dict[str, Path]:
     """自评表.xlsx, 自评报告.docx and summary.json of a project into ``out_dir``."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -400,11 +413,14 @@ def write_outputs(proj, a: Assessment, out_dir: str | Path, satisfaction=None, r
     paths = {"table": write_self_table(a, out / "自评表.xlsx", title=report_title),
              "report": write_self_report(a, out / "自评报告.docx", project_title=report_title,
                                          organisation=proj.organisation, period=proj.period,
-                                         satisfaction=satisfaction, figures=figures)}
+                                         satisfaction=satisfaction, figures=figures,
+                                         findings=findings)}
     inputs = {str(p.relative_to(proj.root)): p for p in proj.input_files()}
     summary = build_summary(a, project=proj.name, title=proj.title, inputs=inputs,
                             satisfaction=satisfaction, responses=responses,
                             synthetic=proj.synthetic)
+    if findings:
+        summary["before_after"] = {"sentences": list(findings)}
     paths["summary"] = write_summary(summary, out / "summary.json")
     return paths
 

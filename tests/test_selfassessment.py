@@ -221,3 +221,33 @@ def test_sample_workbooks_are_reproducible(tmp_path, script):
     spec.loader.exec_module(mod)
     fresh = mod.main(tmp_path)
     assert fresh.read_bytes() == (path.parent / fresh.name).read_bytes()   # byte for byte
+
+
+def test_before_after_findings_flow_into_the_effect_section(tmp_path):
+    import shutil
+
+    import docx
+
+    from kit.change import project_findings
+    from kit.paths import ROOT
+
+    # the village panel with a self-assessment on the 2020-self table (its 效益 section)
+    dst = tmp_path / "p"
+    shutil.copytree(ROOT / "surveys" / "village-panel", dst)
+    for f in ("indicators.xlsx", "method.yml"):
+        shutil.copy(ROOT / "surveys" / "unit-self-assessment" / f, dst / f)
+    y = (dst / "project.yml").read_text(encoding="utf-8")
+    (dst / "project.yml").write_text(y + "indicators: indicators.xlsx\nmethod: method.yml\n",
+                                     encoding="utf-8")
+    proj = kit.load_project(dst)
+    findings = project_findings(proj)
+    assert any("双重差分估计的项目效果" in f for f in findings)
+    assert any(f.startswith("2021年：3/5个县完成阶段目标") for f in findings)
+    paths = write_outputs(proj, assess_project(proj), tmp_path / "out", findings=findings)
+    paras = [p.text for p in docx.Document(paths["report"]).paragraphs]
+    start = paras.index(next(p for p in paras if p.startswith("三、效益")))
+    end = paras.index(next(p for p in paras if p.startswith("四、服务对象满意度")))
+    section = "\n".join(paras[start:end])
+    assert "前后对比" in section and "人均纯收入：2013—2016年项目村变化+6077" in section
+    s = json.loads(paths["summary"].read_text(encoding="utf-8"))
+    assert s["before_after"]["sentences"] == findings
