@@ -1,0 +1,117 @@
+"""Appraisal ledgers on hand-computed cases, and every bad-record path."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from kit.ledgers import inspection_rankings, member_points
+
+RULES = {"period": ["2021-01-01", "2023-12-31"], "monthly_cap": 10, "annual_cap": 120,
+         "unqualified_below": 60, "consecutive_years": 3, "top_share": 0.10,
+         "indices": {"激励": "capped", "学习": "uncapped"},
+         "items": {"三会一课": "激励", "志愿服务": "激励", "学习强国": "学习"},
+         "spend_items": ["积分超市兑换"]}
+
+
+def _records(rows):
+    return pd.DataFrame([{"row": i + 2, "member": m, "date": d, "item": it, "points": p}
+                         for i, (m, d, it, p) in enumerate(rows)])
+
+
+def _ledger():
+    rows = [("甲", "2021-03-02", "三会一课", 8), ("甲", "2021-03-20", "志愿服务", 5),   # 13 -> 10
+            ("甲", "2021-03-21", "学习强国", 20), ("甲", "2021-06-01", "积分超市兑换", -15)]
+    rows += [("乙", f"2021-{m:02d}-10", "三会一课", 5) for m in range(1, 13)]            # 60: qualified
+    rows += [("丙", f"{y}-05-10", "志愿服务", 10) for y in (2021, 2022, 2023)]            # 10 a year
+    rows += [("X", "2021-05-10", "志愿服务", 3), ("乙", "2024-01-05", "三会一课", 2),     # bad rows
+             ("乙", "2021-02-10", "三会一课", "十"), ("乙", "2021-02-11", "打扫卫生", 2),
+             ("乙", "二月", "三会一课", 2)]
+    return member_points(_records(rows), ["甲", "乙", "丙"], RULES)
+
+
+def test_monthly_cap_is_flagged_not_rejected():
+    res = _ledger()
+    m = res.monthly.set_index(["member", "year", "month"]).loc[("甲", 2021, 3)]
+    assert (m.raw, m.counted, bool(m.capped)) == (13, 10, True)
+    assert m.note == "2021年3月得13分，超过每月10分上限，超出的3分不计入"
+
+
+def test_annual_scores_uncapped_indices_and_lines():
+    a = _ledger().annual.set_index(["member", "year"])
+    assert a.loc[("乙", 2021), "score"] == 60 and not a.loc[("乙", 2021), "unqualified"]   # 60 is not < 60
+    assert a.loc[("甲", 2021), "score"] == 10 and a.loc[("甲", 2021), "index_学习"] == 20
+    assert a.loc[("乙", 2022), "score"] == 0                                            # no records
+    assert a.loc[("丙", 2023), "flag"] == "2023年10分，低于60分；2021、2022年同样不合格：连续3年不合格"
+    assert a.loc[("丙", 2022), "flag"] == "2022年10分，低于60分，不合格"
+    assert bool(a.loc[("丙", 2023), "consecutive_flag"]) and not a.loc[("丙", 2022), "consecutive_flag"]
+
+
+def test_annual_cap():
+    rows = [("甲", f"2021-{m:02d}-{d:02d}", "三会一课", 6) for m in range(1, 13) for d in (1, 2, 3)]
+    rules = dict(RULES, annual_cap=100)
+    a = member_points(_records(rows), ["甲"], rules).annual.set_index("year")
+    assert a.loc[2021, "score"] == 100          # 12 months x 10 counted = 120, capped at 100
+
+
+def test_bad_records_are_reported_with_their_row():
+    p = _ledger().problems.set_index("row")
+    # rows: 16 records before the bad ones (4 + 12 + 3 = 19 good), file rows start at 2
+    assert list(p["column"]) == ["member", "date", "points", "item", "date"]
+    assert "党员不在名册中" in p.iloc[0]["reason"] and "考核期" in p.iloc[1]["reason"]
+    assert p.index.tolist() == [21, 22, 23, 24, 25]
+
+
+def test_exemplary_and_balance():
+    res = _ledger()
+    ex = res.exemplary[res.exemplary["year"] == 2021]
+    assert ex["member"].tolist() == ["乙"]                  # top 10% of 3 members: 1 (ceil)
+    b = res.balance.set_index("member")
+    # 甲 earned 10 (2021) + 20 (学习, uncapped) and spent 15 at the 积分超市
+    assert (b.loc["甲", "earned"], b.loc["甲", "spent"], b.loc["甲", "balance"]) == (30, 15, 15)
+    assert any("5条有问题未计入" in s for s in res.sentences)
+    assert any(s.startswith("2023年10分，低于60分；2021、2022年同样不合格") for s in res.sentences)
+
+
+def test_inspection_ranks_ties_and_consecutive_bottom():
+    s = pd.DataFrame({"branch": ["甲", "乙", "丙", "丁"] * 3, "round": [1] * 4 + [2] * 4 + [3] * 4,
+                      "score": [90, 80, 80, 70, 85, 60, 90, 65, 70, 95, 88, 60]})
+    r = inspection_rankings(s, bottom=2, consecutive=2)
+    r1 = r.ranks[r.ranks["round"] == 1].set_index("branch")
+    assert r1["rank"].to_dict() == {"甲": 1, "乙": 2, "丙": 2, "丁": 4}
+    assert r1.loc["乙", "tied"] and r1.loc["丙", "tied"] and not r1.loc["乙", "bottom"]
+    assert r.flagged["branch"].tolist() == ["丁"]
+    assert r.flagged.iloc[0]["note"] == "第1、2、3轮均排名倒数前2（第4、3、4名）：连续3轮靠后"
+    assert "第1轮：乙、丙并列第2名。" in r.sentences
+
+
+CADRE_RULES = {"grades": [{"name": "优秀", "min": 90}, {"name": "称职", "min": 75},
+                          {"name": "基本称职", "min": 60}, {"name": "不称职", "min": 0}],
+               "annual_pay": 36000, "basic_share": 0.7, "performance_share": 0.3, "full_points": 100,
+               "premium_posts": {"书记": 0.10}, "streak": 3}
+
+
+def test_cadre_grades_pay_and_streaks():
+    from kit.ledgers import cadre_quarterly
+
+    pts = {"张书记": [95, 92, 91, 80], "李委员": [50, 55, 58, 59], "王委员": [90, 70, 90, 92]}
+    rows = []
+    for c, ps in pts.items():
+        for q, p in enumerate(ps, start=1):
+            rows.append({"row": len(rows) + 2, "cadre": c, "post": "书记" if c == "张书记" else "委员",
+                         "quarter": f"2022Q{q}", "points": p})
+    rows.append({"row": len(rows) + 2, "cadre": "王委员", "post": "委员", "quarter": "第五季度", "points": 80})
+    res = cadre_quarterly(pd.DataFrame(rows), CADRE_RULES)
+    q = res.quarters.set_index(["cadre", "quarter"])
+    assert q.loc[("张书记", 1), "grade"] == "优秀" and q.loc[("李委员", 4), "grade"] == "不称职"
+    assert q.loc[("王委员", 2), "grade"] == "基本称职" and q.loc[("李委员", 1), "grade"] == "不称职"
+    # pay by hand: secretary 36,000 x 1.1 = 39,600 a year; basic 70% -> 2,310 a month;
+    # performance 30% -> 2,970 a quarter at full points; 95 points -> 2,821.5
+    assert q.loc[("张书记", 1), "basic_monthly"] == pytest.approx(2310)
+    assert q.loc[("张书记", 1), "performance"] == pytest.approx(2970 * 0.95)
+    assert q.loc[("李委员", 1), "performance"] == pytest.approx(36000 * 0.3 / 4 * 0.5)
+    f = res.flags.set_index("cadre")
+    assert f.loc["张书记", "note"] == "2022年第1季度至2022年第3季度连续3个季度优秀：建议表彰"
+    assert f.loc["李委员", "note"] == "2022年第1季度至2022年第4季度连续4个季度不称职：建议调整"
+    assert "王委员" not in f.index                        # 优秀 twice in a row only
+    assert res.problems.iloc[0]["row"] == 14 and "季度无法识别" in res.problems.iloc[0]["reason"]
