@@ -38,9 +38,11 @@ import pandas as pd
 import yaml
 
 from .errors import KitError
+from .fmt import fmt_percent
 
 __all__ = ["LedgerError", "load_ledger_method", "read_records", "MemberPoints", "member_points",
-           "Rankings", "inspection_rankings", "CadreQuarterly", "cadre_quarterly"]
+           "Rankings", "inspection_rankings", "CadreQuarterly", "cadre_quarterly", "Stars",
+           "star_ratings", "run_ledgers", "ledger_tables", "write_ledger_outputs"]
 
 
 class LedgerError(KitError):
@@ -252,8 +254,8 @@ def _points_sentences(res: MemberPoints, rules: dict, n_records: int, source) ->
         out.append(f"{y}年：{len(part)}名党员平均积分{_n(part['score'].mean())}分，"
                    f"{len(un)}名低于{_n(float(rules['unqualified_below']))}分为不合格"
                    + (f"（{'、'.join(un['member'])}）" if len(un) else "") + "。")
-    for f in a.loc[a["consecutive_flag"], "flag"]:
-        out.append(f + "。")
+    for m, f in zip(a.loc[a["consecutive_flag"], "member"], a.loc[a["consecutive_flag"], "flag"]):
+        out.append(f"{m}：{f}。")
     capped = res.monthly["capped"].sum()
     if capped:
         out.append(f"有{int(capped)}个“党员—月份”超过每月{_n(float(rules['monthly_cap']))}分上限，"
@@ -391,3 +393,282 @@ def cadre_quarterly(scores: pd.DataFrame, rules: dict) -> CadreQuarterly:
         out.append(f"另有{len(problems)}条记录有问题未计入（见问题清单）。")
     res.sentences = out
     return res
+
+
+# ------------------------------------------------------------------------------ star ratings
+@dataclass
+class Stars:
+    branches: pd.DataFrame       # branch, one column per star (bool), n_stars, note
+    members: pd.DataFrame        # member, branch, n_stars
+    member_share: pd.DataFrame   # branch, n_members, n_high, share, target, below_target
+    problems: pd.DataFrame
+    sentences: list[str] = field(default_factory=list)
+
+
+def _cond(row, c: dict) -> tuple[bool, str]:
+    """One criterion over a branch's indicators: is / min / max / grew (from -> to)."""
+    if "grew" in c:
+        a, b = _num(row.get(c["grew"][0])), _num(row.get(c["grew"][1]))
+        if a is None or b is None:
+            return False, f"「{c['grew'][0]}」或「{c['grew'][1]}」缺失"
+        return (b > a), f"「{c['grew'][1]}」{_n(b)}{'高于' if b > a else '未高于'}「{c['grew'][0]}」{_n(a)}"
+    name = c["indicator"]
+    v = row.get(name)
+    if "is" in c:
+        ok = str(v).strip() == str(c["is"])
+        return ok, f"「{name}」为{v}" + ("" if ok else f"，应为{c['is']}")
+    x = _num(v)
+    if x is None:
+        return False, f"「{name}」缺失或不是数字"
+    if "min" in c:
+        ok = x >= float(c["min"])
+        return ok, f"「{name}」为{_n(x)}，{'达到' if ok else '低于'}{_n(float(c['min']))}"
+    ok = x <= float(c["max"])
+    return ok, f"「{name}」为{_n(x)}，{'不高于' if ok else '高于'}{_n(float(c['max']))}"
+
+
+def star_ratings(branches: pd.DataFrame, members: pd.DataFrame | None, rules: dict) -> Stars:
+    """Branch stars and member stars, as the method defines them.
+
+    ``branches``: a ``branch`` column and the indicator columns the criteria name. Each star is
+    awarded when all its criteria hold (``is``, ``min``, ``max``, or ``grew: [from, to]``);
+    prerequisites are checked first, and a branch that fails one gets no star at all.
+    ``members``: ``member``, ``branch`` and the ``basic`` aspect columns (是/否, a star each)
+    plus the ``extra`` column (extra stars for outstanding service), at most ``max_stars``;
+    per branch, the share of members at ``high`` stars or more against ``target_share``.
+    """
+    stars = rules.get("branch_stars") or {}
+    pre = list(rules.get("prerequisites") or [])
+    rows = []
+    for r in branches.to_dict("records"):
+        out = {"branch": r["branch"]}
+        notes = []
+        failed = [p for p in pre if str(r.get(p, "")).strip() not in ("是", "1", "True", "true")]
+        for name, spec in stars.items():
+            if failed:
+                out[name] = False
+                continue
+            checks = [_cond(r, c) for c in spec.get("all", [])]
+            out[name] = all(ok for ok, _ in checks)
+            if not out[name]:
+                notes.append(f"未获{name}：" + "；".join(t for ok, t in checks if not ok))
+        if failed:
+            notes = [f"前置条件「{'」「'.join(failed)}」未满足，不评星"]
+        out["n_stars"] = sum(bool(out[s]) for s in stars)
+        out["note"] = "。".join(notes)
+        rows.append(out)
+    bt = pd.DataFrame(rows)
+    ms = rules.get("member_stars") or {}
+    mt = share = pd.DataFrame()
+    problems = []
+    if members is not None and ms:
+        basic, extra = list(ms["basic"]), ms.get("extra")
+        cap, high = int(ms.get("max_stars", len(basic))), int(ms.get("high", len(basic)))
+        recs = []
+        for r in members.to_dict("records"):
+            n = sum(str(r.get(b, "")).strip() in ("是", "1", "√") for b in basic)
+            e = _num(r.get(extra)) if extra else 0.0
+            if extra and r.get(extra) not in (None, "") and e is None:
+                problems.append({"row": r.get("row"), "column": extra, "value": r.get(extra),
+                                 "reason": "加星数不是数字 (not a number)"})
+                e = 0.0
+            recs.append({"member": r["member"], "branch": r["branch"],
+                         "n_stars": int(min(n + (e or 0), cap))})
+        mt = pd.DataFrame(recs)
+        target = float(ms.get("target_share", 0.10))
+        share = mt.groupby("branch", sort=False).agg(n_members=("member", "size"),
+                                                      n_high=("n_stars", lambda s: int((s >= high).sum())))
+        share["share"] = share["n_high"] / share["n_members"]
+        share["target"] = target
+        share["below_target"] = share["share"] < target
+        share = share.reset_index()
+    res = Stars(branches=bt, members=mt, member_share=share,
+                problems=pd.DataFrame(problems, columns=["row", "column", "value", "reason"]))
+    out = []
+    for name in stars:
+        got = bt.loc[bt[name], "branch"].tolist() if len(bt) else []
+        out.append(f"{name}：{len(got)}个支部达标" + (f"（{'、'.join(got)}）" if got else "") + "。")
+    if len(share):
+        below = share[share["below_target"]]
+        out.append(f"{int(ms.get('high'))}星及以上党员占比目标为{_n(target * 100)}%，"
+                   + ("未达到的支部：" + "、".join(f"{b}（{fmt_percent(s, 1)}）" for b, s in
+                                              zip(below["branch"], below["share"])) + "。"
+                      if len(below) else "各支部均已达到。"))
+    res.sentences = out
+    return res
+
+
+# ------------------------------------------------------------------------------ a project
+DEFAULT_COLUMNS = {
+    "member_points": {"member": "党员", "date": "日期", "item": "项目", "points": "积分"},
+    "cadre_quarterly": {"cadre": "村干部", "post": "岗位", "quarter": "季度", "points": "得分"},
+    "inspection": {"branch": "支部", "round": "轮次", "score": "得分"},
+}
+
+
+def run_ledgers(proj) -> dict:
+    """Every ledger that ``ledgers:`` in project.yml names, by the rules of its method.yml::
+
+        ledgers:
+          member_points: {file: member_points.csv, roster: members.csv}
+          cadre_quarterly: {file: cadre_quarterly.csv}
+          stars: {branches: branches.csv, members: member_stars.csv}
+          inspection: {file: inspections.csv}
+    """
+    from .errors import ProjectError
+    from .io.table import read_frame
+
+    spec = proj.ledgers
+    if not spec or proj.method is None:
+        raise ProjectError("project.yml 需要 ledgers: 和 method: (ledgers need both)",
+                           path=proj.root / "project.yml")
+    rules = load_ledger_method(proj.method)
+    out: dict = {}
+    for name in spec:
+        if name not in rules and name != "stars" or (name == "stars" and "stars" not in rules):
+            raise LedgerError(f"键「{name}」：method.yml 中没有这一台账的办法 (no rules for this ledger)",
+                              path=proj.method)
+    root = proj.root
+    if "member_points" in spec:
+        s = spec["member_points"]
+        cols = {**DEFAULT_COLUMNS["member_points"], **(s.get("columns") or {})}
+        recs = read_records(root / s["file"], cols)
+        roster = read_frame(root / s["roster"])
+        who = cols["member"]
+        if who not in roster:
+            raise LedgerError(f"名册缺少列「{who}」", path=root / s["roster"])
+        out["member_points"] = member_points(recs, [str(v).strip() for v in roster[who]],
+                                             rules["member_points"], source=root / s["file"])
+    if "cadre_quarterly" in spec:
+        s = spec["cadre_quarterly"]
+        cols = {**DEFAULT_COLUMNS["cadre_quarterly"], **(s.get("columns") or {})}
+        out["cadre_quarterly"] = cadre_quarterly(read_records(root / s["file"], cols),
+                                                 rules["cadre_quarterly"])
+    if "stars" in spec:
+        s = spec["stars"]
+        b = read_frame(root / s["branches"]).rename(columns={s.get("branch_column", "支部"): "branch"})
+        m = None
+        if s.get("members"):
+            ms = rules["stars"].get("member_stars") or {}
+            fields = {"member": "党员", "branch": "支部", **{k: k for k in ms.get("basic", [])}}
+            if ms.get("extra"):
+                fields[ms["extra"]] = ms["extra"]
+            m = read_records(root / s["members"], fields)
+        out["stars"] = star_ratings(b, m, rules["stars"])
+    if "inspection" in spec:
+        s = spec["inspection"]
+        cols = {**DEFAULT_COLUMNS["inspection"], **(s.get("columns") or {})}
+        recs = read_records(root / s["file"], cols)
+        bad = recs[pd.to_numeric(recs["score"], errors="coerce").isna()]
+        if len(bad):
+            r = bad.iloc[0]
+            raise LedgerError(f"得分「{r.score}」不是数字 (not a number)", path=root / s["file"],
+                              row=int(r.row), column=cols["score"])
+        recs["score"] = pd.to_numeric(recs["score"])
+        rounds = pd.to_numeric(recs["round"], errors="coerce")
+        if rounds.notna().all() and (rounds == rounds.round()).all():
+            recs["round"] = rounds.astype(int)
+        ins = rules["inspection"]
+        out["inspection"] = inspection_rankings(recs, bottom=int(ins.get("bottom", 3)),
+                                                consecutive=int(ins.get("consecutive", 2)))
+    return out
+
+
+# ------------------------------------------------------------------------------ outputs
+def _f(x) -> str:
+    from .selfassessment import show_score
+
+    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else show_score(float(x))
+
+
+def ledger_tables(results: dict) -> dict[str, dict[str, pd.DataFrame]]:
+    """Display tables (Chinese headers, numbers rounded half up) of each ledger, by workbook."""
+    out: dict[str, dict[str, pd.DataFrame]] = {}
+    problems = lambda p: pd.DataFrame({"所在行": p["row"], "列": p["column"], "内容": p["value"],  # noqa: E731
+                                       "问题": p["reason"]})
+    if "member_points" in results:
+        r = results["member_points"]
+        a = r.annual
+        annual = pd.DataFrame({"党员": a["member"], "年度": a["year"], "年度积分": a["score"].map(_f)})
+        for c in [c for c in a if c.startswith("index_")]:
+            annual[c.removeprefix("index_") + "指数"] = a[c].map(_f)
+        annual["是否合格"] = a["unqualified"].map({True: "不合格", False: "合格"})
+        annual["说明"] = a["flag"]
+        m = r.monthly
+        out["积分台账"] = {
+            "年度积分": annual,
+            "超上限月份": pd.DataFrame({"党员": m["member"], "年": m["year"], "月": m["month"],
+                                    "当月得分": m["raw"].map(_f), "计入": m["counted"].map(_f),
+                                    "说明": m["note"]})[m["capped"].to_numpy()],
+            "党员示范岗": pd.DataFrame({"年度": r.exemplary["year"], "党员": r.exemplary["member"],
+                                   "年度积分": r.exemplary["score"].map(_f), "名次": r.exemplary["rank"]}),
+            "积分超市": pd.DataFrame({"党员": r.balance["member"], "累计获得": r.balance["earned"].map(_f),
+                                  "已兑换": r.balance["spent"].map(_f), "余额": r.balance["balance"].map(_f),
+                                  "说明": r.balance["note"]}),
+            "问题记录": problems(r.problems)}
+    if "cadre_quarterly" in results:
+        r = results["cadre_quarterly"]
+        q = r.quarters
+        out["村干部绩效"] = {
+            "季度考核": pd.DataFrame({"村干部": q["cadre"], "岗位": q["post"],
+                                  "季度": [f"{y}年第{k}季度" for y, k in zip(q["year"], q["quarter"])],
+                                  "得分": q["points"].map(_f), "等次": q["grade"],
+                                  "基本报酬（月）": q["basic_monthly"].map(_f),
+                                  "绩效报酬（季）": q["performance"].map(_f),
+                                  "本季度合计": q["pay_quarter"].map(_f)}),
+            "连续等次提示": pd.DataFrame({"村干部": r.flags["cadre"], "等次": r.flags["grade"],
+                                    "连续季度": r.flags["quarters"], "建议": r.flags["action"],
+                                    "说明": r.flags["note"]}),
+            "问题记录": problems(r.problems)}
+    if "stars" in results:
+        r = results["stars"]
+        b = r.branches.copy()
+        stars = [c for c in b.columns if c not in ("branch", "n_stars", "note")]
+        t = pd.DataFrame({"支部": b["branch"], **{s: b[s].map({True: "★", False: ""}) for s in stars},
+                          "星数": b["n_stars"], "说明": b["note"]})
+        out["星级评定"] = {"支部星级": t}
+        if len(r.member_share):
+            s = r.member_share
+            out["星级评定"]["党员星级"] = pd.DataFrame({"支部": s["branch"], "党员数": s["n_members"],
+                                                   "高星级党员": s["n_high"],
+                                                   "占比": s["share"].map(lambda v: fmt_percent(v, 1)),
+                                                   "目标": s["target"].map(lambda v: fmt_percent(v, 0)),
+                                                   "未达目标": s["below_target"].map({True: "是", False: ""})})
+            out["星级评定"]["问题记录"] = problems(r.problems)
+    if "inspection" in results:
+        r = results["inspection"]
+        k = r.ranks
+        out["巡查排名"] = {
+            "各轮排名": pd.DataFrame({"轮次": k["round"], "支部": k["branch"], "得分": k["score"].map(_f),
+                                  "名次": [f"{x}（并列）" if t else str(x) for x, t in zip(k["rank"], k["tied"])],
+                                  "倒数": k["bottom"].map({True: "是", False: ""})}),
+            "连续靠后": pd.DataFrame({"支部": r.flagged["branch"], "说明": r.flagged["note"]})}
+    return out
+
+
+def write_ledger_outputs(results: dict, out_dir: str | Path, title: str = "") -> dict[str, Path]:
+    """One Excel workbook per ledger (three-line style) and 考核台账报告.docx with a section
+    per ledger: its findings and its main table."""
+    from .tables import write_workbook
+    from .word import body_paragraph, new_document, save_document, three_line_table
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    books = ledger_tables(results)
+    paths = {name: write_workbook(sheets, out / f"{name}.xlsx") for name, sheets in books.items()}
+    doc = new_document()
+    doc.add_paragraph(f"{title}考核台账情况" if title else "考核台账情况", style="Title")
+    names = {"member_points": "积分台账", "cadre_quarterly": "村干部绩效", "stars": "星级评定",
+             "inspection": "巡查排名"}
+    main = {"积分台账": "党员示范岗", "村干部绩效": "连续等次提示", "星级评定": "支部星级", "巡查排名": "连续靠后"}
+    numerals = "一二三四五六"
+    for i, (key, r) in enumerate(results.items()):
+        book = names[key]
+        doc.add_heading(f"{numerals[i]}、{book}", level=1)
+        for s in r.sentences:
+            body_paragraph(doc, s)
+        t = books[book][main[book]]
+        if len(t):
+            three_line_table(doc, list(t.columns), [[str(v) for v in row] for row in t.itertuples(index=False)])
+    paths["report"] = save_document(doc, out / "考核台账报告.docx", f"{title}考核台账情况")
+    return paths

@@ -33,10 +33,13 @@ __all__ = ["Project", "Wave", "load_project"]
 _KNOWN = {"title", "organisation", "period", "synthetic", "description", "questionnaire",
           "waves", "notebooks", "data_log", "method", "generator", "expected", "targets",
           "weights", "appraisal", "indicators", "report_title", "batch", "panel",
-          "staged_targets"}
+          "staged_targets", "ledgers"}
 _PANEL_KEYS = {"file", "unit", "period", "group", "treated_label", "baseline", "followup",
                "cluster", "outcomes"}
 _TARGET_KEYS = {"file", "unit", "period", "target", "actual", "total"}
+_LEDGER_FILES = {"file", "roster", "branches", "members"}
+_LEDGERS = {"member_points": ({"file", "roster"}, {"columns"}), "cadre_quarterly": ({"file"}, {"columns"}),
+            "stars": ({"branches"}, {"members", "branch_column"}), "inspection": ({"file"}, {"columns"})}
 _WEIGHT_KEYS = {"cells", "population", "label_column", "count_column", "cluster", "strata"}
 
 
@@ -70,6 +73,7 @@ class Project:
     batch: dict = field(default_factory=dict)  # many units: one sheet each (kit.batch)
     panel: dict = field(default_factory=dict)  # units x periods (kit.change)
     staged_targets: dict = field(default_factory=dict)
+    ledgers: dict = field(default_factory=dict)  # appraisal ledgers (kit.ledgers)
 
     def load_panel(self):
         """The unit panel as a DataFrame, with ``treated`` (1 for the programme group) added;
@@ -187,6 +191,8 @@ class Project:
         if self.batch:
             files.append(self.root / self.batch["workbook"])
         files += [self.root / x["file"] for x in (self.panel, self.staged_targets) if x]
+        for spec in self.ledgers.values():
+            files += [self.root / v for k, v in spec.items() if k in _LEDGER_FILES]
         return files
 
 
@@ -207,7 +213,7 @@ def load_project(folder: str | Path) -> Project:
         raise ProjectError("应为 YAML 映射 (expected a mapping)", path=py)
     # a survey project needs a codebook and waves; a self-assessment alone needs indicators
     _check_keys(d, _KNOWN, ("title",) + (() if any(d.get(k) for k in ("indicators", "batch", "panel",
-                                                                       "staged_targets"))
+                                                                       "staged_targets", "ledgers"))
                                           else ("questionnaire", "waves")), py)
     questionnaire = load_questionnaire(root / d["questionnaire"]) if d.get("questionnaire") else None
     waves = []
@@ -271,6 +277,7 @@ def load_project(folder: str | Path) -> Project:
                    indicators=docs.get("indicators"), method=docs.get("method"), batch=dict(batch),
                    panel=_check_table(d.get("panel"), "panel", _PANEL_KEYS,
                                       ("file", "unit", "period", "outcomes"), root, py),
+                   ledgers=_check_ledgers(d.get("ledgers"), root, py),
                    staged_targets=_check_table(d.get("staged_targets"), "staged_targets", _TARGET_KEYS,
                                                ("file", "unit", "period", "target", "actual"), root, py),
                    extra={k: d[k] for k in ("generator", "report_title") if k in d})
@@ -350,3 +357,21 @@ def _check_table(t, name: str, allowed: set, required: tuple, root: Path, py: Pa
             raise ProjectError("键「panel.treated_label」：有 group 时须写明项目组的名称 (which group "
                                "is the programme group)", path=py)
     return dict(t)
+
+
+def _check_ledgers(spec, root: Path, py: Path) -> dict:
+    if not spec:
+        return {}
+    if not isinstance(spec, dict):
+        raise ProjectError("键「ledgers」：应为映射 (expected a mapping)", path=py)
+    for name, s in spec.items():
+        if name not in _LEDGERS:
+            raise ProjectError(f"键「ledgers.{name}」：未知的台账 (allowed: {', '.join(_LEDGERS)})", path=py)
+        required, optional = _LEDGERS[name]
+        if not isinstance(s, dict):
+            raise ProjectError(f"键「ledgers.{name}」：应为映射 (expected a mapping)", path=py)
+        _check_keys(s, required | optional, tuple(sorted(required)), py, prefix=f"ledgers.{name}.")
+        for k, v in s.items():
+            if k in _LEDGER_FILES and not (root / str(v)).exists():
+                raise ProjectError(f"键「ledgers.{name}.{k}」：文件不存在 {root / str(v)}", path=py)
+    return dict(spec)

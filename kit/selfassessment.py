@@ -123,75 +123,13 @@ def _merge_runs(ws, col: int, first: int, last: int) -> None:
 
 
 # ------------------------------------------------------------------------------ 自评报告.docx
-def _east_asian(style, font: str, size_pt: float | None = None, bold: bool | None = None):
-    """Set a style's font for Latin and East Asian text alike (w:eastAsia), black."""
-    from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor
-
-    f = style.font
-    f.name = font
-    if size_pt:
-        f.size = Pt(size_pt)
-    if bold is not None:
-        f.bold = bold
-    f.color.rgb = RGBColor(0, 0, 0)
-    rpr = style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), font)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attr), None)
-
-
-def _border(tag: str, size: int):
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    el = OxmlElement(f"w:{tag}")
-    el.set(qn("w:val"), "single" if size else "nil")
-    if size:
-        el.set(qn("w:sz"), str(size))
-        el.set(qn("w:space"), "0")
-        el.set(qn("w:color"), "000000")
-    return el
-
-
-def _three_line_table(doc, header: list[str], rows: list[list[str]]):
-    """A 三线表: a thick rule above the header and below the last row, a thin one under the
-    header, no vertical rules."""
-    from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.oxml import OxmlElement
-
-    t = doc.add_table(rows=1 + len(rows), cols=len(header))
-    t.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for j, h in enumerate(header):
-        t.cell(0, j).text = h
-        for r in t.cell(0, j).paragraphs[0].runs:
-            r.bold = True
-    for i, row in enumerate(rows, start=1):
-        for j, v in enumerate(row):
-            t.cell(i, j).text = v
-    borders = OxmlElement("w:tblBorders")
-    for edge, size in (("top", 12), ("left", 0), ("bottom", 12), ("right", 0), ("insideH", 0),
-                       ("insideV", 0)):
-        borders.append(_border(edge, size))
-    t._tbl.tblPr.append(borders)
-    for cell in t.rows[0].cells:
-        b = OxmlElement("w:tcBorders")
-        b.append(_border("bottom", 6))
-        cell._tc.get_or_add_tcPr().append(b)
-    return t
-
-
 EFFECT_SECTIONS = ("效果", "效益", "产出效果", "项目效益")
 
 
 def effect_section(a: Assessment) -> str | None:
     """The first-level indicator where before-after findings belong (效果 or 效益)."""
     return next((s["name"] for s in a.sections if s["name"] in EFFECT_SECTIONS), None)
+
 
 
 def write_self_report(a: Assessment, path: str | Path, *, project_title: str,
@@ -203,26 +141,17 @@ def write_self_report(a: Assessment, path: str | Path, *, project_title: str,
     with its evidence; the reason for every lost point; the before-after ``findings``
     (:func:`kit.change.project_findings`) at the end of the 效果/效益 section; the survey
     findings and charts when the project has a survey; a three-line table of all scores."""
-    from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm, Pt
+    from docx.shared import Mm
+
+    from .word import body_paragraph, new_document, save_document, three_line_table
 
     path = Path(path)
     tpl = _templates()
-    doc = Document()
-    sec = doc.sections[0]
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    sec.top_margin = sec.bottom_margin = Mm(25)
-    sec.left_margin = sec.right_margin = Mm(28)
-    _east_asian(doc.styles["Normal"], "宋体", 12)
-    for name, size in (("Title", 18), ("Heading 1", 15), ("Heading 2", 13)):
-        _east_asian(doc.styles[name], "黑体", size, bold=name != "Title")
+    doc = new_document()
 
     def body(text: str):
-        p = doc.add_paragraph(text)
-        p.paragraph_format.first_line_indent = Pt(24)
-        p.paragraph_format.line_spacing = 1.5
-        return p
+        return body_paragraph(doc, text)
 
     title = doc.add_paragraph(tpl["title"].render(project_title=project_title), style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -265,15 +194,8 @@ def write_self_report(a: Assessment, path: str | Path, *, project_title: str,
         rows.append([f"{s['name']}小计", "", "", show_score(s["points"]), show_score(s["score"])])
     rows.append(["合计", "", "", show_score(a.method.total), show_score(a.total)])
     rows.append(["评价等级", "", "", "", a.grade or "不予评级"])
-    _three_line_table(doc, ["一级指标", "二级指标", "三级指标", "分值", "得分"], rows)
-    cp = doc.core_properties
-    cp.author = cp.last_modified_by = "dangjian-eval-kit"
-    cp.title = tpl["title"].render(project_title=project_title)
-    cp.created = cp.modified = FIXED_TIME
-    cp.revision = 1
-    doc.save(path)
-    normalise_zip(path)
-    return path
+    three_line_table(doc, ["一级指标", "二级指标", "三级指标", "分值", "得分"], rows)
+    return save_document(doc, path, tpl["title"].render(project_title=project_title))
 
 
 def _indicator_text(body, tpl, indicators) -> None:

@@ -70,7 +70,7 @@ def test_exemplary_and_balance():
     # 甲 earned 10 (2021) + 20 (学习, uncapped) and spent 15 at the 积分超市
     assert (b.loc["甲", "earned"], b.loc["甲", "spent"], b.loc["甲", "balance"]) == (30, 15, 15)
     assert any("5条有问题未计入" in s for s in res.sentences)
-    assert any(s.startswith("2023年10分，低于60分；2021、2022年同样不合格") for s in res.sentences)
+    assert "丙：2023年10分，低于60分；2021、2022年同样不合格：连续3年不合格。" in res.sentences
 
 
 def test_inspection_ranks_ties_and_consecutive_bottom():
@@ -115,3 +115,136 @@ def test_cadre_grades_pay_and_streaks():
     assert f.loc["李委员", "note"] == "2022年第1季度至2022年第4季度连续4个季度不称职：建议调整"
     assert "王委员" not in f.index                        # 优秀 twice in a row only
     assert res.problems.iloc[0]["row"] == 14 and "季度无法识别" in res.problems.iloc[0]["reason"]
+
+
+STAR_RULES = {
+    "prerequisites": ["无违纪违法"],
+    "branch_stars": {
+        "党建星": {"all": [{"indicator": "三会一课达标", "is": "是"}]},
+        "富裕星": {"all": [{"grew": ["集体收入2022", "集体收入2023"]},
+                          {"grew": ["人均收入2022", "人均收入2023"]}]},
+        "和谐星": {"all": [{"indicator": "信访件数", "max": 0}]},
+        "美丽星": {"all": [{"indicator": "人居环境评分", "min": 85}]},
+    },
+    "member_stars": {"basic": ["学习", "敬业", "效能", "服务", "自律"], "extra": "突出贡献",
+                     "max_stars": 7, "high": 6, "target_share": 0.10},
+}
+
+
+def test_branch_and_member_stars():
+    from kit.ledgers import star_ratings
+
+    b = pd.DataFrame([
+        {"branch": "一支部", "无违纪违法": "是", "三会一课达标": "是", "集体收入2022": 10, "集体收入2023": 12,
+         "人均收入2022": 9000, "人均收入2023": 9500, "信访件数": 0, "人居环境评分": 90},
+        {"branch": "二支部", "无违纪违法": "是", "三会一课达标": "否", "集体收入2022": 10, "集体收入2023": 12,
+         "人均收入2022": 9000, "人均收入2023": 8800, "信访件数": 2, "人居环境评分": 85},
+        {"branch": "三支部", "无违纪违法": "否", "三会一课达标": "是", "集体收入2022": 10, "集体收入2023": 12,
+         "人均收入2022": 9000, "人均收入2023": 9500, "信访件数": 0, "人居环境评分": 95},
+    ])
+    m = pd.DataFrame([
+        {"row": 2, "member": "党员01", "branch": "一支部", "学习": "是", "敬业": "是", "效能": "是", "服务": "是",
+         "自律": "是", "突出贡献": 1},                                          # 5 + 1 = 6
+        {"row": 3, "member": "党员02", "branch": "一支部", "学习": "是", "敬业": "否", "效能": "是", "服务": "是",
+         "自律": "是", "突出贡献": 0},                                          # 4
+        {"row": 4, "member": "党员03", "branch": "二支部", "学习": "是", "敬业": "是", "效能": "是", "服务": "是",
+         "自律": "是", "突出贡献": 5},                                          # 10, capped at 7
+        {"row": 5, "member": "党员04", "branch": "二支部", "学习": "否", "敬业": "否", "效能": "否", "服务": "否",
+         "自律": "否", "突出贡献": "很多"},                                     # 0, and a problem row
+    ])
+    res = star_ratings(b, m, STAR_RULES)
+    t = res.branches.set_index("branch")
+    assert t.loc["一支部", "n_stars"] == 4
+    assert (t.loc["二支部", "党建星"], t.loc["二支部", "富裕星"], t.loc["二支部", "美丽星"]) == (False, False, True)
+    assert "「人均收入2023」8800未高于「人均收入2022」9000" in t.loc["二支部", "note"]
+    assert t.loc["三支部", "n_stars"] == 0 and t.loc["三支部", "note"] == "前置条件「无违纪违法」未满足，不评星"
+    ms = res.members.set_index("member")["n_stars"]
+    assert ms.to_dict() == {"党员01": 6, "党员02": 4, "党员03": 7, "党员04": 0}
+    sh = res.member_share.set_index("branch")
+    assert sh.loc["一支部", "share"] == 0.5 and not sh.loc["一支部", "below_target"]
+    assert res.problems.iloc[0]["row"] == 5
+    assert res.sentences[0] == "党建星：1个支部达标（一支部）。"
+
+
+# ------------------------------------------------------------------ the sample project
+import kit  # noqa: E402
+from kit.ledgers import LedgerError, run_ledgers, write_ledger_outputs  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def sample():
+    proj = kit.load_project("surveys/party-ledgers")
+    return proj, run_ledgers(proj)
+
+
+def test_sample_planted_facts(sample):
+    _, res = sample
+    mp = res["member_points"]
+    flagged = mp.annual[mp.annual["consecutive_flag"]]
+    assert flagged["member"].tolist() == ["党员07"] and flagged["year"].tolist() == [2023]   # generate.py
+    assert mp.monthly[mp.monthly["member"] == "党员12"]["capped"].sum() >= 12
+    assert mp.problems["value"].tolist() == ["党员99", "2024-02-01", "十", "打扫卫生"]
+    assert mp.annual["score"].max() <= 120 and mp.annual.groupby("year").size().tolist() == [45] * 3
+    cq = res["cadre_quarterly"].flags.set_index("cadre")
+    assert cq.loc["村干部03", "action"] == "建议表彰" and cq.loc["村干部15", "action"] == "建议调整"
+    assert len(res["cadre_quarterly"].quarters) == 160
+    st = res["stars"].branches.set_index("branch")
+    assert len(st) == 12 and st.loc["第五支部", "n_stars"] == 0
+    assert res["stars"].members["n_stars"].max() <= 7 and len(res["stars"].members) == 45
+    ins = res["inspection"]
+    assert "第九支部" in ins.flagged["branch"].tolist() and ins.ranks["round"].nunique() == 6
+    assert "第1轮：第二支部、第六支部并列第4名。" in ins.sentences
+
+
+def test_sample_outputs(sample, tmp_path):
+    import docx
+    from openpyxl import load_workbook
+
+    proj, res = sample
+    paths = write_ledger_outputs(res, tmp_path, title=proj.organisation)
+    assert {p.name for p in paths.values()} == {"积分台账.xlsx", "村干部绩效.xlsx", "星级评定.xlsx",
+                                                "巡查排名.xlsx", "考核台账报告.docx"}
+    wb = load_workbook(paths["积分台账"])
+    assert wb.sheetnames == ["年度积分", "超上限月份", "党员示范岗", "积分超市", "问题记录"]
+    rows = [[c.value for c in r] for r in wb["问题记录"].iter_rows(min_row=2)]
+    assert [r[0] for r in rows] == mp_rows(res)
+    heads = [p.text for p in docx.Document(paths["report"]).paragraphs if p.style.name == "Heading 1"]
+    assert heads == ["一、积分台账", "二、村干部绩效", "三、星级评定", "四、巡查排名"]
+
+
+def mp_rows(res):
+    return res["member_points"].problems["row"].tolist()
+
+
+def test_bad_ledger_files(tmp_path):
+    import shutil
+
+    from kit.errors import ProjectError
+    from kit.paths import ROOT
+
+    dst = tmp_path / "p"
+    shutil.copytree(ROOT / "surveys" / "party-ledgers", dst)
+    (dst / "inspections.csv").write_text("支部,轮次,得分\n第一支部,1,九十\n", encoding="utf-8")
+    with pytest.raises(LedgerError) as e:
+        run_ledgers(kit.load_project(dst))
+    assert "inspections.csv" in str(e.value) and "第2行" in str(e.value) and "九十" in str(e.value)
+    (dst / "cadre_quarterly.csv").write_text("村干部,季度,得分\n村干部01,2022Q1,80\n", encoding="utf-8")
+    with pytest.raises(LedgerError, match="缺少列「岗位」"):
+        run_ledgers(kit.load_project(dst))
+    y = (dst / "project.yml").read_text(encoding="utf-8")
+    (dst / "project.yml").write_text(y.replace("inspection: {file: inspections.csv}",
+                                               "inspection: {file: nowhere.csv}"), encoding="utf-8")
+    with pytest.raises(ProjectError, match="ledgers.inspection.file"):
+        kit.load_project(dst)
+
+
+def test_ledger_generator_is_reproducible(tmp_path):
+    import importlib.util
+
+    from kit.paths import ROOT
+    path = ROOT / "surveys" / "party-ledgers" / "generate.py"
+    spec = importlib.util.spec_from_file_location("ledgers_gen", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    for f in mod.main(tmp_path):
+        assert f.read_bytes() == (path.parent / f.name).read_bytes()
