@@ -55,3 +55,25 @@ class ProjectError(KitError):
 
 class FontError(KitError):
     """No CJK font is available for charts."""
+
+
+def read_yaml_mapping(path: str | Path, error: type[KitError] = KitError,
+                      missing: str = "文件不存在 (file not found)") -> dict:
+    """A YAML file that must hold a mapping; a missing file, a syntax error (with its line) or
+    another shape raises ``error`` naming the file."""
+    import yaml
+
+    path = Path(path)
+    if not path.exists():
+        raise error(missing, path=path)
+    try:
+        d = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise error(f"YAML 语法错误 ({getattr(exc, 'problem', exc)})", path=path,
+                    row=mark.line + 1 if mark else None) from None
+    if d is None:
+        d = {}
+    if not isinstance(d, dict):
+        raise error("应为 YAML 映射 (expected a mapping)", path=path)
+    return d

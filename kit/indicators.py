@@ -53,9 +53,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from .errors import KitError
+from .errors import KitError, read_yaml_mapping
 
 __all__ = ["IndicatorError", "Method", "Indicator", "Assessment", "FRAMEWORKS", "load_method",
            "read_indicators", "assess", "default_method"]
@@ -141,16 +139,7 @@ def default_method(framework: str) -> Method:
 def load_method(path: str | Path) -> Method:
     """Read and check ``method.yml``; errors name the file and the key."""
     path = Path(path)
-    if not path.exists():
-        raise IndicatorError("找不到评价办法文件 method.yml (file not found)", path=path)
-    try:
-        d = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise IndicatorError(f"YAML 语法错误 ({getattr(exc, 'problem', exc)})", path=path,
-                             row=mark.line + 1 if mark else None) from None
-    if not isinstance(d, dict):
-        raise IndicatorError("应为 YAML 映射 (expected a mapping)", path=path)
+    d = read_yaml_mapping(path, IndicatorError, "找不到评价办法文件 method.yml (file not found)")
     allowed = {"framework", "title", "total", "sections", "grades"}
     if set(d) - allowed:
         raise IndicatorError(f"键「{sorted(set(d) - allowed)[0]}」：未知的键 (allowed: "

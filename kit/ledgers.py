@@ -35,9 +35,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from .errors import KitError
+from .errors import KitError, read_yaml_mapping
 from .fmt import fmt_percent
 
 __all__ = ["LedgerError", "load_ledger_method", "read_records", "MemberPoints", "member_points",
@@ -53,12 +52,7 @@ class LedgerError(KitError):
 def load_ledger_method(path: str | Path) -> dict:
     """Read the ledger sections of ``method.yml``; errors name the file and the key."""
     path = Path(path)
-    if not path.exists():
-        raise LedgerError("找不到办法文件 method.yml (file not found)", path=path)
-    try:
-        d = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise LedgerError(f"YAML 语法错误 ({getattr(exc, 'problem', exc)})", path=path) from None
+    d = read_yaml_mapping(path, LedgerError, "找不到办法文件 method.yml (file not found)")
     mp = d.get("member_points")
     if mp is not None:
         for key in ("monthly_cap", "annual_cap", "unqualified_below", "items"):

@@ -21,12 +21,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
 
-from .errors import ProjectError
+from .errors import ProjectError, read_yaml_mapping
 from .paths import ROOT, resolve
 from .questionnaire import Questionnaire, load_questionnaire
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .design import SurveyDesign
 
 __all__ = ["Project", "Wave", "load_project"]
 
@@ -200,17 +205,8 @@ def load_project(folder: str | Path) -> Project:
     """Read and validate ``<folder>/project.yml`` and everything it names."""
     root = resolve(folder)
     py = root / "project.yml"
-    if not py.exists():
-        raise ProjectError("找不到 project.yml：调查项目文件夹应包含 project.yml "
-                           "(expected a survey project folder)", path=py)
-    try:
-        d = yaml.safe_load(py.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ProjectError(f"YAML 语法错误 ({getattr(exc, 'problem', exc)})", path=py,
-                           row=mark.line + 1 if mark else None) from None
-    if not isinstance(d, dict):
-        raise ProjectError("应为 YAML 映射 (expected a mapping)", path=py)
+    d = read_yaml_mapping(py, ProjectError, "找不到 project.yml：调查项目文件夹应包含 project.yml "
+                                            "(expected a survey project folder)")
     # a survey project needs a codebook and waves; a self-assessment alone needs indicators
     _check_keys(d, _KNOWN, ("title",) + (() if any(d.get(k) for k in ("indicators", "batch", "panel",
                                                                        "staged_targets", "ledgers"))

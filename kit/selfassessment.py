@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .fmt import fmt_number, fmt_percent
+from .fmt import fmt_number
 from .indicators import FRAMEWORKS, Assessment
 from .ooxml import FIXED_TIME, normalise_zip
 from .tables import safe_append

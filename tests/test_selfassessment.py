@@ -7,8 +7,8 @@ import json
 import pytest
 
 import kit
-from kit.selfassessment import (assess_project, build_summary, score_table, summary_schema,
-                                write_outputs, write_self_report, write_self_table)
+from kit.selfassessment import (assess_project, score_table, summary_schema, write_outputs,
+                                write_self_table)
 
 
 @pytest.fixture(scope="module")

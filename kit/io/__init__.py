@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import missing as M
-from ..errors import ExportFormatError, KitError, QuestionnaireError
+from ..errors import ExportFormatError
 from ..privacy import blank_personal_numbers, contains_personal, hash_series, mask_series
 from ..quality import assess_quality
 from ..questionnaire import Questionnaire, load_questionnaire

@@ -140,7 +140,6 @@ def _group_questions(items: list[tuple[int, str, str, str | None]], table: RawTa
             if out[-1].structure == "single":
                 out[-1].structure = "rows"
             continue
-        num = re.match(r"^\D*(\d+)", key)
         out.append(ParsedQuestion(key=key, title=title, header=table.columns[j], structure="single",
                                   parts=[part], number=None, hint=None))
     for pq in out:
