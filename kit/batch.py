@@ -78,7 +78,7 @@ def league_table(assessments: dict[str, Assessment], unit: str = "单位") -> pd
 
 def league_display(t: pd.DataFrame, unit: str = "单位") -> pd.DataFrame:
     """The league table for people: 名次 (并列 stated), scores rounded half up."""
-    from .selfassessment import show_score as _score
+    from .fmt import fmt_points as _score
 
     out = pd.DataFrame({"名次": [f"{r}（并列）" if tied else str(r) for r, tied in zip(t["rank"], t["tied"])],
                         unit: t[unit], "总分": t["total"].map(_score), "等级": t["grade"]})

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["round_half_up", "fmt_number", "fmt_percent"]
+__all__ = ["round_half_up", "fmt_number", "fmt_percent", "fmt_points"]
 
 
 def round_half_up(x: float, digits: int = 0) -> float:
@@ -39,3 +39,14 @@ def fmt_percent(share: float, digits: int = 1) -> str:
     ('98.3%', '98.2%', '100.0%')
     """
     return fmt_number(float(Decimal(repr(float(share))) * 100), digits) + "%"
+
+
+def fmt_points(x: float) -> str:
+    """Points and scores as evaluators write them: two places at most, half up, no trailing
+    zeros.
+
+    >>> fmt_points(98), fmt_points(7.5), fmt_points(46.099999999999994), fmt_points(13.995)
+    ('98', '7.5', '46.1', '14')
+    """
+    s = fmt_number(x, 2)
+    return s.rstrip("0").rstrip(".") if "." in s else s

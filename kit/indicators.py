@@ -54,6 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import KitError, read_yaml_mapping
+from .fmt import fmt_points
 
 __all__ = ["IndicatorError", "Method", "Indicator", "Assessment", "FRAMEWORKS", "load_method",
            "read_indicators", "assess", "default_method"]
@@ -167,8 +168,8 @@ def load_method(path: str | Path) -> Method:
     grades = sorted(({"name": str(g["name"]), "min": float(g["min"])} for g in grades),
                     key=lambda g: -g["min"])
     if abs(sum(float(v) for v in sections.values()) - float(total)) > 1e-9:
-        raise IndicatorError(f"一级指标分值之和为{_n(sum(float(v) for v in sections.values()))}分，"
-                             f"与总分{_n(float(total))}分不符 (sections must add up to total)",
+        raise IndicatorError(f"一级指标分值之和为{fmt_points(sum(float(v) for v in sections.values()))}分，"
+                             f"与总分{fmt_points(float(total))}分不符 (sections must add up to total)",
                              path=path, column="sections")
     return Method(framework=fw, title=str(d.get("title", base.title if base else "")),
                   total=float(total), sections={str(k): float(v) for k, v in sections.items()},
@@ -387,13 +388,13 @@ def _score(ind: Indicator, survey: dict, source) -> None:
         lo, hi = BANDS[band]
         if ind.manual_score is None:
             if band != "达成":
-                raise _fail(ind, source, f"{band}时须在「得分」列填写档内得分（{_n(lo * p)}–{_n(hi * p)}分）"
+                raise _fail(ind, source, f"{band}时须在「得分」列填写档内得分（{fmt_points(lo * p)}–{fmt_points(hi * p)}分）"
                             "(a score within the band is required)", "得分")
             ind.score = p
         else:
             s = ind.manual_score
             if not (lo * p - 1e-9 <= s <= hi * p + 1e-9):
-                raise _fail(ind, source, f"{band}的得分应在{_n(lo * p)}–{_n(hi * p)}分之间，实为{_n(s)}分 "
+                raise _fail(ind, source, f"{band}的得分应在{fmt_points(lo * p)}–{fmt_points(hi * p)}分之间，实为{fmt_points(s)}分 "
                             "(score outside its band)", "得分")
             ind.score = s
         ind.explanation = f"{band}（该档为分值的{int(lo * 100)}%–{int(hi * 100)}%）"
@@ -408,7 +409,7 @@ def _score(ind: Indicator, survey: dict, source) -> None:
                         "count)", "实际完成值")
         ind.score = max(p - per * n, 0.0)
         ind.explanation = ("未发现扣分情形，得满分" if n == 0 else
-                           f"发生{int(n)}次，每次扣{_n(per)}分，共扣{_n(min(per * n, p))}分")
+                           f"发生{int(n)}次，每次扣{fmt_points(per)}分，共扣{fmt_points(min(per * n, p))}分")
     elif r in ("yes_no", "veto", "prerequisite"):
         ok = _yes(actual_text)
         if ok is None:
@@ -428,12 +429,12 @@ def _score(ind: Indicator, survey: dict, source) -> None:
         ind.score = ind.manual_score
         ind.explanation = "手工评分"
     if not (0 <= ind.score <= p + 1e-9):
-        raise _fail(ind, source, f"得分{_n(ind.score)}超出分值{_n(p)}分的范围 (score outside 0..points)",
+        raise _fail(ind, source, f"得分{fmt_points(ind.score)}超出分值{fmt_points(p)}分的范围 (score outside 0..points)",
                     "得分")
     if ind.manual_score is not None and r not in ("manual", "bands") and \
             abs(ind.manual_score - ind.score) > 1e-9:
-        raise _fail(ind, source, f"「得分」列填写{_n(ind.manual_score)}分，但按{RULE_LABEL[r]}应得"
-                    f"{_n(ind.score)}分；如需手工评分，请把评分方法改为「手工」并说明理由", "得分")
+        raise _fail(ind, source, f"「得分」列填写{fmt_points(ind.manual_score)}分，但按{RULE_LABEL[r]}应得"
+                    f"{fmt_points(ind.score)}分；如需手工评分，请把评分方法改为「手工」并说明理由", "得分")
 
 
 def _check(indicators: list[Indicator], method: Method, source) -> None:
@@ -447,8 +448,8 @@ def _check(indicators: list[Indicator], method: Method, source) -> None:
         got = sum(i.points for i in indicators if i.level1 == name)
         if abs(got - pts) > 1e-9:
             first = next((i.row for i in indicators if i.level1 == name), None)
-            raise IndicatorError(f"一级指标「{name}」下各指标分值之和为{_n(got)}分，评价办法规定为"
-                                 f"{_n(pts)}分 (children's points must add up to the parent)",
+            raise IndicatorError(f"一级指标「{name}」下各指标分值之和为{fmt_points(got)}分，评价办法规定为"
+                                 f"{fmt_points(pts)}分 (children's points must add up to the parent)",
                                  path=source, row=first, column="分值")
     for level2 in dict.fromkeys((i.level1, i.level2) for i in indicators if i.level2):
         declared = next(i.level2_points for i in indicators if (i.level1, i.level2) == level2)
@@ -456,12 +457,12 @@ def _check(indicators: list[Indicator], method: Method, source) -> None:
             got = sum(i.points for i in indicators if (i.level1, i.level2) == level2)
             if abs(got - declared) > 1e-9:
                 first = next(i.row for i in indicators if (i.level1, i.level2) == level2)
-                raise IndicatorError(f"二级指标「{level2[1]}」标明{_n(declared)}分，其下各指标分值之和为"
-                                     f"{_n(got)}分 (children's points must add up to the parent)",
+                raise IndicatorError(f"二级指标「{level2[1]}」标明{fmt_points(declared)}分，其下各指标分值之和为"
+                                     f"{fmt_points(got)}分 (children's points must add up to the parent)",
                                      path=source, row=first, column="分值")
     for ind in indicators:
         if ind.lost > 1e-9 and not ind.reason:
-            raise IndicatorError(f"指标「{ind.name}」扣{_n(ind.lost)}分，须填写偏差原因分析及改进措施 "
+            raise IndicatorError(f"指标「{ind.name}」扣{fmt_points(ind.lost)}分，须填写偏差原因分析及改进措施 "
                                  "(every lost point needs a reason)", path=source, row=ind.row,
                                  column="偏差原因分析及改进措施")
 
@@ -529,12 +530,6 @@ def _declared_points(level_text: str | None) -> float | None:
 
 def _strip_points(level_text: str | None) -> str | None:
     return _POINTS_SUFFIX.sub("", level_text).strip() if level_text else level_text
-
-
-def _n(x: float) -> str:
-    from .fmt import fmt_number
-
-    return fmt_number(x, 0) if abs(x - round(x)) < 1e-9 else fmt_number(x, 2).rstrip("0").rstrip(".")
 
 
 def _pct_text(share: float) -> str:

@@ -570,9 +570,9 @@ def run_ledgers(proj) -> dict:
 
 # ------------------------------------------------------------------------------ outputs
 def _f(x) -> str:
-    from .selfassessment import show_score
+    from .fmt import fmt_points
 
-    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else show_score(float(x))
+    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else fmt_points(float(x))
 
 
 def ledger_tables(results: dict) -> dict[str, dict[str, pd.DataFrame]]:

@@ -17,21 +17,15 @@ from pathlib import Path
 
 import yaml
 
-from .fmt import fmt_number
+from .fmt import fmt_points
 from .indicators import FRAMEWORKS, Assessment
 from .ooxml import FIXED_TIME, normalise_zip
 from .tables import safe_append
 
-__all__ = ["write_self_table", "write_self_report", "build_summary", "write_summary", "show_score",
+__all__ = ["write_self_table", "write_self_report", "build_summary", "write_summary",
            "summary_schema", "survey_figures", "score_table", "assess_project", "write_outputs"]
 
 NUMERALS = "一二三四五六七八九十"
-
-
-def show_score(x: float) -> str:
-    """Scores as evaluators write them: 98, 23, 7.5 (two places at most, half up)."""
-    s = fmt_number(x, 2)
-    return s.rstrip("0").rstrip(".") if "." in s else s
 
 
 def _numeral(i: int) -> str:
@@ -157,17 +151,17 @@ def write_self_report(a: Assessment, path: str | Path, *, project_title: str,
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     fw = FRAMEWORKS.get(a.method.framework, {}).get("label", "本地评价办法").split("（")[0]
     body(tpl["opening"].render(organisation=organisation, method_title=a.method.title,
-                               framework_label=fw, total_points=show_score(a.method.total),
+                               framework_label=fw, total_points=fmt_points(a.method.total),
                                period=period, project_title=project_title,
-                               total=show_score(a.total), grade=a.grade, grade_note=a.grade_note))
+                               total=fmt_points(a.total), grade=a.grade, grade_note=a.grade_note))
     for i, s in enumerate(a.sections):
         doc.add_heading(tpl["section_heading"].render(numeral=_numeral(i), name=s["name"],
-                                                      points=show_score(s["points"]),
-                                                      score=show_score(s["score"])), level=1)
+                                                      points=fmt_points(s["points"]),
+                                                      score=fmt_points(s["score"])), level=1)
         for k, sub in enumerate(s["subsections"], start=1):
             doc.add_heading(tpl["subsection_heading"].render(
-                number=k, name=sub["name"], points=show_score(sub["points"]),
-                score=show_score(sub["score"])), level=2)
+                number=k, name=sub["name"], points=fmt_points(sub["points"]),
+                score=fmt_points(sub["score"])), level=2)
             _indicator_text(body, tpl, sub["indicators"])
         loose = [i for i in s["indicators"] if not i.level2]
         if loose:
@@ -189,10 +183,10 @@ def write_self_report(a: Assessment, path: str | Path, *, project_title: str,
     rows = []
     for s in a.sections:
         for ind in s["indicators"]:
-            rows.append([s["name"], ind.level2 or "", ind.level3 or ind.name, show_score(ind.points),
-                         show_score(ind.score)])
-        rows.append([f"{s['name']}小计", "", "", show_score(s["points"]), show_score(s["score"])])
-    rows.append(["合计", "", "", show_score(a.method.total), show_score(a.total)])
+            rows.append([s["name"], ind.level2 or "", ind.level3 or ind.name, fmt_points(ind.points),
+                         fmt_points(ind.score)])
+        rows.append([f"{s['name']}小计", "", "", fmt_points(s["points"]), fmt_points(s["score"])])
+    rows.append(["合计", "", "", fmt_points(a.method.total), fmt_points(a.total)])
     rows.append(["评价等级", "", "", "", a.grade or "不予评级"])
     three_line_table(doc, ["一级指标", "二级指标", "三级指标", "分值", "得分"], rows)
     return save_document(doc, path, tpl["title"].render(project_title=project_title))
@@ -207,8 +201,8 @@ def _indicator_text(body, tpl, indicators) -> None:
             body(tpl["survey_value"].render(name=i.name, actual=i.actual, source=i.source))
     for i in indicators:
         if i.lost > 1e-9:
-            body(tpl["lost_points"].render(name=i.name, points=show_score(i.points), score=show_score(i.score),
-                                           lost=show_score(i.lost), explanation=i.explanation,
+            body(tpl["lost_points"].render(name=i.name, points=fmt_points(i.points), score=fmt_points(i.score),
+                                           lost=fmt_points(i.lost), explanation=i.explanation,
                                            reason=i.reason))
 
 
@@ -302,11 +296,11 @@ def score_table(a: Assessment):
     for s in a.sections:
         for i in s["indicators"]:
             rows.append({"一级指标": s["name"], "二级指标": i.level2 or "", "三级指标": i.level3 or i.name,
-                         "分值": show_score(i.points), "年度指标值": i.target or "", "实际完成值": i.actual or "",
-                         "得分": show_score(i.score), "评分说明": i.explanation,
+                         "分值": fmt_points(i.points), "年度指标值": i.target or "", "实际完成值": i.actual or "",
+                         "得分": fmt_points(i.score), "评分说明": i.explanation,
                          "偏差原因": i.reason if i.lost > 1e-9 else ""})
-        rows.append({"一级指标": f"{s['name']}小计", "分值": show_score(s["points"]), "得分": show_score(s["score"])})
-    rows.append({"一级指标": "合计", "分值": show_score(a.method.total), "得分": show_score(a.total)})
+        rows.append({"一级指标": f"{s['name']}小计", "分值": fmt_points(s["points"]), "得分": fmt_points(s["score"])})
+    rows.append({"一级指标": "合计", "分值": fmt_points(a.method.total), "得分": fmt_points(a.total)})
     rows.append({"一级指标": "评价等级", "得分": a.grade or "不予评级"})
     return pd.DataFrame(rows).fillna("")
 
