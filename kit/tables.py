@@ -118,6 +118,10 @@ def _num(x, d=2):
     return None if x is None or pd.isna(x) else fmt_number(x, d)
 
 
+def _pv(v):
+    return None if v is None or pd.isna(v) else ("<0.001" if v < 0.001 else _num(v, 3))
+
+
 def _ci(lo, hi, pct=True, d=2):
     f = _pct if pct else (lambda v: _num(v, d))
     return None if lo is None or pd.isna(lo) else f"{f(lo)}–{f(hi)}"
@@ -176,7 +180,7 @@ def group_test_table(res) -> pd.DataFrame:
         "分组": t["group_title"], "题目": t["item"],
         "检验": t["test"].map({"chi_square": "卡方检验", "kruskal_wallis": "Kruskal-Wallis检验"}),
         "统计量": t["statistic"].map(_num), "自由度": t["df"].map(lambda v: _num(v, 0)),
-        "P值": t["p_value"].map(lambda v: "<0.001" if v < 0.001 else _num(v, 3)),
+        "P值": t["p_value"].map(_pv),
         "提示": t["warning"].map({True: "有期望频数<5的格子，仅供参考", False: ""}),
     })
 
@@ -189,8 +193,8 @@ def pairwise_table(res) -> pd.DataFrame:
         "分组": t["group_title"], "题目": t["item"], "组A": t["group_a"], "组B": t["group_b"],
         "检验": t["test"].map({"chi_square": "卡方检验", "fisher_exact": "Fisher精确检验",
                              "none": "无差异可检验"}),
-        "P值": t["p_value"].map(lambda v: "<0.001" if v < 0.001 else _num(v, 3)),
-        "Holm校正P值": t["p_holm"].map(lambda v: "<0.001" if v < 0.001 else _num(v, 3)),
+        "P值": t["p_value"].map(_pv),
+        "Holm校正P值": t["p_holm"].map(_pv),
     })
 
 
@@ -216,7 +220,7 @@ def reliability_table(res) -> pd.DataFrame:
         "KMO": t["kmo"].map(lambda v: _num(v, 3)),
         "Bartlett球形检验χ²": t["bartlett_chi2"].map(_num),
         "自由度": t["bartlett_df"].map(lambda v: _num(v, 0)),
-        "P值": t["bartlett_p"].map(lambda v: None if pd.isna(v) else "<0.001" if v < 0.001 else _num(v, 3)),
+        "P值": t["bartlett_p"].map(_pv),
     })
 
 
@@ -348,10 +352,6 @@ def _pp_change(v):
     from .fmt import fmt_number
 
     return None if v is None or pd.isna(v) else ("+" if v >= 0 else "−") + fmt_number(abs(v) * 100, 1)
-
-
-def _pv(v):
-    return None if v is None or pd.isna(v) else ("<0.001" if v < 0.001 else _num(v, 3))
 
 
 def wave_table(comparison) -> pd.DataFrame:
