@@ -107,12 +107,21 @@ def write_self_table(a: Assessment, path: str | Path, title: str = "") -> Path:
     return path
 
 
-def _merge_runs(ws, col: int, first: int, last: int) -> None:
+def _merge_runs(ws, col: int, first: int, last: int, within: int | None = None,
+                align=None) -> None:
+    """Merge each run of equal, non-blank cells of column ``col`` in rows first..last (a run
+    also ends where column ``within`` changes: level 2 inside level 1); ``align`` the merged
+    cell."""
+    def key(row):
+        return ws.cell(row, col).value, (ws.cell(row, within).value if within else None)
+
     start = first
     for row in range(first + 1, last + 2):
-        if row > last or ws.cell(row, col).value != ws.cell(start, col).value:
-            if row - 1 > start and ws.cell(start, col).value:
+        if row > last or key(row) != key(start):
+            if row - 1 > start and ws.cell(start, col).value not in (None, ""):
                 ws.merge_cells(start_row=start, start_column=col, end_row=row - 1, end_column=col)
+                if align is not None:
+                    ws.cell(start, col).alignment = align
             start = row
 
 
@@ -455,16 +464,7 @@ def write_indicator_workbook(path: str | Path, sheets: dict[str, list[tuple]],
             c.font = Font(bold=True)
         if merge_levels:
             for col in (1, 2):
-                start = 2
-                for row in range(3, ws.max_row + 2):
-                    same = row <= ws.max_row and ws.cell(row, col).value == ws.cell(start, col).value \
-                        and ws.cell(row, 1).value == ws.cell(start, 1).value
-                    if not same:
-                        if row - 1 > start and ws.cell(start, col).value is not None:
-                            ws.merge_cells(start_row=start, start_column=col, end_row=row - 1,
-                                           end_column=col)
-                            ws.cell(start, col).alignment = Alignment(vertical="center")
-                        start = row
+                _merge_runs(ws, col, 2, ws.max_row, within=1, align=Alignment(vertical="center"))
         for letter, width in zip("ABCDEFGHIJK", (10, 16, 22, 6, 8, 10, 14, 12, 6, 40, 50)):
             ws.column_dimensions[letter].width = width
     wb.properties.creator = creator
