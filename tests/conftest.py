@@ -24,3 +24,19 @@ def exports() -> Path:
 @pytest.fixture(scope="session")
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="session")
+def run_script():
+    """Run a sample project's generator script: ``run_script("party-ledgers/generate.py", out)``
+    imports ``surveys/<script>`` and returns what its ``main(out)`` returns."""
+    import importlib.util
+
+    def run(script: str, out: Path):
+        path = ROOT / "surveys" / script
+        spec = importlib.util.spec_from_file_location(f"sample_{path.parent.name}_{path.stem}", path)
+        mod = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(mod)
+        return mod.main(out)
+
+    return run

@@ -119,18 +119,13 @@ def test_member_sample_project(tmp_path):
 
 
 @pytest.mark.parametrize("name,planted", [("cadre-appraisal", [75, 112]), ("member-appraisal", 29)])
-def test_appraisal_generators_are_reproducible(tmp_path, name, planted):
-    import importlib.util
-
+def test_appraisal_generators_are_reproducible(tmp_path, name, planted, run_script):
     import pandas as pd
 
     from kit.io.table import read_table
     from kit.paths import ROOT
     sample = ROOT / "surveys" / name
-    spec = importlib.util.spec_from_file_location(f"gen_{name}", sample / "generate.py")
-    gen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen)
-    assert gen.main(tmp_path) == planted                               # DATA_LOG.md
+    assert run_script(f"{name}/generate.py", tmp_path) == planted                               # DATA_LOG.md
     for new in sorted((tmp_path / "raw").glob("*.xlsx")):
         pd.testing.assert_frame_equal(read_table(new).body, read_table(sample / "raw" / new.name).body)
     assert (tmp_path / "questionnaire.yml").read_text(encoding="utf-8") == \

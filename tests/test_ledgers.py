@@ -238,13 +238,7 @@ def test_bad_ledger_files(tmp_path):
         kit.load_project(dst)
 
 
-def test_ledger_generator_is_reproducible(tmp_path):
-    import importlib.util
-
+def test_ledger_generator_is_reproducible(tmp_path, run_script):
     from kit.paths import ROOT
-    path = ROOT / "surveys" / "party-ledgers" / "generate.py"
-    spec = importlib.util.spec_from_file_location("ledgers_gen", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    for f in mod.main(tmp_path):
-        assert f.read_bytes() == (path.parent / f.name).read_bytes()
+    for f in run_script("party-ledgers/generate.py", tmp_path):
+        assert f.read_bytes() == (ROOT / "surveys" / "party-ledgers" / f.name).read_bytes()
