@@ -68,7 +68,7 @@ def load_population(path: str | Path, cell_column: str, count_column: str) -> pd
     counts = raw.body[header.index(count_column)]
     out = {}
     for i, (label, count) in enumerate(zip(labels, counts)):
-        row = raw.first_data_row + i
+        row = raw.file_row(i)
         if label is None or (isinstance(label, float) and np.isnan(label)) or not str(label).strip():
             raise ProjectError("单元名称为空 (empty cell label)", path=path, row=row,
                                column=cell_column)

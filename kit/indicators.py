@@ -238,7 +238,7 @@ def read_indicators(path: str | Path, sheet: int | str = 0) -> list[Indicator]:
     out: list[Indicator] = []
     last = {"level1": None, "level2": None}
     for i in range(len(body)):
-        row = raw.first_data_row + i
+        row = raw.file_row(i)
         cell = {k: _text(body.iat[i, j]) for k, j in where.items()}
         # merged level cells: a blank continues the one above; a new level-1 resets level 2.
         # "投入（15分）" names the section 投入; its points are checked against method.yml

@@ -33,7 +33,6 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .errors import KitError, read_yaml_mapping
@@ -86,7 +85,7 @@ def read_records(path: str | Path, columns: dict[str, str], sheet: int | str = 0
         raise LedgerError(f"缺少列「{'」「'.join(missing)}」(missing columns; found: "
                           f"{'、'.join(header)})", path=path)
     out = pd.DataFrame({k: raw.body[header.index(h)] for k, h in columns.items()})
-    out.insert(0, "row", np.arange(len(out)) + raw.first_data_row)
+    out.insert(0, "row", raw.row_numbers)
     return out.reset_index(drop=True)
 
 

@@ -169,3 +169,22 @@ def test_blank_rows_are_dropped_with_a_recorded_reason(tmp_path):
     wb.save(x)
     r = load_export(x)
     assert r.n_total == 2 and any("空白行" in n for n in r.info.notes)
+
+
+def test_row_numbers_survive_blank_rows(tmp_path):
+    # a blank row inside the data must not shift the row an error points at
+    from kit.indicators import IndicatorError, read_indicators
+
+    f = tmp_path / "指标.csv"
+    f.write_text("一级指标,三级指标,分值,评分方法\n产出,甲,10,比例\n,,,\n产出,乙,十,比例\n", encoding="utf-8")
+    with pytest.raises(IndicatorError, match="第4行"):
+        read_indicators(f)
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    for r in (["一级指标", "三级指标", "分值", "评分方法"], ["产出", "甲", 10, "比例"], [None] * 4,
+              ["产出", "乙", "十", "比例"]):
+        ws.append(r)
+    wb.save(tmp_path / "指标.xlsx")
+    with pytest.raises(IndicatorError, match="第4行"):
+        read_indicators(tmp_path / "指标.xlsx")

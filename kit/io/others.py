@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .. import missing as M
@@ -93,7 +92,7 @@ def parse(path: Path, platform: str, table: RawTable | None = None) -> ParsedExp
 def _new(table: RawTable, platform: str, variant: str, era: str) -> ParsedExport:
     return ParsedExport(platform=platform.split("_")[0], variant=variant, era=era,
                         files=[str(table.path)], n_rows=len(table.body), index=table.body.index,
-                        file_rows=pd.Series(np.arange(len(table.body)) + table.first_data_row,
+                        file_rows=pd.Series(table.row_numbers,
                                             index=table.body.index),
                         notes=list(table.notes))
 

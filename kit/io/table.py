@@ -33,8 +33,10 @@ _ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
 class RawTable:
     """A sheet as read: ``header`` rows of strings and a ``body`` frame with columns 0..n-1.
 
-    ``first_data_row`` is the 1-based row number, in the file, of ``body`` row 0, so that
-    messages can point at the row an evaluator sees in Excel.
+    ``first_data_row`` is the 1-based row number, in the file, of the first row after the
+    header; ``row_numbers`` gives the file row of every ``body`` row (blank rows are dropped,
+    so body row i is not always ``first_data_row + i``), so that messages point at the row an
+    evaluator sees in Excel.
     """
 
     path: Path
@@ -44,6 +46,11 @@ class RawTable:
     encoding: str | None = None
     delimiter: str | None = None
     notes: list[str] = field(default_factory=list)
+    row_numbers: np.ndarray | None = None
+
+    def __post_init__(self):
+        if self.row_numbers is None:
+            self.row_numbers = np.arange(len(self.body)) + self.first_data_row
 
     @property
     def columns(self) -> list[str]:
@@ -51,7 +58,7 @@ class RawTable:
         return self.header[-1] if self.header else []
 
     def file_row(self, body_index: int) -> int:
-        return self.first_data_row + int(body_index)
+        return int(self.row_numbers[int(body_index)])
 
 
 def _sniff_kind(path: Path, head: bytes) -> str:
@@ -125,23 +132,25 @@ def _read_excel(path: Path, header_rows: int, head: bytes, sheet: int | str = 0)
             f"{header_rows} header row(s) then responses)", path=path)
     ncol = len(header[0])
     body = _align_body(body, ncol)
-    body, notes = _drop_blank_rows(body, header_rows + 1)
+    body, rows, notes = _drop_blank_rows(body, header_rows + 1)
     return RawTable(path=path, header=header, body=body, first_data_row=header_rows + 1,
-                    notes=notes)
+                    notes=notes, row_numbers=rows)
 
 
-def _drop_blank_rows(body: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, list[str]]:
-    """Rows with no value at all are not responses: drop them, and say which."""
+def _drop_blank_rows(body: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+    """Rows with no value at all are not responses: drop them, and say which. Returns the
+    body, the file row number of each remaining row, and the note."""
+    file_rows = np.arange(len(body)) + first_row
     has_value = np.zeros(len(body), dtype=bool)
     for j in body.columns:  # usually the first column (序号) settles it
         has_value |= body[j].notna().to_numpy()
         if has_value.all():
-            return body, []
+            return body, file_rows, []
     blank = ~has_value
-    rows = (np.flatnonzero(blank) + first_row).tolist()
+    rows = file_rows[blank].tolist()
     shown = "、".join(str(r) for r in rows[:10]) + ("…" if len(rows) > 10 else "")
     note = f"忽略了{len(rows)}个空白行（文件第{shown}行） ({len(rows)} blank rows ignored)"
-    return body.loc[~blank].reset_index(drop=True), [note]
+    return body.loc[~blank].reset_index(drop=True), file_rows[~blank], [note]
 
 
 def _undo_dedup(names: list[str]) -> list[str]:
@@ -229,6 +238,7 @@ def _read_csv(path: Path, header_rows: int) -> RawTable:
     rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
     # blank lines are not responses; body rows keep their file line numbers in the note below
     blank_lines = [i + 1 for i, r in enumerate(rows) if not any(c.strip() for c in r)]
+    line_numbers = [i + 1 for i, r in enumerate(rows) if any(c.strip() for c in r)]
     rows = [r for r in rows if any(c.strip() for c in r)]
     if len(rows) < header_rows:
         raise ExportFormatError(f"表头不足{header_rows}行 (expected {header_rows} header "
@@ -255,13 +265,14 @@ def _read_csv(path: Path, header_rows: int) -> RawTable:
         if len(r) > width and any(c.strip() for c in r[width:]):
             raise ExportFormatError(
                 f"该行有{len(r)}个字段，表头只有{width}列 (row has more fields than the header)",
-                path=path, row=header_rows + i + 1)
+                path=path, row=line_numbers[header_rows + i])
     body = pd.DataFrame(data, columns=range(width), dtype=object) if data else pd.DataFrame(
         columns=range(width), dtype=object)
     body = body.replace({"": None})
     body = _type_columns(body)
     return RawTable(path=path, header=header, body=body, first_data_row=header_rows + 1,
-                    encoding=encoding, delimiter=delim, notes=notes)
+                    encoding=encoding, delimiter=delim, notes=notes,
+                    row_numbers=np.array(line_numbers[header_rows:], dtype=np.int64))
 
 
 def _type_columns(body: pd.DataFrame) -> pd.DataFrame:

@@ -288,7 +288,7 @@ def parse_wjx(table: RawTable, variant: str | None = None) -> ParsedExport:
     era = _era(table.columns, meta_cols)
     parsed = ParsedExport(platform="wjx", variant=variant, era=era, files=[str(table.path)],
                           n_rows=len(table.body), index=table.body.index,
-                          file_rows=pd.Series(np.arange(len(table.body)) + table.first_data_row,
+                          file_rows=pd.Series(table.row_numbers,
                                               index=table.body.index),
                           questions=questions, notes=notes + table.notes,
                           missing_codes=dict(MISSING_CODES) if variant != "text" else {})
