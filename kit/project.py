@@ -83,7 +83,7 @@ class Project:
     def load_panel(self):
         """The unit panel as a DataFrame, with ``treated`` (1 for the programme group) added;
         missing columns are reported with the file."""
-        from .io.table import read_frame
+        from .io.table import read_frame, require_numeric
 
         p = self.panel
         path = self.root / p["file"]
@@ -93,12 +93,13 @@ class Project:
         if missing:
             raise ProjectError(f"缺少列「{'」「'.join(missing)}」(missing columns; found: "
                                f"{'、'.join(frame.columns)})", path=path)
+        require_numeric(frame, [p["period"], *p["outcomes"]], path)
         if p.get("group"):
             frame["treated"] = (frame[p["group"]] == p["treated_label"]).astype(int)
         return frame
 
     def load_staged_targets(self):
-        from .io.table import read_frame
+        from .io.table import read_frame, require_numeric
 
         t = self.staged_targets
         path = self.root / t["file"]
@@ -106,6 +107,7 @@ class Project:
         missing = [t[k] for k in ("unit", "period", "target", "actual") if t[k] not in frame.columns]
         if missing:
             raise ProjectError(f"缺少列「{'」「'.join(missing)}」(missing columns)", path=path)
+        require_numeric(frame, [t[k] for k in ("period", "target", "actual", "total") if t.get(k)], path)
         return frame
     extra: dict = field(default_factory=dict)
 

@@ -218,3 +218,23 @@ def test_attainment_keeps_missing_actuals_and_lists_the_behind():
     assert a.loc["乙", "coverage"] == pytest.approx(3 / 8)
     (line,) = change.attainment_sentences(a.reset_index(), "县")
     assert line == "2020年：1/3个县完成阶段目标；未完成的有乙（目标4，实际3）、丙（目标5，实际未报）。"
+
+
+def test_non_numeric_panel_and_target_cells_name_file_row_column(tmp_path):
+    import shutil
+
+    from kit.errors import ExportFormatError
+    from kit.paths import ROOT
+
+    dst = tmp_path / "p"
+    shutil.copytree(ROOT / "surveys" / "village-panel", dst)
+    lines = (dst / "staged_targets.csv").read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].rsplit(",", 1)[0] + ",五"              # file row 4, 实际达标乡镇数
+    (dst / "staged_targets.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ExportFormatError) as e:
+        kit.load_project(dst).load_staged_targets()
+    assert "staged_targets.csv" in str(e.value) and "第4行" in str(e.value) and "实际达标乡镇数" in str(e.value)
+    p = (dst / "panel.csv").read_text(encoding="utf-8").replace("东坪村,项目村,2014,6000", "东坪村,项目村,2014,六千")
+    (dst / "panel.csv").write_text(p, encoding="utf-8")
+    with pytest.raises(ExportFormatError, match="第3行.*人均纯收入"):
+        kit.load_project(dst).load_panel()

@@ -294,11 +294,13 @@ def _type_columns(body: pd.DataFrame) -> pd.DataFrame:
 
 def read_frame(path: str | Path, sheet: int | str = 0) -> pd.DataFrame:
     """A plain table (CSV or a workbook sheet) as a DataFrame with its header row as column
-    names; numbers typed, text kept. For unit panels and target tables."""
+    names; numbers typed, text kept. For unit panels and target tables.
+    ``frame.attrs["rows"]`` holds the file row of each row; :func:`require_numeric` uses it."""
     raw = read_table(path, sheet=sheet)
     names = [str(h).strip() for h in raw.header[-1]]
     frame = raw.body.copy()
     frame.columns = names[:frame.shape[1]]
+    frame.attrs["rows"] = list(raw.row_numbers)  # file row of each frame row, for messages
     for c in frame.columns:
         num = pd.to_numeric(frame[c], errors="coerce")
         if num.notna().sum() == frame[c].notna().sum():
@@ -306,3 +308,16 @@ def read_frame(path: str | Path, sheet: int | str = 0) -> pd.DataFrame:
             frame[c] = num.astype("Int64") if len(whole) and (whole == whole.round()).all() \
                 and frame[c].notna().all() else num
     return frame
+
+
+def require_numeric(frame: pd.DataFrame, columns: list[str], path: str | Path) -> None:
+    """Every non-empty cell of ``columns`` must be a number; the first that is not raises an
+    error naming the file, row and column."""
+    rows = frame.attrs.get("rows") or list(range(2, len(frame) + 2))
+    for c in columns:
+        num = pd.to_numeric(frame[c], errors="coerce")
+        bad = frame[c].notna() & num.isna()
+        if bad.any():
+            i = int(np.flatnonzero(bad.to_numpy())[0])
+            raise ExportFormatError(f"「{frame[c].iloc[i]}」不是数字 (expected a number)", path=path,
+                                    row=int(rows[i]), column=c)
