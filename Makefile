@@ -10,8 +10,11 @@ PROJECT ?= surveys/poverty-alleviation
 OUT     ?= reports/$(notdir $(PROJECT))
 STAMP   := $(VENV)/.installed-stamp
 CJK_FONT_DEB ?= fonts-wqy-microhei
+# Rendering tests print every document to PDF with LibreOffice; the fonts stand in for 仿宋/宋体
+# (Noto Serif CJK, OFL-1.1) and 楷体 (AR PL UKai, Arphic Public License) while rendering only.
+OFFICE_DEBS ?= libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk fonts-arphic-ukai
 
-.PHONY: install report test lab check cjk-font bench clean
+.PHONY: install report test lab check cjk-font office bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,13 +33,26 @@ cjk-font: $(STAMP)
 	  fi; \
 	  $(PY) -m kit fonts; }
 
+# LibreOffice and the fonts for the rendering tests. Installed when we are root and they are
+# missing; otherwise those tests are skipped with the same install hint.
+office:
+	@if ! command -v soffice >/dev/null 2>&1 || ! command -v fc-list >/dev/null 2>&1 \
+	    || ! fc-list | grep -q "Noto Serif CJK" || ! fc-list | grep -q "AR PL UKai"; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing $(OFFICE_DEBS) (rendering tests: documents printed to PDF)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OFFICE_DEBS) >/dev/null; \
+	  else \
+	    echo "LibreOffice or fonts missing and not root: rendering tests will be skipped (apt-get install $(OFFICE_DEBS))"; \
+	  fi; \
+	fi
+
 report: cjk-font
 	$(PY) -m kit report $(PROJECT) --out $(OUT)
 
 check: $(STAMP)
 	$(PY) -m kit check $(PROJECT)
 
-test: cjk-font
+test: cjk-font office
 	$(PY) -m pytest
 
 lab: $(STAMP)

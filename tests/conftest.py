@@ -40,3 +40,18 @@ def run_script():
         return mod.main(out)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def office():
+    """LibreOffice for rendering tests: the PDF converter (kit.render.pdf.to_pdf). Missing
+    LibreOffice fails the test when we are root (`make test` installs it then) and skips it
+    otherwise, with the install command."""
+    from kit.render.pdf import INSTALL_HINT, soffice, to_pdf
+
+    if soffice() is None:
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            pytest.fail("LibreOffice 未安装（以 root 运行时 `make test` 会安装）。" + INSTALL_HINT)
+        pytest.skip(INSTALL_HINT)
+    pytest.importorskip("pypdf", reason="pypdf 未安装：pip install -e '.[test]'")
+    return to_pdf

@@ -1,0 +1,1 @@
+"""The one rendering layer every document of the kit goes through (Word and Excel)."""

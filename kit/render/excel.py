@@ -1,0 +1,355 @@
+"""Excel workbooks an evaluator sends on without fixing them first.
+
+Build a :class:`Workbook` of :class:`Sheet` s holding :class:`~kit.render.model.Table` s
+(or :class:`~kit.render.model.Grid` forms), then :func:`render_xlsx` writes it:
+
+- numbers stored as numbers with number formats (percent 0.0%, decimals, 万元 0.00, a p-value
+  below 0.001 kept as its value and shown <0.001), rounded half up to what they show; text
+  that reads as a number (98.3%, 4.65) written by older tables is turned into the number;
+- a title row saying what the sheet is; the header row frozen and repeated on every printed
+  page; level-1 cells merged; Chinese sheet names, unique, at most 31 characters;
+- print set-up on every sheet: A4, landscape where the table is wide, fitted to the page
+  width, print area set, page numbers in the footer;
+- Chinese labels for codes (per column, or for the whole workbook);
+- empty tables left out, with a note on a 说明 sheet saying which and why;
+- every text cell written through one text-safe writer: a text starting with = + - @ stays
+  text (quote prefix) and never runs as a formula; characters XML cannot hold are dropped;
+- fixed properties and zip timestamps: the same content gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+from .model import Column, Grid, Row, Table, excel_value, _map_codes
+from .text import clean_xml_text, display_width, is_cjk, longest_word, sheet_name
+
+__all__ = ["Sheet", "Workbook", "render_xlsx", "write_text", "FONT", "PORTRAIT_WIDTH"]
+
+FONT = "宋体"
+PORTRAIT_WIDTH = 95      # Excel width units that fit an A4 portrait page at 100%
+MAX_WIDTH = {"text": 40, "wide": 60}
+FORMULA_START = ("=", "+", "-", "@")
+
+
+@dataclass
+class Sheet:
+    """One worksheet: a ``title`` row saying what it is, then its tables (usually one), then
+    ``notes``. ``landscape`` None means decided by the width."""
+
+    name: str
+    title: str
+    blocks: list = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    landscape: bool | None = None
+
+    def is_empty(self) -> bool:
+        return all(isinstance(b, Table) and b.is_empty() for b in self.blocks)
+
+
+@dataclass
+class Workbook:
+    """Sheets to write. ``labels`` maps codes to Chinese labels in every text cell of the
+    workbook (quality reason codes, platform names …); a column's own labels come first.
+
+    >>> wb = Workbook("满意度分析")
+    >>> _ = wb.add(Table([Column("题目"), Column("满意率", "percent")], [["q1", 0.983]],
+    ...                  caption="题目满意度"))
+    >>> [s.name for s in wb.sheets]
+    ['题目满意度']
+    """
+
+    title: str = ""
+    sheets: list[Sheet] = field(default_factory=list)
+    labels: Mapping[str, str] | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def sheet(self, name: str, title: str | None = None, *blocks, notes=(), landscape=None) -> Sheet:
+        s = Sheet(name, title or name, list(blocks), list(notes), landscape)
+        self.sheets.append(s)
+        return s
+
+    def add(self, table: Table | Grid, name: str | None = None, title: str | None = None,
+            notes=(), landscape=None) -> Sheet:
+        """One table on a sheet of its own, named after its caption unless ``name`` is given."""
+        name = name or table.caption or f"表{len(self.sheets) + 1}"
+        return self.sheet(name, title or table.caption or name, table, notes=notes, landscape=landscape)
+
+
+def write_text(cell, text) -> None:
+    """The text-safe writer every text cell goes through: stored as a string, never as a
+    formula (a leading = + - @ gets Excel's quote prefix, so it shows as typed), without the
+    control characters XML cannot hold."""
+    text = clean_xml_text(str(text))
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(FORMULA_START):
+        cell.quotePrefix = True
+
+
+def _put(ws, row: int, col: int, value, column: Column | None, labels) -> object:
+    cell = ws.cell(row, col)
+    if isinstance(value, str) and labels and column is not None and column.labels is None:
+        value = _map_codes(value, labels)
+    v, fmt = excel_value(value, column)
+    if v is None:
+        return cell
+    if isinstance(v, str):
+        write_text(cell, v)
+    else:
+        cell.value = v
+        if fmt:
+            cell.number_format = fmt
+    return cell
+
+
+def _styles():
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    thin, thick = Side(style="thin"), Side(style="medium")
+    return {
+        "title": Font(name=FONT, size=14, bold=True),
+        "head": Font(name=FONT, size=11, bold=True),
+        "body": Font(name=FONT, size=11),
+        "bold": Font(name=FONT, size=11, bold=True),
+        "note": Font(name=FONT, size=10),
+        "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
+        "left": Alignment(horizontal="left", vertical="center", wrap_text=True),
+        "right": Alignment(horizontal="right", vertical="center", wrap_text=True),
+        "note_align": Alignment(horizontal="left", vertical="top", wrap_text=True),
+        "box": Border(left=thin, right=thin, top=thin, bottom=thin),
+        "thin": thin, "thick": thick, "Border": Border,
+    }
+
+
+def _col_units(texts: list[str], col: Column) -> float:
+    """Excel width (units of a digit) for a column: at least its longest word, at most a
+    readable line; a CJK character is two units."""
+    lw = max((longest_word(t) for t in texts), default=1)
+    mx = max((max((display_width(x) for x in t.split("\n")), default=0) for t in texts), default=1)
+    cap = MAX_WIDTH["wide" if col.wide else "text"]
+    lo = lw * 2 + 2
+    if col.wide:
+        lo = max(lo, min(mx * 2 + 2, 30))
+    return max(6.0, min(max(mx * 2 + 2, lo), max(cap, lo)))
+
+
+def _display(v, col: Column, labels) -> str:
+    from .model import cell_text
+
+    if isinstance(v, str) and labels and col.labels is None:
+        v = _map_codes(v, labels)
+    return cell_text(v, col, missing="")
+
+
+def _write_table(ws, t: Table, top: int, st, labels, widths: dict[int, float]) -> tuple[int, int]:
+    """Write a table with its header at row ``top``; returns (header row, last row)."""
+    from openpyxl.utils import get_column_letter
+
+    cols = t.columns
+    n = len(cols)
+    body = t.body
+    for j, c in enumerate(cols, start=1):
+        cell = ws.cell(top, j)
+        write_text(cell, c.label)
+        cell.font, cell.alignment = st["head"], st["center"]
+    texts = [[_display(v, c, labels) for v, c in zip(r.cells, cols)] for r in body]
+    for j, c in enumerate(cols):
+        col_texts = [c.label] + [tx[j] for tx, r in zip(texts, body) if r.span <= j or r.span == 1]
+        widths[j + 1] = max(widths.get(j + 1, 0), _col_units(col_texts, c))
+    for i, r in enumerate(body):
+        row = top + 1 + i
+        for j, (v, c) in enumerate(zip(r.cells, cols), start=1):
+            if 1 < j <= r.span:
+                continue
+            cell = _put(ws, row, j, v, c, labels)
+            cell.font = st["bold"] if r.bold else st["body"]
+            if c.align:
+                cell.alignment = st[c.align]
+            elif r.span > 1 and j == 1:
+                cell.alignment = st["center"]
+            elif c.kind != "text" or isinstance(cell.value, (int, float)):
+                cell.alignment = st["center"]
+            else:
+                cell.alignment = st["left"] if c.wide or display_width(texts[i][j - 1]) > 12 else st["center"]
+        if r.span > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=r.span)
+    last = top + len(body)
+    # merged runs of the level columns (a run of column j ends where columns < j change)
+    for j in range(min(t.merge, n)):
+        start = 0
+        for i in range(1, len(body) + 1):
+            def key(k):
+                return tuple(texts[k][:j + 1]) if k < len(body) and body[k].span == 1 else None
+            if i == len(body) or key(i) != key(start) or key(start) is None:
+                if i - 1 > start and key(start) is not None and texts[start][j]:
+                    ws.merge_cells(start_row=top + 1 + start, start_column=j + 1,
+                                   end_row=top + i, end_column=j + 1)
+                    ws.cell(top + 1 + start, j + 1).alignment = st["center"]
+                start = i
+    _rules(ws, t.style, top, last, n, st)
+    return top, last
+
+
+def _rules(ws, style: str, top: int, last: int, n: int, st) -> None:
+    B, thin, thick = st["Border"], st["thin"], st["thick"]
+    if style == "grid":
+        for r in range(top, last + 1):
+            for c in range(1, n + 1):
+                ws.cell(r, c).border = st["box"]
+        return
+    for c in range(1, n + 1):  # three-line: above and below the header, below the last row
+        ws.cell(top, c).border = B(top=thick, bottom=thin)
+        if last > top:
+            ws.cell(last, c).border = B(bottom=thick)
+
+
+def _write_grid(ws, g: Grid, top: int, st, labels, widths: dict[int, float]) -> tuple[int, int]:
+    from .model import cell_text
+
+    for c in g.cells:
+        cell = _put(ws, top + c.row, c.col + 1, c.value, c.column, labels)
+        cell.font = st["head"] if c.role in ("label", "title") else st["body"]
+        text = cell_text(c.value, c.column, missing="")
+        align = c.align or ("center" if c.role in ("label", "title") or c.kind != "text"
+                            or display_width(text) <= 12 else "left")
+        cell.alignment = st[align]
+        if c.rows > 1 or c.cols > 1:
+            ws.merge_cells(start_row=top + c.row, start_column=c.col + 1,
+                           end_row=top + c.row + c.rows - 1, end_column=c.col + c.cols)
+    for j in range(g.n_cols):
+        if j < len(g.widths):
+            w = g.widths[j] * 2 + 2
+        else:
+            w = max([longest_word(cell_text(c.value, c.column, missing="")) * 2 + 2
+                     for c in g.cells if c.col == j and c.cols == 1] + [6])
+        widths[j + 1] = max(widths.get(j + 1, 0), w)
+    last = top + g.n_rows - 1
+    for r in range(top, last + 1):
+        for c in range(1, g.n_cols + 1):
+            ws.cell(r, c).border = st["box"]
+    return top + max(g.header_rows - 1, 0), last
+
+
+def _note_rows(ws, row: int, notes: list[str], ncols: int, total_units: float, st) -> int:
+    for note in notes:
+        cell = ws.cell(row, 1)
+        write_text(cell, note)
+        cell.font, cell.alignment = st["note"], st["note_align"]
+        if ncols > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+        lines = max(1, math.ceil(display_width(note) * 2 / max(total_units, 10)))
+        ws.row_dimensions[row].height = 14 * lines + 2  # merged cells do not grow by themselves
+        row += 1
+    return row
+
+
+def render_xlsx(book: Workbook, path: str | Path) -> Path:
+    """Write ``book`` to ``path`` (.xlsx); returns the path. Empty tables are left out and
+    listed on a 说明 sheet; warnings (a sheet name that is not Chinese) go to
+    ``book.warnings``."""
+    from openpyxl import Workbook as _WB
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    from .files import save_xlsx
+
+    st = _styles()
+    wb = _WB()
+    wb.remove(wb.active)
+    taken: list[str] = []
+    omitted: list[str] = []
+    for sh in book.sheets:
+        empties = [b for b in sh.blocks if isinstance(b, Table) and b.is_empty()]
+        for b in empties:
+            omitted.append(f"{sh.title}：{b.empty or '没有数据'}" if b.caption in ("", sh.title)
+                           else f"{sh.title}（{b.caption}）：{b.empty or '没有数据'}")
+        blocks = [b for b in sh.blocks if b not in empties]
+        if not blocks:
+            continue
+        name = sheet_name(sh.name, taken)
+        if not any(is_cjk(ch) for ch in name):
+            book.warnings.append(f"工作表名「{name}」不是中文")
+        taken.append(name)
+        ws = wb.create_sheet(name)
+        _render_sheet(ws, sh, blocks, st, book.labels)
+    if omitted or not wb.sheetnames:
+        ws = wb.create_sheet(sheet_name("说明", taken))
+        ncols = 1
+        cell = ws.cell(1, 1)
+        write_text(cell, f"{book.title}：说明" if book.title else "说明")
+        cell.font = st["title"]
+        lines = (["以下表格没有数据，未列出："] + [f"{k}. {o}" for k, o in enumerate(omitted, start=1)]) \
+            if omitted else ["本工作簿没有可列出的数据。"]
+        ws.column_dimensions["A"].width = 90
+        _note_rows(ws, 2, lines, ncols, 90, st)
+        _print_setup(ws, f"A1:A{len(lines) + 1}", None, False)
+    return save_xlsx(wb, path, book.title)
+
+
+def _render_sheet(ws, sh: Sheet, blocks, st, labels) -> None:
+    from openpyxl.utils import get_column_letter
+
+    widths: dict[int, float] = {}
+    ncols = max(len(b.columns) if isinstance(b, Table) else b.n_cols for b in blocks)
+    title = ws.cell(1, 1)
+    write_text(title, sh.title)
+    title.font = st["title"]
+    title.alignment = st["center"]
+    if ncols > 1:
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
+    ws.row_dimensions[1].height = 24
+    row = 2
+    first_header = None
+    for k, b in enumerate(blocks):
+        if k:
+            row += 1  # a blank row between tables
+            if isinstance(b, Table) and b.caption:
+                cell = ws.cell(row, 1)
+                write_text(cell, b.caption)
+                cell.font = st["bold"]
+                row += 1
+        if isinstance(b, Table):
+            head, last = _write_table(ws, b, row, st, labels, widths)
+            notes = b.notes
+        else:
+            head, last = _write_grid(ws, b, row, st, labels, widths)
+            head = head if b.header_rows else None
+            notes = []
+        if first_header is None and head is not None:
+            first_header = (row, head)
+        row = last + 1
+        total = sum(widths.values())
+        row = _note_rows(ws, row, notes, ncols, total, st)
+    total = sum(widths.values())
+    row = _note_rows(ws, row, sh.notes, ncols, total, st)
+    for j, w in widths.items():
+        ws.column_dimensions[get_column_letter(j)].width = round(w, 1)
+    if first_header is not None:
+        ws.freeze_panes = ws.cell(first_header[1] + 1, 1).coordinate
+    grid_land = next((b.landscape for b in blocks if isinstance(b, Grid) and b.landscape is not None), None)
+    landscape = sh.landscape if sh.landscape is not None else grid_land if grid_land is not None \
+        else total > PORTRAIT_WIDTH
+    last_col = get_column_letter(ncols)
+    _print_setup(ws, f"A1:{last_col}{row - 1}",
+                 f"{first_header[0]}:{first_header[1]}" if first_header else None, landscape)
+
+
+def _print_setup(ws, area: str, title_rows: str | None, landscape: bool) -> None:
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.print_area = area
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.font = FONT
