@@ -21,7 +21,8 @@ import pytest
 from kit.errors import KitError
 from kit.render.checks import check_docx, check_xlsx, docx_tables
 from kit.render.excel import Workbook, render_xlsx
-from kit.render.model import Column, Row, Table, cell_text, excel_value, grid_from_spec
+from kit.render.model import (Column, Row, Table, cell_text, excel_value, grid_from_spec, grid_from_table,
+                              stack_grids)
 from kit.render.text import (cn_date, cn_text, display_width, fullwidth, halfwidth_marks,
                              longest_word, looks_numeric, sheet_name)
 from kit.render.word import Document, render_docx
@@ -390,6 +391,49 @@ def test_workbook_deterministic(tmp_path):
     assert a.read_bytes() == b.read_bytes()
 
 
+def _form():
+    """A 自评表-like form: a fixed head from a layout, indicator rows from a table, a fixed
+    foot with a character-limited field."""
+    head = grid_from_spec({"title": "项目支出绩效自评表", "widths": [8, 10, 14, 6, 6, 20], "header_rows": 0,
+                           "cells": [{"at": "A1", "text": "项目名称"}, {"at": "B1:F1", "field": "name"},
+                                     {"at": "A2", "text": "主管部门"}, {"at": "B2:C2", "field": "dept"},
+                                     {"at": "D2", "text": "实施单位"}, {"at": "E2:F2", "field": "unit"}]})
+    rows = grid_from_table(Table(
+        [Column("一级指标"), Column("二级指标"), Column("三级指标"), Column("分值", "points"),
+         Column("得分", "points"), Column("偏差原因分析及改进措施", wide=True)],
+        [["产出指标（50分）", "数量指标", "帮扶村数", 20, 20, ""],
+         ["产出指标（50分）", "质量指标", "项目验收合格率", 30, 27.5, "2个项目未按期验收，已督促整改"],
+         ["效益指标（30分）", "社会效益指标", "集体收入增长", 30, 30, ""],
+         Row(["总分", "", "", 80, 77.5, ""], bold=True, span=3)], merge=2))
+    foot = grid_from_spec({"cells": [{"at": "A1", "text": "评价结论"},
+                                     {"at": "B1:F1", "field": "conclusion", "limit": 200}]})
+    form = stack_grids(head, rows, foot)
+    return form.fill({"name": "党建引领扶贫工程", "dept": "县委组织部", "unit": "各乡镇党委",
+                      "conclusion": "项目总体完成较好。"})
+
+
+def test_form_renders_in_word_and_excel(tmp_path):
+    from openpyxl import load_workbook
+
+    form, warnings = _form()
+    assert warnings == [] and form.n_rows == 8 and form.n_cols == 6
+    d = Document("项目支出绩效自评表")
+    d.table(form)
+    docx = render_docx(d, tmp_path / "自评表.docx")
+    assert check_docx(docx) == []
+    cells = docx_tables(docx)[0]
+    assert cells[0] == ["项目名称", "党建引领扶贫工程"]                      # B1:F1 merged
+    assert cells[3][:3] == ["产出指标（50分）", "数量指标", "帮扶村数"]
+    assert cells[4][0] == ""  # the level-1 cell continues (vertically merged) into row 5
+    book = Workbook("自评表")
+    book.add(form, name="自评表", title="项目支出绩效自评表")
+    xlsx = render_xlsx(book, tmp_path / "自评表.xlsx")
+    ws = load_workbook(xlsx)["自评表"]
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert {"B2:F2", "A5:A6", "A8:C8", "B9:F9"} <= merged   # title row 1, the form from row 2
+    assert (ws["E6"].value, ws["E8"].value) == (27.5, 77.5)
+
+
 # ------------------------------------------------------------------------------ printed
 def _flat(text: str) -> str:
     """PDF text without line breaks and the gaps drawn between Chinese and digits."""
@@ -425,6 +469,7 @@ def test_printed_page_numbers_odd_right_even_left(printed):
         pages = printed[name]
         assert len(pages) >= 2
         assert page_number_problems(pages) == [], name
+        assert all(p.lines() for p in pages), "an empty page"   # no page left blank by a break
 
 
 def test_printed_title_centred_and_body_indented(printed):

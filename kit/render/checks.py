@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .text import halfwidth_marks, is_cjk, longest_word, looks_numeric
 
-__all__ = ["check_docx", "check_xlsx", "docx_tables"]
+__all__ = ["check_docx", "check_xlsx", "check_file", "docx_tables"]
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MM = 1440 / 25.4
@@ -182,7 +182,9 @@ def _table_problems(tbl, sizes: dict[str, float]) -> list[str]:
     rows = tbl.findall(W + "tr")
     if not rows:
         return ["没有行"]
-    if rows[0].find(f"{W}trPr/{W}tblHeader") is None:
+    cap = tbl.find(f"{W}tblPr/{W}tblCaption")
+    form = cap is not None and (cap.get(W + "val") or "").startswith("表样")
+    if rows[0].find(f"{W}trPr/{W}tblHeader") is None and not form:  # a form has its own layout
         out.append("表头行没有设置在每页重复（w:tblHeader）")
     split = [i for i, tr in enumerate(rows, start=1) if tr.find(f"{W}trPr/{W}cantSplit") is None]
     if split:
@@ -273,3 +275,13 @@ def check_xlsx(path: str | Path) -> list[str]:
         if codes:
             out.append(f"{where}：{len(codes)}个代码没有中文标签，如 {'、'.join(codes[:3])}")
     return out
+
+
+def check_file(path: str | Path, **kw) -> list[str]:
+    """:func:`check_docx` or :func:`check_xlsx`, by the file's suffix."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".docx":
+        return check_docx(path, **kw)
+    if suffix == ".xlsx":
+        return check_xlsx(path)
+    raise ValueError(f"not a .docx or .xlsx: {path}")

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from .model import Column, Grid, Row, Table, excel_value, _map_codes
+from .model import Column, Grid, Row, Table, _map_codes, excel_value, merge_runs
 from .text import clean_xml_text, display_width, is_cjk, longest_word, sheet_name
 
 __all__ = ["Sheet", "Workbook", "render_xlsx", "write_text", "FONT", "PORTRAIT_WIDTH"]
@@ -179,17 +179,9 @@ def _write_table(ws, t: Table, top: int, st, labels, widths: dict[int, float]) -
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=r.span)
     last = top + len(body)
     # merged runs of the level columns (a run of column j ends where columns < j change)
-    for j in range(min(t.merge, n)):
-        start = 0
-        for i in range(1, len(body) + 1):
-            def key(k):
-                return tuple(texts[k][:j + 1]) if k < len(body) and body[k].span == 1 else None
-            if i == len(body) or key(i) != key(start) or key(start) is None:
-                if i - 1 > start and key(start) is not None and texts[start][j]:
-                    ws.merge_cells(start_row=top + 1 + start, start_column=j + 1,
-                                   end_row=top + i, end_column=j + 1)
-                    ws.cell(top + 1 + start, j + 1).alignment = st["center"]
-                start = i
+    for (s, j), e in merge_runs(texts, [r.span for r in body], min(t.merge, n)).items():
+        ws.merge_cells(start_row=top + 1 + s, start_column=j + 1, end_row=top + 1 + e, end_column=j + 1)
+        ws.cell(top + 1 + s, j + 1).alignment = st["center"]
     _rules(ws, t.style, top, last, n, st)
     return top, last
 

@@ -20,8 +20,8 @@ from typing import Any, Mapping, Sequence
 from ..errors import KitError
 from .text import display_width, looks_numeric
 
-__all__ = ["KINDS", "Column", "Row", "Table", "Cell", "Grid", "Num", "grid_from_spec",
-           "cell_text", "excel_value", "parse_ref"]
+__all__ = ["KINDS", "Column", "Row", "Table", "Cell", "Grid", "Num", "LayoutError", "grid_from_spec",
+           "grid_from_table", "stack_grids", "merge_runs", "cell_text", "excel_value", "parse_ref"]
 
 # kind -> (default decimals, Excel number format; "{d}" is replaced by the decimals)
 KINDS: dict[str, tuple[int | None, str]] = {
@@ -189,6 +189,28 @@ def num_from_text(text: str) -> Num | None:
     pct = body.endswith("%")
     value = float(Decimal(core) / 100) if pct else float(Decimal(core))
     return Num(value, ("#,##0" if "," in s else "0") + digits + ("%" if pct else ""), s)
+
+
+def merge_runs(texts: list[list[str]], spans: list[int], depth: int) -> dict[tuple[int, int], int]:
+    """Runs of equal, non-blank text in the first ``depth`` columns of body rows ``texts``,
+    a run of column j ending where an earlier column changes (level 2 inside level 1) and at
+    a row whose label spans columns (小计). Returns {(first row, column): last row}.
+
+    >>> merge_runs([["投入", "立项"], ["投入", "立项"], ["过程", "立项"], ["过程", "管理"]], [1] * 4, 2)
+    {(0, 0): 1, (2, 0): 3, (0, 1): 1}
+    """
+    out: dict[tuple[int, int], int] = {}
+    n = len(texts)
+    for j in range(depth):
+        def key(k):
+            return tuple(texts[k][:j + 1]) if k < n and spans[k] == 1 else None
+        start = 0
+        for i in range(1, n + 1):
+            if i == n or key(i) != key(start) or key(start) is None:
+                if i - 1 > start and key(start) is not None and texts[start][j] not in ("", "—"):
+                    out[(start, j)] = i - 1
+                start = i
+    return out
 
 
 def _is_missing(v) -> bool:
@@ -477,3 +499,48 @@ def grid_from_spec(spec: Mapping, where: str = "layout") -> Grid:
     if widths and len(widths) < g.n_cols:
         raise LayoutError(f"{where}.widths：写了{len(widths)}列的宽度，表样有{g.n_cols}列")
     return g
+
+
+def grid_from_table(t: Table, header: bool = True) -> Grid:
+    """A :class:`Table` as form cells (its header as labels, its level runs and spanning
+    labels merged), to be stacked with the fixed parts of a form (:func:`stack_grids`):
+    the indicator rows of an official 自评表 between its head and its 总分 row.
+
+    >>> g = grid_from_table(Table([Column("一级指标"), Column("得分", "points")],
+    ...                           [["产出", 9.5], ["产出", 10]], merge=1))
+    >>> [(c.row, c.col, c.rows, c.value) for c in g.cells]
+    [(0, 0, 1, '一级指标'), (0, 1, 1, '得分'), (1, 0, 2, '产出'), (1, 1, 1, 9.5), (2, 1, 1, 10)]
+    """
+    cells = [Cell(0, j, c.label, role="label") for j, c in enumerate(t.columns)] if header else []
+    r0 = 1 if header else 0
+    body = t.body
+    texts = [[cell_text(v, c, missing="") for v, c in zip(r.cells, t.columns)] for r in body]
+    runs = merge_runs(texts, [r.span for r in body], min(t.merge, len(t.columns)))
+    covered = {(i, j) for (s, j), e in runs.items() for i in range(s + 1, e + 1)}
+    for i, r in enumerate(body):
+        for j, (v, c) in enumerate(zip(r.cells, t.columns)):
+            if (i, j) in covered or 0 < j < r.span:
+                continue
+            cells.append(Cell(r0 + i, j, _map_codes(v, c.labels), runs.get((i, j), i) - i + 1,
+                              r.span if j == 0 else 1, "label" if r.bold else "value",
+                              kind=c.kind, digits=c.digits, align=c.align))
+    return Grid(cells, caption=t.caption, key=t.key, header_rows=r0)
+
+
+def stack_grids(*grids: Grid) -> Grid:
+    """Grids one under the other, as one form: the first grid's caption, title, widths,
+    header rows and orientation.
+
+    >>> head = grid_from_spec({"cells": [{"at": "A1", "text": "项目名称"}, {"at": "B1", "field": "name"}]})
+    >>> stack_grids(head, head).n_rows
+    2
+    """
+    if not grids:
+        raise LayoutError("没有要拼接的表样")
+    cells, top = [], 0
+    for g in grids:
+        cells += [replace(c, row=c.row + top) for c in g.cells]
+        top += g.n_rows
+    first = grids[0]
+    widths = next((g.widths for g in grids if g.widths), [])
+    return replace(first, cells=cells, widths=list(widths))

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import KitError
-from .model import Column, Grid, Row, Table, cell_text
+from .model import Column, Grid, Row, Table, cell_text, merge_runs
 from .text import cn_date, cn_numeral, cn_text, clean_xml_text, display_width, longest_word
 
 __all__ = ["Document", "render_docx", "FONTS", "PAGE", "heading_number"]
@@ -241,7 +241,19 @@ def render_docx(doc: Document, path: str | Path) -> Path:
     labels = dict(doc._labels)
     bookmarks: dict[str, str] = {}
     ids = iter(range(1, 10_000))
+    if doc.title:
+        _runs(d.add_paragraph(style="Title"), cn_text(doc.title), labels, bookmarks)
+        if doc.subtitle:
+            sub = d.add_paragraph()
+            _para_format(sub, "center", False)
+            _runs(sub, cn_text(doc.subtitle), labels, bookmarks)
+    body = d.element.body
+    new_page = False
     for block in doc.blocks:
+        if isinstance(block, _PageBreak):
+            new_page = True
+            continue
+        start = len(body) - 1  # the last child is the section properties
         if isinstance(block, _Heading):
             p = d.add_paragraph(style=f"Heading {block.level}")
             _runs(p, block.text, labels, bookmarks)
@@ -267,19 +279,24 @@ def render_docx(doc: Document, path: str | Path) -> Path:
             _set_run_font(p.add_run(block.label), FONTS["h1"])
             t = d.add_paragraph(style="Title")
             _runs(t, block.title, labels, bookmarks)
-        elif isinstance(block, _PageBreak):
-            from docx.enum.text import WD_BREAK
-
-            d.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    if doc.title:
-        first = d.paragraphs[0]
-        title = first.insert_paragraph_before(style="Title")
-        _runs(title, cn_text(doc.title), labels, bookmarks)
-        if doc.subtitle:
-            sub = first.insert_paragraph_before()
-            _para_format(sub, "center", False)
-            _runs(sub, cn_text(doc.subtitle), labels, bookmarks)
+        if new_page and len(body) - 1 > start:
+            _break_before(body[start])
+            new_page = False
     return save_docx(d, path, doc.title)
+
+
+def _break_before(el) -> None:
+    """Start ``el`` (a paragraph, or a table: through an empty paragraph before it) on a new
+    page, with the paragraph property rather than a break character, so that no empty line
+    or empty page is left behind."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    if el.tag != qn("w:p"):
+        p = OxmlElement("w:p")
+        el.addprevious(p)
+        el = p
+    el.get_or_add_pPr().get_or_add_pageBreakBefore()
 
 
 def _new_docx():
@@ -742,29 +759,42 @@ def _fit_widths(mins: list[float], maxs: list[float], wide: list[bool], avail: f
     return [lo + (hi - lo) * share for lo, hi in zip(mins, maxs)]
 
 
-def _column_plan(texts: list[list[str]], cols: list[Column], spans: list[int], avail_tw: float):
-    """Font size and column widths (twips) for a table, and whether every word fits. The
-    largest of 小四/五号/小五 at which every column keeps its longest word whole and every
-    prose column gets at least 16 characters (or all it needs); failing that, the largest at
-    which the words fit."""
-    n = len(cols)
+def _column_plan(col_texts: list[list[str]], wide: list[bool], avail_tw: float,
+                 want: list[float] | None = None):
+    """Font size and column widths (twips) for a table from the texts of each column, and
+    whether every word fits. The largest of 小四/五号/小五 at which every column keeps its
+    longest word whole and every prose column gets at least 16 characters (or all it needs);
+    failing that, the largest at which the words fit. ``want`` gives a layout's widths in
+    characters (its proportions are kept where the words allow)."""
     slack = 0.6  # characters: rounding in the renderer's line breaking
+    lws, mxs = [], []
+    for j, texts in enumerate(col_texts):
+        lw = max([longest_word(x) for x in texts] + [1])
+        mx = max([display_width(line) for x in texts for line in x.split("\n")] + [1])
+        if wide[j]:  # a prose column is never squeezed below ten characters
+            lw = max(lw, min(mx, 10))
+        lws.append(lw)
+        mxs.append(max(mx, lw) if want is None else max(want[j], lw))
     plans = []
     for size in TABLE_SIZES:
         ch = size * 20  # twips per character at this size
         pad = 2 * CELL_MARGIN_TW
-        mins, maxs = [], []
-        for j in range(n):
-            col_texts = [t[j] for i, t in enumerate(texts) if i == 0 or spans[i] <= j or spans[i] == 1]
-            lw = max((longest_word(x) for x in col_texts), default=1)
-            mx = max((max((display_width(line) for line in x.split("\n")), default=0) for x in col_texts), default=1)
-            if cols[j].wide:  # a prose column is never squeezed below ten characters
-                lw = max(lw, min(mx, 10))
-            mins.append((max(lw, 1) + slack) * ch + pad)
-            maxs.append((max(mx, lw, 1) + slack) * ch + pad)
+        mins = [(lw + slack) * ch + pad for lw in lws]
+        maxs = [(mx + slack) * ch + pad for mx in mxs]
         fits = sum(mins) <= avail_tw
-        widths = [int(w) for w in _fit_widths(mins, maxs, [c.wide for c in cols], avail_tw)]
-        roomy = all(w >= min(hi, 16 * ch + pad) for w, hi, c in zip(widths, maxs, cols) if c.wide)
+        over = 0.0
+        if want is not None and fits:  # a layout: its proportions, each column at least its word
+            scale = avail_tw / sum(maxs)
+            widths = [max(lo, hi * scale) for lo, hi in zip(mins, maxs)]
+            over = sum(widths) - avail_tw
+            if over > 0:
+                free = [w - lo for w, lo in zip(widths, mins)]
+                widths = [w - over * f / sum(free) for w, f in zip(widths, free)]
+        else:
+            widths = _fit_widths(mins, maxs, wide, avail_tw)
+        widths = [int(w) for w in widths]
+        roomy = all(w >= min(hi, 16 * ch + pad) for w, hi, wd in zip(widths, maxs, wide) if wd) \
+            and over <= 0.05 * avail_tw  # a layout's proportions kept within 5% of the width
         plans.append((size, widths, fits))
         if fits and roomy:
             return size, widths, True
@@ -878,7 +908,8 @@ def _add_table(d, table: Table | Grid, doc: Document, labels, bookmarks, ids) ->
     cols, texts, body = _table_cells(table)
     texts = [[cn_text(x) for x in row] for row in texts]
     spans = [1] + [r.span for r in body]
-    size, widths, fits = _column_plan(texts, cols, spans, avail)
+    col_texts = [[t[j] for i, t in enumerate(texts) if spans[i] <= j or spans[i] == 1] for j in range(len(cols))]
+    size, widths, fits = _column_plan(col_texts, [c.wide for c in cols], avail)
     if not fits:
         doc.warnings.append(f"表格「{table.caption or cols[0].label}」列数多，最小字号下仍有词语被折行；"
                             "可考虑拆分为两张表")
@@ -886,16 +917,8 @@ def _add_table(d, table: Table | Grid, doc: Document, labels, bookmarks, ids) ->
     _tbl_setup(t, widths)
     aligns = [_align(c, [r[j] for r in texts[1:]]) for j, c in enumerate(cols)]
     # merged runs: only the first cell of a run gets text
-    merge_to: dict[tuple[int, int], int] = {}
-    for j in range(min(table.merge, len(cols))):
-        start = 1
-        for i in range(2, len(texts) + 1):
-            def key(k):
-                return tuple(texts[k][:j + 1]) if k < len(texts) and spans[k] == 1 else None
-            if i == len(texts) or key(i) != key(start) or key(start) is None:
-                if i - 1 > start and key(start) is not None and texts[start][j] not in ("", "—"):
-                    merge_to[(start, j)] = i - 1
-                start = i
+    merge_to = {(s + 1, j): e + 1 for (s, j), e in
+                merge_runs(texts[1:], spans[1:], min(table.merge, len(cols))).items()}
     covered = {(i, j) for (s, j), e in merge_to.items() for i in range(s + 1, e + 1)}
     for i, row in enumerate(texts):
         r = body[i - 1] if i else None
@@ -945,14 +968,11 @@ def _add_grid(d, g: Grid, avail: float, doc: Document) -> None:
     n_rows, n_cols = g.n_rows, g.n_cols
     by_pos = {(c.row, c.col): c for c in g.cells}
     texts = {k: cn_text(cell_text(c.value, c.column, missing="")) for k, c in by_pos.items()}
-    if g.widths:
-        chars = list(g.widths) + [g.widths[-1]] * (n_cols - len(g.widths))
-    else:  # from content: single-column cells only
-        chars = [max([longest_word(texts[(c.row, c.col)]) for c in g.cells if c.cols == 1 and c.col == j]
-                     + [2]) + 1 for j in range(n_cols)]
-    size = next((s for s in TABLE_SIZES if sum(chars) * s * 20 + n_cols * 2 * CELL_MARGIN_TW <= avail),
-                TABLE_SIZES[-1])
-    widths = [int(w * avail / sum(chars)) for w in chars]
+    col_texts = [[texts[(c.row, c.col)] for c in g.cells if c.cols == 1 and c.col == j] for j in range(n_cols)]
+    want = (list(g.widths) + [g.widths[-1]] * (n_cols - len(g.widths))) if g.widths else None
+    size, widths, fits = _column_plan(col_texts, [False] * n_cols, avail, want)
+    if not fits:
+        doc.warnings.append(f"表样「{g.title or g.caption}」列数多，最小字号下仍有词语被折行")
     t = d.add_table(rows=n_rows, cols=n_cols)
     _tbl_setup(t, widths)
     for (r, c), cell in sorted(by_pos.items()):
@@ -964,4 +984,19 @@ def _add_grid(d, g: Grid, avail: float, doc: Document) -> None:
             t.cell(cell.row, cell.col).merge(t.cell(cell.row + cell.rows - 1, cell.col + cell.cols - 1))
     _row_props(t, g.header_rows)
     _rules(t, "grid", g.header_rows)
+    _form_mark(t, g.title or g.caption)
     d.add_paragraph()
+
+
+FORM_MARK = "表样"
+
+
+def _form_mark(t, title: str) -> None:
+    """Name a form in the table's alternative text (w:tblCaption 「表样：…」): a form has
+    its own layout and repeats no header row unless its layout says so."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    cap = OxmlElement("w:tblCaption")
+    cap.set(qn("w:val"), f"{FORM_MARK}：{title}" if title else FORM_MARK)
+    t._tbl.tblPr.insert_element_before(cap, "w:tblDescription")
