@@ -380,7 +380,7 @@ def test_workbook_checks_can_fail(tmp_path):
     wb.save(path)
     problems = "\n".join(check_xlsx(path))
     for expected in ("数字存成了文本", "表头没有冻结", "打印区域", "宽度调整为1页", "A4", "打印标题行",
-                     "代码没有中文标签"):
+                     "代码没有中文标签", "内部代号"):
         assert expected in problems, expected
 
 

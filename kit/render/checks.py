@@ -14,6 +14,8 @@ from .text import halfwidth_marks, is_cjk, longest_word, looks_numeric
 
 __all__ = ["check_docx", "check_xlsx", "check_file", "docx_tables"]
 
+_INTERNAL_ID = re.compile(r"[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+")  # township_item_1
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MM = 1440 / 25.4
 
@@ -242,8 +244,8 @@ def check_xlsx(path: str | Path) -> list[str]:
         where = f"工作表「{ws.title}」"
         if len(ws.title) > 31 or re.search(r"[\[\]:*?/\\]", ws.title):
             out.append(f"{where}：名称超过31字或含非法字符")
-        if not any(is_cjk(c) for c in ws.title):
-            out.append(f"{where}：名称不是中文")
+        if not any(is_cjk(c) for c in ws.title) or _INTERNAL_ID.search(ws.title):
+            out.append(f"{where}：名称不是中文或含内部代号")
         if not isinstance(ws.cell(1, 1).value, str) or not ws.cell(1, 1).value.strip():
             out.append(f"{where}：第1行没有说明本表内容的标题")
         data_rows = ws.max_row > 3

@@ -20,6 +20,7 @@ Build a :class:`Workbook` of :class:`Sheet` s holding :class:`~kit.render.model.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
@@ -66,6 +67,27 @@ class Workbook:
     sheets: list[Sheet] = field(default_factory=list)
     labels: Mapping[str, str] | None = None
     warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_frames(cls, sheets: Mapping, title: str = "", labels: Mapping[str, str] | None = None,
+                    titles: Mapping[str, str] | None = None, **frame_kw) -> "Workbook":
+        """A workbook of one table a sheet from {sheet name: DataFrame or Table} (the shape
+        the kit's writers already build); ``titles`` gives each sheet's title row (default:
+        the workbook title and the sheet name); ``frame_kw`` goes to
+        :meth:`Table.from_frame` (kinds, digits, wide, labels).
+
+        >>> import pandas as pd
+        >>> wb = Workbook.from_frames({"维度": pd.DataFrame({"维度": ["服务"], "满意率": ["92.2%"]})},
+        ...                           title="满意度分析")
+        >>> wb.sheets[0].title, wb.sheets[0].blocks[0].rows[0][1].value
+        ('满意度分析：维度', 0.922)
+        """
+        book = cls(title, labels=labels)
+        for name, frame in sheets.items():
+            t = frame if isinstance(frame, (Table, Grid)) else Table.from_frame(frame, caption=name, **frame_kw)
+            head = (titles or {}).get(name) or (f"{title}：{name}" if title else name)
+            book.add(t, name=name, title=head)
+        return book
 
     def sheet(self, name: str, title: str | None = None, *blocks, notes=(), landscape=None) -> Sheet:
         s = Sheet(name, title or name, list(blocks), list(notes), landscape)
@@ -263,8 +285,8 @@ def render_xlsx(book: Workbook, path: str | Path) -> Path:
         if not blocks:
             continue
         name = sheet_name(sh.name, taken)
-        if not any(is_cjk(ch) for ch in name):
-            book.warnings.append(f"工作表名「{name}」不是中文")
+        if not any(is_cjk(ch) for ch in name) or re.search(r"[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+", name):
+            book.warnings.append(f"工作表名「{name}」不是中文或含内部代号")
         taken.append(name)
         ws = wb.create_sheet(name)
         _render_sheet(ws, sh, blocks, st, book.labels)
