@@ -31,9 +31,11 @@ parameter after a colon:
 三档                bands        达成 80-100% / 部分达成 60-80% / 未达成 0-60% of the points;
                                  实际完成值 names the band, 得分 the evaluator's level in it
                                  (达成 without 得分 scores full)
-扣分:N              deduction    points - N x occurrences (实际完成值), not below 0
+扣分:N              deduction    points - N x occurrences (实际完成值; 0 when none, blank is an
+                                 error), not below 0
 是否                yes_no       full if 实际完成值 is 是 (达成/完成), else 0
-阈值                threshold    full if actual >= target (<= with 阈值:<=), else 0
+阈值                threshold    full if actual >= target (<= with 阈值:<=; > or < when the
+                                 target says 高于/低于), else 0
 手工                manual       the 得分 column, which then needs a reason
 一票否决            veto         是/否 passed; a failed veto caps the grade at the lowest
 前置条件            prerequisite 是/否 met; an unmet prerequisite blocks the rating
@@ -307,8 +309,8 @@ def read_indicators(path: str | Path, sheet: int | str = 0) -> list[Indicator]:
 
 
 def _points(text, what: str, path, row: int, column: str) -> Decimal | None:
-    """Points or a typed score: a non-negative number (``分`` allowed) with at most two
-    decimals, as an exact Decimal; None for an empty cell."""
+    """Points (at most two decimals) or a typed score: a non-negative number (``分`` allowed)
+    as an exact Decimal; None for an empty cell."""
     bad = IndicatorError(f"「{text}」不是有效的{what} (expected {'points' if what == '分值' else 'a score'} "
                          "as a number, e.g. 10 or 7.5)", path=path, row=row, column=column)
     try:
@@ -320,9 +322,11 @@ def _points(text, what: str, path, row: int, column: str) -> Decimal | None:
     if q.unit not in ("", "分") or q.relation is not None or q.value < 0:
         raise bad
     d = to_decimal(q.value)
-    if d != d.quantize(Decimal("0.01")):
-        raise IndicatorError(f"{what}「{text}」的小数超过两位；{what}最多保留两位小数 (at most two "
-                             "decimals)", path=path, row=row, column=column)
+    if what == "分值" and d != d.quantize(Decimal("0.01")):
+        # a typed score may have more places (it is rounded once, like every score); points
+        # cannot: a score of 3.333 points could never be shown as full marks
+        raise IndicatorError(f"分值「{text}」的小数超过两位；分值最多保留两位小数 (points have at "
+                             "most two decimals)", path=path, row=row, column=column)
     return d
 
 
@@ -442,16 +446,6 @@ def _direction(ind: Indicator, t: Quantity, source) -> tuple[str, bool]:
     return ("lower" if lower else "higher"), strict
 
 
-def _plain(q: Quantity) -> str:
-    """A typed value without its relation words (≥7万元 -> 7万元)."""
-    import unicodedata
-
-    s = unicodedata.normalize("NFKC", q.text).strip()
-    s = re.sub(r"^(不低于|不少于|不小于|至少|大于等于|不高于|不超过|不多于|不大于|至多|最多|小于等于|高于|大于|超过|"
-               r"低于|小于|少于|等于|>=|<=|==|[≥⩾≤⩽><=])\s*", "", s)
-    return re.sub(r"(及以上|以上|及以下|以下|以内)$", "", s)
-
-
 def _shown_pair(a: Quantity, t: Quantity, pulled: bool) -> tuple[str, str]:
     """(actual, target) as a sentence shows them: the target with its own precision; the actual
     as typed, or, when computed or written as a bare fraction beside a percentage, with as many
@@ -464,7 +458,7 @@ def _shown_pair(a: Quantity, t: Quantity, pulled: bool) -> tuple[str, str]:
     if percent and t.unit != "%":
         target = fmt_threshold(t.value, percent=True, max_digits=max(4, own(t)))
     else:
-        target = _plain(t)
+        target = t.plain_text
     if pulled or (percent and a.unit != "%"):
         actual = fmt_for_verdict(a.value, t.value, own(a), percent=percent)
     else:
@@ -489,7 +483,7 @@ def _score(ind: Indicator, survey: dict, source) -> Indicator:
         try:
             av, tv = same_unit(a, t)
         except ValueParseError as exc:
-            raise _fail(ind, source, f"实际完成值与年度指标值{exc.message}", "实际完成值") from None
+            raise _fail(ind, source, f"实际完成值与年度指标值无法比较：{exc.message}", "实际完成值") from None
         direction, strict = _direction(ind, t, source)
         shown_a, shown_t = _shown_pair(a, t, pulled is not None)
         if pulled is not None:

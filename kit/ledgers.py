@@ -126,15 +126,9 @@ def _num(v) -> Decimal | None:
     return _dec(q.value)
 
 
-def _frac(x) -> Fraction:
-    return to_fraction(x)
-
-
 def _dec(x) -> Decimal:
     """An exact value as a Decimal (typed decimals are exact; a ratio to 28 places)."""
-    if isinstance(x, Decimal):
-        return x
-    return to_decimal(to_fraction(x)) if not isinstance(x, Fraction) else to_decimal(x)
+    return x if isinstance(x, Decimal) else to_decimal(to_fraction(x))
 
 
 def _yr(years: list[int]) -> str:
@@ -445,8 +439,9 @@ def cadre_quarterly(scores: pd.DataFrame, rules: dict) -> CadreQuarterly:
         grade = next(g["name"] for g in grades if p >= _dec(g["min"]) or g is grades[-1])
         pay = annual * (1 + _dec(premium.get(str(r.post).strip(), 0)))
         # money rounded half up to 分 once; the quarter's basic pay is three monthly payments
-        monthly = quantize_half_up(_frac(pay * bs) / 12, 2)
-        perf = quantize_half_up(_frac(pay * ps) / 4 * min(_frac(p) / _frac(full), Fraction(1)), 2)
+        monthly = quantize_half_up(to_fraction(pay * bs) / 12, 2)
+        share = min(to_fraction(p) / to_fraction(full), Fraction(1))
+        perf = quantize_half_up(to_fraction(pay * ps) / 4 * share, 2)
         good.append({"cadre": str(r.cadre).strip(), "post": str(r.post).strip(), "year": q[0],
                      "quarter": q[1], "points": p, "grade": grade,
                      "basic_monthly": monthly, "basic_quarter": 3 * monthly, "performance": perf})

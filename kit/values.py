@@ -76,6 +76,24 @@ class Quantity:
         return float(self.value)
 
     @property
+    def plain_text(self) -> str:
+        """The text as typed without its relation words: ``≥7万元`` -> ``7万元``.
+
+        >>> parse_quantity("≥7万元").plain_text, parse_quantity("98%以上").plain_text
+        ('7万元', '98%')
+        """
+        s = unicodedata.normalize("NFKC", self.text).strip()
+        for word, _ in _RELATIONS_BEFORE:
+            if s.startswith(word):
+                s = s[len(word):].lstrip()
+                break
+        for word, _ in _RELATIONS_AFTER:
+            if s.endswith(word):
+                s = s[: -len(word)].rstrip()
+                break
+        return s
+
+    @property
     def is_percent(self) -> bool:
         return self.unit == "%"
 
@@ -223,7 +241,8 @@ def same_unit(a: Quantity, b: Quantity, *, where: str = "") -> tuple[Fraction, F
         if abs(bare.value) <= 1:
             return a.value, b.value
         raise ValueParseError(f"{where}「{a.text}」与「{b.text}」一个是百分数、一个不是，无法比较；请都写成百分数，"
-                          f"如 {bare.text}% (one value is a percentage, the other is not)")
+                          f"如 {bare.text}%（百分比格式的单元格存的是小数，如 105% 存为 1.05；这样的单元格请改为"
+                          "输入文本“105%”）(one value is a percentage, the other is not)")
     raise ValueParseError(f"{where}「{a.text}」与「{b.text}」的单位不同（{a.unit or '无单位'}、"
                       f"{b.unit or '无单位'}），无法比较；请改为同一单位 (units differ)")
 
