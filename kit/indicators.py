@@ -468,6 +468,10 @@ def _shown_pair(a: Quantity, t: Quantity, pulled: bool) -> tuple[str, str]:
 
 def _score(ind: Indicator, survey: dict, source) -> Indicator:
     """A scored copy of ``ind``."""
+    # numbers given as floats (an Indicator built by hand) are taken at their decimal value
+    ind = replace(ind, points=to_decimal(ind.points),
+                  manual_score=None if ind.manual_score is None else to_decimal(ind.manual_score),
+                  level2_points=None if ind.level2_points is None else to_decimal(ind.level2_points))
     p, r = Fraction(ind.points), ind.rule
     upd: dict = {}
     pulled = _survey_value(ind, survey, source)

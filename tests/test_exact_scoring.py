@@ -220,3 +220,29 @@ def test_assess_twice_with_different_survey_figures(tmp_path):
     assert first.total == 9 and second.total == 8                      # 10 x 9/10, 10 x 4/5
     assert second.indicators[0].source == "第二次" and first.indicators[0].source == "第一次"
     assert inds[0].actual == "问卷:满意率" and inds[0].score is None and inds[0].source is None
+
+
+@pytest.mark.skipif(not (__import__("shutil").which("soffice") and __import__("shutil").which("pdftotext")),
+                    reason="needs LibreOffice (soffice) and poppler-utils (pdftotext) to render the workbook")
+def test_rendered_self_table_shows_the_same_scores_as_the_report(tmp_path):
+    """自评表.xlsx rendered by LibreOffice (headless -> PDF -> text) prints 9.63, 0.37-point loss
+    and the total exactly as the docx does: the number formats match the shown scores."""
+    import subprocess
+
+    from kit.selfassessment import write_self_table
+
+    rows = [("产出", None, "甲", 10, "定量", "扣分:0.125", "0次", "3", None, "三次", None),   # 9.625 -> 9.63
+            ("产出", None, "乙", 10, "定量", "比例", "3个", "2个", None, "未完成", None),       # 6.666.. -> 6.67
+            ("产出", None, "丙", 10, "定性", "是否", "是", "是", None, None, None)]             # 10
+    a = _assess(tmp_path, rows, {"产出": 30})
+    assert a.total == Decimal("26.30")                                # 9.63 + 6.67 + 10
+    xlsx = write_self_table(a, tmp_path / "自评表.xlsx")
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to",
+                    "pdf", "--outdir", str(tmp_path), str(xlsx)], check=True, capture_output=True, timeout=180)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "自评表.pdf"), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    lines = {ln.split()[0]: ln.split() for ln in text.splitlines() if ln.split()}
+    assert "9.63" in text and "9.62" not in text and "6.67" in text
+    # as fmt_points prints them in the docx: 26.3 (not 26.30), 30 and 10 (not 30.00, 10.00)
+    assert lines["合计"] == ["合计", "30", "26.3"] and lines["产出小计"] == ["产出小计", "30", "26.3"]
+    assert "10.00" not in text
