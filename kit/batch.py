@@ -8,7 +8,8 @@ method; one 自评表.xlsx, 自评报告.docx and summary.json per unit, and a l
       unit: 村                  # what a unit is called in the league table (default 单位)
 
 The batch calls the kit's functions directly (no notebook per unit). Ranks use competition
-ranking on unrounded totals (1, 2, 2, 4): tied units share a rank and the table says so.
+ranking (1, 2, 2, 4) on the exact totals each unit's 自评表 prints (sums of scores rounded half
+up once): units whose printed totals are equal are tied, share a rank, and the table says so.
 """
 
 from __future__ import annotations
@@ -56,7 +57,9 @@ def assess_batch(workbook: str | Path, method_path: str | Path) -> dict[str, Ass
 
 
 def league_table(assessments: dict[str, Assessment], unit: str = "单位") -> pd.DataFrame:
-    """Units ranked by total (highest first); ties share the rank (competition ranking)."""
+    """Units ranked by total (highest first); ties share the rank (competition ranking: one
+    plus the number of units with a higher total). Totals are exact Decimals, compared as
+    such: no tolerance is needed, and none is used."""
     rows = []
     for name, a in assessments.items():
         row = {unit: name, "total": a.total, "grade": a.grade or "不予评级"}
@@ -65,9 +68,10 @@ def league_table(assessments: dict[str, Assessment], unit: str = "单位") -> pd
         row["note"] = a.grade_note
         rows.append(row)
     t = pd.DataFrame(rows)
-    # rank on totals rounded to 1e-9 so that 92.30000000000001 and 92.3 tie, as they should
-    key = t["total"].round(9)
-    t["rank"] = key.rank(method="min", ascending=False).astype(int)
+    first: dict = {}
+    for k, x in enumerate(sorted(t["total"], reverse=True), start=1):
+        first.setdefault(x, k)
+    t["rank"] = [first[x] for x in t["total"]]
     t["tied"] = t["rank"].duplicated(keep=False)
     t = t.sort_values(["rank", unit], kind="stable").reset_index(drop=True)
     cols = ["rank", unit, "total", "grade", *[c for c in t.columns

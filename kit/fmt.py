@@ -12,11 +12,12 @@ threshold is shown with its own precision (:func:`fmt_threshold`).
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Context, Decimal
 from fractions import Fraction
 
-__all__ = ["to_decimal", "round_half_up", "fmt_number", "fmt_percent", "fmt_points",
-           "fmt_for_verdict", "fmt_threshold"]
+__all__ = ["to_decimal", "quantize_half_up", "round_half_up", "fmt_number", "fmt_percent",
+           "fmt_points", "fmt_points_for_verdict", "fmt_for_verdict", "fmt_threshold"]
 
 _CTX = Context(prec=60)
 
@@ -39,6 +40,36 @@ def to_decimal(x) -> Decimal:
     return Decimal(repr(float(x)))
 
 
+def _exact(x) -> Fraction:
+    """The exact value of ``x`` (a float at its shortest decimal form)."""
+    if isinstance(x, Fraction):
+        return x
+    if isinstance(x, bool):
+        raise TypeError("a yes/no value is not a number")
+    if isinstance(x, (int, Decimal)):
+        return Fraction(x)
+    if hasattr(x, "numerator") and hasattr(x, "denominator"):   # numpy integers
+        return Fraction(int(x.numerator), int(x.denominator))
+    return Fraction(Decimal(repr(float(x))))
+
+
+def quantize_half_up(x, digits: int = 0) -> Decimal:
+    """``x`` rounded half up to ``digits`` places, as an exact Decimal. Fractions are rounded
+    exactly (no intermediate decimal expansion), so 9.625 is 9.63 and 2/3 is 0.67.
+
+    >>> quantize_half_up(Fraction(77, 8), 2), quantize_half_up(Fraction(2, 3), 2), quantize_half_up(2.675, 2)
+    (Decimal('9.63'), Decimal('0.67'), Decimal('2.68'))
+    >>> quantize_half_up(-0.5), quantize_half_up(Fraction(-1, 8), 2)
+    (Decimal('-1'), Decimal('-0.13'))
+    """
+    if isinstance(x, Decimal) or (isinstance(x, float) and not math.isfinite(x)):
+        return to_decimal(x).quantize(_q(digits), rounding=ROUND_HALF_UP)   # NaN stays NaN
+    f = _exact(x)
+    scaled = abs(f) * 10 ** digits
+    n = math.floor(scaled + Fraction(1, 2))
+    return (Decimal(-n if f < 0 else n)).scaleb(-digits)
+
+
 def _q(digits: int) -> Decimal:
     return Decimal(1).scaleb(-digits)
 
@@ -51,14 +82,14 @@ def round_half_up(x, digits: int = 0) -> float:
     >>> round_half_up(0.5), round_half_up(-0.5), round_half_up(98.25, 1), round_half_up(9.625, 2)
     (1.0, -1.0, 98.3, 9.63)
     """
-    return float(to_decimal(x).quantize(_q(digits), rounding=ROUND_HALF_UP))
+    return float(quantize_half_up(x, digits))
 
 
 def fmt_number(x, digits: int = 1) -> str:
     """>>> fmt_number(97.25), fmt_number(3, 0), fmt_number(Fraction(5, 2), 0)
     ('97.3', '3', '3')
     """
-    d = to_decimal(x).quantize(_q(digits), rounding=ROUND_HALF_UP)
+    d = quantize_half_up(x, digits)
     return str(d if d != 0 else abs(d))  # no "-0.0"
 
 
@@ -69,7 +100,7 @@ def fmt_percent(share, digits: int = 1) -> str:
     >>> fmt_percent(405 / 412), fmt_percent(0.98245), fmt_percent(1), fmt_percent(0.2875)
     ('98.3%', '98.2%', '100.0%', '28.8%')
     """
-    return fmt_number(to_decimal(share) * 100, digits) + "%"
+    return fmt_number(_exact(share) * 100, digits) + "%"
 
 
 def fmt_points(x) -> str:
@@ -83,9 +114,8 @@ def fmt_points(x) -> str:
     return s.rstrip("0").rstrip(".") if "." in s else s
 
 
-def _shown(x, digits: int, percent: bool) -> Decimal:
-    v = to_decimal(x) * (100 if percent else 1)
-    return v.quantize(_q(digits), rounding=ROUND_HALF_UP)
+def _shown(x, digits: int, percent: bool) -> Fraction:
+    return Fraction(quantize_half_up(_exact(x) * (100 if percent else 1), digits))
 
 
 def fmt_for_verdict(value, threshold, digits: int = 1, *, percent: bool = False,
@@ -101,14 +131,29 @@ def fmt_for_verdict(value, threshold, digits: int = 1, *, percent: bool = False,
     >>> fmt_for_verdict(0.99, 0.992, percent=True), fmt_for_verdict(Fraction(48, 49), 0.98, percent=True)
     ('99.0%', '97.96%')
     """
-    t = to_decimal(threshold) * (100 if percent else 1)
-    v = to_decimal(value) * (100 if percent else 1)
+    t = _exact(threshold) * (100 if percent else 1)
+    v = _exact(value) * (100 if percent else 1)
     for d in range(digits, max_digits + 1):
         s = _shown(value, d, percent)
         if (s >= t) == (v >= t) and (s == t) == (v == t):
             break
     text = fmt_number(v, d)
     return text + "%" if percent else text
+
+
+def fmt_points_for_verdict(value, threshold) -> str:
+    """Points beside a verdict on ``value >= threshold``: as :func:`fmt_points` shows them (two
+    places at most, no trailing zeros), with more places only where the verdict needs them.
+
+    >>> fmt_points_for_verdict(58, 60), fmt_points_for_verdict(58.5, 60), fmt_points_for_verdict(59.999, 60)
+    ('58', '58.5', '59.999')
+    >>> fmt_points_for_verdict(Fraction(1199, 20), 60), fmt_points_for_verdict(60, 60)
+    ('59.95', '60')
+    """
+    shown = fmt_points(value)
+    digits = len(shown.split(".", 1)[1]) if "." in shown else 0
+    text = fmt_for_verdict(value, threshold, digits)
+    return shown if text == fmt_number(value, digits) else text
 
 
 def fmt_threshold(threshold, *, percent: bool = False, max_digits: int = 4) -> str:
@@ -119,7 +164,7 @@ def fmt_threshold(threshold, *, percent: bool = False, max_digits: int = 4) -> s
     >>> fmt_threshold(Fraction(1, 3), percent=True)
     '33.3333%'
     """
-    text = fmt_number(to_decimal(threshold) * (100 if percent else 1), max_digits)
+    text = fmt_number(_exact(threshold) * (100 if percent else 1), max_digits)
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text + "%" if percent else text

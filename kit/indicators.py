@@ -31,9 +31,11 @@ parameter after a colon:
 三档                bands        达成 80-100% / 部分达成 60-80% / 未达成 0-60% of the points;
                                  实际完成值 names the band, 得分 the evaluator's level in it
                                  (达成 without 得分 scores full)
-扣分:N              deduction    points - N x occurrences (实际完成值), not below 0
+扣分:N              deduction    points - N x occurrences (实际完成值; 0 when none, blank is an
+                                 error), not below 0
 是否                yes_no       full if 实际完成值 is 是 (达成/完成), else 0
-阈值                threshold    full if actual >= target (<= with 阈值:<=), else 0
+阈值                threshold    full if actual >= target (<= with 阈值:<=; > or < when the
+                                 target says 高于/低于), else 0
 手工                manual       the 得分 column, which then needs a reason
 一票否决            veto         是/否 passed; a failed veto caps the grade at the lowest
 前置条件            prerequisite 是/否 met; an unmet prerequisite blocks the rating
@@ -43,18 +45,31 @@ parameter after a colon:
 ``问卷:overall_satisfied``) takes the share the satisfaction analysis computed, and the
 indicator records where it came from.
 
-Totals and grades are decided on unrounded scores; display rounds half up.
+Numbers are read once, through :func:`kit.values.parse_quantity`, into exact fractions with
+their unit normalised (98%, an Excel percent cell 0.98, 0.57万元, 5700元, 1,500人次), so equal
+values compare equal; units that cannot be compared are an error naming the row. A target may
+carry its relation (≥50个, ≤90万元, =100%); a relation that contradicts the rule (≤ under 比例)
+is an error, never silently scored.
+
+Each indicator's exact score is rounded half up to two places once: that is its score, the one
+every table shows. Subtotals, the total and the grade are exact sums of those scores, so every
+table adds up as printed. :func:`assess` returns new scored indicators; its input is unchanged.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 from .errors import KitError, read_yaml_mapping
-from .fmt import fmt_points
+from .fmt import (fmt_for_verdict, fmt_percent, fmt_points, fmt_threshold, quantize_half_up,
+                  to_decimal)
+from .values import (RELATION_WORDS, Quantity, ValueParseError, parse_quantity, parse_relation,
+                     parse_yes_no, same_unit, to_fraction)
 
 __all__ = ["IndicatorError", "Method", "Indicator", "Assessment", "FRAMEWORKS", "load_method",
            "read_indicators", "assess", "default_method"]
@@ -75,8 +90,8 @@ FRAMEWORKS: dict[str, dict] = {
                   "method_title": "项目支出绩效自评办法",
                   "sections": {"预算执行率": 10, "产出": 50, "效益": 30, "服务对象满意度": 10}},
 }
-DEFAULT_GRADES = [{"name": "优", "min": 90.0}, {"name": "良", "min": 80.0},
-                  {"name": "中", "min": 60.0}, {"name": "差", "min": 0.0}]
+DEFAULT_GRADES = [{"name": "优", "min": Decimal(90)}, {"name": "良", "min": Decimal(80)},
+                  {"name": "中", "min": Decimal(60)}, {"name": "差", "min": Decimal(0)}]
 
 RULES = {"比例": "pro_rata", "按比例": "pro_rata", "pro_rata": "pro_rata",
          "反向比例": "lower_better", "越低越好": "lower_better", "lower_better": "lower_better",
@@ -90,9 +105,9 @@ RULES = {"比例": "pro_rata", "按比例": "pro_rata", "pro_rata": "pro_rata",
 RULE_LABEL = {"pro_rata": "按完成比例计分", "lower_better": "按完成比例计分（越低越好）",
               "bands": "定性三档", "deduction": "扣分制", "yes_no": "是否完成", "threshold": "达标计分",
               "manual": "手工评分", "veto": "一票否决", "prerequisite": "前置条件"}
-BANDS = {"达成": (0.8, 1.0), "部分达成": (0.6, 0.8), "未达成": (0.0, 0.6)}
-YES = {"是", "达成", "完成", "已完成", "通过", "满足", "有", "yes", "y", "true", "1", "√"}
-NO = {"否", "未达成", "未完成", "不通过", "未通过", "不满足", "无", "no", "n", "false", "0", "×"}
+BANDS = {"达成": (Fraction(4, 5), Fraction(1)), "部分达成": (Fraction(3, 5), Fraction(4, 5)),
+         "未达成": (Fraction(0), Fraction(3, 5))}
+SCORE_DIGITS = 2   # each indicator's score is rounded half up to this many places, once
 SURVEY_FIGURES = {"满意率": "overall_satisfied", "总体满意率": "overall_satisfied",
                   "知晓率": "awareness", "政策知晓率": "awareness"}
 
@@ -110,16 +125,21 @@ REQUIRED = ("level1", "points", "rule")
 # ------------------------------------------------------------------------------ method.yml
 @dataclass
 class Method:
+    """A method file: points (exact decimals) of the total and of each first-level indicator,
+    and the grades, highest first, each applying from its ``min`` (inclusive)."""
+
     framework: str
     title: str
-    total: float
-    sections: dict[str, float]
+    total: Decimal
+    sections: dict[str, Decimal]
     grades: list[dict]
     path: Path | None = None
 
-    def grade(self, total: float) -> str:
+    def grade(self, total) -> str:
+        """The grade of ``total``, compared exactly (a float at its shortest decimal form)."""
+        t = to_decimal(total)
         for g in self.grades:
-            if total >= g["min"]:
+            if t >= g["min"]:
                 return g["name"]
         return self.grades[-1]["name"]
 
@@ -133,8 +153,9 @@ def default_method(framework: str) -> Method:
         raise IndicatorError(f"未知的评价框架「{framework}」(unknown framework; choose one of "
                              f"{', '.join(FRAMEWORKS)})")
     f = FRAMEWORKS[framework]
-    return Method(framework=framework, title=f["method_title"], total=100.0,
-                  sections=dict(f["sections"]), grades=[dict(g) for g in DEFAULT_GRADES])
+    return Method(framework=framework, title=f["method_title"], total=Decimal(100),
+                  sections={k: Decimal(v) for k, v in f["sections"].items()},
+                  grades=[dict(g) for g in DEFAULT_GRADES])
 
 
 def load_method(path: str | Path) -> Method:
@@ -165,35 +186,41 @@ def load_method(path: str | Path) -> Method:
             isinstance(g, dict) and g.get("name") and _is_number(g.get("min")) for g in grades):
         raise IndicatorError("键「grades」：应为列表，每项含 name 和 min (expected a list of "
                              "{name, min})", path=path)
-    grades = sorted(({"name": str(g["name"]), "min": float(g["min"])} for g in grades),
+    grades = sorted(({"name": str(g["name"]), "min": to_decimal(g["min"])} for g in grades),
                     key=lambda g: -g["min"])
-    if abs(sum(float(v) for v in sections.values()) - float(total)) > 1e-9:
-        raise IndicatorError(f"一级指标分值之和为{fmt_points(sum(float(v) for v in sections.values()))}分，"
-                             f"与总分{fmt_points(float(total))}分不符 (sections must add up to total)",
+    sections = {str(k): to_decimal(v) for k, v in sections.items()}
+    total = to_decimal(total)
+    if sum(sections.values()) != total:
+        raise IndicatorError(f"一级指标分值之和为{fmt_points(sum(sections.values()))}分，"
+                             f"与总分{fmt_points(total)}分不符 (sections must add up to total)",
                              path=path, column="sections")
     return Method(framework=fw, title=str(d.get("title", base.title if base else "")),
-                  total=float(total), sections={str(k): float(v) for k, v in sections.items()},
-                  grades=grades, path=path)
+                  total=total, sections=sections, grades=grades, path=path)
 
 
 # ------------------------------------------------------------------------------ the table
-@dataclass
+@dataclass(frozen=True)
 class Indicator:
+    """One scored row of the indicator table. :func:`read_indicators` gives it unscored;
+    :func:`assess` returns scored copies (``score`` is the shown score: the exact score
+    rounded half up to two places once)."""
+
     row: int                      # row number in the workbook, as Excel shows it
     level1: str
     level2: str | None
     level3: str | None
-    points: float
+    points: Decimal
     kind: str
-    level2_points: float | None   # "项目立项（10分）" in the level-2 cell declares 10
+    level2_points: Decimal | None  # "项目立项（10分）" in the level-2 cell declares 10
     rule: str                     # canonical rule name (RULES values)
     param: str | None
     target: str | None
     actual: str | None
-    manual_score: float | None
+    manual_score: Decimal | None
     reason: str | None
     evidence: str | None
-    score: float = math.nan
+    score: Decimal | None = None  # the shown score, two places, half up; None before assess()
+    exact_score: Fraction | None = None
     explanation: str = ""
     source: str | None = None     # where a pulled value came from
     passed: bool | None = None    # veto / prerequisite outcome
@@ -203,8 +230,9 @@ class Indicator:
         return self.level3 or self.level2 or self.level1
 
     @property
-    def lost(self) -> float:
-        return max(self.points - self.score, 0.0) if not math.isnan(self.score) else math.nan
+    def lost(self) -> Decimal | None:
+        """Points lost as printed (points - shown score); None before scoring."""
+        return None if self.score is None else max(self.points - self.score, Decimal(0))
 
 
 def sheet_label(path: str | Path, sheet: int | str = 0) -> str:
@@ -255,10 +283,10 @@ def read_indicators(path: str | Path, sheet: int | str = 0) -> list[Indicator]:
         if last["level1"] is None:
             raise IndicatorError("缺少一级指标 (no level-1 indicator above this row)", path=path,
                                  row=row, column=header[where["level1"]])
-        points = _number(cell.get("points"))
-        if points is None or points < 0:
-            raise IndicatorError(f"「{cell.get('points') or ''}」不是有效的分值 (expected points "
-                                 "as a number)", path=path, row=row, column=header[where["points"]])
+        points = _points(cell.get("points"), "分值", path, row, header[where["points"]])
+        if points is None:
+            raise IndicatorError("「」不是有效的分值 (expected points as a number)", path=path, row=row,
+                                 column=header[where["points"]])
         rule_text = cell.get("rule") or ""
         name, _, param = re.split(r"([:：])", rule_text, maxsplit=1) if re.search(r"[:：]", rule_text) \
             else (rule_text, "", "")
@@ -267,19 +295,39 @@ def read_indicators(path: str | Path, sheet: int | str = 0) -> list[Indicator]:
             raise IndicatorError(f"评分方法「{rule_text}」无法识别 (unknown scoring rule; use one of "
                                  f"比例、反向比例、三档、扣分:N、是否、阈值、手工、一票否决、前置条件)",
                                  path=path, row=row, column=header[where["rule"]])
-        manual = cell.get("score")
+        manual = _points(cell.get("score"), "得分", path, row,
+                         header[where["score"]] if "score" in where else "得分")
         out.append(Indicator(
             row=row, level1=last["level1"], level2=_strip_points(level2), level3=cell.get("level3"),
             points=points, kind=cell.get("kind") or "", level2_points=_declared_points(level2),
             rule=rule, param=param.strip() or None, target=cell.get("target"),
-            actual=cell.get("actual"), manual_score=_number(manual) if manual else None,
+            actual=cell.get("actual"), manual_score=manual,
             reason=cell.get("reason"), evidence=cell.get("evidence")))
-        if manual and out[-1].manual_score is None:
-            raise IndicatorError(f"得分「{manual}」不是数字 (expected a number)", path=path,
-                                 row=row, column=header[where["score"]])
     if not out:
         raise IndicatorError("指标表中没有指标行 (no indicator rows)", path=path)
     return out
+
+
+def _points(text, what: str, path, row: int, column: str) -> Decimal | None:
+    """Points (at most two decimals) or a typed score: a non-negative number (``分`` allowed)
+    as an exact Decimal; None for an empty cell."""
+    bad = IndicatorError(f"「{text}」不是有效的{what} (expected {'points' if what == '分值' else 'a score'} "
+                         "as a number, e.g. 10 or 7.5)", path=path, row=row, column=column)
+    try:
+        q = parse_quantity(text)
+    except ValueParseError:
+        raise bad from None
+    if q is None:
+        return None
+    if q.unit not in ("", "分") or q.relation is not None or q.value < 0:
+        raise bad
+    d = to_decimal(q.value)
+    if what == "分值" and d != d.quantize(Decimal("0.01")):
+        # a typed score may have more places (it is rounded once, like every score); points
+        # cannot: a score of 3.333 points could never be shown as full marks
+        raise IndicatorError(f"分值「{text}」的小数超过两位；分值最多保留两位小数 (points have at "
+                             "most two decimals)", path=path, row=row, column=column)
+    return d
 
 
 # ------------------------------------------------------------------------------ scoring
@@ -287,7 +335,7 @@ def read_indicators(path: str | Path, sheet: int | str = 0) -> list[Indicator]:
 class Assessment:
     method: Method
     indicators: list[Indicator]
-    total: float
+    total: Decimal                 # exact sum of the shown indicator scores
     grade: str | None
     sections: list[dict]
     vetoed: list[Indicator] = field(default_factory=list)
@@ -310,27 +358,29 @@ def assess(indicators: list[Indicator], method: Method, survey: dict | None = No
     """Score every indicator, check the table against the method, total and grade it.
 
     ``survey`` maps survey figure names (``overall_satisfied``, ``awareness``) to
-    ``(share, source text)``, for indicators whose 实际完成值 reads ``问卷:满意率``.
+    ``(share, source text)``, for indicators whose 实际完成值 reads ``问卷:满意率``; a share
+    given as a :class:`~fractions.Fraction` (``n_satisfied/n_valid``) is used exactly.
+
+    The indicators passed in are not changed: the assessment holds scored copies.
     """
-    survey = survey or {}
-    for ind in indicators:
-        _score(ind, survey, source)
-    _check(indicators, method, source)
-    total = sum(i.score for i in indicators)
-    vetoed = [i for i in indicators if i.rule == "veto" and i.passed is False]
-    blocked = [i for i in indicators if i.rule == "prerequisite" and i.passed is False]
+    survey = dict(survey or {})
+    scored = [_score(ind, survey, source) for ind in indicators]
+    _check(scored, method, source)
+    total = sum((i.score for i in scored), Decimal(0))
+    vetoed = [i for i in scored if i.rule == "veto" and i.passed is False]
+    blocked = [i for i in scored if i.rule == "prerequisite" and i.passed is False]
     grade = None if blocked else (method.lowest_grade if vetoed else method.grade(total))
     sections = []
     for name, pts in method.sections.items():
-        inds = [i for i in indicators if i.level1 == name]
+        inds = [i for i in scored if i.level1 == name]
         subs = []
         for l2 in dict.fromkeys(i.level2 for i in inds if i.level2):
             sub = [i for i in inds if i.level2 == l2]
-            subs.append({"name": l2, "points": sum(i.points for i in sub),
-                         "score": sum(i.score for i in sub), "indicators": sub})
-        sections.append({"name": name, "points": pts, "score": sum(i.score for i in inds),
+            subs.append({"name": l2, "points": sum((i.points for i in sub), Decimal(0)),
+                         "score": sum((i.score for i in sub), Decimal(0)), "indicators": sub})
+        sections.append({"name": name, "points": pts, "score": sum((i.score for i in inds), Decimal(0)),
                          "subsections": subs, "indicators": inds})
-    return Assessment(method=method, indicators=indicators, total=total, grade=grade,
+    return Assessment(method=method, indicators=scored, total=total, grade=grade,
                       sections=sections, vetoed=vetoed, blocked=blocked,
                       source=Path(source) if source else None)
 
@@ -339,102 +389,208 @@ def _fail(ind: Indicator, source, msg: str, column: str) -> IndicatorError:
     return IndicatorError(f"指标「{ind.name}」：{msg}", path=source, row=ind.row, column=column)
 
 
-def _score(ind: Indicator, survey: dict, source) -> None:
-    from .fmt import fmt_number
+def _quantity(ind: Indicator, text, column: str, source) -> Quantity:
+    """A number of the row, read once; a blank or unreadable cell is an error naming it."""
+    try:
+        q = parse_quantity(text)
+    except ValueParseError as exc:
+        raise _fail(ind, source, f"{column}{exc.message}", column) from None
+    if q is None:
+        raise _fail(ind, source, f"{column}未填写；应为数字，如 98%、7万元、1500人次 (expected a number)",
+                    column)
+    return q
 
-    actual_text = ind.actual
-    if actual_text and re.match(r"^(问卷|survey)[:：]", actual_text):
-        key = re.split(r"[:：]", actual_text, maxsplit=1)[1].strip()
-        key = SURVEY_FIGURES.get(key, key)
-        if key not in survey:
-            raise _fail(ind, source, f"实际完成值「{actual_text}」要取问卷结果，但本项目没有算出"
-                        f"「{key}」(no such survey figure; have: {', '.join(survey) or 'none'})",
-                        "实际完成值")
-        value, src = survey[key]
-        ind.source = src
-        actual_text = f"{float(value) * 100:.10g}%"
-        ind.actual = _pct_text(value)
-    p, r = ind.points, ind.rule
+
+def _survey_value(ind: Indicator, survey: dict, source) -> tuple[Quantity, str] | None:
+    """The survey share an actual value of 问卷:满意率 names, as an exact percentage."""
+    text = ind.actual
+    if not (text and re.match(r"^(问卷|survey)[:：]", text)):
+        return None
+    key = re.split(r"[:：]", text, maxsplit=1)[1].strip()
+    key = SURVEY_FIGURES.get(key, key)
+    if key not in survey:
+        raise _fail(ind, source, f"实际完成值「{text}」要取问卷结果，但本项目没有算出"
+                    f"「{key}」(no such survey figure; have: {', '.join(survey) or 'none'})",
+                    "实际完成值")
+    value, src = survey[key]
+    share = to_fraction(value)
+    return Quantity(share, "%", None, 1, fmt_percent(share, 1)), src
+
+
+def _direction(ind: Indicator, t: Quantity, source) -> tuple[str, bool]:
+    """("higher" or "lower", strict) for a quantitative rule, from the rule, its parameter
+    (阈值:<=) and the relation written with the target (≥50个); a contradiction is an error."""
+    rel = t.relation
+    if ind.rule == "threshold":
+        try:
+            param = parse_relation(ind.param, where="评分方法参数")
+        except ValueParseError as exc:
+            raise _fail(ind, source, f"{exc.message}；阈值的写法为「阈值」（不低于）或「阈值:<=」（不高于）",
+                        "评分方法") from None
+        if param == "=":
+            raise _fail(ind, source, "「阈值:=」无法判断方向；请写「阈值」（不低于）或「阈值:<=」（不高于）",
+                        "评分方法")
+        lower = param in ("<=", "<")
+        strict = param in ("<", ">") or rel in ("<", ">")
+    else:
+        lower, strict = ind.rule == "lower_better", False
+    if rel in ((">=", ">") if lower else ("<=", "<")):
+        rule_text = {"pro_rata": "比例（越高越好）", "lower_better": "反向比例（越低越好）",
+                     "threshold": "阈值:<=（不高于）" if lower else "阈值（不低于）"}[ind.rule]
+        fix = {"pro_rata": "请把评分方法改为「反向比例」，或删去指标值中的比较关系",
+               "lower_better": "请把评分方法改为「比例」，或删去指标值中的比较关系",
+               "threshold": f"请把评分方法改为「阈值{'' if lower else ':<='}」"}[ind.rule]
+        raise _fail(ind, source, f"年度指标值「{ind.target}」写明{RELATION_WORDS[rel]}，与评分方法"
+                    f"{rule_text}相矛盾；{fix} (the target's relation contradicts the scoring rule)",
+                    "年度指标值")
+    return ("lower" if lower else "higher"), strict
+
+
+def _shown_pair(a: Quantity, t: Quantity, pulled: bool) -> tuple[str, str]:
+    """(actual, target) as a sentence shows them: the target with its own precision; the actual
+    as typed, or, when computed or written as a bare fraction beside a percentage, with as many
+    decimals as the comparison with the target needs (97.96%, never 98.0% below 98%)."""
+    percent = "%" in (a.unit, t.unit)
+
+    def own(q: Quantity) -> int:
+        return q.decimals if q.unit == "%" or not percent else max(q.decimals - 2, 0)
+
+    if percent and t.unit != "%":
+        target = fmt_threshold(t.value, percent=True, max_digits=max(4, own(t)))
+    else:
+        target = t.plain_text
+    if pulled or (percent and a.unit != "%"):
+        actual = fmt_for_verdict(a.value, t.value, own(a), percent=percent)
+    else:
+        actual = a.text.strip()
+    return actual, target
+
+
+def _score(ind: Indicator, survey: dict, source) -> Indicator:
+    """A scored copy of ``ind``."""
+    # numbers given as floats (an Indicator built by hand) are taken at their decimal value
+    ind = replace(ind, points=to_decimal(ind.points),
+                  manual_score=None if ind.manual_score is None else to_decimal(ind.manual_score),
+                  level2_points=None if ind.level2_points is None else to_decimal(ind.level2_points))
+    p, r = Fraction(ind.points), ind.rule
+    upd: dict = {}
+    pulled = _survey_value(ind, survey, source)
+    if pulled is not None:
+        upd["source"] = pulled[1]
+        upd["actual"] = pulled[0].text
     if r in ("pro_rata", "lower_better", "threshold"):
-        t, a = _number(ind.target), _number(actual_text)
-        if t is None:
-            raise _fail(ind, source, f"年度指标值「{ind.target or ''}」应为数字 (expected a number)",
-                        "年度指标值")
-        if a is None:
-            raise _fail(ind, source, f"实际完成值「{ind.actual or ''}」应为数字 (expected a number)",
-                        "实际完成值")
+        t = _quantity(ind, ind.target, "年度指标值", source)
+        a = pulled[0] if pulled else _quantity(ind, ind.actual, "实际完成值", source)
+        if a.relation is not None:
+            raise _fail(ind, source, f"实际完成值「{ind.actual}」应为确定的数值，不要写比较关系 (the actual "
+                        "value must not carry ≥ or ≤)", "实际完成值")
+        try:
+            av, tv = same_unit(a, t)
+        except ValueParseError as exc:
+            raise _fail(ind, source, f"实际完成值与年度指标值无法比较：{exc.message}", "实际完成值") from None
+        direction, strict = _direction(ind, t, source)
+        shown_a, shown_t = _shown_pair(a, t, pulled is not None)
+        if pulled is not None:
+            upd["actual"] = shown_a
         if r == "threshold":
-            lower = bool(ind.param and ind.param.strip().startswith(("<", "≤")))
-            ok = a <= t if lower else a >= t
-            ind.score = p if ok else 0.0
-            ind.explanation = (f"实际完成值{ind.actual}{'达到' if ok else '未达到'}指标值{ind.target}"
-                               f"（{'不高于' if lower else '不低于'}），"
-                               + ("得满分" if ok else "不得分"))
+            lower = direction == "lower"
+            ok = (av < tv if strict else av <= tv) if lower else (av > tv if strict else av >= tv)
+            exact = p if ok else Fraction(0)
+            rel = ("<" if strict else "<=") if lower else (">" if strict else ">=")
+            explanation = (f"实际完成值{shown_a}{'达到' if ok else '未达到'}指标值{shown_t}"
+                           f"（{RELATION_WORDS[rel]}），" + ("得满分" if ok else "不得分"))
         else:
             if r == "pro_rata":
-                ratio = 1.0 if t == 0 else a / t
+                ratio = Fraction(1) if tv == 0 else av / tv
             else:
-                ratio = 1.0 if a <= t else (t / a if a else 0.0)
-            ratio = max(0.0, min(ratio, 1.0))
-            ind.score = p * ratio
-            ind.explanation = ("完成年度指标值，得满分" if ratio >= 1 else
-                               f"完成指标值的{fmt_number(ratio * 100, 1)}%，按比例得"
-                               f"{fmt_number(ind.score, 2)}分")
+                ratio = Fraction(1) if av <= tv else (tv / av if av else Fraction(0))
+            ratio = max(Fraction(0), min(ratio, Fraction(1)))
+            exact = p * ratio
+            explanation = ("完成年度指标值，得满分" if ratio >= 1 else
+                           f"完成指标值的{fmt_for_verdict(ratio, 1, 1, percent=True)}，按比例得"
+                           f"{fmt_points(quantize_half_up(exact, SCORE_DIGITS))}分")
     elif r == "bands":
-        band = (actual_text or "").strip()
+        band = (ind.actual or "").strip()
         if band not in BANDS:
             raise _fail(ind, source, f"实际完成值「{band}」应为 达成、部分达成 或 未达成 (expected a "
                         "band)", "实际完成值")
         lo, hi = BANDS[band]
+        span = f"{fmt_points(lo * p)}–{fmt_points(hi * p)}分"
         if ind.manual_score is None:
             if band != "达成":
-                raise _fail(ind, source, f"{band}时须在「得分」列填写档内得分（{fmt_points(lo * p)}–{fmt_points(hi * p)}分）"
+                raise _fail(ind, source, f"{band}时须在「得分」列填写档内得分（{span}）"
                             "(a score within the band is required)", "得分")
-            ind.score = p
+            exact = p
         else:
-            s = ind.manual_score
-            if not (lo * p - 1e-9 <= s <= hi * p + 1e-9):
-                raise _fail(ind, source, f"{band}的得分应在{fmt_points(lo * p)}–{fmt_points(hi * p)}分之间，实为{fmt_points(s)}分 "
+            exact = Fraction(ind.manual_score)
+            if not (lo * p <= exact <= hi * p):
+                raise _fail(ind, source, f"{band}的得分应在{span}之间，实为{fmt_points(exact)}分 "
                             "(score outside its band)", "得分")
-            ind.score = s
-        ind.explanation = f"{band}（该档为分值的{int(lo * 100)}%–{int(hi * 100)}%）"
+        explanation = f"{band}（该档为分值的{lo * 100}%–{hi * 100}%）"
     elif r == "deduction":
-        per = _number(ind.param) if ind.param else None
-        if per is None or per <= 0:
-            raise _fail(ind, source, "扣分制须写明每次扣分，如「扣分:2」(write the points per "
-                        "occurrence)", "评分方法")
-        n = _number(actual_text) if actual_text else 0.0
-        if n is None or n < 0 or n != int(n):
+        per = _deduction_per_time(ind, source)
+        if ind.actual is None:
+            raise _fail(ind, source, "扣分制须在「实际完成值」列填写发生次数，没有发生填0 (a deduction "
+                        "rule needs the number of occurrences; write 0 for none)", "实际完成值")
+        q = _quantity(ind, ind.actual, "实际完成值", source)
+        n = q.value
+        if n < 0 or n.denominator != 1 or q.relation is not None or q.unit == "%":
             raise _fail(ind, source, f"实际完成值「{ind.actual}」应为发生次数（非负整数）(expected a "
                         "count)", "实际完成值")
-        ind.score = max(p - per * n, 0.0)
-        ind.explanation = ("未发现扣分情形，得满分" if n == 0 else
-                           f"发生{int(n)}次，每次扣{fmt_points(per)}分，共扣{fmt_points(min(per * n, p))}分")
+        deducted = min(per * n, p)
+        exact = p - deducted
+        shown = quantize_half_up(exact, SCORE_DIGITS)
+        explanation = ("未发现扣分情形，得满分" if n == 0 else
+                       f"发生{n}次，每次扣{_exact_text(per)}分，共扣{_exact_text(deducted)}分"
+                       + ("" if shown == exact else f"，得分{_exact_text(exact)}分四舍五入为{fmt_points(shown)}分"))
     elif r in ("yes_no", "veto", "prerequisite"):
-        ok = _yes(actual_text)
-        if ok is None:
-            raise _fail(ind, source, f"实际完成值「{ind.actual or ''}」应为 是 或 否 (expected yes "
-                        "or no)", "实际完成值")
-        ind.passed = ok
-        ind.score = p if ok else 0.0
+        try:
+            ok = parse_yes_no(ind.actual, missing_ok=False)
+        except ValueParseError as exc:
+            raise _fail(ind, source, f"实际完成值{exc.message}", "实际完成值") from None
+        upd["passed"] = ok
+        exact = p if ok else Fraction(0)
         what = {"yes_no": ("已完成", "未完成"), "veto": ("通过", "未通过，一票否决"),
                 "prerequisite": ("满足", "未满足，不予评级")}[r]
-        ind.explanation = what[0] if ok else what[1]
-    elif r == "manual":
+        explanation = what[0] if ok else what[1]
+    else:  # manual
         if ind.manual_score is None:
             raise _fail(ind, source, "手工评分须在「得分」列填写得分 (a manual score is required)", "得分")
         if not ind.reason:
             raise _fail(ind, source, "手工评分须在「偏差原因分析及改进措施」列说明理由 (a manual "
                         "score needs a reason)", "偏差原因分析及改进措施")
-        ind.score = ind.manual_score
-        ind.explanation = "手工评分"
-    if not (0 <= ind.score <= p + 1e-9):
-        raise _fail(ind, source, f"得分{fmt_points(ind.score)}超出分值{fmt_points(p)}分的范围 (score outside 0..points)",
-                    "得分")
+        exact = Fraction(ind.manual_score)
+        explanation = "手工评分"
+    if not (0 <= exact <= p):
+        raise _fail(ind, source, f"得分{fmt_points(exact)}超出分值{fmt_points(p)}分的范围 (score outside "
+                    "0..points)", "得分")
+    shown = quantize_half_up(exact, SCORE_DIGITS)
     if ind.manual_score is not None and r not in ("manual", "bands") and \
-            abs(ind.manual_score - ind.score) > 1e-9:
+            ind.manual_score not in (shown, exact):
         raise _fail(ind, source, f"「得分」列填写{fmt_points(ind.manual_score)}分，但按{RULE_LABEL[r]}应得"
-                    f"{fmt_points(ind.score)}分；如需手工评分，请把评分方法改为「手工」并说明理由", "得分")
+                    f"{fmt_points(shown)}分；如需手工评分，请把评分方法改为「手工」并说明理由", "得分")
+    return replace(ind, score=shown, exact_score=exact, explanation=explanation, **upd)
+
+
+def _deduction_per_time(ind: Indicator, source) -> Fraction:
+    bad = _fail(ind, source, "扣分制须写明每次扣分，如「扣分:2」(write the points per occurrence)",
+                "评分方法")
+    try:
+        q = parse_quantity(ind.param)
+    except ValueParseError:
+        raise bad from None
+    if q is None or q.value <= 0 or q.unit not in ("", "分") or q.relation is not None:
+        raise bad
+    return q.value
+
+
+def _exact_text(x: Fraction) -> str:
+    """An exact terminating value in full (0.375), or to four places when it does not end."""
+    d = to_decimal(x)
+    if Fraction(d) != x or d != d.quantize(Decimal("0.0001")):
+        return fmt_points(x)
+    text = format(d.normalize(), "f")
+    return text
 
 
 def _check(indicators: list[Indicator], method: Method, source) -> None:
@@ -445,8 +601,8 @@ def _check(indicators: list[Indicator], method: Method, source) -> None:
                                  f"method: {'、'.join(method.sections)})", path=source, row=ind.row,
                                  column="一级指标")
     for name, pts in method.sections.items():
-        got = sum(i.points for i in indicators if i.level1 == name)
-        if abs(got - pts) > 1e-9:
+        got = sum((i.points for i in indicators if i.level1 == name), Decimal(0))
+        if got != pts:
             first = next((i.row for i in indicators if i.level1 == name), None)
             raise IndicatorError(f"一级指标「{name}」下各指标分值之和为{fmt_points(got)}分，评价办法规定为"
                                  f"{fmt_points(pts)}分 (children's points must add up to the parent)",
@@ -454,14 +610,14 @@ def _check(indicators: list[Indicator], method: Method, source) -> None:
     for level2 in dict.fromkeys((i.level1, i.level2) for i in indicators if i.level2):
         declared = next(i.level2_points for i in indicators if (i.level1, i.level2) == level2)
         if declared is not None:
-            got = sum(i.points for i in indicators if (i.level1, i.level2) == level2)
-            if abs(got - declared) > 1e-9:
+            got = sum((i.points for i in indicators if (i.level1, i.level2) == level2), Decimal(0))
+            if got != declared:
                 first = next(i.row for i in indicators if (i.level1, i.level2) == level2)
                 raise IndicatorError(f"二级指标「{level2[1]}」标明{fmt_points(declared)}分，其下各指标分值之和为"
                                      f"{fmt_points(got)}分 (children's points must add up to the parent)",
                                      path=source, row=first, column="分值")
     for ind in indicators:
-        if ind.lost > 1e-9 and not ind.reason:
+        if ind.lost > 0 and not ind.reason:
             raise IndicatorError(f"指标「{ind.name}」扣{fmt_points(ind.lost)}分，须填写偏差原因分析及改进措施 "
                                  "(every lost point needs a reason)", path=source, row=ind.row,
                                  column="偏差原因分析及改进措施")
@@ -478,61 +634,16 @@ def _text(v) -> str | None:
 
 
 def _is_number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-
-
-def _number(text) -> float | None:
-    """A number from a cell as evaluators write it: 98%, 800万元, 1,200, ≥7万元, 0.98, 1500人次.
-
-    A unit after the number is allowed (万/亿 multiply); percentages become fractions. Both
-    sides of a ratio are read the same way, so 92万元 / 100万元 is 0.92.
-    """
-    if text is None:
-        return None
-    if _is_number(text):
-        return float(text)
-    s = str(text).strip().replace(",", "").replace("，", "")
-    s = re.sub(r"^[≥≤><=]+", "", s)
-    m = re.fullmatch(r"([-+]?\d+(?:\.\d+)?)\s*([%％‰]|[\u4e00-\u9fa5A-Za-z/·]+)?", s)
-    if not m:
-        return None
-    v = float(m.group(1))
-    unit = m.group(2) or ""
-    if unit in ("%", "％"):
-        v /= 100
-    elif unit == "‰":
-        v /= 1000
-    elif unit.startswith("万"):      # 万元, 万人, 万亩
-        v *= 1e4
-    elif unit.startswith("亿"):
-        v *= 1e8
-    return v
-
-
-def _yes(text) -> bool | None:
-    if text is None:
-        return None
-    s = str(text).strip().lower()
-    if s in YES:
-        return True
-    if s in NO:
-        return False
-    return None
+    return isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) and math.isfinite(v)
 
 
 _POINTS_SUFFIX = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]\s*$")
 
 
-def _declared_points(level_text: str | None) -> float | None:
+def _declared_points(level_text: str | None) -> Decimal | None:
     m = _POINTS_SUFFIX.search(level_text or "")
-    return float(m.group(1)) if m else None
+    return Decimal(m.group(1)) if m else None
 
 
 def _strip_points(level_text: str | None) -> str | None:
     return _POINTS_SUFFIX.sub("", level_text).strip() if level_text else level_text
-
-
-def _pct_text(share: float) -> str:
-    from .fmt import fmt_percent
-
-    return fmt_percent(share, 1)

@@ -1,5 +1,5 @@
-"""Appraisal ledgers: member points (积分制), inspection rankings (and, to come, cadre
-quarterly performance and star ratings).
+"""Appraisal ledgers: member points (积分制), inspection rankings, cadre quarterly
+performance and star ratings.
 
 Township and village party secretaries keep these in Excel today. Here every rule lives in
 the project's ``method.yml`` (never in code), every flag explains itself in Chinese, and a
@@ -24,19 +24,31 @@ bad record is reported with its row instead of disappearing::
     inspection:
       bottom: 3                # 倒数前三
       consecutive: 2           # 连续两轮
+
+Numbers are read once through :func:`kit.values.parse_quantity` and summed exactly (Decimal),
+so 12 monthly scores that add up to 60 by hand are 60, not 59.99999999999999. Yes/no cells read
+the one vocabulary of :func:`kit.values.parse_yes_no` (√ and 是 alike); rounds and quarters
+are ordered by meaning (:func:`kit.values.sort_periods`: 第一轮…第六轮, 一季度…, 2023年上半年…).
+A figure beside a verdict is shown with as many decimals as the verdict needs (59.96分，低于60分).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import KitError, read_yaml_mapping
-from .fmt import fmt_percent
+from .fmt import (fmt_for_verdict, fmt_points, fmt_points_for_verdict, fmt_threshold,
+                  quantize_half_up, to_decimal)
+from .values import (ValueParseError, parse_quantity, parse_quarter, parse_yes_no, period_kind,
+                     same_unit, sort_periods, to_fraction)
 
 __all__ = ["LedgerError", "load_ledger_method", "read_records", "MemberPoints", "member_points",
            "Rankings", "inspection_rankings", "CadreQuarterly", "cadre_quarterly", "Stars",
@@ -102,13 +114,21 @@ def _date(v) -> dt.date | None:
         return None
 
 
-def _num(v) -> float | None:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return None
+def _num(v) -> Decimal | None:
+    """A number as typed (``8``, ``7.5``, ``60%``, ``１２``), exactly; None for a blank or text
+    that is not a number."""
     try:
-        return float(str(v).strip())
-    except ValueError:
+        q = parse_quantity(v)
+    except ValueParseError:
         return None
+    if q is None or q.relation is not None:
+        return None
+    return _dec(q.value)
+
+
+def _dec(x) -> Decimal:
+    """An exact value as a Decimal (typed decimals are exact; a ratio to 28 places)."""
+    return x if isinstance(x, Decimal) else to_decimal(to_fraction(x))
 
 
 def _yr(years: list[int]) -> str:
@@ -140,8 +160,8 @@ def member_points(records: pd.DataFrame, roster: list[str], rules: dict,
     redemptions (``spend_items``). Bad records (unknown member, date outside the period,
     points not a number, an item not in the method) are listed in ``problems`` with their row.
     """
-    cap, annual_cap = float(rules["monthly_cap"]), float(rules["annual_cap"])
-    line = float(rules["unqualified_below"])
+    cap, annual_cap = _dec(rules["monthly_cap"]), _dec(rules["annual_cap"])
+    line = _dec(rules["unqualified_below"])
     streak_len = int(rules.get("consecutive_years", 3))
     items: dict = dict(rules.get("items") or {})
     indices: dict = dict(rules.get("indices") or {idx: "capped" for idx in set(items.values())})
@@ -170,61 +190,77 @@ def member_points(records: pd.DataFrame, roster: list[str], rules: dict,
         good.append({"member": str(r.member).strip(), "year": d.year, "month": d.month,
                      "index": "积分超市" if kind == "spend" else items[r.item], "kind": kind,
                      "points": p})
-    g = pd.DataFrame(good, columns=["member", "year", "month", "index", "kind", "points"])
-    capped = g[g["kind"] == "capped"]
-    monthly = capped.groupby(["member", "year", "month"], as_index=False)["points"].sum() \
-        .rename(columns={"points": "raw"})
-    monthly["counted"] = monthly["raw"].clip(upper=cap)
-    monthly["capped"] = monthly["raw"] > cap
-    monthly["note"] = [f"{y}年{m}月得{_n(raw)}分，超过每月{_n(cap)}分上限，超出的{_n(raw - cap)}分不计入"
-                       if c else "" for y, m, raw, c in zip(monthly["year"], monthly["month"],
-                                                            monthly["raw"], monthly["capped"])]
-    years = sorted(g["year"].unique()) if len(g) else []
+    # sums in exact decimals (plain Python: pandas would sum object columns as floats)
+    raw: dict = defaultdict(Decimal)
+    uncapped: dict = defaultdict(Decimal)
+    spent: dict = defaultdict(Decimal)
+    for g in good:
+        if g["kind"] == "capped":
+            raw[(g["member"], g["year"], g["month"])] += g["points"]
+        elif g["kind"] == "uncapped":
+            uncapped[(g["member"], g["year"], g["index"])] += g["points"]
+        else:
+            spent[g["member"]] += abs(g["points"])
+    mrows = []
+    for (m, y, mo), v in sorted(raw.items()):
+        counted = min(v, cap)
+        mrows.append({"member": m, "year": y, "month": mo, "raw": v, "counted": counted,
+                      "capped": v > cap,
+                      "note": f"{y}年{mo}月得{_n(v)}分，超过每月{_n(cap)}分上限，超出的{_n(v - cap)}分不计入"
+                      if v > cap else ""})
+    monthly = pd.DataFrame(mrows, columns=["member", "year", "month", "raw", "counted", "capped", "note"])
+    years = sorted({g["year"] for g in good})
     if start and end:
         years = list(range(start.year, end.year + 1))
-    grid = pd.MultiIndex.from_product([sorted(members), years], names=["member", "year"])
-    annual = monthly.groupby(["member", "year"])["counted"].sum().reindex(grid, fill_value=0.0) \
-        .clip(upper=annual_cap).rename("score").reset_index()
-    for idx, kind in indices.items():
-        if kind == "uncapped":
-            s = g[(g["kind"] == "uncapped") & (g["index"] == idx)].groupby(["member", "year"])["points"].sum()
-            annual[f"index_{idx}"] = s.reindex(pd.MultiIndex.from_frame(annual[["member", "year"]]),
-                                               fill_value=0.0).to_numpy()
-    annual["unqualified"] = annual["score"] < line
-    annual = annual.sort_values(["member", "year"]).reset_index(drop=True)
+    counted_year: dict = defaultdict(Decimal)
+    for row in mrows:
+        counted_year[(row["member"], row["year"])] += row["counted"]
+    arows = []
+    for m in sorted(members):
+        for y in years:
+            row = {"member": m, "year": y, "score": min(counted_year[(m, y)], annual_cap)}
+            for idx, kind in indices.items():
+                if kind == "uncapped":
+                    row[f"index_{idx}"] = uncapped[(m, y, idx)]
+            row["unqualified"] = row["score"] < line
+            arows.append(row)
+    annual = pd.DataFrame(arows, columns=["member", "year", "score",
+                                          *[f"index_{i}" for i, k in indices.items() if k == "uncapped"],
+                                          "unqualified"])
     streaks, flags = [], []
     for member, part in annual.groupby("member", sort=False):
         run: list[int] = []
         for y, s, u in zip(part["year"], part["score"], part["unqualified"]):
             run = run + [y] if u and (not run or run[-1] == y - 1) else ([y] if u else [])
             streaks.append(len(run))
+            shown = f"{y}年{fmt_points_for_verdict(s, line)}分，低于{_n(line)}分"
             if not u:
                 flags.append("")
             elif len(run) >= streak_len:
-                flags.append(f"{y}年{_n(s)}分，低于{_n(line)}分；{_yr(run[:-1])}同样不合格：连续{len(run)}年不合格")
+                flags.append(f"{shown}；{_yr(run[:-1])}同样不合格：连续{len(run)}年不合格")
             else:
-                flags.append(f"{y}年{_n(s)}分，低于{_n(line)}分，不合格")
+                flags.append(f"{shown}，不合格")
     annual["unqualified_streak"] = streaks
     annual["flag"] = flags
     annual["consecutive_flag"] = annual["unqualified_streak"] >= streak_len
-    # 党员示范岗: the top share of each year's scores
+    # 党员示范岗: the top share of each year's scores; ties at the boundary all included
     top = []
-    share = float(rules.get("top_share", 0.10))
+    share = to_fraction(rules.get("top_share", 0.10))
     for y, part in annual.groupby("year"):
         k = max(1, math.ceil(share * len(part)))
-        ranked = part.assign(rank=part["score"].rank(method="min", ascending=False).astype(int))
-        cut = ranked.sort_values("score", ascending=False)["score"].iloc[k - 1]
-        top.append(ranked[ranked["score"] >= cut].sort_values(["rank", "member"]))
+        scores = sorted(part["score"], reverse=True)
+        cut = scores[k - 1]
+        rank = {v: 1 + sum(x > v for x in scores) for v in set(scores)}
+        sel = part[part["score"] >= cut].assign(rank=lambda f: [rank[v] for v in f["score"]])
+        top.append(sel.sort_values(["rank", "member"]))
     exemplary = pd.concat(top)[["year", "member", "score", "rank"]].reset_index(drop=True) \
         if top else pd.DataFrame(columns=["year", "member", "score", "rank"])
-    earned = annual.groupby("member")["score"].sum()
-    for c in [c for c in annual if c.startswith("index_")]:
-        earned = earned + annual.groupby("member")[c].sum()
-    spent = g[g["kind"] == "spend"].groupby("member")["points"].apply(lambda s: s.abs().sum())
-    balance = pd.DataFrame({"earned": earned, "spent": spent.reindex(earned.index, fill_value=0.0)})
-    balance["balance"] = balance["earned"] - balance["spent"]
+    earned = {m: sum((r["score"] + sum((v for k, v in r.items() if k.startswith("index_")), Decimal(0))
+                      for r in arows if r["member"] == m), Decimal(0)) for m in sorted(members)}
+    balance = pd.DataFrame({"member": list(earned), "earned": list(earned.values()),
+                            "spent": [spent[m] for m in earned]})
+    balance["balance"] = [e - sp for e, sp in zip(balance["earned"], balance["spent"])]
     balance["note"] = ["兑换超过所得积分" if b < 0 else "" for b in balance["balance"]]
-    balance = balance.reset_index()
     res = MemberPoints(monthly=monthly, annual=annual, balance=balance,
                        problems=pd.DataFrame(problems, columns=["row", "column", "value", "reason"]),
                        exemplary=exemplary)
@@ -232,10 +268,9 @@ def member_points(records: pd.DataFrame, roster: list[str], rules: dict,
     return res
 
 
-def _n(x: float) -> str:
-    from .fmt import fmt_number
-
-    return fmt_number(x, 0) if float(x).is_integer() else fmt_number(x, 1)
+def _n(x) -> str:
+    """Points in a sentence: as every table shows them (two places at most, half up)."""
+    return fmt_points(x)
 
 
 def _points_sentences(res: MemberPoints, rules: dict, n_records: int, source) -> list[str]:
@@ -244,14 +279,15 @@ def _points_sentences(res: MemberPoints, rules: dict, n_records: int, source) ->
            if len(res.problems) else f"共读取积分记录{n_records}条，全部计入。"]
     for y, part in a.groupby("year"):
         un = part[part["unqualified"]]
-        out.append(f"{y}年：{len(part)}名党员平均积分{_n(part['score'].mean())}分，"
-                   f"{len(un)}名低于{_n(float(rules['unqualified_below']))}分为不合格"
+        mean = sum(part["score"], Decimal(0)) / len(part)
+        out.append(f"{y}年：{len(part)}名党员平均积分{_n(mean)}分，"
+                   f"{len(un)}名低于{_n(_dec(rules['unqualified_below']))}分为不合格"
                    + (f"（{'、'.join(un['member'])}）" if len(un) else "") + "。")
     for m, f in zip(a.loc[a["consecutive_flag"], "member"], a.loc[a["consecutive_flag"], "flag"]):
         out.append(f"{m}：{f}。")
     capped = res.monthly["capped"].sum()
     if capped:
-        out.append(f"有{int(capped)}个“党员—月份”超过每月{_n(float(rules['monthly_cap']))}分上限，"
+        out.append(f"有{int(capped)}个“党员—月份”超过每月{_n(_dec(rules['monthly_cap']))}分上限，"
                    "超出部分不计入，已在月度明细中标注。")
     return out
 
@@ -259,44 +295,95 @@ def _points_sentences(res: MemberPoints, rules: dict, n_records: int, source) ->
 # ------------------------------------------------------------------------------ inspections
 @dataclass
 class Rankings:
-    ranks: pd.DataFrame          # branch, round, score, rank, tied, bottom
+    ranks: pd.DataFrame          # branch, round, score, rank, bottom_rank, tied, bottom
     flagged: pd.DataFrame        # branch, rounds, note
     sentences: list[str] = field(default_factory=list)
 
 
-def inspection_rankings(scores: pd.DataFrame, bottom: int = 3, consecutive: int = 2) -> Rankings:
-    """Ranks per inspection round (highest score first; ties share the rank, competition
-    ranking, and are stated) and the branches in the bottom ``bottom`` places in
-    ``consecutive`` consecutive rounds. ``scores``: ``branch``, ``round``, ``score``."""
+def round_label(r) -> str:
+    """How a round is named in a sentence: 第3轮 for a number, the label itself when it already
+    names the period (第五轮, 2023年上半年, 一季度), 2023年 for a year."""
+    kind = period_kind(r)
+    if kind == "number":
+        return f"第{r}轮"
+    if kind == "year" and str(r).strip().isdigit():
+        return f"{r}年"
+    return str(r)
+
+
+def _rounds_text(rounds: list) -> str:
+    """第1、2、3轮 for numbered rounds; 第五轮、第六轮 / 2023年下半年、2024年上半年 otherwise."""
+    if all(period_kind(r) == "number" for r in rounds):
+        return f"第{'、'.join(str(r) for r in rounds)}轮"
+    return "、".join(round_label(r) for r in rounds)
+
+
+def inspection_rankings(scores: pd.DataFrame, bottom: int = 3, consecutive: int = 2,
+                        source: str | Path | None = None, round_column: str = "轮次") -> Rankings:
+    """Ranks per inspection round and the branches in the bottom ``bottom`` places in
+    ``consecutive`` consecutive rounds. ``scores``: ``branch``, ``round``, ``score``.
+
+    Rounds are ordered by meaning (第一轮…第六轮, 一季度…, 2023年上半年…, dates, numbers); labels
+    whose order cannot be determined are an error naming them. ``rank`` is the competition
+    rank from the top (1, 2, 2, 4). Ties at the bottom follow one rule: tied branches share the
+    place, counted from the bottom (``bottom_rank``: one plus the number of branches with a lower
+    score), so all of them are in the bottom ``bottom`` when that place is, and the note and
+    the sentences say they are tied. Scores are compared exactly.
+    """
     t = scores.copy()
-    t["rank"] = t.groupby("round")["score"].rank(method="min", ascending=False).astype(int)
-    t["n"] = t.groupby("round")["score"].transform("size")
-    t["tied"] = t.duplicated(["round", "rank"], keep=False)
-    t["bottom"] = t["rank"] > t["n"] - bottom
-    t = t.sort_values(["round", "rank"], kind="stable").reset_index(drop=True)  # ties: table order
-    rounds = sorted(t["round"].unique())
+    try:
+        order = sort_periods(t["round"].tolist())
+    except ValueParseError as exc:
+        raise LedgerError(exc.message, path=source, column=round_column) from None
+    pos = {r: k for k, r in enumerate(order)}
+    exact = [to_fraction(x) for x in t["score"]]
+    by_round: dict = defaultdict(list)
+    for r, x in zip(t["round"], exact):
+        by_round[r].append(x)
+    t["rank"] = [1 + sum(o > x for o in by_round[r]) for r, x in zip(t["round"], exact)]
+    t["bottom_rank"] = [1 + sum(o < x for o in by_round[r]) for r, x in zip(t["round"], exact)]
+    t["tied"] = [by_round[r].count(x) > 1 for r, x in zip(t["round"], exact)]
+    t["bottom"] = t["bottom_rank"] <= bottom
+    t["_pos"] = t["round"].map(pos)
+    t = t.sort_values(["_pos", "rank"], kind="stable").drop(columns="_pos").reset_index(drop=True)
+    same: dict = {}
+    for r, part in t.groupby("round", sort=False):
+        for k, names in part.groupby("bottom_rank", sort=False)["branch"]:
+            same[(r, k)] = list(names)
     flagged = []
     for b, part in t.groupby("branch", sort=True):
-        hit = part.set_index("round")["bottom"].reindex(rounds, fill_value=False)
-        rk = part.set_index("round")["rank"]
+        hit = part.set_index("round")["bottom"].reindex(order, fill_value=False)
+        br = part.set_index("round")["bottom_rank"]
         run: list = []
-        for r in rounds:
+        best: list = []
+        for r in order:
             run = run + [r] if hit[r] else []
-            if len(run) >= consecutive:
-                flagged.append({"branch": b, "rounds": list(run), "note":
-                                f"第{'、'.join(str(x) for x in run)}轮均排名倒数前{bottom}"
-                                f"（第{'、'.join(str(int(rk[x])) for x in run)}名）：连续{len(run)}轮靠后"})
-        # keep the longest run per branch only
+            if len(run) >= consecutive and len(run) > len(best):
+                best = list(run)
+        if best:
+            places = []
+            for r in best:
+                others = [x for x in same[(r, int(br[r]))] if x != b]
+                places.append(f"{round_label(r)}" + (f"与{'、'.join(others)}并列" if others else "")
+                              + f"倒数第{int(br[r])}名")
+            flagged.append({"branch": b, "rounds": best, "note":
+                            f"{_rounds_text(best)}均排名倒数前{bottom}（{'；'.join(places)}）："
+                            f"连续{len(best)}轮靠后"})
     fl = pd.DataFrame(flagged, columns=["branch", "rounds", "note"])
-    if len(fl):
-        fl = fl.loc[fl.groupby("branch")["rounds"].apply(lambda s: s.map(len).idxmax())].reset_index(drop=True)
-    res = Rankings(ranks=t.drop(columns="n"), flagged=fl)
+    res = Rankings(ranks=t, flagged=fl)
     out = []
-    for r, part in t.groupby("round"):
+    for r, part in t.groupby("round", sort=False):
+        label = round_label(r)
         ties = part[part["tied"]]
         if len(ties):
-            groups = ties.groupby("rank")["branch"].apply(lambda s: "、".join(s))
-            out.append(f"第{r}轮：" + "；".join(f"{names}并列第{k}名" for k, names in groups.items()) + "。")
+            groups = ties.groupby("rank", sort=True)["branch"].apply(lambda s: "、".join(s))
+            out.append(f"{label}：" + "；".join(f"{names}并列第{k}名" for k, names in groups.items()) + "。")
+        flagged_here = part[part["bottom"]]
+        if len(flagged_here) > bottom:   # a tie at the boundary: say who shares the place
+            k = int(flagged_here["bottom_rank"].max())
+            names = flagged_here[flagged_here["bottom_rank"] == k]["branch"].tolist()
+            out.append(f"{label}：{'、'.join(names)}同分，并列倒数第{k}名，按并列名次均计入倒数前{bottom}名"
+                       f"（本轮共{len(flagged_here)}个支部计入）。")
     out += [f"{row.branch}：{row.note}。" for row in fl.itertuples(index=False)]
     res.sentences = out
     return res
@@ -311,11 +398,8 @@ class CadreQuarterly:
     sentences: list[str] = field(default_factory=list)
 
 
-def _quarter(v) -> tuple[int, int] | None:
-    import re
-
-    m = re.search(r"(\d{4})\D*?([1-4])\D*$", str(v).strip().upper().replace("Q", " "))
-    return (int(m.group(1)), int(m.group(2))) if m else None
+def _quarter_text(year: int | None, q: int) -> str:
+    return f"{year}年第{q}季度" if year is not None else f"第{q}季度"
 
 
 def cadre_quarterly(scores: pd.DataFrame, rules: dict) -> CadreQuarterly:
@@ -329,50 +413,60 @@ def cadre_quarterly(scores: pd.DataFrame, rules: dict) -> CadreQuarterly:
     at most in full). Flags: ``streak`` or more quarters in a row at the top grade (commend) or
     the bottom grade (replace), each with the quarters named.
     """
-    grades = sorted(rules["grades"], key=lambda g: -float(g["min"]))
-    annual, full = float(rules["annual_pay"]), float(rules.get("full_points", 100))
-    bs, ps = float(rules.get("basic_share", 0.7)), float(rules.get("performance_share", 0.3))
+    grades = sorted(rules["grades"], key=lambda g: -_dec(g["min"]))
+    annual, full = _dec(rules["annual_pay"]), _dec(rules.get("full_points", 100))
+    bs, ps = _dec(rules.get("basic_share", 0.7)), _dec(rules.get("performance_share", 0.3))
     premium = dict(rules.get("premium_posts") or {})
     streak = int(rules.get("streak", 3))
     top, bottom = grades[0]["name"], grades[-1]["name"]
     good, problems = [], []
-    for r in scores.itertuples(index=False):
-        q, p = _quarter(r.quarter), _num(r.points)
+    parsed = [parse_quarter(v) for v in scores["quarter"]]
+    with_year = any(q is not None and q[0] is not None for q in parsed)
+    for r, q in zip(scores.itertuples(index=False), parsed):
+        p = _num(r.points)
         if q is None:
             problems.append({"row": r.row, "column": "quarter", "value": r.quarter,
-                             "reason": "季度无法识别，应写作 2022Q1 或 2022年第1季度"})
+                             "reason": "季度无法识别，应写作 2022Q1、2022年第1季度 或 2022年一季度"})
+            continue
+        if with_year and q[0] is None:
+            problems.append({"row": r.row, "column": "quarter", "value": r.quarter,
+                             "reason": "季度缺少年份（其他记录写了年份），无法排定先后，应写作 2022年第1季度"})
             continue
         if p is None or p < 0:
             problems.append({"row": r.row, "column": "points", "value": r.points,
                              "reason": "得分不是非负数 (not a number)"})
             continue
-        grade = next(g["name"] for g in grades if p >= float(g["min"]) or g is grades[-1])
-        pay = annual * (1 + float(premium.get(str(r.post).strip(), 0.0)))
+        grade = next(g["name"] for g in grades if p >= _dec(g["min"]) or g is grades[-1])
+        pay = annual * (1 + _dec(premium.get(str(r.post).strip(), 0)))
+        # money rounded half up to 分 once; the quarter's basic pay is three monthly payments
+        monthly = quantize_half_up(to_fraction(pay * bs) / 12, 2)
+        share = min(to_fraction(p) / to_fraction(full), Fraction(1))
+        perf = quantize_half_up(to_fraction(pay * ps) / 4 * share, 2)
         good.append({"cadre": str(r.cadre).strip(), "post": str(r.post).strip(), "year": q[0],
                      "quarter": q[1], "points": p, "grade": grade,
-                     "basic_monthly": pay * bs / 12, "basic_quarter": pay * bs / 4,
-                     "performance": pay * ps / 4 * min(p / full, 1.0)})
+                     "basic_monthly": monthly, "basic_quarter": 3 * monthly, "performance": perf})
     t = pd.DataFrame(good)
     if len(t):
-        t["pay_quarter"] = t["basic_quarter"] + t["performance"]
-        t = t.sort_values(["cadre", "year", "quarter"]).reset_index(drop=True)
+        t["pay_quarter"] = [b + p for b, p in zip(t["basic_quarter"], t["performance"])]
+        t["_year"] = t["year"].fillna(0)
+        t = t.sort_values(["cadre", "_year", "quarter"]).drop(columns="_year").reset_index(drop=True)
     flags = []
     for cadre, part in (t.groupby("cadre", sort=False) if len(t) else []):
         run: list = []
         keyed = list(zip(part["year"], part["quarter"], part["grade"]))
         for i, (y, q, g) in enumerate(keyed + [(None, None, None)]):
             prev = keyed[i - 1] if i else None
-            consecutive = prev is not None and g == prev[2] and y is not None and \
-                (y * 4 + q) - (prev[0] * 4 + prev[1]) == 1
+            consecutive = prev is not None and g == prev[2] and q is not None and \
+                ((y or 0) * 4 + q) - ((prev[0] or 0) * 4 + prev[1]) == 1
             if consecutive:
                 run.append((y, q))
             else:
                 if len(run) >= streak and run and prev[2] in (top, bottom):
                     action = "建议表彰" if prev[2] == top else "建议调整"
-                    span = f"{run[0][0]}年第{run[0][1]}季度至{run[-1][0]}年第{run[-1][1]}季度"
+                    span = f"{_quarter_text(*run[0])}至{_quarter_text(*run[-1])}"
                     flags.append({"cadre": cadre, "grade": prev[2], "quarters": len(run), "action": action,
                                   "note": f"{span}连续{len(run)}个季度{prev[2]}：{action}"})
-                run = [(y, q)] if y is not None else []
+                run = [(y, q)] if q is not None else []
     res = CadreQuarterly(quarters=t, flags=pd.DataFrame(flags, columns=["cadre", "grade", "quarters",
                                                                          "action", "note"]),
                          problems=pd.DataFrame(problems, columns=["row", "column", "value", "reason"]))
@@ -399,36 +493,76 @@ class Stars:
 
 
 def _cond(row, c: dict) -> tuple[bool, str]:
-    """One criterion over a branch's indicators: is / min / max / grew (from -> to)."""
+    """One criterion over a branch's indicators: is / min / max / grew (from -> to). Numbers
+    are compared exactly (60% and 0.6 alike); a figure beside a verdict shows the decimals
+    the verdict needs (「人居环境评分」为84.96，低于85)."""
     if "grew" in c:
-        a, b = _num(row.get(c["grew"][0])), _num(row.get(c["grew"][1]))
+        a, b = _qty(row.get(c["grew"][0])), _qty(row.get(c["grew"][1]))
         if a is None or b is None:
-            return False, f"「{c['grew'][0]}」或「{c['grew'][1]}」缺失"
-        return (b > a), f"「{c['grew'][1]}」{_n(b)}{'高于' if b > a else '未高于'}「{c['grew'][0]}」{_n(a)}"
+            return False, f"「{c['grew'][0]}」或「{c['grew'][1]}」缺失或不是数字"
+        av, bv = _same(a, b)
+        ok = bv > av
+        return ok, (f"「{c['grew'][1]}」{fmt_points_for_verdict(bv, av)}{'高于' if ok else '未高于'}"
+                    f"「{c['grew'][0]}」{fmt_points(av)}")
     name = c["indicator"]
     v = row.get(name)
     if "is" in c:
+        try:
+            want = parse_yes_no(c["is"])
+        except ValueParseError:
+            want = None
+        if want is not None:        # a yes/no criterion: √, 是, 达标 ... alike
+            try:
+                got = parse_yes_no(v)
+            except ValueParseError:
+                return False, f"「{name}」为{v}，应为 是 或 否"
+            ok = got is want
+            return ok, f"「{name}」为{'未填写' if got is None else v}" + ("" if ok else f"，应为{c['is']}")
         ok = str(v).strip() == str(c["is"])
         return ok, f"「{name}」为{v}" + ("" if ok else f"，应为{c['is']}")
-    x = _num(v)
+    x = _qty(v)
     if x is None:
         return False, f"「{name}」缺失或不是数字"
-    if "min" in c:
-        ok = x >= float(c["min"])
-        return ok, f"「{name}」为{_n(x)}，{'达到' if ok else '低于'}{_n(float(c['min']))}"
-    ok = x <= float(c["max"])
-    return ok, f"「{name}」为{_n(x)}，{'不高于' if ok else '高于'}{_n(float(c['max']))}"
+    key = "min" if "min" in c else "max"
+    limit = parse_quantity(c[key])
+    xv, lv = _same(x, limit)
+    percent = "%" in (x.unit, limit.unit)
+    shown = fmt_for_verdict(xv, lv, 0, percent=True) if percent else fmt_points_for_verdict(xv, lv)
+    lim = fmt_threshold(lv, percent=percent)
+    if key == "min":
+        ok = xv >= lv
+        return ok, f"「{name}」为{shown}，{'达到' if ok else '低于'}{lim}"
+    ok = xv <= lv
+    return ok, f"「{name}」为{shown}，{'不高于' if ok else '高于'}{lim}"
 
 
-def star_ratings(branches: pd.DataFrame, members: pd.DataFrame | None, rules: dict) -> Stars:
+def _qty(v):
+    try:
+        q = parse_quantity(v)
+    except ValueParseError:
+        return None
+    return q if q is not None and q.relation is None else None
+
+
+def _same(a, b) -> tuple[Fraction, Fraction]:
+    try:
+        return same_unit(a, b)
+    except ValueParseError as exc:
+        raise LedgerError(exc.message) from None
+
+
+def star_ratings(branches: pd.DataFrame, members: pd.DataFrame | None, rules: dict,
+                 source: str | Path | None = None) -> Stars:
     """Branch stars and member stars, as the method defines them.
 
     ``branches``: a ``branch`` column and the indicator columns the criteria name. Each star is
     awarded when all its criteria hold (``is``, ``min``, ``max``, or ``grew: [from, to]``);
-    prerequisites are checked first, and a branch that fails one gets no star at all.
-    ``members``: ``member``, ``branch`` and the ``basic`` aspect columns (是/否, a star each)
-    plus the ``extra`` column (extra stars for outstanding service), at most ``max_stars``;
-    per branch, the share of members at ``high`` stars or more against ``target_share``.
+    prerequisites are checked first (yes/no in the one vocabulary: 是, √, 达标 ...), and a branch
+    that fails one, or leaves it blank, gets no star at all; a prerequisite that is neither yes
+    nor no is an error naming the branch. ``members``: ``member``, ``branch`` and the ``basic``
+    aspect columns (yes/no, a star each; blank is no, other text is a problem row) plus the
+    ``extra`` column (extra stars for outstanding service), at most ``max_stars``; per branch,
+    the share of members at ``high`` stars or more against ``target_share``.
     """
     stars = rules.get("branch_stars") or {}
     pre = list(rules.get("prerequisites") or [])
@@ -436,7 +570,17 @@ def star_ratings(branches: pd.DataFrame, members: pd.DataFrame | None, rules: di
     for r in branches.to_dict("records"):
         out = {"branch": r["branch"]}
         notes = []
-        failed = [p for p in pre if str(r.get(p, "")).strip() not in ("是", "1", "True", "true")]
+        failed, blank = [], []
+        for p in pre:
+            try:
+                ok = parse_yes_no(r.get(p))
+            except ValueParseError:
+                raise LedgerError(f"支部「{r['branch']}」的前置条件「{p}」填写为「{r.get(p)}」，应为 是 或 否"
+                                  "（也可写 √/×）(expected yes or no)", path=source, column=p) from None
+            if ok is not True:
+                failed.append(p)
+                if ok is None:
+                    blank.append(p)
         for name, spec in stars.items():
             if failed:
                 out[name] = False
@@ -446,7 +590,8 @@ def star_ratings(branches: pd.DataFrame, members: pd.DataFrame | None, rules: di
             if not out[name]:
                 notes.append(f"未获{name}：" + "；".join(t for ok, t in checks if not ok))
         if failed:
-            notes = [f"前置条件「{'」「'.join(failed)}」未满足，不评星"]
+            notes = [f"前置条件「{'」「'.join(failed)}」未满足" + (f"（「{'」「'.join(blank)}」未填写）" if blank else "")
+                     + "，不评星"]
         out["n_stars"] = sum(bool(out[s]) for s in stars)
         out["note"] = "。".join(notes)
         rows.append(out)
@@ -459,21 +604,27 @@ def star_ratings(branches: pd.DataFrame, members: pd.DataFrame | None, rules: di
         cap, high = int(ms.get("max_stars", len(basic))), int(ms.get("high", len(basic)))
         recs = []
         for r in members.to_dict("records"):
-            n = sum(str(r.get(b, "")).strip() in ("是", "1", "√") for b in basic)
-            e = _num(r.get(extra)) if extra else 0.0
-            if extra and r.get(extra) not in (None, "") and e is None:
+            n = 0
+            for b in basic:
+                try:
+                    n += parse_yes_no(r.get(b)) is True
+                except ValueParseError:
+                    problems.append({"row": r.get("row"), "column": b, "value": r.get(b),
+                                     "reason": "应为 是/否（也可写 √/×），未计星 (expected yes or no)"})
+            e = _num(r.get(extra)) if extra else Decimal(0)
+            if extra and _qty(r.get(extra)) is None and str(r.get(extra) or "").strip() not in ("", "nan"):
                 problems.append({"row": r.get("row"), "column": extra, "value": r.get(extra),
                                  "reason": "加星数不是数字 (not a number)"})
-                e = 0.0
+                e = Decimal(0)
             recs.append({"member": r["member"], "branch": r["branch"],
                          "n_stars": int(min(n + (e or 0), cap))})
         mt = pd.DataFrame(recs)
-        target = float(ms.get("target_share", 0.10))
+        target = to_fraction(ms.get("target_share", 0.10))
         share = mt.groupby("branch", sort=False).agg(n_members=("member", "size"),
                                                       n_high=("n_stars", lambda s: int((s >= high).sum())))
-        share["share"] = share["n_high"] / share["n_members"]
+        share["share"] = [Fraction(int(h), int(n)) for h, n in zip(share["n_high"], share["n_members"])]
         share["target"] = target
-        share["below_target"] = share["share"] < target
+        share["below_target"] = [x < target for x in share["share"]]
         share = share.reset_index()
     res = Stars(branches=bt, members=mt, member_share=share,
                 problems=pd.DataFrame(problems, columns=["row", "column", "value", "reason"]))
@@ -483,9 +634,9 @@ def star_ratings(branches: pd.DataFrame, members: pd.DataFrame | None, rules: di
         out.append(f"{name}：{len(got)}个支部达标" + (f"（{'、'.join(got)}）" if got else "") + "。")
     if len(share):
         below = share[share["below_target"]]
-        out.append(f"{int(ms.get('high'))}星及以上党员占比目标为{_n(target * 100)}%，"
-                   + ("未达到的支部：" + "、".join(f"{b}（{fmt_percent(s, 1)}）" for b, s in
-                                              zip(below["branch"], below["share"])) + "。"
+        out.append(f"{int(ms.get('high'))}星及以上党员占比目标为{fmt_threshold(target, percent=True)}，"
+                   + ("未达到的支部：" + "、".join(f"{b}（{fmt_for_verdict(s, target, 1, percent=True)}）"
+                                              for b, s in zip(below["branch"], below["share"])) + "。"
                       if len(below) else "各支部均已达到。"))
     res.sentences = out
     return res
@@ -547,31 +698,32 @@ def run_ledgers(proj) -> dict:
             if ms.get("extra"):
                 fields[ms["extra"]] = ms["extra"]
             m = read_records(root / s["members"], fields)
-        out["stars"] = star_ratings(b, m, rules["stars"])
+        out["stars"] = star_ratings(b, m, rules["stars"], source=root / s["branches"])
     if "inspection" in spec:
         s = spec["inspection"]
         cols = {**DEFAULT_COLUMNS["inspection"], **(s.get("columns") or {})}
         recs = read_records(root / s["file"], cols)
-        bad = recs[pd.to_numeric(recs["score"], errors="coerce").isna()]
-        if len(bad):
-            r = bad.iloc[0]
-            raise LedgerError(f"得分「{r.score}」不是数字 (not a number)", path=root / s["file"],
-                              row=int(r.row), column=cols["score"])
-        recs["score"] = pd.to_numeric(recs["score"])
+        values = []
+        for r in recs.itertuples(index=False):
+            q = _qty(r.score)
+            if q is None or q.unit not in ("", "分"):
+                raise LedgerError(f"得分「{r.score}」不是数字 (not a number)", path=root / s["file"],
+                                  row=int(r.row), column=cols["score"])
+            values.append(q.value)
+        recs["score"] = values
         rounds = pd.to_numeric(recs["round"], errors="coerce")
         if rounds.notna().all() and (rounds == rounds.round()).all():
             recs["round"] = rounds.astype(int)
         ins = rules["inspection"]
         out["inspection"] = inspection_rankings(recs, bottom=int(ins.get("bottom", 3)),
-                                                consecutive=int(ins.get("consecutive", 2)))
+                                                consecutive=int(ins.get("consecutive", 2)),
+                                                source=root / s["file"], round_column=cols["round"])
     return out
 
 
 # ------------------------------------------------------------------------------ outputs
 def _f(x) -> str:
-    from .fmt import fmt_points
-
-    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else fmt_points(float(x))
+    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else fmt_points(x)
 
 
 def ledger_tables(results: dict) -> dict[str, dict[str, pd.DataFrame]]:
@@ -604,7 +756,7 @@ def ledger_tables(results: dict) -> dict[str, dict[str, pd.DataFrame]]:
         q = r.quarters
         out["村干部绩效"] = {
             "季度考核": pd.DataFrame({"村干部": q["cadre"], "岗位": q["post"],
-                                  "季度": [f"{y}年第{k}季度" for y, k in zip(q["year"], q["quarter"])],
+                                  "季度": [_quarter_text(y, k) for y, k in zip(q["year"], q["quarter"])],
                                   "得分": q["points"].map(_f), "等次": q["grade"],
                                   "基本报酬（月）": q["basic_monthly"].map(_f),
                                   "绩效报酬（季）": q["performance"].map(_f),
@@ -624,16 +776,20 @@ def ledger_tables(results: dict) -> dict[str, dict[str, pd.DataFrame]]:
             s = r.member_share
             out["星级评定"]["党员星级"] = pd.DataFrame({"支部": s["branch"], "党员数": s["n_members"],
                                                    "高星级党员": s["n_high"],
-                                                   "占比": s["share"].map(lambda v: fmt_percent(v, 1)),
-                                                   "目标": s["target"].map(lambda v: fmt_percent(v, 0)),
+                                                   "占比": [fmt_for_verdict(v, t, 1, percent=True)
+                                                          for v, t in zip(s["share"], s["target"])],
+                                                   "目标": s["target"].map(lambda v: fmt_threshold(v, percent=True)),
                                                    "未达目标": s["below_target"].map({True: "是", False: ""})})
             out["星级评定"]["问题记录"] = problems(r.problems)
     if "inspection" in results:
         r = results["inspection"]
         k = r.ranks
         out["巡查排名"] = {
-            "各轮排名": pd.DataFrame({"轮次": k["round"], "支部": k["branch"], "得分": k["score"].map(_f),
+            "各轮排名": pd.DataFrame({"轮次": k["round"].map(round_label), "支部": k["branch"],
+                                  "得分": k["score"].map(_f),
                                   "名次": [f"{x}（并列）" if t else str(x) for x, t in zip(k["rank"], k["tied"])],
+                                  "倒数名次": [f"{x}（并列）" if t else str(x)
+                                           for x, t in zip(k["bottom_rank"], k["tied"])],
                                   "倒数": k["bottom"].map({True: "是", False: ""})}),
             "连续靠后": pd.DataFrame({"支部": r.flagged["branch"], "说明": r.flagged["note"]})}
     return out

@@ -256,15 +256,17 @@ def plot_section_scores(a, ax=None):
     secs = a.sections
     if ax is None:
         _, ax = plt.subplots(figsize=(7, 0.6 * len(secs) + 1.4))
+    from .fmt import fmt_points
+
     y = np.arange(len(secs))
-    ax.barh(y, [s["points"] for s in secs], color="#DDDDDD", label="分值")
-    ax.barh(y, [s["score"] for s in secs], color="#4C72B0", height=0.5, label="自评得分")
-    for i, s in enumerate(secs):
-        ax.text(s["points"], i, f" {s['score']:g}/{s['points']:g}", va="center")
+    ax.barh(y, [float(s["points"]) for s in secs], color="#DDDDDD", label="分值")
+    ax.barh(y, [float(s["score"]) for s in secs], color="#4C72B0", height=0.5, label="自评得分")
+    for i, s in enumerate(secs):   # labels as every table prints them (half up, two places at most)
+        ax.text(float(s["points"]), i, f" {fmt_points(s['score'])}/{fmt_points(s['points'])}", va="center")
     ax.set_yticks(y, [s["name"] for s in secs])
     ax.invert_yaxis()
     ax.set_xlabel("分")
-    ax.set_title(f"绩效自评得分：{a.total:g}分，{a.grade or '不予评级'}")
+    ax.set_title(f"绩效自评得分：{fmt_points(a.total)}分，{a.grade or '不予评级'}")
     ax.legend(loc="lower right", frameon=False)
     return ax
 

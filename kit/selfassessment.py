@@ -2,8 +2,11 @@
 
 Every number comes from :class:`kit.indicators.Assessment` (and, where the project has a
 survey, from :class:`kit.satisfaction.SatisfactionResults`); the report's sentences come from
-the kit's Jinja2 templates in ``kit/templates/self_report.zh.yml``. Displayed scores round
-half up (四舍五入); the grade was decided on the unrounded total.
+the kit's Jinja2 templates in ``kit/templates/self_report.zh.yml``. Each indicator's score was
+rounded half up (四舍五入) to two places once, in :func:`kit.indicators.assess`; subtotals, the
+total and the grade are exact sums of those scores. Every output shows that same value: the
+xlsx stores it as a number with a matching number format (9.63 as ``0.00``), the docx prints it,
+and summary.json holds it as a JSON number.
 
 The files are deterministic: the same inputs give byte-identical files (fixed document
 properties, fixed timestamps inside the zip containers).
@@ -12,12 +15,14 @@ properties, fixed timestamps inside the zip containers).
 from __future__ import annotations
 
 import json
+from decimal import Decimal
+from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 
 import yaml
 
-from .fmt import fmt_points
+from .fmt import fmt_points, quantize_half_up
 from .indicators import FRAMEWORKS, Assessment
 from .ooxml import FIXED_TIME, normalise_zip
 from .tables import safe_append
@@ -66,18 +71,20 @@ def write_self_table(a: Assessment, path: str | Path, title: str = "") -> Path:
     for sec in a.sections:
         first = ws.max_row + 1
         for ind in sec["indicators"]:
-            safe_append(ws, [sec["name"], ind.level2 or "", ind.level3 or ind.name, ind.points,
-                             ind.target, ind.actual, round(ind.score, 2),
-                             ind.reason if ind.lost > 1e-9 else ""])
+            safe_append(ws, [sec["name"], ind.level2 or "", ind.level3 or ind.name, None,
+                             ind.target, ind.actual, None, ind.reason if ind.lost > 0 else ""])
+            _points_cells(ws, ind.points, ind.score)
         last = ws.max_row
         _merge_runs(ws, 2, first, last)
         if last > first:
             ws.merge_cells(start_row=first, start_column=1, end_row=last, end_column=1)
-        ws.append([f"{sec['name']}小计", "", "", sec["points"], "", "", round(sec["score"], 2), ""])
+        ws.append([f"{sec['name']}小计", "", "", None, "", "", None, ""])
+        _points_cells(ws, sec["points"], sec["score"])
         ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=3)
         for c in ws[ws.max_row]:
             c.font = Font(bold=True)
-    ws.append(["合计", "", "", a.method.total, "", "", round(a.total, 2), ""])
+    ws.append(["合计", "", "", None, "", "", None, ""])
+    _points_cells(ws, a.method.total, a.total)
     ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=3)
     safe_append(ws, ["评价等级", "", "", a.grade or "不予评级", "", "", "", a.grade_note])
     ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=3)
@@ -105,6 +112,22 @@ def write_self_table(a: Assessment, path: str | Path, title: str = "") -> Path:
     wb.save(path)
     normalise_zip(path)
     return path
+
+
+def number_cell(cell, value, digits: int = 2) -> None:
+    """Write ``value`` rounded half up to at most ``digits`` places as a number, with the number
+    format that shows exactly what :func:`kit.fmt.fmt_points` prints (9.63 -> ``0.00``, 46.1 ->
+    ``0.0``, 98 -> ``0``)."""
+    d = quantize_half_up(value, digits).normalize()
+    places = max(-d.as_tuple().exponent, 0)
+    cell.value = int(d) if places == 0 else float(d)
+    cell.number_format = "0." + "0" * places if places else "0"
+
+
+def _points_cells(ws, points, score) -> None:
+    """分值 (column D) and 得分 (column G) of the last row."""
+    number_cell(ws.cell(ws.max_row, 4), points)
+    number_cell(ws.cell(ws.max_row, 7), score)
 
 
 def _merge_runs(ws, col: int, first: int, last: int, within: int | None = None,
@@ -209,7 +232,7 @@ def _indicator_text(body, tpl, indicators) -> None:
         if i.source:
             body(tpl["survey_value"].render(name=i.name, actual=i.actual, source=i.source))
     for i in indicators:
-        if i.lost > 1e-9:
+        if i.lost > 0:
             body(tpl["lost_points"].render(name=i.name, points=fmt_points(i.points), score=fmt_points(i.score),
                                            lost=fmt_points(i.lost), explanation=i.explanation,
                                            reason=i.reason))
@@ -233,16 +256,16 @@ def build_summary(a: Assessment | None, *, project: str, title: str, inputs: dic
     if a is not None:
         out["self_assessment"] = {
             "framework": a.method.framework, "method": a.method.title,
-            "total_points": a.method.total, "total": round(a.total, 6), "grade": a.grade,
-            "grade_note": a.grade_note,
+            "total_points": _json_number(a.method.total), "total": _json_number(a.total),
+            "grade": a.grade, "grade_note": a.grade_note,
             "sections": [{
-                "name": s["name"], "points": s["points"], "score": round(s["score"], 6),
-                "subsections": [{"name": x["name"], "points": x["points"],
-                                 "score": round(x["score"], 6)} for x in s["subsections"]],
-                "indicators": [{"name": i.name, "level2": i.level2, "points": i.points,
-                                "score": round(i.score, 6), "rule": i.rule, "target": i.target,
-                                "actual": i.actual, "source": i.source, "lost": round(i.lost, 6),
-                                "reason": i.reason if i.lost > 1e-9 else None, "row": i.row}
+                "name": s["name"], "points": _json_number(s["points"]), "score": _json_number(s["score"]),
+                "subsections": [{"name": x["name"], "points": _json_number(x["points"]),
+                                 "score": _json_number(x["score"])} for x in s["subsections"]],
+                "indicators": [{"name": i.name, "level2": i.level2, "points": _json_number(i.points),
+                                "score": _json_number(i.score), "rule": i.rule, "target": i.target,
+                                "actual": i.actual, "source": i.source, "lost": _json_number(i.lost),
+                                "reason": i.reason if i.lost > 0 else None, "row": i.row}
                                for i in s["indicators"]],
             } for s in a.sections],
         }
@@ -269,6 +292,13 @@ def build_summary(a: Assessment | None, *, project: str, title: str, inputs: dic
     return out
 
 
+def _json_number(x: Decimal) -> int | float:
+    """A shown score (an exact decimal of at most two places) as a JSON number: 98 stays an
+    integer, 9.63 is the float that prints as 9.63."""
+    d = quantize_half_up(x, 2).normalize()
+    return int(d) if d == d.to_integral_value() else float(d)
+
+
 def write_summary(summary: dict, path: str | Path) -> Path:
     """Validate against the shipped schema, then write (UTF-8, sorted keys, stable)."""
     import jsonschema
@@ -288,13 +318,23 @@ def survey_figures(satisfaction, responses=None) -> dict:
     o = satisfaction.overall
     n = f"有效答卷{responses.n_valid}份" if responses is not None else f"有效回答{o.get('n_valid')}份"
     if o.get("source") == "item":
-        out["overall_satisfied"] = (float(o["satisfied_share"]),
+        out["overall_satisfied"] = (_share(o["satisfied_share"], o["n_satisfied"], o["n_valid"]),
                                     f"问卷调查「{o['title']}」（{n}，满意率={o['n_satisfied']}/{o['n_valid']}）")
     if len(satisfaction.awareness):
         a = satisfaction.awareness.iloc[0]
-        out["awareness"] = (float(a.aware_share),
+        out["awareness"] = (_share(a.aware_share, a.n_aware, a.n_valid),
                             f"问卷调查「{a.title}」（有效回答{a.n_valid}份，知晓{a.n_aware}份）")
     return out
+
+
+def _share(share, k, n):
+    """The share exactly as k/n when it is that count ratio (an unweighted share), else as
+    computed (a weighted estimate)."""
+    try:
+        exact = Fraction(int(k), int(n))
+    except (TypeError, ValueError, ZeroDivisionError):
+        return float(share)
+    return exact if float(exact) == float(share) else float(share)
 
 
 def score_table(a: Assessment):
@@ -307,7 +347,7 @@ def score_table(a: Assessment):
             rows.append({"一级指标": s["name"], "二级指标": i.level2 or "", "三级指标": i.level3 or i.name,
                          "分值": fmt_points(i.points), "年度指标值": i.target or "", "实际完成值": i.actual or "",
                          "得分": fmt_points(i.score), "评分说明": i.explanation,
-                         "偏差原因": i.reason if i.lost > 1e-9 else ""})
+                         "偏差原因": i.reason if i.lost > 0 else ""})
         rows.append({"一级指标": f"{s['name']}小计", "分值": fmt_points(s["points"]), "得分": fmt_points(s["score"])})
     rows.append({"一级指标": "合计", "分值": fmt_points(a.method.total), "得分": fmt_points(a.total)})
     rows.append({"一级指标": "评价等级", "得分": a.grade or "不予评级"})
@@ -354,10 +394,11 @@ def write_outputs(proj, a: Assessment, out_dir: str | Path, satisfaction=None, r
 RULE_HELP = [
     ("比例", "定量：得分 = 分值 × min(实际完成值 ÷ 年度指标值, 1)", "年度指标值 100%，实际完成值 95%"),
     ("反向比例", "定量，越低越好：得分 = 分值 × min(年度指标值 ÷ 实际完成值, 1)", "指标值 5天，完成值 8天"),
-    ("阈值", "达到指标值得满分，否则不得分；“阈值:<=”表示不高于", "指标值 98%，完成值 问卷:满意率"),
+    ("阈值", "达到指标值得满分，否则不得分；“阈值:<=”表示不高于（指标值写 ≤ 时须用“阈值:<=”）",
+     "指标值 98%，完成值 问卷:满意率"),
     ("三档", "定性：达成 80%–100%、部分达成 60%–80%、未达成 0–60% 的分值；后两档在“得分”列填写档内得分",
      "实际完成值 部分达成，得分 7"),
-    ("扣分:N", "每发生一次扣 N 分，扣完为止；实际完成值填发生次数", "扣分:2，实际完成值 3"),
+    ("扣分:N", "每发生一次扣 N 分，扣完为止；实际完成值填发生次数，没有发生填 0（不能空着）", "扣分:2，实际完成值 3"),
     ("是否", "实际完成值为“是”得满分，“否”不得分", "是"),
     ("手工", "在“得分”列直接打分，并须在“偏差原因分析及改进措施”列说明理由", "得分 8.5"),
     ("一票否决", "实际完成值为“否”时，无论总分多少，评价等级为最低一档（分值通常为0）", "否"),

@@ -30,8 +30,9 @@ from fractions import Fraction
 
 from .errors import KitError
 
-__all__ = ["Quantity", "ValueParseError", "parse_quantity", "to_fraction", "same_unit",
-           "YES_WORDS", "NO_WORDS", "parse_yes_no", "cn_int", "period_key", "sort_periods"]
+__all__ = ["Quantity", "ValueParseError", "parse_quantity", "parse_relation", "to_fraction",
+           "same_unit", "YES_WORDS", "NO_WORDS", "parse_yes_no", "cn_int", "period_key",
+           "period_kind", "parse_quarter", "sort_periods"]
 
 
 class ValueParseError(KitError):
@@ -73,6 +74,24 @@ class Quantity:
 
     def __float__(self) -> float:
         return float(self.value)
+
+    @property
+    def plain_text(self) -> str:
+        """The text as typed without its relation words: ``≥7万元`` -> ``7万元``.
+
+        >>> parse_quantity("≥7万元").plain_text, parse_quantity("98%以上").plain_text
+        ('7万元', '98%')
+        """
+        s = unicodedata.normalize("NFKC", self.text).strip()
+        for word, _ in _RELATIONS_BEFORE:
+            if s.startswith(word):
+                s = s[len(word):].lstrip()
+                break
+        for word, _ in _RELATIONS_AFTER:
+            if s.endswith(word):
+                s = s[: -len(word)].rstrip()
+                break
+        return s
 
     @property
     def is_percent(self) -> bool:
@@ -181,6 +200,28 @@ def parse_quantity(v, *, where: str = "") -> Quantity | None:
     return Quantity(value, unit, relation, decimals, raw)
 
 
+RELATION_WORDS = {">=": "不低于", ">": "高于", "<=": "不高于", "<": "低于", "=": "等于"}
+
+
+def parse_relation(v, *, where: str = "") -> str | None:
+    """A comparison written on its own (``≥``, ``<=``, ``不低于``, ``以上``): one of ``>=``,
+    ``>``, ``<=``, ``<``, ``=``; None for an empty cell; any other text is an error.
+
+    >>> [parse_relation(x) for x in ("≥", "<=", "不高于", "以下", "＞", None)]
+    ['>=', '<=', '<=', '<=', '>', None]
+    """
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    s = _normalise_text(str(v))
+    if s == "":
+        return None
+    for word, rel in _RELATIONS_BEFORE + _RELATIONS_AFTER:
+        if s == word:
+            return rel
+    raise ValueParseError(f"{where}「{v}」不是比较关系；应为 ≥、≤、>、<（也可写 不低于、不高于）"
+                          "(expected a relation such as >= or <=)")
+
+
 def same_unit(a: Quantity, b: Quantity, *, where: str = "") -> tuple[Fraction, Fraction]:
     """The two values on one scale, or an error when their units cannot be compared.
 
@@ -200,7 +241,8 @@ def same_unit(a: Quantity, b: Quantity, *, where: str = "") -> tuple[Fraction, F
         if abs(bare.value) <= 1:
             return a.value, b.value
         raise ValueParseError(f"{where}「{a.text}」与「{b.text}」一个是百分数、一个不是，无法比较；请都写成百分数，"
-                          f"如 {bare.text}% (one value is a percentage, the other is not)")
+                          f"如 {bare.text}%（百分比格式的单元格存的是小数，如 105% 存为 1.05；这样的单元格请改为"
+                          "输入文本“105%”）(one value is a percentage, the other is not)")
     raise ValueParseError(f"{where}「{a.text}」与「{b.text}」的单位不同（{a.unit or '无单位'}、"
                       f"{b.unit or '无单位'}），无法比较；请改为同一单位 (units differ)")
 
@@ -284,6 +326,53 @@ _PERIOD_PATTERNS: list[tuple[str, re.Pattern]] = [
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$")
 
 
+def _period(label) -> tuple[str, tuple] | None:
+    """(granularity, sort key) of a period label, or None. Granularity is one of ``round``,
+    ``number``, ``year``, ``half``, ``quarter``, ``month``, ``date``."""
+    if label is None or (isinstance(label, float) and math.isnan(label)):
+        return None
+    if isinstance(label, (dt.date, dt.datetime)):
+        return "date", ("calendar", label.year, (label.month, label.day))
+    if hasattr(label, "to_pydatetime"):  # pandas Timestamp
+        d = label.to_pydatetime()
+        return "date", ("calendar", d.year, (d.month, d.day))
+    if isinstance(label, (int, float)) and not isinstance(label, bool):
+        if float(label).is_integer() and 1900 <= label <= 2200:
+            return "year", ("calendar", int(label), (1, 1))
+        return "number", ("ordinal", None, (to_fraction(label),))
+    s = unicodedata.normalize("NFKC", str(label)).strip()
+    m = _DATE.match(s)
+    if m:
+        y, mo, d = (int(x) for x in m.groups())
+        try:
+            dt.date(y, mo, d)
+        except ValueError:
+            return None
+        return "date", ("calendar", y, (mo, d))
+    for kind, rx in _PERIOD_PATTERNS:
+        m = rx.match(s)
+        if not m:
+            continue
+        if kind == "round":
+            n = cn_int(m.group(1))
+            return ("round", ("ordinal", None, (n,))) if n is not None else None
+        if kind == "year":
+            return "year", ("calendar", int(m.group(1)), (1, 1))
+        year = cn_int(m.group(1)) if m.group(1) else None
+        if kind == "half":
+            return "half", ("calendar", year, (1 if m.group(2) == "上" else 7, 1))
+        n = cn_int(m.group(2))
+        if n is None:
+            return None
+        if kind == "quarter":
+            return ("quarter", ("calendar", year, (3 * n - 2, 1))) if 1 <= n <= 4 else None
+        return ("month", ("calendar", year, (n, 1))) if 1 <= n <= 12 else None
+    try:
+        return "number", ("ordinal", None, (Fraction(Decimal(s)),))
+    except ArithmeticError:
+        return None
+
+
 def period_key(label) -> tuple | None:
     """A sort key for a period label, or None when its meaning cannot be read.
 
@@ -296,48 +385,33 @@ def period_key(label) -> tuple | None:
     >>> period_key("下半年"), period_key("2023年3月"), period_key("2023/02/30")
     (('calendar', None, (7, 1)), ('calendar', 2023, (3, 1)), None)
     """
-    if label is None or (isinstance(label, float) and math.isnan(label)):
+    p = _period(label)
+    return p[1] if p else None
+
+
+def period_kind(label) -> str | None:
+    """What a period label names: ``round``, ``number``, ``year``, ``half``, ``quarter``,
+    ``month`` or ``date``; None when its meaning cannot be read.
+
+    >>> [period_kind(x) for x in ("第三轮", "2023年一季度", "2023年3月", "下半年", 2023, "x")]
+    ['round', 'quarter', 'month', 'half', 'year', None]
+    """
+    p = _period(label)
+    return p[0] if p else None
+
+
+def parse_quarter(label) -> tuple[int | None, int] | None:
+    """(year or None, quarter 1-4) of a quarter label, None for anything else (a month, a
+    half year, text).
+
+    >>> [parse_quarter(x) for x in ("2022Q1", "2022年第二季度", "2022年三季度", "四季度", "2022年3月")]
+    [(2022, 1), (2022, 2), (2022, 3), (None, 4), None]
+    """
+    p = _period(label)
+    if not p or p[0] != "quarter":
         return None
-    if isinstance(label, (dt.date, dt.datetime)):
-        return ("calendar", label.year, (label.month, label.day))
-    if hasattr(label, "to_pydatetime"):  # pandas Timestamp
-        d = label.to_pydatetime()
-        return ("calendar", d.year, (d.month, d.day))
-    if isinstance(label, (int, float)) and not isinstance(label, bool):
-        if float(label).is_integer() and 1900 <= label <= 2200:
-            return ("calendar", int(label), (1, 1))
-        return ("ordinal", None, (to_fraction(label),))
-    s = unicodedata.normalize("NFKC", str(label)).strip()
-    m = _DATE.match(s)
-    if m:
-        y, mo, d = (int(x) for x in m.groups())
-        try:
-            dt.date(y, mo, d)
-        except ValueError:
-            return None
-        return ("calendar", y, (mo, d))
-    for kind, rx in _PERIOD_PATTERNS:
-        m = rx.match(s)
-        if not m:
-            continue
-        if kind == "round":
-            n = cn_int(m.group(1))
-            return ("ordinal", None, (n,)) if n is not None else None
-        if kind == "year":
-            return ("calendar", int(m.group(1)), (1, 1))
-        year = cn_int(m.group(1)) if m.group(1) else None
-        if kind == "half":
-            return ("calendar", year, (1 if m.group(2) == "上" else 7, 1))
-        n = cn_int(m.group(2))
-        if n is None:
-            return None
-        if kind == "quarter":
-            return ("calendar", year, (3 * n - 2, 1)) if 1 <= n <= 4 else None
-        return ("calendar", year, (n, 1)) if 1 <= n <= 12 else None
-    try:
-        return ("ordinal", None, (Fraction(Decimal(s)),))
-    except ArithmeticError:
-        return None
+    _, year, (month, _) = p[1]
+    return year, (month + 2) // 3
 
 
 def sort_periods(labels, *, where: str = "") -> list:

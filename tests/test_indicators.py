@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from openpyxl import Workbook
 
@@ -95,12 +97,12 @@ def test_typed_score_must_agree_with_the_rule(tmp_path):
 
 
 # ---------------------------------------------------------------- totals, grades, veto
-def test_grades_decided_on_unrounded_total(tmp_path):
+def test_grades_decided_on_the_exact_total(tmp_path):
     rows = [("产出", None, "甲", 50, "定量", "比例", "100", "100", None, None, None),
             ("效益", None, "乙", 50, "定量", "比例", "1000", "799", None, "未完成", None)]
     a = assess(read_indicators(_book(tmp_path, rows)), _method(tmp_path, {"产出": 50, "效益": 50}))
-    # 50 + 50 x 0.799 = 89.95: shown as 90.0 when rounded to one place, but the grade is 良
-    assert a.total == pytest.approx(89.95) and a.grade == "良"
+    # 50 + 50 x 799/1000 = 89.95 exactly: shown as 90.0 when rounded to one place, but the grade is 良
+    assert a.total == Decimal("89.95") and a.grade == "良"
 
 
 def test_custom_grade_names(tmp_path):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pandas as pd
 import pytest
 
@@ -79,10 +81,16 @@ def test_inspection_ranks_ties_and_consecutive_bottom():
     r = inspection_rankings(s, bottom=2, consecutive=2)
     r1 = r.ranks[r.ranks["round"] == 1].set_index("branch")
     assert r1["rank"].to_dict() == {"甲": 1, "乙": 2, "丙": 2, "丁": 4}
-    assert r1.loc["乙", "tied"] and r1.loc["丙", "tied"] and not r1.loc["乙", "bottom"]
-    assert r.flagged["branch"].tolist() == ["丁"]
-    assert r.flagged.iloc[0]["note"] == "第1、2、3轮均排名倒数前2（第4、3、4名）：连续3轮靠后"
+    # from the bottom: 丁 70 is 倒数第1; 乙 and 丙 (80) share 倒数第2, so by the stated rule both are
+    # in the bottom two of round 1. Round 2: 乙 60 倒数第1, 丁 65 倒数第2. Round 3: 丁 60, 甲 70.
+    assert r1["bottom_rank"].to_dict() == {"甲": 4, "乙": 2, "丙": 2, "丁": 1}
+    assert r1.loc["乙", "tied"] and r1.loc["丙", "tied"] and r1.loc["乙", "bottom"] and r1.loc["丙", "bottom"]
+    assert r.flagged["branch"].tolist() == ["丁", "乙"]
+    f = r.flagged.set_index("branch")["note"]
+    assert f["丁"] == "第1、2、3轮均排名倒数前2（第1轮倒数第1名；第2轮倒数第2名；第3轮倒数第1名）：连续3轮靠后"
+    assert f["乙"] == "第1、2轮均排名倒数前2（第1轮与丙并列倒数第2名；第2轮倒数第1名）：连续2轮靠后"
     assert "第1轮：乙、丙并列第2名。" in r.sentences
+    assert "第1轮：乙、丙同分，并列倒数第2名，按并列名次均计入倒数前2名（本轮共3个支部计入）。" in r.sentences
 
 
 CADRE_RULES = {"grades": [{"name": "优秀", "min": 90}, {"name": "称职", "min": 75},
@@ -107,9 +115,10 @@ def test_cadre_grades_pay_and_streaks():
     assert q.loc[("王委员", 2), "grade"] == "基本称职" and q.loc[("李委员", 1), "grade"] == "不称职"
     # pay by hand: secretary 36,000 x 1.1 = 39,600 a year; basic 70% -> 2,310 a month;
     # performance 30% -> 2,970 a quarter at full points; 95 points -> 2,821.5
-    assert q.loc[("张书记", 1), "basic_monthly"] == pytest.approx(2310)
-    assert q.loc[("张书记", 1), "performance"] == pytest.approx(2970 * 0.95)
-    assert q.loc[("李委员", 1), "performance"] == pytest.approx(36000 * 0.3 / 4 * 0.5)
+    assert q.loc[("张书记", 1), "basic_monthly"] == 2310
+    assert q.loc[("张书记", 1), "performance"] == Decimal("2821.5")         # 2970 x 95/100
+    assert q.loc[("李委员", 1), "performance"] == 1350                      # 36000 x 0.3 / 4 x 50/100
+    assert q.loc[("张书记", 1), "pay_quarter"] == Decimal("9751.5")          # 3 x 2310 + 2821.5
     f = res.flags.set_index("cadre")
     assert f.loc["张书记", "note"] == "2022年第1季度至2022年第3季度连续3个季度优秀：建议表彰"
     assert f.loc["李委员", "note"] == "2022年第1季度至2022年第4季度连续4个季度不称职：建议调整"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -184,12 +185,12 @@ def test_init_indicators_writes_a_template_that_reads_back(tmp_path, framework, 
 def test_unit_self_assessment_sample_by_hand():
     # surveys/unit-self-assessment/make_indicators.py: 9.2 + 46.1 + 27 + 10 = 92.3 -> 优
     a = assess_project(kit.load_project("surveys/unit-self-assessment"))
-    got = {s["name"]: round(s["score"], 9) for s in a.sections}
-    assert got == {"预算执行率": 9.2, "产出": 46.1, "效益": 27, "服务对象满意度": 10}
-    assert a.total == pytest.approx(92.3) and a.grade == "优"
+    got = {s["name"]: s["score"] for s in a.sections}
+    assert got == {"预算执行率": Decimal("9.2"), "产出": Decimal("46.1"), "效益": 27, "服务对象满意度": 10}
+    assert a.total == Decimal("92.3") and a.grade == "优"                # exactly, no tolerance
     by = {i.name: i for i in a.indicators}
-    assert by["项目平均完成时间"].score == pytest.approx(13.5)        # 15 x 90/100, lower is better
-    assert by["村级组织规范化建设"].score == 5.4                       # 部分达成, evaluator's level
+    assert by["项目平均完成时间"].score == Decimal("13.5")              # 15 x 90/100, lower is better
+    assert by["村级组织规范化建设"].score == Decimal("5.4")            # 部分达成, evaluator's level
     assert by["信访事项发生"].score == 7                                # 10 - 2 x 1.5
 
 
@@ -198,7 +199,7 @@ def test_department_sample_failed_veto_caps_the_grade(tmp_path):
 
     proj = kit.load_project("surveys/department-evaluation")
     a = assess_project(proj)
-    assert a.total == pytest.approx(86.5) and a.method.grade(a.total) == "较好"
+    assert a.total == Decimal("86.5") and a.method.grade(a.total) == "较好"
     assert a.grade == "较差" and [i.name for i in a.vetoed] == ["资金使用合规（一票否决）"]
     paths = write_outputs(proj, a, tmp_path)
     opening = docx.Document(paths["report"]).paragraphs[1].text
