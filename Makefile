@@ -12,7 +12,7 @@ STAMP   := $(VENV)/.installed-stamp
 CJK_FONT_DEB ?= fonts-wqy-microhei
 # Rendering tests print every document to PDF with LibreOffice; the fonts stand in for 仿宋/宋体
 # (Noto Serif CJK, OFL-1.1) and 楷体 (AR PL UKai, Arphic Public License) while rendering only.
-OFFICE_DEBS ?= libreoffice-writer-nogui libreoffice-calc-nogui fonts-noto-cjk fonts-arphic-ukai
+OFFICE_DEBS ?= libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk fonts-arphic-ukai
 
 .PHONY: install report test lab check cjk-font office bench clean
 
@@ -36,7 +36,7 @@ cjk-font: $(STAMP)
 # LibreOffice and the fonts for the rendering tests. Installed when we are root and they are
 # missing; otherwise those tests are skipped with the same install hint.
 office:
-	@if ! command -v soffice >/dev/null 2>&1 || ! command -v fc-list >/dev/null 2>&1 \
+	@if ! command -v soffice >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 || ! command -v fc-list >/dev/null 2>&1 \
 	    || ! fc-list | grep -q "Noto Serif CJK" || ! fc-list | grep -q "AR PL UKai"; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing $(OFFICE_DEBS) (rendering tests: documents printed to PDF)"; \
