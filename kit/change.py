@@ -329,11 +329,11 @@ def _signed(x: float) -> str:
 
 def project_findings(proj) -> list[str]:
     """The before-after sentences of a project, for the 效果/效益 section of its self-assessment
-    report: the first two survey waves, the panel (DiD with a comparison group, else the change)
+    report: the baseline (first) and current (last) survey waves, the panel (DiD with a comparison group, else the change)
     and the staged targets, whichever the project has."""
     out: list[str] = []
     if len(proj.waves) >= 2:
-        w0, w1 = proj.waves[:2]
+        w0, w1 = proj.baseline_and_current()
         out += compare_waves(proj.load(w0.id), proj.load(w1.id), labels=(w0.label, w1.label)).sentences
     if proj.panel:
         c = proj.panel

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -31,6 +32,7 @@ def _check(args) -> int:
     target = Path(args.export)
     if target.is_dir():
         proj = load_project(target)
+        proj.check_data()
         runs = [(f"{proj.title} / {w.label}", proj.load(w.id)) for w in proj.waves]
     else:
         runs = [(target.name, load_export(target, codes=args.codes,
@@ -95,6 +97,73 @@ def _fonts(args) -> int:
     return 0
 
 
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def _ename(exc: BaseException) -> str:
+    return getattr(exc, "ename", None) or type(exc).__name__
+
+
+def _safe_message(text: str) -> str:
+    """An exception message as a log may keep it: English text without digits that could be
+    data; anything else (Chinese labels, names, numbers) is left out."""
+    from .privacy import mask_text
+
+    text = str(text)
+    if not text or (text.isascii() and not re.search(r"\d{3,}|@", text) and mask_text(text) == text):
+        return text[:300]
+    return f"〔消息已省略：可能含数据内容，共{len(text)}个字符〕"
+
+
+def _log_dir() -> Path:
+    import os
+    import tempfile
+
+    from .paths import ROOT
+
+    for d in (os.environ.get("KIT_LOG_DIR"), ROOT / "reports" / "logs",
+              Path(tempfile.gettempdir()) / "dangjian-kit-logs"):
+        if not d:
+            continue
+        try:
+            Path(d).mkdir(parents=True, exist_ok=True)
+            return Path(d)
+        except OSError:
+            continue
+    return Path(tempfile.gettempdir())
+
+
+def write_bug_log(exc: BaseException, argv: list[str]) -> Path:
+    """Where an unexpected error happened, for a bug report: the frames (files, lines, code) and
+    the exception's type; its message only when it cannot hold data values (see
+    :func:`_safe_message`). No data, no paths of the user's files beyond the command."""
+    import datetime as dt
+    import platform
+    import traceback
+
+    from . import __version__
+
+    message = _safe_message(getattr(exc, "evalue", None) or str(exc))
+    lines = [f"dangjian-eval-kit {__version__}，Python {platform.python_version()}，{platform.platform()}",
+             f"命令：kit {argv[0] if argv else ''}", f"错误类型：{_ename(exc)}", f"错误消息：{message}", ""]
+    nb_trace = getattr(exc, "traceback", None)
+    if isinstance(nb_trace, list):  # papermill: the error happened inside a notebook
+        lines.append(f"笔记本内的出错位置（第{getattr(exc, 'exec_count', '?')}个单元格）：")
+        frames = [_ANSI.sub("", t) for t in nb_trace]
+        raw = str(getattr(exc, "evalue", ""))
+        lines += [f.replace(raw, message) if raw else f for f in frames[:-1]]
+        lines.append(f"{_ename(exc)}: {message}")
+    else:
+        for fs in traceback.extract_tb(exc.__traceback__):
+            lines.append(f'  File "{fs.filename}", line {fs.lineno}, in {fs.name}')
+            if fs.line:
+                lines.append(f"    {fs.line}")
+        lines.append(f"{_ename(exc)}: {message}")
+    path = _log_dir() / f"kit-error-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.log"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="kit", description="党建引领项目评估工具包")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -130,6 +199,15 @@ def main(argv: list[str] | None = None) -> int:
     except KitError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("已中断 (interrupted)", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the one broad except: anything not a KitError is a bug in the kit
+        log = write_bug_log(exc, sys.argv[1:] if argv is None else argv)
+        print(f"程序错误，请报告：运行中出现了工具包没有预料到的错误（{_ename(exc)}）。这不是您的数据或设置"
+              f"引起的已知问题；详细的出错位置已写入 {log}（只含程序的出错位置，不含数据内容），"
+              "报告时请附上该文件 (internal error: please report it with the log file)", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

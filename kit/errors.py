@@ -15,6 +15,8 @@ __all__ = [
     "QuestionnaireError",
     "ProjectError",
     "FontError",
+    "NotebookError",
+    "kit_error_names",
 ]
 
 
@@ -57,23 +59,45 @@ class FontError(KitError):
     """No CJK font is available for charts."""
 
 
+class NotebookError(KitError):
+    """A KitError raised inside a notebook run by ``kit report``: its message as raised."""
+
+    def __init__(self, message: str, *, notebook: str | None = None):
+        self.notebook = notebook
+        super().__init__(message + (f"\n（出错的笔记本：notebooks/{notebook}.ipynb）" if notebook else ""))
+
+
+def kit_error_names() -> set[str]:
+    """Class names of every KitError subclass in the kit (imports the kit's modules, so that
+    subclasses defined in analysis modules are known)."""
+    import importlib
+    import pkgutil
+
+    import kit
+
+    for mod in pkgutil.walk_packages(kit.__path__, "kit."):
+        if not mod.name.endswith(("conftest", "__main__")):
+            importlib.import_module(mod.name)
+    names, todo = set(), [KitError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo += cls.__subclasses__()
+    return names
+
+
 def read_yaml_mapping(path: str | Path, error: type[KitError] = KitError,
                       missing: str = "文件不存在 (file not found)") -> dict:
-    """A YAML file that must hold a mapping; a missing file, a syntax error (with its line) or
-    another shape raises ``error`` naming the file."""
-    import yaml
+    """A YAML file that must hold a mapping (see :func:`kit.definitions.read_yaml`: UTF-8 or
+    GB18030, duplicate keys refused, aliases limited); any problem raises ``error`` naming the
+    file. Configuration files are better read through their models (:mod:`kit.definitions`)."""
+    from .definitions.base import type_name
+    from .definitions.yamlfile import not_a_mapping_hint, read_yaml
 
-    path = Path(path)
-    if not path.exists():
-        raise error(missing, path=path)
-    try:
-        d = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise error(f"YAML 语法错误 ({getattr(exc, 'problem', exc)})", path=path,
-                    row=mark.line + 1 if mark else None) from None
+    d = read_yaml(path, error, missing)
     if d is None:
         d = {}
     if not isinstance(d, dict):
-        raise error("应为 YAML 映射 (expected a mapping)", path=path)
+        raise error(f"应为“键: 值”的映射，实为{type_name(d)}{not_a_mapping_hint(Path(path))} "
+                    "(expected a mapping)", path=path)
     return d

@@ -65,7 +65,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from .errors import KitError, read_yaml_mapping
+from .errors import KitError
 from .fmt import (fmt_for_verdict, fmt_percent, fmt_points, fmt_threshold, quantize_half_up,
                   to_decimal)
 from .values import (RELATION_WORDS, Quantity, ValueParseError, parse_quantity, parse_relation,
@@ -159,43 +159,33 @@ def default_method(framework: str) -> Method:
 
 
 def load_method(path: str | Path) -> Method:
-    """Read and check ``method.yml``; errors name the file and the key."""
+    """Read and check ``method.yml`` (every key typed, grade bands ordered and non-overlapping,
+    sections adding up to the total); errors name the file and the key."""
+    from .definitions import load_spec
+    from .definitions.method import MethodSpec
+
     path = Path(path)
-    d = read_yaml_mapping(path, IndicatorError, "找不到评价办法文件 method.yml (file not found)")
-    allowed = {"framework", "title", "total", "sections", "grades"}
-    if set(d) - allowed:
-        raise IndicatorError(f"键「{sorted(set(d) - allowed)[0]}」：未知的键 (allowed: "
-                             f"{', '.join(sorted(allowed))})", path=path)
-    fw = str(d.get("framework", "custom"))
-    base = default_method(fw) if fw in FRAMEWORKS else None
-    if base is None and fw != "custom":
-        raise IndicatorError(f"键「framework」：未知的评价框架「{fw}」(choose one of "
-                             f"{', '.join(FRAMEWORKS)} or custom)", path=path)
-    sections = d.get("sections", base.sections if base else None)
-    if not isinstance(sections, dict) or not sections:
-        raise IndicatorError("键「sections」：应为“一级指标: 分值”的映射 (expected a mapping of "
-                             "first-level indicators to points)", path=path)
-    for k, v in sections.items():
-        if not _is_number(v) or float(v) < 0:
-            raise IndicatorError(f"键「sections.{k}」：分值应为非负数 (expected a number)", path=path)
-    total = d.get("total", 100)
-    if not _is_number(total):
-        raise IndicatorError("键「total」：应为数字 (expected a number)", path=path)
-    grades = d.get("grades", DEFAULT_GRADES)
-    if not isinstance(grades, list) or not grades or not all(
-            isinstance(g, dict) and g.get("name") and _is_number(g.get("min")) for g in grades):
-        raise IndicatorError("键「grades」：应为列表，每项含 name 和 min (expected a list of "
-                             "{name, min})", path=path)
-    grades = sorted(({"name": str(g["name"]), "min": to_decimal(g["min"])} for g in grades),
-                    key=lambda g: -g["min"])
-    sections = {str(k): to_decimal(v) for k, v in sections.items()}
-    total = to_decimal(total)
-    if sum(sections.values()) != total:
-        raise IndicatorError(f"一级指标分值之和为{fmt_points(sum(sections.values()))}分，"
-                             f"与总分{fmt_points(total)}分不符 (sections must add up to total)",
-                             path=path, column="sections")
-    return Method(framework=fw, title=str(d.get("title", base.title if base else "")),
-                  total=total, sections=sections, grades=grades, path=path)
+    spec = load_spec(path, MethodSpec, IndicatorError, "找不到评价办法文件 method.yml (file not found)")
+    return method_from_spec(spec, path)
+
+
+def method_from_spec(spec, path: Path | None = None) -> Method:
+    """The :class:`Method` of a validated :class:`~kit.definitions.MethodSpec`."""
+    base = default_method(spec.framework) if spec.framework in FRAMEWORKS else None
+    if spec.sections is None and base is None:
+        raise IndicatorError("键「sections」：缺少一级指标及分值（如 sections: {投入: 15, 过程: 25, 产出: 30, "
+                             "效果: 30}）；或用 framework: 选用国家框架的默认分值 (missing sections)", path=path)
+    sections = {str(k): to_decimal(v) for k, v in spec.sections.items()} if spec.sections is not None \
+        else dict(base.sections)
+    total = to_decimal(spec.total)
+    if spec.sections is None and sum(sections.values()) != total:
+        raise IndicatorError(f"键「total」：框架 {spec.framework} 的一级指标分值之和为{fmt_points(sum(sections.values()))}分，"
+                             f"与总分{fmt_points(total)}分不符；请写明 sections:", path=path)
+    grades = [{"name": g.name, "min": to_decimal(g.min)} for g in spec.grades] if spec.grades is not None \
+        else [dict(g) for g in DEFAULT_GRADES]
+    title = spec.title if spec.title is not None else (base.title if base else "")
+    return Method(framework=spec.framework, title=title, total=total, sections=sections,
+                  grades=grades, path=path)
 
 
 # ------------------------------------------------------------------------------ the table

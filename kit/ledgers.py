@@ -44,13 +44,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import KitError, read_yaml_mapping
+from .errors import KitError
 from .fmt import (fmt_for_verdict, fmt_points, fmt_points_for_verdict, fmt_threshold,
                   quantize_half_up, to_decimal)
 from .values import (ValueParseError, parse_quantity, parse_quarter, parse_yes_no, period_kind,
                      same_unit, sort_periods, to_fraction)
 
-__all__ = ["LedgerError", "load_ledger_method", "read_records", "MemberPoints", "member_points",
+__all__ = ["LedgerError", "load_ledger_method", "check_ledger_data", "read_records", "MemberPoints", "member_points",
            "Rankings", "inspection_rankings", "CadreQuarterly", "cadre_quarterly", "Stars",
            "star_ratings", "run_ledgers", "ledger_tables", "write_ledger_outputs"]
 
@@ -61,26 +61,76 @@ class LedgerError(KitError):
 
 # ------------------------------------------------------------------------------ method
 def load_ledger_method(path: str | Path) -> dict:
-    """Read the ledger sections of ``method.yml``; errors name the file and the key."""
+    """Read the ledger sections of ``method.yml`` (every rule key typed and checked, so a
+    renamed or misspelled key is an error naming the file and the key, never a KeyError later),
+    as ``{ledger: rules}`` with defaults filled in."""
+    from .definitions import load_spec
+    from .definitions.method import MethodSpec
+
     path = Path(path)
-    d = read_yaml_mapping(path, LedgerError, "找不到办法文件 method.yml (file not found)")
-    mp = d.get("member_points")
-    if mp is not None:
-        for key in ("monthly_cap", "annual_cap", "unqualified_below", "items"):
-            if key not in mp:
-                raise LedgerError(f"键「member_points.{key}」：缺少必填项 (missing required key)", path=path)
-        indices = mp.get("indices") or {}
-        for idx, kind in indices.items():
-            if kind not in ("capped", "uncapped"):
-                raise LedgerError(f"键「member_points.indices.{idx}」：应为 capped 或 uncapped", path=path)
-        for item, idx in (mp.get("items") or {}).items():
-            if indices and idx not in indices:
-                raise LedgerError(f"键「member_points.items.{item}」：指数「{idx}」不在 indices 中 "
-                                  "(unknown index)", path=path)
-    ins = d.get("inspection")
-    if ins is not None and not all(isinstance(ins.get(k, 1), int) for k in ("bottom", "consecutive")):
-        raise LedgerError("键「inspection」：bottom 和 consecutive 应为整数 (expected integers)", path=path)
-    return d
+    spec = load_spec(path, MethodSpec, LedgerError, "找不到办法文件 method.yml (file not found)")
+    rules = {name: getattr(spec, name).to_plain() for name in spec.ledgers}
+    ms = rules.get("stars", {}).get("member_stars")
+    if ms is not None:
+        ms.setdefault("max_stars", len(ms["basic"]))
+        ms.setdefault("high", ms["max_stars"])
+    return rules
+
+
+def check_ledger_data(proj) -> None:
+    """Every column and name that ``ledgers:`` (project.yml) and the ledger rules (method.yml)
+    refer to is present in the ledger files; an error names the key and the file."""
+    from .definitions.base import suggest
+    from .definitions.method import MethodSpec
+    from .definitions import load_spec
+    from .io.table import read_frame
+
+    spec = proj.spec.ledgers
+    if spec is None:
+        return
+    py = proj.root / "project.yml"
+    rules = load_spec(proj.method, MethodSpec, LedgerError)
+
+    def frame_of(path):
+        return read_frame(path)
+
+    def need(frame, path, column, key, file=py):
+        have = [str(c) for c in frame.columns]
+        if column not in have:
+            raise LedgerError(f"键「{key}」：列「{column}」不在 {Path(path).name} 中。{suggest(column, have)}"
+                              f"该文件的列：{'、'.join(have)}", path=file)
+
+    for name in ("member_points", "cadre_quarterly", "inspection"):
+        s = getattr(spec, name)
+        if s is None:
+            continue
+        f = frame_of(s.file)
+        for fld, column in s.columns.to_plain().items():
+            need(f, s.file, column, f"ledgers.{name}.columns.{fld}")
+        if name == "member_points":
+            need(frame_of(s.roster), s.roster, s.columns.member, "ledgers.member_points.columns.member")
+        if name == "cadre_quarterly":
+            posts = sorted({str(v).strip() for v in f[s.columns.post].dropna()})
+            for post in rules.cadre_quarterly.premium_posts:
+                if post not in posts:
+                    raise LedgerError(f"键「cadre_quarterly.premium_posts.{post}」：岗位「{post}」不在 "
+                                      f"{s.file.name} 的「{s.columns.post}」列中（有：{'、'.join(posts)}）。"
+                                      f"{suggest(post, posts)}", path=proj.method)
+    s = spec.stars
+    if s is not None and rules.stars is not None:
+        b = frame_of(s.branches)
+        need(b, s.branches, s.branch_column, "ledgers.stars.branch_column")
+        for key, column in rules.stars.columns():
+            need(b, s.branches, column, f"stars.{key}", file=proj.method)
+        ms = rules.stars.member_stars
+        if s.members is not None and ms is not None:
+            m = frame_of(s.members)
+            for column in ["党员", "支部"]:
+                need(m, s.members, column, "ledgers.stars.members")
+            for i, column in enumerate(ms.basic):
+                need(m, s.members, column, f"stars.member_stars.basic[{i}]", file=proj.method)
+            if ms.extra:
+                need(m, s.members, ms.extra, "stars.member_stars.extra", file=proj.method)
 
 
 # ------------------------------------------------------------------------------ records
@@ -667,6 +717,7 @@ def run_ledgers(proj) -> dict:
         raise ProjectError("project.yml 需要 ledgers: 和 method: (ledgers need both)",
                            path=proj.root / "project.yml")
     rules = load_ledger_method(proj.method)
+    check_ledger_data(proj)
     out: dict = {}
     for name in spec:
         if name not in rules and name != "stars" or (name == "stars" and "stars" not in rules):

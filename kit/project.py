@@ -14,18 +14,26 @@
         codes: raw/…_按序号_….xlsx   # optional 按序号 twin
     notebooks: [01_load_and_check]
     data_log: DATA_LOG.md
+
+Every key is typed and checked on load (:mod:`kit.definitions.project`); the names it gives
+(question ids, first-level indicators, figures in ``expected:``) are checked against the codebook
+and method.yml on load, and the columns and labels it names in data files by
+:meth:`Project.check_data` (run by ``kit report`` and ``kit check`` before anything else) and by
+the functions that read those files. The current wave is the LAST entry of ``waves:``.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-
-from .errors import ProjectError, read_yaml_mapping
-from .paths import ROOT, resolve
+from .definitions import load_spec
+from .definitions.base import suggest
+from .definitions.figures import OWNER_NOTEBOOKS, Figure, find_figure
+from .definitions.project import ProjectSpec, label_text
+from .errors import ProjectError
+from .paths import resolve
 from .questionnaire import Questionnaire, load_questionnaire
 
 if TYPE_CHECKING:
@@ -35,18 +43,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Project", "Wave", "load_project"]
 
-_KNOWN = {"title", "organisation", "period", "synthetic", "description", "questionnaire",
-          "waves", "notebooks", "data_log", "method", "generator", "expected", "targets",
-          "weights", "appraisal", "indicators", "report_title", "batch", "panel",
-          "staged_targets", "ledgers"}
-_PANEL_KEYS = {"file", "unit", "period", "group", "treated_label", "baseline", "followup",
-               "cluster", "outcomes"}
-_TARGET_KEYS = {"file", "unit", "period", "target", "actual", "total"}
-_LEDGER_FILES = {"file", "roster", "branches", "members"}
-_LEDGERS = {"member_points": ({"file", "roster"}, {"columns"}), "cadre_quarterly": ({"file"}, {"columns"}),
-            "stars": ({"branches"}, {"members", "branch_column"}), "inspection": ({"file"}, {"columns"})}
-_WEIGHT_KEYS = {"cells", "population", "label_column", "count_column", "cluster", "strata"}
-
 
 @dataclass
 class Wave:
@@ -55,6 +51,11 @@ class Wave:
     export: Path
     codes: Path | None = None
     platform: str | None = None
+
+
+def _plain(model) -> dict:
+    """A validated sub-model as the dict the analyses read (defaults filled in)."""
+    return model.to_plain() if model is not None else {}
 
 
 @dataclass
@@ -69,8 +70,8 @@ class Project:
     synthetic: bool = False
     description: str = ""
     data_log: Path | None = None
-    expected: dict = field(default_factory=dict)
-    targets: dict = field(default_factory=dict)
+    expected: dict = field(default_factory=dict)   # as written: name -> value, or wave id -> {...}
+    targets: dict = field(default_factory=dict)    # name -> target share (float; exact in spec)
     weights: dict = field(default_factory=dict)
     appraisal: dict = field(default_factory=dict)
     indicators: Path | None = None   # the indicator workbook (自评指标表)
@@ -79,37 +80,177 @@ class Project:
     panel: dict = field(default_factory=dict)  # units x periods (kit.change)
     staged_targets: dict = field(default_factory=dict)
     ledgers: dict = field(default_factory=dict)  # appraisal ledgers (kit.ledgers)
+    extra: dict = field(default_factory=dict)
+    spec: ProjectSpec | None = None  # the typed, validated project.yml
+
+    @property
+    def path(self) -> Path:
+        return self.root / "project.yml"
+
+    def _error(self, key: str, message: str) -> ProjectError:
+        return ProjectError(f"键「{key}」：{message}", path=self.path)
+
+    # ------------------------------------------------------------------ waves
+    @property
+    def name(self) -> str:
+        return self.root.name
+
+    def wave(self, wave_id: str | None = None) -> Wave:
+        """The wave ``wave_id``; by default the current wave, the LAST entry of ``waves:``."""
+        if not self.waves:
+            raise ProjectError("本项目没有问卷调查（project.yml 中没有 waves:）(no survey waves)",
+                               path=self.path)
+        if wave_id is None:
+            return self.waves[-1]
+        for w in self.waves:
+            if w.id == wave_id:
+                return w
+        ids = [w.id for w in self.waves]
+        raise ProjectError(f"没有调查轮次「{wave_id}」，waves: 中有 {'、'.join(ids)}。"
+                           f"{suggest(wave_id, ids)}(no such wave)", path=self.path)
+
+    @property
+    def current_wave(self) -> Wave:
+        return self.wave()
+
+    def baseline_and_current(self) -> tuple[Wave, Wave]:
+        """The first wave (baseline) and the current (last) one, for before-after comparisons."""
+        if len(self.waves) < 2:
+            raise ProjectError("前后对比需要至少两轮调查（waves: 中至少两项）", path=self.path)
+        return self.waves[0], self.waves[-1]
+
+    def load(self, wave_id: str | None = None):
+        """Load a wave's export(s) with the project's codebook (default: the current wave)."""
+        from .io import load_export
+
+        w = self.wave(wave_id)
+        r = load_export(w.export, codes=w.codes, questionnaire=self.questionnaire,
+                        platform=w.platform)
+        r.wave = w.id
+        return r
+
+    # ------------------------------------------------------------------ data files
+    def _columns(self, frame, path: Path, needed: list[tuple[str, str | None]]) -> None:
+        have = [str(c) for c in frame.columns]
+        for key, column in needed:
+            if column is not None and column not in have:
+                raise self._error(key, f"列「{column}」不在 {path.name} 中。{suggest(column, have)}"
+                                       f"该文件的列：{'、'.join(have)}")
 
     def load_panel(self):
-        """The unit panel as a DataFrame, with ``treated`` (1 for the programme group) added;
-        missing columns are reported with the file."""
+        """The unit panel as a DataFrame, with ``treated`` (1 for the programme group) added.
+
+        Every column, period and group label that ``panel:`` names is checked against the data:
+        a misspelled label is an error, never a DiD of +0.00."""
         from .io.table import read_frame, require_numeric
 
-        p = self.panel
-        path = self.root / p["file"]
-        frame = read_frame(path)
-        need = [p["unit"], p["period"], *p["outcomes"]] + ([p["group"]] if p.get("group") else [])
-        missing = [c for c in need if c not in frame.columns]
-        if missing:
-            raise ProjectError(f"缺少列「{'」「'.join(missing)}」(missing columns; found: "
-                               f"{'、'.join(frame.columns)})", path=path)
-        require_numeric(frame, [p["period"], *p["outcomes"]], path)
-        if p.get("group"):
-            frame["treated"] = (frame[p["group"]] == p["treated_label"]).astype(int)
+        p = self.spec.panel
+        if p is None:
+            raise ProjectError("project.yml 中没有 panel:（村级面板）", path=self.path)
+        frame = read_frame(p.file)
+        self._columns(frame, p.file, [("panel.unit", p.unit), ("panel.period", p.period),
+                                      *[(f"panel.outcomes[{i}]", o) for i, o in enumerate(p.outcomes)],
+                                      ("panel.group", p.group), ("panel.cluster", p.cluster)])
+        require_numeric(frame, [p.period, *p.outcomes], p.file)
+        rows = frame.attrs.get("rows") or list(range(2, len(frame) + 2))
+        periods = sorted({v for v in frame[p.period].dropna()})
+        shown = "、".join(label_text(v) for v in periods)
+        for key in ("baseline", "followup"):
+            if getattr(p, key) not in periods:
+                raise self._error(f"panel.{key}", f"「{getattr(p, key)}」不是 {p.file.name}「{p.period}」列中的"
+                                  f"时期（有：{shown}）")
+        dup = frame.duplicated([p.unit, p.period], keep=False)
+        if dup.any():
+            i = int(dup.to_numpy().nonzero()[0][1])
+            raise ProjectError(f"「{frame[p.unit].iloc[i]}」在{label_text(frame[p.period].iloc[i])}有两行；"
+                               "每个单位每个时期只能有一行 (duplicate unit and period)", path=p.file,
+                               row=int(rows[i]), column=p.unit)
+        if p.group:
+            frame["treated"] = self._treated(frame, p, rows)
+            names = {1: f"项目组「{label_text(p.treated_label)}」", 0: "对照组"}
+            for y in p.outcomes:
+                for g in (1, 0):
+                    for per in (p.baseline, p.followup):
+                        part = frame[(frame["treated"] == g) & (frame[p.period] == per)]
+                        if part[y].notna().sum() == 0:
+                            raise ProjectError(f"{names[g]}在「{p.period}」为{label_text(per)}时没有「{y}」"
+                                               "的数据，无法比较变化；请检查数据或 project.yml 的 panel:",
+                                               path=p.file, column=y)
         return frame
+
+    def _treated(self, frame, p, rows):
+        import pandas as pd
+
+        g = frame[p.group].map(lambda v: None if pd.isna(v) else label_text(v))
+        blank = g.isna()
+        if blank.any():
+            i = int(blank.to_numpy().nonzero()[0][0])
+            raise ProjectError("分组为空：每一行都应写明属于项目组还是对照组", path=p.file,
+                               row=int(rows[i]), column=p.group)
+        values = list(dict.fromkeys(g))
+        treated = label_text(p.treated_label)
+        if treated not in values:
+            raise self._error("panel.treated_label", f"项目组「{treated}」不在 {p.file.name} 的「{p.group}」列中"
+                              f"（该列的取值：{'、'.join(values)}）。{suggest(treated, values)}")
+        others = [v for v in values if v != treated]
+        if p.comparison_label is not None:
+            comparison = label_text(p.comparison_label)
+            if comparison not in values:
+                raise self._error("panel.comparison_label", f"对照组「{comparison}」不在 {p.file.name} 的"
+                                  f"「{p.group}」列中（该列的取值：{'、'.join(values)}）。"
+                                  f"{suggest(comparison, values)}")
+            stray = [v for v in others if v != comparison]
+            if stray:
+                i = int((g == stray[0]).to_numpy().nonzero()[0][0])
+                raise ProjectError(f"分组「{stray[0]}」既不是项目组「{treated}」也不是对照组「{comparison}」",
+                                   path=p.file, row=int(rows[i]), column=p.group)
+        elif not others:
+            raise self._error("panel.group", f"「{p.group}」列中只有项目组「{treated}」，没有对照组；没有对照组时"
+                              "请删去 group: 和 treated_label:，只做前后对比")
+        elif len(others) > 1:
+            raise self._error("panel.comparison_label", f"「{p.group}」列中除项目组外有{len(others)}个取值"
+                              f"（{'、'.join(others)}），请用 comparison_label: 指明哪一个是对照组")
+        flips = g.groupby(frame[p.unit]).nunique()
+        if (flips > 1).any():
+            unit = flips[flips > 1].index[0]
+            raise ProjectError(f"「{unit}」在不同时期属于不同的组；每个单位应始终属于同一组", path=p.file,
+                               column=p.group)
+        return (g == treated).astype(int)
 
     def load_staged_targets(self):
         from .io.table import read_frame, require_numeric
 
-        t = self.staged_targets
-        path = self.root / t["file"]
-        frame = read_frame(path)
-        missing = [t[k] for k in ("unit", "period", "target", "actual") if t[k] not in frame.columns]
-        if missing:
-            raise ProjectError(f"缺少列「{'」「'.join(missing)}」(missing columns)", path=path)
-        require_numeric(frame, [t[k] for k in ("period", "target", "actual", "total") if t.get(k)], path)
+        t = self.spec.staged_targets
+        if t is None:
+            raise ProjectError("project.yml 中没有 staged_targets:（阶段目标表）", path=self.path)
+        frame = read_frame(t.file)
+        self._columns(frame, t.file, [(f"staged_targets.{k}", getattr(t, k))
+                                      for k in ("unit", "period", "target", "actual", "total")])
+        require_numeric(frame, [c for c in (t.period, t.target, t.actual, t.total) if c], t.file)
         return frame
-    extra: dict = field(default_factory=dict)
+
+    def check_data(self) -> None:
+        """Check every column and label that project.yml and method.yml name in the data files
+        (population, panel, staged targets, ledgers), before any analysis runs."""
+        from .io.table import read_table
+
+        s = self.spec
+        if s.weights is not None:
+            raw = read_table(s.weights.population)
+            have = [str(h).strip() for h in raw.header[-1]]
+            for key in ("label_column", "count_column"):
+                col = getattr(s.weights, key)
+                if col not in have:
+                    raise self._error(f"weights.{key}", f"列「{col}」不在 {s.weights.population.name} 中。"
+                                      f"{suggest(col, have)}该文件的列：{'、'.join(have)}")
+        if s.panel is not None:
+            self.load_panel()
+        if s.staged_targets is not None:
+            self.load_staged_targets()
+        if s.ledgers is not None:
+            from .ledgers import check_ledger_data
+
+            check_ledger_data(self)
 
     def survey_design(self, r) -> "SurveyDesign | None":
         """The weights and clusters that ``weights:`` in project.yml declares, for the valid
@@ -125,251 +266,273 @@ class Project:
         """
         from .design import SurveyDesign, load_population, poststratify
 
-        if not self.weights:
+        w = self.spec.weights if self.spec is not None else None
+        if w is None:
             return None
-        w = self.weights
-        pop = load_population(self.root / w["population"], w.get("label_column", "单元"),
-                              w.get("count_column", "户数"))
-        q = self.questionnaire.by_id()[w["cells"]]
-        labels = r.valid[w["cells"]].map({o.code: o.label for o in q.options})
-        weights, notes = poststratify(labels, pop, source=self.root / w["population"])
-        by = lambda key: self.questionnaire.by_id()[w[key]].title if w.get(key) else None
-        text = f"按各「{q.title.removeprefix('您所在的')}」的{w.get('count_column', '户数')}事后分层加权"
-        if w.get("cluster"):
+        pop = load_population(w.population, w.label_column, w.count_column)
+        q = self.questionnaire.by_id()[w.cells]
+        labels = r.valid[w.cells].map({o.code: o.label for o in q.options})
+        weights, notes = poststratify(labels, pop, source=w.population)
+        by = lambda key: self.questionnaire.by_id()[getattr(w, key)].title  # noqa: E731
+        text = f"按各「{q.title.removeprefix('您所在的')}」的{w.count_column}事后分层加权"
+        if w.cluster:
             text += f"，以「{by('cluster').removeprefix('您所在的')}」为群计算标准误"
-        if w.get("strata"):
+        if w.strata:
             text += f"（按「{by('strata').removeprefix('您所在的')}」分层）"
-        return SurveyDesign(weights=weights, cluster=w.get("cluster"), strata=w.get("strata"),
+        return SurveyDesign(weights=weights, cluster=w.cluster, strata=w.strata,
                             description=text, notes=notes)
 
-    def check_expected(self, figures: dict) -> "pd.DataFrame":
-        """Compare computed figures with the ones the project says it must reproduce.
+    # ------------------------------------------------------------------ expected figures
+    def expected_figures(self, wave_id: str | None = None) -> dict[str, Any]:
+        """The figures project.yml expects for a wave: names at the top of ``expected:`` apply to
+        the current wave (and figures that are not per wave to the project), names nested under
+        a wave id to that wave."""
+        current = self.waves[-1].id if self.waves else None
+        wave_id = wave_id or current
+        out = {}
+        for key, value in self.expected.items():
+            if isinstance(value, dict):
+                if key == wave_id:
+                    out.update(value)
+                continue
+            fig = find_figure(key)[0]
+            if not fig.per_wave or wave_id == current:
+                out[key] = value
+        return out
 
-        ``expected:`` in project.yml lists published figures (e.g. ``n_valid: 412``); a
+    def check_expected(self, *results, wave: str | None = None) -> "pd.DataFrame":
+        """Compare the figures computed by ``results`` with the ones project.yml says the
+        project must reproduce (``expected:``).
+
+        Each figure is read off the result that owns it (:mod:`kit.definitions.figures`): pass
+        the results a notebook computed (``Responses``, ``SatisfactionResults``,
+        ``AppraisalResults``, ``Assessment``) and every expected figure they own is checked. The
+        wave is the one the ``Responses`` came from (else ``wave``, else the current wave). A
+        figure is compared at the precision it is written with, at least two decimals
+        (``98.3%`` against the share rounded half up to 0.983); counts and grades exactly. A
         mismatch raises :class:`ProjectError`, so a notebook run in CI fails loudly.
         """
         import pandas as pd
 
-        rows = [{"figure": k, "expected": v, "computed": figures.get(k),
-                 "ok": figures.get(k) is not None and abs(float(figures[k]) - float(v)) < 1e-9}
-                for k, v in self.expected.items() if k in figures]
-        table = pd.DataFrame(rows, columns=["figure", "expected", "computed", "ok"])
-        bad = table[~table["ok"]]
+        owners = {type(r).__name__: r for r in results}
+        for r in results:
+            if type(r).__name__ == "Responses" and getattr(r, "wave", None):
+                wave = wave or r.wave
+        rows = []
+        for name, want in self.expected_figures(wave).items():
+            fig, suffix = find_figure(name)
+            if fig.owner not in owners:
+                continue
+            res = owners[fig.owner]
+            got = fig.compute(res, suffix) if suffix is not None else fig.compute(res)
+            if got is None:
+                raise self._error(f"expected.{name}", f"本项目算不出「{fig.label}」（{name}），请删去这一项"
+                                  "或检查项目设置")
+            rows.append({"figure": name, "label": fig.label, "expected": want, "computed": got,
+                         "ok": _same(fig, want, got)})
+        table = pd.DataFrame(rows, columns=["figure", "label", "expected", "computed", "ok"])
+        bad = table[~table["ok"].astype(bool)]
         if len(bad):
-            raise ProjectError("计算结果与项目声明的数字不一致 (computed figures differ from "
-                               "project.yml expected): " + "；".join(
-                                   f"{r.figure} 应为 {r.expected}，实为 {r.computed}"
-                                   for r in bad.itertuples()), path=self.root / "project.yml")
+            raise ProjectError("计算结果与 expected: 中的数字不一致 (computed figures differ from "
+                               "project.yml expected)：" + "；".join(
+                                   f"{r.figure}（{r.label}）应为 {r.expected}，实为 {_shown(r.computed)}"
+                                   for r in bad.itertuples()), path=self.path)
         return table
 
-    @property
-    def name(self) -> str:
-        return self.root.name
+    def check_expected_waves(self, skip: str | None = None) -> "pd.DataFrame":
+        """Load each wave (other than ``skip``) that has figures nested under its id in
+        ``expected:`` and check them (answer counts: only those can be declared for a wave other
+        than the current one)."""
+        import pandas as pd
 
-    def wave(self, wave_id: str | None = None) -> Wave:
-        if not self.waves:
-            raise ProjectError("本项目没有问卷调查（project.yml 中没有 waves:）(no survey waves)",
-                               path=self.root / "project.yml")
-        if wave_id is None:
-            return self.waves[0]
-        for w in self.waves:
-            if w.id == wave_id:
-                return w
-        raise ProjectError(f"没有调查轮次「{wave_id}」(no such wave; have "
-                           f"{[w.id for w in self.waves]})", path=self.root / "project.yml")
-
-    def load(self, wave_id: str | None = None):
-        """Load a wave's export(s) with the project's codebook."""
-        from .io import load_export
-
-        w = self.wave(wave_id)
-        return load_export(w.export, codes=w.codes, questionnaire=self.questionnaire,
-                           platform=w.platform)
+        tables = [self.check_expected(self.load(key)) for key, value in self.expected.items()
+                  if isinstance(value, dict) and key != skip]
+        return pd.concat(tables, ignore_index=True) if tables else \
+            pd.DataFrame(columns=["figure", "label", "expected", "computed", "ok"])
 
     def input_files(self) -> list[Path]:
-        files = [self.root / "project.yml"]
+        """project.yml and every file it names (codebook, exports, population, workbooks...)."""
+        files = [self.path]
         if self.questionnaire is not None and self.questionnaire.path:
             files.append(self.questionnaire.path)
-        for w in self.waves:
-            files += [w.export] + ([w.codes] if w.codes else [])
-        if self.weights:
-            files.append(self.root / self.weights["population"])
-        files += [p for p in (self.indicators, self.method) if p is not None]
-        if self.batch:
-            files.append(self.root / self.batch["workbook"])
-        files += [self.root / x["file"] for x in (self.panel, self.staged_targets) if x]
-        for spec in self.ledgers.values():
-            files += [self.root / v for k, v in spec.items() if k in _LEDGER_FILES]
-        return files
+
+        def walk(v):
+            if isinstance(v, Path):
+                files.append(v)
+            elif hasattr(type(v), "model_fields"):
+                for k in type(v).model_fields:
+                    walk(getattr(v, k))
+            elif isinstance(v, (list, tuple)):
+                for x in v:
+                    walk(x)
+            elif isinstance(v, dict):
+                for x in v.values():
+                    walk(x)
+
+        walk(self.spec)
+        return list(dict.fromkeys(files))
 
 
+def _shown(v) -> str:
+    from .fmt import fmt_number
+
+    if isinstance(v, (int, str)):
+        return str(v)
+    text = fmt_number(v, 6)
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _same(fig: Figure, want, got) -> bool:
+    from .fmt import round_half_up
+    from .values import parse_quantity, to_fraction
+
+    if fig.kind == "text":
+        return str(want) == str(got)
+    if fig.kind == "count":
+        return int(got) == got and int(got) == want
+    q = parse_quantity(want)
+    decimals = max(2, q.decimals + (2 if q.is_percent else 0))
+    return to_fraction(round_half_up(got, decimals)) == to_fraction(round_half_up(q.value, decimals))
+
+
+# ------------------------------------------------------------------------------ loading
 def load_project(folder: str | Path) -> Project:
     """Read and validate ``<folder>/project.yml`` and everything it names."""
     root = resolve(folder)
     py = root / "project.yml"
-    d = read_yaml_mapping(py, ProjectError, "找不到 project.yml：调查项目文件夹应包含 project.yml "
-                                            "(expected a survey project folder)")
-    # a survey project needs a codebook and waves; a self-assessment alone needs indicators
-    _check_keys(d, _KNOWN, ("title",) + (() if any(d.get(k) for k in ("indicators", "batch", "panel",
-                                                                       "staged_targets", "ledgers"))
-                                          else ("questionnaire", "waves")), py)
-    questionnaire = load_questionnaire(root / d["questionnaire"]) if d.get("questionnaire") else None
-    waves = []
-    if not isinstance(d.get("waves") or [], list):
-        raise ProjectError("键「waves」：应为列表 (expected a list)", path=py)
-    for i, w in enumerate(d.get("waves") or []):
-        where = f"waves[{i}]"
-        if not isinstance(w, dict) or not w.get("id") or not w.get("export"):
-            raise ProjectError(f"键「{where}」：每个轮次需要 id 和 export (each wave needs id "
-                               "and export)", path=py)
-        if not re.match(r"^[A-Za-z0-9_-]+$", str(w["id"])):
-            raise ProjectError(f"键「{where}.id」：应为英文字母、数字、_ 或 -", path=py)
-        files = {}
-        for k in ("export", "codes"):
-            if w.get(k):
-                p = root / w[k]
-                if not p.exists():
-                    raise ProjectError(f"键「{where}.{k}」：文件不存在 {p} (file not found)",
-                                       path=py)
-                files[k] = p
-        waves.append(Wave(id=str(w["id"]), label=str(w.get("label", w["id"])),
-                          export=files["export"], codes=files.get("codes"),
-                          platform=w.get("platform")))
-    notebooks = [str(n) for n in (d["notebooks"] or []) if n] if "notebooks" in d else \
-        ["01_load_and_check"]
-    for n in notebooks:
-        if not (ROOT / "notebooks" / f"{n}.ipynb").exists():
-            raise ProjectError(f"键「notebooks」：找不到 notebooks/{n}.ipynb (notebook not found)",
-                               path=py)
-    weights = _check_weights(d.get("weights"), root, questionnaire, py)
-    appraisal = _check_appraisal(d.get("appraisal"), questionnaire, py)
-    docs = {}
-    for key in ("indicators", "method"):
-        if d.get(key):
-            p = root / str(d[key])
-            if not p.exists():
-                raise ProjectError(f"键「{key}」：文件不存在 {p} (file not found)", path=py)
-            docs[key] = p
-    batch = d.get("batch") or {}
-    if batch:
-        if not isinstance(batch, dict) or not batch.get("workbook"):
-            raise ProjectError("键「batch.workbook」：缺少批量工作簿 (missing the workbook, one sheet "
-                               "per unit)", path=py)
-        if set(batch) - {"workbook", "unit"}:
-            raise ProjectError(f"键「batch.{sorted(set(batch) - {'workbook', 'unit'})[0]}」：未知的键 "
-                               "(allowed: unit, workbook)", path=py)
-        if not (root / batch["workbook"]).exists():
-            raise ProjectError(f"键「batch.workbook」：文件不存在 {root / batch['workbook']}", path=py)
-        if "method" not in docs:
-            raise ProjectError("键「method」：批量自评需要评价办法 method.yml (batch needs method:)",
-                               path=py)
-    log = root / d["data_log"] if d.get("data_log") else None
-    if log is not None and not log.exists():
-        raise ProjectError(f"键「data_log」：文件不存在 {log}", path=py)
-    return Project(root=root, title=str(d["title"]), organisation=str(d.get("organisation", "")),
-                   period=str(d.get("period", "")), questionnaire=questionnaire, waves=waves,
-                   notebooks=notebooks, synthetic=bool(d.get("synthetic", False)),
-                   description=str(d.get("description", "")), data_log=log,
-                   expected=dict(d.get("expected") or {}),
-                   targets=dict(d.get("targets") or {}), weights=weights, appraisal=appraisal,
-                   indicators=docs.get("indicators"), method=docs.get("method"), batch=dict(batch),
-                   panel=_check_table(d.get("panel"), "panel", _PANEL_KEYS,
-                                      ("file", "unit", "period", "outcomes"), root, py),
-                   ledgers=_check_ledgers(d.get("ledgers"), root, py),
-                   staged_targets=_check_table(d.get("staged_targets"), "staged_targets", _TARGET_KEYS,
-                                               ("file", "unit", "period", "target", "actual"), root, py),
-                   extra={k: d[k] for k in ("generator", "report_title") if k in d})
+    spec = load_spec(py, ProjectSpec, ProjectError, missing="找不到 project.yml：调查项目文件夹应包含 "
+                     "project.yml (expected a survey project folder)", context={"root": root})
+    questionnaire = load_questionnaire(spec.questionnaire) if spec.questionnaire else None
+    _check_codebook_names(spec, questionnaire, py)
+    sections = _check_method(spec, py)
+    _check_expected(spec, sections, py)
+    waves = [Wave(id=w.id, label=w.label or w.id, export=w.export, codes=w.codes,
+                  platform=w.platform) for w in spec.waves]
+    targets = {k: float(v) for k, v in spec.targets.to_plain().items()}
+    return Project(root=root, title=spec.title, organisation=spec.organisation, period=spec.period,
+                   questionnaire=questionnaire, waves=waves, notebooks=list(spec.notebooks),
+                   synthetic=spec.synthetic, description=spec.description, data_log=spec.data_log,
+                   expected=dict(spec.expected), targets=targets, weights=_plain(spec.weights),
+                   appraisal=_plain(spec.appraisal), indicators=spec.indicators, method=spec.method,
+                   batch=_plain(spec.batch), panel=_plain(spec.panel),
+                   staged_targets=_plain(spec.staged_targets), ledgers=_plain(spec.ledgers),
+                   extra={k: getattr(spec, k) for k in ("generator", "report_title") if getattr(spec, k)},
+                   spec=spec)
 
 
-def _check_keys(d: dict, allowed: set, required: tuple, py: Path, prefix: str = "") -> None:
-    unknown = set(d) - allowed
-    if unknown:
-        raise ProjectError(f"键「{prefix}{sorted(unknown)[0]}」：未知的键 (unknown key; allowed: "
-                           f"{', '.join(sorted(allowed))})", path=py)
-    for key in required:
-        if not d.get(key):
-            raise ProjectError(f"键「{prefix}{key}」：缺少必填项 (missing required key)", path=py)
+def _fail(py: Path, key: str, message: str) -> ProjectError:
+    return ProjectError(f"键「{key}」：{message}", path=py)
 
 
-def _check_weights(w, root: Path, questionnaire: Questionnaire | None, py: Path) -> dict:
-    if not w:
-        return {}
-    if questionnaire is None:
-        raise ProjectError("键「weights」：需要问卷定义 questionnaire: (weights need a codebook)", path=py)
-    if not isinstance(w, dict):
-        raise ProjectError("键「weights」：应为映射 (expected a mapping)", path=py)
-    _check_keys(w, _WEIGHT_KEYS, ("cells", "population"), py, prefix="weights.")
-    ids = questionnaire.by_id()
-    for key in ("cells", "cluster", "strata"):
-        if w.get(key) and w[key] not in ids:
-            raise ProjectError(f"键「weights.{key}」：问卷中没有题目「{w[key]}」 (no such question "
-                               "id in the codebook)", path=py)
-    if not (root / w["population"]).exists():
-        raise ProjectError(f"键「weights.population」：文件不存在 {root / w['population']}",
-                           path=py)
-    return dict(w)
+def _check_codebook_names(spec: ProjectSpec, qn: Questionnaire | None, py: Path) -> None:
+    """Question ids that project.yml names exist in the codebook, with the right type."""
+    from . import io
+
+    platforms = getattr(io, "PLATFORMS", None)
+    for i, w in enumerate(spec.waves):
+        if w.platform is not None and platforms and w.platform not in platforms:
+            raise _fail(py, f"waves[{i}].platform", f"「{w.platform}」不是可识别的平台（可用："
+                        f"{'、'.join(platforms)}）。{suggest(w.platform, platforms)}")
+    if qn is None:
+        return
+    ids = qn.by_id()
+    where = f"（问卷定义 {qn.path.name if qn.path else 'questionnaire.yml'}）"
+
+    def question(key: str, qid: str | None, types: tuple = (), scored: bool = False):
+        if qid is None:
+            return
+        if qid not in ids:
+            raise _fail(py, key, f"问卷中没有题目「{qid}」{where}。{suggest(qid, ids)}")
+        q = ids[qid]
+        if types and q.type not in types:
+            raise _fail(py, key, f"题目「{qid}」是 {q.type} 题，这里需要 {' 或 '.join(types)} 题")
+        if scored and not q.has_scores:
+            raise _fail(py, key, f"题目「{qid}」的选项没有 score（扣分/分值），无法计分")
+
+    w = spec.weights
+    if w is not None:
+        question("weights.cells", w.cells, ("single",))
+        question("weights.cluster", w.cluster, ("single", "text"))
+        question("weights.strata", w.strata, ("single", "text"))
+    a = spec.appraisal
+    if a is not None:
+        if a.cadres is not None:
+            for i, qid in enumerate(a.cadres.questions):
+                question(f"appraisal.cadres.questions[{i}]", qid, ("matrix",), scored=True)
+        if a.members is not None:
+            question("appraisal.members.question", a.members.question, ("matrix",))
+            n_bands = len(ids[a.members.question].options)
+            if a.members.help_bands >= n_bands:
+                raise _fail(py, "appraisal.members.help_bands", f"应少于评议等次的个数（{n_bands}个）")
 
 
-def _check_appraisal(a, questionnaire: Questionnaire | None, py: Path) -> dict:
-    if not a:
-        return {}
-    if questionnaire is None:
-        raise ProjectError("键「appraisal」：需要问卷定义 questionnaire: (needs a codebook)", path=py)
-    if not isinstance(a, dict) or set(a) - {"cadres", "members"}:
-        raise ProjectError("键「appraisal」：应为映射，可含 cadres 和 members (expected a mapping "
-                           "with cadres and/or members)", path=py)
-    ids = questionnaire.by_id()
-    c = a.get("cadres")
-    if c is not None:
-        if not isinstance(c, dict) or not isinstance(c.get("questions"), list) or not c["questions"]:
-            raise ProjectError("键「appraisal.cadres.questions」：应为题目 id 列表 (expected a list "
-                               "of matrix question ids, one per cadre)", path=py)
-        for qid in c["questions"]:
-            if qid not in ids or ids[qid].type != "matrix" or not ids[qid].has_scores:
-                raise ProjectError(f"键「appraisal.cadres.questions」：「{qid}」应为选项带分值的矩阵题 "
-                                   "(expected a matrix question with scored options)", path=py)
-        for key in ("start", "line", "eligible"):
-            if key in c and not isinstance(c[key], (int, float)):
-                raise ProjectError(f"键「appraisal.cadres.{key}」：应为数字 (expected a number)", path=py)
-    m = a.get("members")
-    if m is not None:
-        qid = m.get("question") if isinstance(m, dict) else None
-        if qid not in ids or ids[qid].type != "matrix":
-            raise ProjectError("键「appraisal.members.question」：应为矩阵题 id (expected the id of "
-                               "the matrix question, one row per member)", path=py)
-    return dict(a)
+def _check_method(spec: ProjectSpec, py: Path) -> list[str]:
+    """Validate method.yml now (not when a notebook reaches it); the first-level indicators."""
+    if spec.method is None:
+        return []
+    sections: list[str] = []
+    if spec.indicators is not None or spec.batch is not None:
+        from .indicators import load_method
+
+        sections = list(load_method(spec.method).sections)
+    if spec.ledgers is not None:
+        from .ledgers import LedgerError, load_ledger_method
+
+        rules = load_ledger_method(spec.method)
+        for name in type(spec.ledgers).model_fields:
+            if getattr(spec.ledgers, name) is not None and name not in rules:
+                raise LedgerError(f"键「{name}」：project.yml 的 ledgers: 有「{name}」台账，但评价办法中没有它的"
+                                  "规则；请在 method.yml 中添加，或从 ledgers: 中删去", path=spec.method)
+    return sections
 
 
-def _check_table(t, name: str, allowed: set, required: tuple, root: Path, py: Path) -> dict:
-    if not t:
-        return {}
-    if not isinstance(t, dict):
-        raise ProjectError(f"键「{name}」：应为映射 (expected a mapping)", path=py)
-    _check_keys(t, allowed, required, py, prefix=f"{name}.")
-    if not (root / str(t["file"])).exists():
-        raise ProjectError(f"键「{name}.file」：文件不存在 {root / str(t['file'])}", path=py)
-    if name == "panel":
-        if not isinstance(t["outcomes"], list):
-            raise ProjectError("键「panel.outcomes」：应为列名列表 (expected a list of columns)", path=py)
-        if t.get("group") and not t.get("treated_label"):
-            raise ProjectError("键「panel.treated_label」：有 group 时须写明项目组的名称 (which group "
-                               "is the programme group)", path=py)
-    return dict(t)
+def _check_expected(spec: ProjectSpec, sections: list[str], py: Path) -> None:
+    """Every name in ``expected:`` is a registered figure the project's notebooks compute (or a
+    wave id with such names under it), with a value of the right kind."""
+    from .definitions.figures import FIGURES, PREFIXED
 
+    waves = [w.id for w in spec.waves]
+    names = list(FIGURES) + [p + s for p in PREFIXED for s in sections]
 
-def _check_ledgers(spec, root: Path, py: Path) -> dict:
-    if not spec:
-        return {}
-    if not isinstance(spec, dict):
-        raise ProjectError("键「ledgers」：应为映射 (expected a mapping)", path=py)
-    for name, s in spec.items():
-        if name not in _LEDGERS:
-            raise ProjectError(f"键「ledgers.{name}」：未知的台账 (allowed: {', '.join(_LEDGERS)})", path=py)
-        required, optional = _LEDGERS[name]
-        if not isinstance(s, dict):
-            raise ProjectError(f"键「ledgers.{name}」：应为映射 (expected a mapping)", path=py)
-        _check_keys(s, required | optional, tuple(sorted(required)), py, prefix=f"ledgers.{name}.")
-        for k, v in s.items():
-            if k in _LEDGER_FILES and not (root / str(v)).exists():
-                raise ProjectError(f"键「ledgers.{name}.{k}」：文件不存在 {root / str(v)}", path=py)
-    return dict(spec)
+    def one(key: str, name: str, value, nested: bool) -> None:
+        found = find_figure(name)
+        if found is None or (found[1] is not None and found[1] not in sections):
+            extra = (f"；一级指标得分写作 self_ 加评价办法中的名称：{'、'.join('self_' + s for s in sections)}"
+                     if name.startswith("self_") and sections else "")
+            raise _fail(py, key, f"「{name}」不是可核对的数字。{suggest(name, names + waves)}"
+                        f"可用：{'、'.join(FIGURES)}{extra}；或调查轮次 id（{'、'.join(waves) or '无'}）下按轮次分列")
+        fig = found[0]
+        if fig.per_wave and not waves:
+            raise _fail(py, key, f"「{name}」是问卷调查的数字，但本项目没有调查轮次 waves:")
+        if nested and not fig.per_wave:
+            raise _fail(py, key, f"「{name}」不随调查轮次变化，请写在 expected: 的顶层")
+        if nested and key.split(".")[1] != waves[-1] and fig.owner != "Responses":
+            raise _fail(py, key, f"「{name}」只对当前轮次（{waves[-1]}）计算；其他轮次只能核对答卷数"
+                        "（n_total、n_excluded、n_valid）")
+        if not set(OWNER_NOTEBOOKS.get(fig.owner, ())) & set(spec.notebooks):
+            nbs = "、".join(OWNER_NOTEBOOKS.get(fig.owner, ()))
+            raise _fail(py, key, f"「{name}」由笔记本 {nbs} 计算和核对，但 notebooks: 中没有它，这个数字不会被核对")
+        if fig.kind == "count" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise _fail(py, key, f"「{fig.label}」是份数或人数，应为非负整数，实为 {value!r}")
+        if fig.kind == "text" and not isinstance(value, str):
+            raise _fail(py, key, f"「{fig.label}」应为文字，实为 {value!r}")
+        if fig.kind == "number":
+            from .errors import KitError
+            from .values import parse_quantity
+
+            try:
+                ok = parse_quantity(value) is not None
+            except KitError:
+                ok = False
+            if not ok:
+                raise _fail(py, key, f"应为数字（如 98.3 或 \"98.3%\"），实为 {value!r}")
+
+    for key, value in spec.expected.items():
+        if isinstance(value, dict):
+            if key not in waves:
+                raise _fail(py, f"expected.{key}", f"「{key}」不是调查轮次 id（有：{'、'.join(waves) or '无'}）。"
+                            f"{suggest(key, waves + names)}")
+            for name, v in value.items():
+                one(f"expected.{key}.{name}", name, v, nested=True)
+        else:
+            one(f"expected.{key}", key, value, nested=False)

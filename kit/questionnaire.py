@@ -47,16 +47,11 @@ from .errors import QuestionnaireError
 __all__ = [
     "Option", "Row", "Question", "QualitySettings", "Questionnaire",
     "QUESTION_TYPES", "PERSONAL_KINDS", "QUALITY_REASONS",
-    "load_questionnaire", "dump_questionnaire", "normalise_title",
+    "load_questionnaire", "dump_questionnaire", "normalise_title", "questionnaire_from_dict",
 ]
 
-QUESTION_TYPES = ("single", "multi", "matrix", "scale", "text", "ranking", "yesno")
-PERSONAL_KINDS = ("phone", "id_card", "name", "nickname", "email", "ip", "coordinates",
-                  "respondent_id")
-QUALITY_REASONS = ("duplicate_id", "duplicate_phone", "duplicate_answers", "shared_ip",
-                   "speeder", "straight_lining", "out_of_range", "missing_required")
-DEFAULT_EXCLUDE = ("duplicate_id", "duplicate_phone", "speeder")
-_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+from .definitions.questionnaire import (DEFAULT_EXCLUDE, PERSONAL_KINDS, QUALITY_REASONS,  # noqa: E402
+                                        QUESTION_TYPES)
 
 
 @dataclass
@@ -146,152 +141,40 @@ def normalise_title(title: str) -> str:
 
 
 # --------------------------------------------------------------------------- validation
-def _err(path, key, msg):
-    return QuestionnaireError(f"键「{key}」：{msg}", path=path)
-
-
-def _req(d: dict, key: str, path, where: str, kind=str):
-    if key not in d or d[key] is None:
-        raise _err(path, f"{where}.{key}", f"缺少必填项 (missing required key '{key}')")
-    v = d[key]
-    if kind is str and not isinstance(v, (str, int)):
-        raise _err(path, f"{where}.{key}", f"应为文字 (expected text, got {type(v).__name__})")
-    return str(v) if kind is str else v
-
-
-def _parse_options(raw, path, where) -> list[Option]:
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        raise _err(path, where, "应为选项列表 (expected a list of {code, label, score})")
-    out, seen = [], set()
-    for i, o in enumerate(raw):
-        w = f"{where}[{i}]"
-        if not isinstance(o, dict):
-            raise _err(path, w, "应为 {code, label, score} (expected a mapping)")
-        code = o.get("code")
-        if isinstance(code, bool) or not isinstance(code, int):
-            raise _err(path, f"{w}.code", f"选项编码应为整数 (expected an integer, got {code!r})")
-        if code in seen:
-            raise _err(path, f"{w}.code", f"选项编码{code}重复 (duplicate option code)")
-        seen.add(code)
-        label = _req(o, "label", path, w)
-        score = o.get("score")
-        if score is not None and (isinstance(score, bool) or not isinstance(score, (int, float))):
-            raise _err(path, f"{w}.score", f"分值应为数字 (expected a number, got {score!r})")
-        out.append(Option(code=code, label=label, score=None if score is None else float(score)))
-    return out
-
-
-def _question_from_dict(d: dict, path, i: int) -> Question:
-    where = f"questions[{i}]"
-    if not isinstance(d, dict):
-        raise _err(path, where, "应为题目定义 (expected a mapping)")
-    known = {f for f in Question.__dataclass_fields__}
-    extra = set(d) - known
-    if extra:
-        raise _err(path, f"{where}.{sorted(extra)[0]}",
-                   f"未知的键 (unknown key; allowed: {', '.join(sorted(known))})")
-    qid = _req(d, "id", path, where)
-    if not _ID.match(qid):
-        raise _err(path, f"{where}.id", f"题目 id「{qid}」应为英文 snake_case "
-                   "(expected letters, digits and _ , not starting with a digit)")
-    qtype = _req(d, "type", path, where)
-    if qtype not in QUESTION_TYPES:
-        raise _err(path, f"{where}.type", f"未知题型「{qtype}」(expected one of "
-                   f"{', '.join(QUESTION_TYPES)})")
-    personal = d.get("personal")
-    if personal is not None and personal not in PERSONAL_KINDS:
-        raise _err(path, f"{where}.personal", f"未知的个人信息类别「{personal}」(expected one "
-                   f"of {', '.join(PERSONAL_KINDS)})")
-    options = _parse_options(d.get("options"), path, f"{where}.options")
-    rows = []
-    for j, r in enumerate(d.get("rows") or []):
-        w = f"{where}.rows[{j}]"
-        if not isinstance(r, dict):
-            raise _err(path, w, "应为 {id, label} (expected a mapping)")
-        rid = _req(r, "id", path, w)
-        if not _ID.match(rid):
-            raise _err(path, f"{w}.id", f"「{rid}」应为英文 snake_case")
-        rows.append(Row(id=rid, label=_req(r, "label", path, w), dimension=r.get("dimension"),
-                        reverse=bool(r.get("reverse", False))))
-    if qtype == "matrix" and not rows:
-        raise _err(path, f"{where}.rows", "矩阵题需要 rows (a matrix question needs rows)")
-    if qtype in ("single", "scale", "yesno", "matrix", "multi", "ranking") and not options:
-        raise _err(path, f"{where}.options", f"{qtype} 题需要选项 (a {qtype} question needs "
-                   "options)")
-    if qtype == "scale" and any(o.score is None for o in options):
-        raise _err(path, f"{where}.options", "量表题每个选项都需要 score (every option of a "
-                   "scale question needs a score)")
-    satisfied = d.get("satisfied")
-    if satisfied is not None:
-        codes = {o.code for o in options}
-        if not isinstance(satisfied, list) or any(c not in codes for c in satisfied):
-            raise _err(path, f"{where}.satisfied", f"应为该题的选项编码列表 (expected a list of "
-                       f"option codes among {sorted(codes)}, got {satisfied!r})")
-    direction = d.get("direction", "ascending")
-    if direction not in ("ascending", "descending"):
-        raise _err(path, f"{where}.direction", "应为 ascending 或 descending")
-    number = d.get("number")
-    if number is not None and (isinstance(number, bool) or not isinstance(number, int)):
-        raise _err(path, f"{where}.number", f"题号应为整数 (expected an integer, got {number!r})")
-    return Question(
-        id=qid, title=_req(d, "title", path, where), type=qtype, number=number,
-        options=options, rows=rows, dimension=d.get("dimension"),
-        reverse=bool(d.get("reverse", False)), satisfied=satisfied, direction=direction,
-        role=d.get("role"), personal=personal, required=bool(d.get("required", False)),
-        headers=[str(h) for h in d.get("headers") or []],
-    )
-
-
-def questionnaire_from_dict(d: Any, path=None) -> Questionnaire:
-    if not isinstance(d, dict):
-        raise QuestionnaireError("问卷定义应为 YAML 映射 (expected a YAML mapping at top level)",
-                                 path=path)
-    qs_raw = d.get("questions")
-    if not isinstance(qs_raw, list) or not qs_raw:
-        raise _err(path, "questions", "缺少题目列表 (expected a non-empty list of questions)")
-    questions = [_question_from_dict(q, path, i) for i, q in enumerate(qs_raw)]
-    ids: dict[str, str] = {}
-    for q in questions:
-        for cid in [q.id] + [r.id for r in q.rows]:
-            if cid in ids:
-                raise _err(path, f"questions.{cid}", f"id「{cid}」重复 (duplicate id)")
-            ids[cid] = q.id
-    qd = d.get("quality") or {}
-    if not isinstance(qd, dict):
-        raise _err(path, "quality", "应为映射 (expected a mapping)")
-    exclude = qd.get("exclude", list(DEFAULT_EXCLUDE))
-    bad = [r for r in exclude if r not in QUALITY_REASONS]
-    if bad:
-        raise _err(path, "quality.exclude", f"未知的剔除原因 {bad} (expected among "
-                   f"{', '.join(QUALITY_REASONS)})")
-    thr = qd.get("speeder_threshold_s")
-    if thr is not None and (isinstance(thr, bool) or not isinstance(thr, (int, float)) or thr < 0):
-        raise _err(path, "quality.speeder_threshold_s", f"应为非负秒数 (expected seconds, got "
-                   f"{thr!r})")
-    quality = QualitySettings(exclude=list(exclude), speeder_threshold_s=thr,
-                              straight_lining_min_items=int(qd.get("straight_lining_min_items", 5)))
-    groups = d.get("groups") or []
-    for g in groups:
-        if g not in ids:
-            raise _err(path, "groups", f"分组字段「{g}」不是题目 id (not a question id)")
-    return Questionnaire(title=str(d.get("title", "")), questions=questions,
-                         platform=d.get("platform"), groups=list(groups), quality=quality,
+def questionnaire_from_spec(spec, path=None) -> Questionnaire:
+    """The codebook dataclasses from a validated :class:`~kit.definitions.QuestionnaireSpec`."""
+    questions = [
+        Question(id=q.id, title=q.title, type=q.type, number=q.number,
+                 options=[Option(code=o.code, label=o.label, score=o.score) for o in q.options],
+                 rows=[Row(id=r.id, label=r.label, dimension=r.dimension, reverse=r.reverse)
+                       for r in q.rows],
+                 dimension=q.dimension, reverse=q.reverse,
+                 satisfied=list(q.satisfied) if q.satisfied is not None else None,
+                 direction=q.direction, role=q.role, personal=q.personal, required=q.required,
+                 headers=list(q.headers))
+        for q in spec.questions]
+    qs = spec.quality
+    quality = QualitySettings(exclude=list(qs.exclude), speeder_threshold_s=qs.speeder_threshold_s,
+                              straight_lining_min_items=qs.straight_lining_min_items)
+    return Questionnaire(title=spec.title, questions=questions, platform=spec.platform,
+                         groups=list(spec.groups), quality=quality,
                          path=Path(path) if path else None)
 
 
+def questionnaire_from_dict(d: Any, path=None) -> Questionnaire:
+    """Validate a codebook given as a dict (a parsed questionnaire.yml); every problem is a
+    :class:`QuestionnaireError` naming the file and the key path."""
+    from .definitions import QuestionnaireSpec, validate
+
+    return questionnaire_from_spec(validate(QuestionnaireSpec, d, path, QuestionnaireError), path)
+
+
 def load_questionnaire(path: str | Path) -> Questionnaire:
-    """Read and validate a ``questionnaire.yml``."""
+    """Read and validate a ``questionnaire.yml`` (UTF-8 or GB18030; duplicate keys refused)."""
+    from .definitions import read_yaml
+
     path = Path(path)
-    if not path.exists():
-        raise QuestionnaireError("问卷定义文件不存在 (file not found)", path=path)
-    try:
-        d = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise QuestionnaireError(f"YAML 语法错误 (YAML syntax error: {getattr(exc, 'problem', exc)})",
-                                 path=path, row=mark.line + 1 if mark else None) from None
+    d = read_yaml(path, QuestionnaireError, "问卷定义文件不存在 (file not found)")
     return questionnaire_from_dict(d, path)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from .paths import ROOT, resolve
 from .project import load_project
 
-__all__ = ["run_report", "file_sha256"]
+__all__ = ["run_report", "file_sha256", "raise_notebook_error"]
 
 
 def file_sha256(path: Path) -> str:
@@ -20,6 +20,17 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
+
+
+def raise_notebook_error(exc, notebook: str):
+    """A KitError raised inside a notebook reaches the user as that KitError (papermill wraps it
+    in PapermillExecutionError, keeping only its class name and message); anything else is
+    re-raised unchanged, for the command line to report as a bug."""
+    from .errors import NotebookError, kit_error_names
+
+    if exc.ename in kit_error_names():
+        raise NotebookError(exc.evalue, notebook=notebook) from None
+    raise exc
 
 
 def run_report(project: str | Path, out: str | Path | None = None, progress: bool = True) -> Path:
@@ -34,11 +45,15 @@ def run_report(project: str | Path, out: str | Path | None = None, progress: boo
     out_dir.mkdir(parents=True, exist_ok=True)
     # the kernel must be this interpreter, whatever PATH says
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    proj.check_data()  # every column and label the configuration names, before any notebook
     for name in proj.notebooks:
         src = ROOT / "notebooks" / f"{name}.ipynb"
-        pm.execute_notebook(str(src), str(out_dir / f"{name}.ipynb"),
-                            parameters={"project": str(proj.root), "out_dir": str(out_dir)},
-                            progress_bar=progress, cwd=str(ROOT), kernel_name="python3")
+        try:
+            pm.execute_notebook(str(src), str(out_dir / f"{name}.ipynb"),
+                                parameters={"project": str(proj.root), "out_dir": str(out_dir)},
+                                progress_bar=progress, cwd=str(ROOT), kernel_name="python3")
+        except pm.PapermillExecutionError as exc:
+            raise_notebook_error(exc, name)
     if proj.batch:  # many units: the kit's functions directly, no notebook per unit
         from .batch import run_batch
 

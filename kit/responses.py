@@ -50,6 +50,7 @@ class Responses:
     quality: pd.DataFrame
     info: ExportInfo
     questionnaire: Questionnaire
+    wave: str | None = None  # the project wave it was loaded as (Project.load)
 
     @property
     def excluded(self) -> pd.Series:

@@ -238,7 +238,8 @@ def test_bad_ledger_files(tmp_path):
         run_ledgers(kit.load_project(dst))
     assert "inspections.csv" in str(e.value) and "第2行" in str(e.value) and "九十" in str(e.value)
     (dst / "cadre_quarterly.csv").write_text("村干部,季度,得分\n村干部01,2022Q1,80\n", encoding="utf-8")
-    with pytest.raises(LedgerError, match="缺少列「岗位」"):
+    with pytest.raises(LedgerError, match=r"project.yml.*ledgers.cadre_quarterly.columns.post.*列「岗位」不在 "
+                                          r"cadre_quarterly.csv 中"):
         run_ledgers(kit.load_project(dst))
     y = (dst / "project.yml").read_text(encoding="utf-8")
     (dst / "project.yml").write_text(y.replace("inspection: {file: inspections.csv}",

@@ -51,13 +51,21 @@ def test_generator_is_reproducible(tmp_path, run_script):
 
 def test_expected_mismatch_fails_loudly():
     proj = kit.load_project(SAMPLE)
-    with pytest.raises(kit.ProjectError, match="n_valid 应为 412"):
-        proj.check_expected({"n_valid": 411})
+    r = proj.load()
+    table = proj.check_expected(r)  # the figures Responses owns: 420 / 8 / 412 (DATA_LOG.md)
+    assert table.set_index("figure")["computed"].to_dict() == {"n_total": 420, "n_excluded": 8,
+                                                               "n_valid": 412}
+    r.data = r.data.iloc[1:]  # one answer lost: 419 answers, 411 valid
+    with pytest.raises(kit.ProjectError, match=r"n_total（答卷总数）应为 420，实为 419.*n_valid.*应为 412，实为 411"):
+        proj.check_expected(r)
 
 
 def test_project_errors_name_file_and_key(tmp_path):
     (tmp_path / "project.yml").write_text("title: x\nquestionnaire: q.yml\n", encoding="utf-8")
-    with pytest.raises(kit.ProjectError, match=r"project.yml.*waves"):
+    with pytest.raises(kit.ProjectError, match=r"project.yml.*键「questionnaire」：文件不存在.*q.yml"):
+        kit.load_project(tmp_path)
+    (tmp_path / "q.yml").write_text("questions: [{id: q1, title: 性别, type: text}]\n", encoding="utf-8")
+    with pytest.raises(kit.ProjectError, match=r"project.yml.*键「waves」"):
         kit.load_project(tmp_path)
     with pytest.raises(kit.ProjectError, match="project.yml"):
         kit.load_project(tmp_path / "nowhere")

@@ -1,0 +1,297 @@
+"""``project.yml``: the typed model of a survey project.
+
+Every key is declared here with its type; the checks that need another file (question ids in
+the codebook, first-level indicators in method.yml, columns of a data file) are made by
+:func:`kit.project.load_project` right after this model is validated, and the checks that need
+the data by the functions that read it.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Annotated, Any
+
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic.functional_validators import PlainValidator
+
+from .base import (Bool, File, Identifier, Number, OptText, PositiveInt, Spec, Text, fail,
+                   suggest, type_name)
+
+__all__ = ["ProjectSpec", "WaveSpec", "WeightsSpec", "AppraisalSpec", "CadreAppraisalSpec",
+           "MemberAppraisalSpec", "BatchSpec", "PanelSpec", "StagedTargetsSpec", "LedgersSpec",
+           "TargetsSpec", "LEDGER_COLUMNS", "label_text"]
+
+_WAVE_ID = __import__("re").compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _wave_id(v: Any) -> str:
+    from .base import _nonempty_text
+
+    s = _nonempty_text(v)
+    if not _WAVE_ID.match(s):
+        raise fail(f"「{s}」应只含英文字母、数字、_ 或 -（如 w2019、baseline）")
+    return s
+
+
+WaveId = Annotated[str, PlainValidator(_wave_id)]
+
+
+def label_text(v: Any) -> str:
+    """A label as compared with data cells: text, or a whole number written without quotes."""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _label(v: Any) -> str:
+    """A label or period value that must match a data cell: text or a number."""
+    if isinstance(v, bool) or v is None or isinstance(v, (list, dict)):
+        raise fail(f"应为数据中的一个取值（文字或数字），实为{type_name(v)}")
+    if isinstance(v, float):
+        from .base import _number
+
+        _number(v)
+    return v  # as written: compared with data cells through label_text
+
+
+Label = Annotated[Any, PlainValidator(_label)]
+
+
+class WaveSpec(Spec):
+    id: WaveId
+    label: OptText = ""
+    export: File
+    codes: File | None = None
+    platform: Text | None = None
+
+
+class WeightsSpec(Spec):
+    cells: Identifier
+    population: File
+    label_column: Text = "单元"
+    count_column: Text = "户数"
+    cluster: Identifier | None = None
+    strata: Identifier | None = None
+
+
+class CadreAppraisalSpec(Spec):
+    questions: list[Identifier] = Field(min_length=1)
+    start: Number = 100
+    line: Number = 60
+    eligible: PositiveInt | None = None
+
+
+class MemberAppraisalSpec(Spec):
+    question: Identifier
+    help_bands: PositiveInt = 2
+
+
+class AppraisalSpec(Spec):
+    cadres: CadreAppraisalSpec | None = None
+    members: MemberAppraisalSpec | None = None
+
+
+class BatchSpec(Spec):
+    workbook: File
+    unit: Text = "单位"
+
+
+class PanelSpec(Spec):
+    file: File
+    unit: Text
+    period: Text
+    outcomes: list[Text] = Field(min_length=1)
+    group: Text | None = None
+    treated_label: Label | None = None
+    comparison_label: Label | None = None
+    baseline: Number
+    followup: Number
+    cluster: Text | None = None
+
+    @field_validator("outcomes")
+    @classmethod
+    def _unique_outcomes(cls, v):
+        dup = sorted({x for x in v if v.count(x) > 1})
+        if dup:
+            raise fail(f"结果变量「{'」「'.join(dup)}」重复列出")
+        return v
+
+    @model_validator(mode="after")
+    def _group_labels(self):
+        if self.group and self.treated_label is None:
+            raise fail("有 group（分组列）时须写明项目组在该列中的名称，如 treated_label: 项目村",
+                       key="treated_label")
+        if not self.group and (self.treated_label is not None or self.comparison_label is not None):
+            raise fail("写了项目组/对照组名称，但没有写分组列 group:", key="group")
+        if self.comparison_label is not None and \
+                label_text(self.comparison_label) == label_text(self.treated_label):
+            raise fail("对照组与项目组的名称相同", key="comparison_label")
+        if label_text(self.baseline) == label_text(self.followup):
+            raise fail(f"基期和末期都是「{self.baseline}」，应为两个不同的时期", key="followup")
+        return self
+
+
+class StagedTargetsSpec(Spec):
+    file: File
+    unit: Text
+    period: Text
+    target: Text
+    actual: Text
+    total: Text | None = None
+
+
+class _MemberPointsColumns(Spec):
+    member: Text = "党员"
+    date: Text = "日期"
+    item: Text = "项目"
+    points: Text = "积分"
+
+
+class _CadreColumns(Spec):
+    cadre: Text = "村干部"
+    post: Text = "岗位"
+    quarter: Text = "季度"
+    points: Text = "得分"
+
+
+class _InspectionColumns(Spec):
+    branch: Text = "支部"
+    round: Text = "轮次"
+    score: Text = "得分"
+
+
+class MemberPointsLedger(Spec):
+    file: File
+    roster: File
+    columns: _MemberPointsColumns = _MemberPointsColumns()
+
+
+class CadreQuarterlyLedger(Spec):
+    file: File
+    columns: _CadreColumns = _CadreColumns()
+
+
+class StarsLedger(Spec):
+    branches: File
+    members: File | None = None
+    branch_column: Text = "支部"
+
+
+class InspectionLedger(Spec):
+    file: File
+    columns: _InspectionColumns = _InspectionColumns()
+
+
+class LedgersSpec(Spec):
+    member_points: MemberPointsLedger | None = None
+    cadre_quarterly: CadreQuarterlyLedger | None = None
+    stars: StarsLedger | None = None
+    inspection: InspectionLedger | None = None
+
+
+LEDGER_COLUMNS = {"member_points": _MemberPointsColumns, "cadre_quarterly": _CadreColumns,
+                  "inspection": _InspectionColumns}
+
+
+def _target(v: Any) -> Fraction:
+    from .base import _share
+
+    return _share(v)
+
+
+class TargetsSpec(Spec):
+    overall_satisfied: Annotated[Fraction, PlainValidator(_target)] = None  # type: ignore[assignment]
+
+
+def _notebook(v: Any) -> str:
+    from ..paths import ROOT
+    from .base import _nonempty_text
+
+    s = _nonempty_text(v)
+    have = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
+    if s not in have:
+        raise fail(f"找不到笔记本 notebooks/{s}.ipynb。{suggest(s, have)}可用的笔记本：{'、'.join(have)}")
+    return s
+
+
+def _expected_value(v: Any, key: str):
+    if isinstance(v, bool) or v is None or isinstance(v, (list, dict)) or \
+            not isinstance(v, (int, float, str)):
+        raise fail(f"应为数字（如 412 或 98.3）或文字（如评价等级），实为{type_name(v)}", key=key)
+    if isinstance(v, float):
+        from .base import _number
+
+        try:
+            _number(v)
+        except Exception as exc:  # PydanticCustomError: re-raised with the key
+            raise fail(exc.context["msg"], key=key) from None
+    return v
+
+
+def _expected(v: Any) -> dict:
+    """``name: value``, or ``wave_id: {name: value}`` (one level)."""
+    from .base import _text
+
+    if not isinstance(v, dict):
+        raise fail(f"应为“名称: 数字”的映射（如 n_valid: 412），实为{type_name(v)}")
+    out: dict = {}
+    for k, x in v.items():
+        name = _text(k)
+        if isinstance(x, dict):
+            out[name] = {_text(kk): _expected_value(xx, f"{name}.{kk}") for kk, xx in x.items()}
+        else:
+            out[name] = _expected_value(x, name)
+    return out
+
+
+class ProjectSpec(Spec):
+    title: Text
+    organisation: OptText = ""
+    period: OptText = ""
+    synthetic: Bool = False
+    description: OptText = ""
+    generator: OptText = ""
+    report_title: OptText = ""
+    questionnaire: File | None = None
+    waves: list[WaveSpec] = []
+    notebooks: list[Annotated[str, PlainValidator(_notebook)]] = ["01_load_and_check"]
+    data_log: File | None = None
+    indicators: File | None = None
+    method: File | None = None
+    expected: Annotated[dict, PlainValidator(_expected)] = {}
+    targets: TargetsSpec = TargetsSpec()
+    weights: WeightsSpec | None = None
+    appraisal: AppraisalSpec | None = None
+    batch: BatchSpec | None = None
+    panel: PanelSpec | None = None
+    staged_targets: StagedTargetsSpec | None = None
+    ledgers: LedgersSpec | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self, info: ValidationInfo):
+        ids = [w.id for w in self.waves]
+        for i, w in enumerate(self.waves):
+            if w.id in ids[:i]:
+                raise fail(f"调查轮次 id「{w.id}」重复（waves[{ids.index(w.id)}] 已用过），每轮应有不同的 id",
+                           key=f"waves[{i}].id")
+            for j, other in enumerate(self.waves[:i]):
+                if w.export == other.export:
+                    raise fail(f"与 waves[{j}] 是同一个导出文件，每轮应有自己的导出文件", key=f"waves[{i}].export")
+        analyses = [k for k in ("waves", "indicators", "batch", "panel", "staged_targets", "ledgers")
+                    if getattr(self, k)]
+        if not analyses:
+            raise fail("项目中没有可分析的内容：问卷调查需要 questionnaire: 和 waves:；绩效自评需要 "
+                       "indicators: 和 method:；另可用 batch:、panel:、staged_targets:、ledgers: "
+                       "(nothing to analyse)", key="waves")
+        if self.waves and self.questionnaire is None:
+            raise fail("有问卷调查（waves:）时须写明问卷定义，如 questionnaire: questionnaire.yml",
+                       key="questionnaire")
+        if self.questionnaire is not None and not self.waves:
+            raise fail("写了问卷定义，但没有调查轮次；请添加 waves:（每轮的 id 和 export）", key="waves")
+        for key in ("weights", "appraisal"):
+            if getattr(self, key) is not None and self.questionnaire is None:
+                raise fail(f"{key} 需要问卷定义 questionnaire:", key=key)
+        for key in ("indicators", "batch", "ledgers"):
+            if getattr(self, key) and self.method is None:
+                raise fail(f"{key} 需要评价办法文件，如 method: method.yml", key="method")
+        return self
