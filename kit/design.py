@@ -194,6 +194,13 @@ def design_estimates(frame: pd.DataFrame, columns: list[str], weight: str,
     for c in (cluster, strata):
         if c:
             data[c] = data[c].astype("string").fillna("（缺失）")
+    if strata:  # svy refuses a stratum with one primary unit (a township with one village)
+        psus = data.groupby(strata)[cluster].nunique() if cluster else data.groupby(strata).size()
+        if (psus < 2).any():
+            raise KitError(f"加权估计：分层「{'、'.join(map(str, psus[psus < 2].index))}」中只有一个"
+                           f"{'群' if cluster else '有效答卷'}，无法估计该层的抽样误差。请在 project.yml 的 "
+                           "weights: 中删去 strata:（不分层），或把该层与相邻的层合并 (a stratum with a single "
+                           "primary sampling unit)")
     s = _sample(data, weight, cluster, strata)
     alpha = 1 - conf_level
     n_clusters = int(data[cluster].nunique()) if cluster else len(data)

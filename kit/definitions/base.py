@@ -75,11 +75,22 @@ def _short(v: float) -> str:
 
 
 def suggest(word: Any, choices) -> str:
-    """「您是不是要写“xxx”？」 when a close match exists, else ''."""
-    choices = [str(c) for c in choices]
-    m = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6) or \
-        [c for c in choices if str(word).strip().lower() == c.lower()]
-    return f"您是不是要写“{m[0]}”？" if m else ""
+    """「您是不是要写“xxx”？」 for the closest choice (several when they are equally close), else ''.
+
+    >>> suggest("synthtic", ["title", "synthetic"]), suggest("书计", ["主任", "书记"])
+    ('您是不是要写“synthetic”？', '您是不是要写“书记”？')
+    """
+    word = str(word)
+    choices = list(dict.fromkeys(str(c) for c in choices))
+    scored = []
+    for c in choices:
+        m = difflib.SequenceMatcher(None, word.lower(), c.lower())
+        scored.append((m.ratio(), c))
+    best = max((r for r, _ in scored), default=0)
+    if best < 0.5:
+        return ""
+    close = [c for r, c in scored if r == best][:3]
+    return "您是不是要写" + "或".join(f"“{c}”" for c in close) + "？"
 
 
 def key_path(loc: tuple) -> str:
