@@ -405,7 +405,7 @@ def load_project(folder: str | Path) -> Project:
     questionnaire = load_questionnaire(spec.questionnaire) if spec.questionnaire else None
     _check_codebook_names(spec, questionnaire, py)
     sections = _check_method(spec, py)
-    _check_expected(spec, sections, py)
+    _check_expected(spec, questionnaire, sections, py)
     waves = [Wave(id=w.id, label=w.label or w.id, export=w.export, codes=w.codes,
                   platform=w.platform) for w in spec.waves]
     targets = {k: float(v) for k, v in spec.targets.to_plain().items()}
@@ -486,7 +486,7 @@ def _check_method(spec: ProjectSpec, py: Path) -> list[str]:
     return sections
 
 
-def _check_expected(spec: ProjectSpec, sections: list[str], py: Path) -> None:
+def _check_expected(spec: ProjectSpec, qn: Questionnaire | None, sections: list[str], py: Path) -> None:
     """Every name in ``expected:`` is a registered figure the project's notebooks compute (or a
     wave id with such names under it), with a value of the right kind."""
     from .definitions.figures import FIGURES, PREFIXED
@@ -512,6 +512,9 @@ def _check_expected(spec: ProjectSpec, sections: list[str], py: Path) -> None:
         if not set(OWNER_NOTEBOOKS.get(fig.owner, ())) & set(spec.notebooks):
             nbs = "、".join(OWNER_NOTEBOOKS.get(fig.owner, ()))
             raise _fail(py, key, f"「{name}」由笔记本 {nbs} 计算和核对，但 notebooks: 中没有它，这个数字不会被核对")
+        why = fig.needs(spec, qn) if fig.needs else None
+        if why:
+            raise _fail(py, key, f"本项目算不出「{fig.label}」（{name}）：{why}")
         if fig.kind == "count" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
             raise _fail(py, key, f"「{fig.label}」是份数或人数，应为非负整数，实为 {value!r}")
         if fig.kind == "text" and not isinstance(value, str):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .errors import QuestionnaireError
 from .questionnaire import Questionnaire
 from .quality import REASON_LABELS, quality_summary
 
@@ -85,10 +86,17 @@ class Responses:
             question_id = next((q.id for q in self.questionnaire.questions if q.role == "overall"),
                                None)
             if question_id is None:
-                raise KeyError("no question has role: overall")
+                raise QuestionnaireError("没有题目标为总体满意度（role: overall），无法计算总体满意率；请在"
+                                         "问卷定义中为该题加上 role: overall (no overall question)",
+                                         path=self.questionnaire.path)
+        if question_id not in qs:
+            raise QuestionnaireError(f"问卷定义中没有题目「{question_id}」(no such question)",
+                                     path=self.questionnaire.path)
         q = qs[question_id]
         if not q.satisfied:
-            raise KeyError(f"question {question_id} lists no satisfied codes")
+            raise QuestionnaireError(f"键「questions.{question_id}.satisfied」：题目「{question_id}」没有写明哪些"
+                                     "选项算作满意，如 satisfied: [4, 5] (no satisfied codes)",
+                                     path=self.questionnaire.path)
         values = [o.score if q.has_scores else o.code for o in q.options if o.code in q.satisfied]
         col = self.valid[question_id]
         return col.isin(values).astype("boolean").where(col.notna())

@@ -168,6 +168,24 @@ def test_expected_keys_are_known_figures(tmp_path):
     assert "键「expected.n_satisfied」" in msg and "由笔记本 02_satisfaction 计算和核对" in msg
 
 
+def test_expected_figures_the_project_cannot_compute(tmp_path):
+    p = copy_sample("member-appraisal", tmp_path)
+    edit_yaml(p / "project.yml", lambda d: d["expected"].update(n_below_line=1))
+    assert ("键「expected.n_below_line」：本项目算不出「低于分数线的村干部人数」（n_below_line）："
+            "project.yml 的 appraisal: 中没有 cadres:") in load_error(p)
+    edit_yaml(p / "project.yml", lambda d: (d["expected"].pop("n_below_line"),
+                                            d["expected"].update(self_total=90)))
+    msg = load_error(p)
+    assert "键「expected.self_total」" in msg
+
+
+def test_files_outside_the_project_folder_are_refused(tmp_path):
+    p = copy_sample("unit-self-assessment", tmp_path)
+    (tmp_path / "shared.xlsx").write_bytes((p / "indicators.xlsx").read_bytes())
+    edit_yaml(p / "project.yml", lambda d: d.update(indicators="../shared.xlsx"))
+    assert "键「indicators」" in load_error(p) and "不在项目文件夹" in load_error(p)
+
+
 def test_current_wave_is_the_last_and_expected_applies_to_it(tmp_path):
     proj = kit.load_project(SURVEYS / "village-residents")
     assert proj.wave().id == "w2021" == proj.current_wave.id

@@ -261,6 +261,13 @@ def _file(v: Any, info: ValidationInfo) -> Path:
     if not p.is_absolute() and root is not None:
         p = Path(root) / p
     if root is not None:
+        try:
+            inside = p.resolve().is_relative_to(Path(root).resolve())
+        except OSError:
+            inside = False
+        if not inside:
+            raise fail(f"{p} 不在项目文件夹 {root} 内；请把文件复制到项目文件夹中，写相对路径，"
+                       "这样整个项目文件夹可以复制给别人重新运行")
         if not p.exists():
             raise fail(f"文件不存在：{p}；请检查文件名（路径相对于项目文件夹 {root}）")
         if p.is_dir():

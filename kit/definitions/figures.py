@@ -26,6 +26,7 @@ class Figure:
     compute: Callable[..., Any]      # owner result (and the name's suffix, for prefixed names)
     per_wave: bool = True            # a survey figure: differs between waves
     kind: str = "number"             # number | count | text
+    needs: Callable[..., str | None] | None = None  # (project spec, codebook) -> why it cannot be computed
 
 
 FIGURES: dict[str, Figure] = {}
@@ -41,8 +42,8 @@ OWNER_NOTEBOOKS = {
 
 
 def register(name: str, label: str, owner: str, compute: Callable, *, per_wave: bool = True,
-             kind: str = "number", prefix: bool = False) -> Figure:
-    f = Figure(name, label, owner, compute, per_wave, kind)
+             kind: str = "number", prefix: bool = False, needs: Callable | None = None) -> Figure:
+    f = Figure(name, label, owner, compute, per_wave, kind, needs)
     (PREFIXED if prefix else FIGURES)[name] = f
     return f
 
@@ -70,28 +71,49 @@ def _section(a, name):
     return next((s["score"] for s in a.sections if s["name"] == name), None)
 
 
+def _needs_overall(spec, qn):
+    if qn is None or not any(q.role == "overall" and q.satisfied for q in qn.questions):
+        return "问卷定义中没有标为 role: overall 且写明 satisfied 的总体满意度题"
+
+
+def _needs_appraisal(part):
+    def check(spec, qn):
+        if spec.appraisal is None or getattr(spec.appraisal, part) is None:
+            return f"project.yml 的 appraisal: 中没有 {part}:"
+    return check
+
+
+def _needs_indicators(spec, qn):
+    if spec.indicators is None:
+        return "project.yml 中没有指标表 indicators:"
+
+
 register("n_total", "答卷总数", "Responses", lambda r: r.n_total, kind="count")
 register("n_excluded", "剔除答卷数", "Responses", lambda r: r.n_excluded, kind="count")
 register("n_valid", "有效答卷数", "Responses", lambda r: r.n_valid, kind="count")
 register("n_satisfied", "总体满意的有效答卷数", "SatisfactionResults",
-         lambda s: _overall(s, "n_satisfied"), kind="count")
+         lambda s: _overall(s, "n_satisfied"), kind="count", needs=_needs_overall)
 register("satisfied_share", "总体满意率", "SatisfactionResults",
-         lambda s: _overall(s, "satisfied_share"))
+         lambda s: _overall(s, "satisfied_share"), needs=_needs_overall)
 register("n_aware", "知晓政策的有效答卷数", "SatisfactionResults",
          lambda s: _first(s.awareness, "n_aware"), kind="count")
 register("aware_share", "政策知晓率", "SatisfactionResults",
          lambda s: _first(s.awareness, "aware_share"))
 register("n_below_line", "低于分数线的村干部人数", "AppraisalResults",
-         lambda a: int(a.cadres["below_line"].sum()) if len(a.cadres) else None, kind="count")
+         lambda a: int(a.cadres["below_line"].sum()) if len(a.cadres) else None, kind="count",
+         needs=_needs_appraisal("cadres"))
 register("n_members", "参加评议的党员人数", "AppraisalResults",
-         lambda a: len(a.members) if len(a.members) else None, kind="count")
+         lambda a: len(a.members) if len(a.members) else None, kind="count",
+         needs=_needs_appraisal("members"))
 register("n_needs_help", "列为一对一帮扶的党员人数", "AppraisalResults",
-         lambda a: int(a.members["needs_help"].sum()) if len(a.members) else None, kind="count")
-register("self_total", "自评总分", "Assessment", lambda a: a.total, per_wave=False)
+         lambda a: int(a.members["needs_help"].sum()) if len(a.members) else None, kind="count",
+         needs=_needs_appraisal("members"))
+register("self_total", "自评总分", "Assessment", lambda a: a.total, per_wave=False,
+         needs=_needs_indicators)
 register("self_grade", "评价等级", "Assessment", lambda a: a.grade or "不予评级", per_wave=False,
-         kind="text")
+         kind="text", needs=_needs_indicators)
 register("self_", "一级指标自评得分（self_ 加一级指标名称，如 self_投入）", "Assessment", _section,
-         per_wave=False, prefix=True)
+         per_wave=False, prefix=True, needs=_needs_indicators)
 
 # targets: name -> what it is the target of (the analysis reads proj.targets[name])
 TARGETS = {"overall_satisfied": "总体满意率的目标（如 0.98 或 \"98%\"）"}
