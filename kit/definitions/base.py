@@ -205,7 +205,7 @@ def _bool(v: Any) -> bool:
             meant = parse_yes_no(v)
         except KitError:
             meant = None
-        fix = f"；如本意是{'是' if meant else '否'}，请写 {str(meant).lower()}" if meant is not None else ""
+        fix = f"；如本意为“{'是' if meant else '否'}”，请写 {str(meant).lower()}" if meant is not None else ""
         raise fail(f"应为 true 或 false（不加引号），实为{type_name(v)}（加了引号的文字一律不算是非值）{fix}")
     raise fail(f"应为 true 或 false，实为{type_name(v)}")
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator, model_validator
 from pydantic.functional_validators import PlainValidator
 
-from .base import (Date, NonNegative, Number, OptText, Positive, PositiveInt, Share, Spec, Text,
+from .base import (_integer, Date, NonNegative, Number, OptText, Positive, PositiveInt, Share, Spec, Text,
                    fail, one_of, type_name)
 
 __all__ = ["MethodSpec", "GradeSpec", "FRAMEWORK_NAMES", "MemberPointsRules",
@@ -108,6 +108,9 @@ class MemberPointsRules(Spec):
                 raise fail(f"「{s}」同时列在 items 和 spend_items 中", key=f"spend_items[{i}]")
         if self.annual_cap < self.monthly_cap:
             raise fail(f"年度上限 {self.annual_cap:g} 小于每月上限 {self.monthly_cap:g}", key="annual_cap")
+        if self.unqualified_below > self.annual_cap:
+            raise fail(f"不合格线 {self.unqualified_below:g} 高于年度上限 {self.annual_cap:g}：所有党员都会不合格",
+                       key="unqualified_below")
         return self
 
 
@@ -118,7 +121,7 @@ class CadreQuarterlyRules(Spec):
     performance_share: Share = Fraction(3, 10)
     full_points: Positive = 100
     premium_posts: dict[Text, Share] = {}
-    streak: PositiveInt = 3
+    streak: Annotated[int, PlainValidator(_integer(2))] = 3
 
     @field_validator("grades")
     @classmethod

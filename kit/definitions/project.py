@@ -80,6 +80,15 @@ class CadreAppraisalSpec(Spec):
     line: Number = 60
     eligible: PositiveInt | None = None
 
+    @model_validator(mode="after")
+    def _line_below_start(self):
+        if self.line > self.start:
+            raise fail(f"分数线 {self.line:g} 高于起始分 {self.start:g}：所有村干部都会低于分数线", key="line")
+        dup = sorted({q for q in self.questions if self.questions.count(q) > 1})
+        if dup:
+            raise fail(f"题目「{'」「'.join(dup)}」重复列出", key="questions")
+        return self
+
 
 class MemberAppraisalSpec(Spec):
     question: Identifier
