@@ -22,19 +22,9 @@ from kit.indicators import IndicatorError, load_method
 from kit.ledgers import LedgerError, load_ledger_method
 from kit.paths import ROOT
 
+from helpers import copy_sample, edit_yaml
+
 SURVEYS = ROOT / "surveys"
-
-
-def copy_sample(name: str, tmp_path: Path) -> Path:
-    dst = tmp_path / name
-    shutil.copytree(SURVEYS / name, dst)
-    return dst
-
-
-def edit_yaml(path: Path, change) -> None:
-    d = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(d)
-    path.write_text(yaml.safe_dump(d, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def load_error(folder) -> str:
@@ -45,7 +35,7 @@ def load_error(folder) -> str:
 
 # ------------------------------------------------------------------------------ YAML files
 def test_project_yml_saved_as_gbk_loads(tmp_path):
-    p = copy_sample("unit-self-assessment", tmp_path)
+    p = copy_sample("unit-self-assessment", tmp_path / "unit-self-assessment")
     text = (p / "project.yml").read_text(encoding="utf-8")
     (p / "project.yml").write_bytes(text.encode("gbk"))
     assert kit.load_project(p).title == "2021年度党建引领乡村治理项目支出绩效自评（单位自评表）"
@@ -113,7 +103,7 @@ def test_syntax_errors_explain_the_usual_causes(tmp_path):
 
 # ------------------------------------------------------------------------------ project.yml
 def test_every_problem_named_with_its_key(tmp_path):
-    p = copy_sample("poverty-alleviation", tmp_path)
+    p = copy_sample("poverty-alleviation", tmp_path / "poverty-alleviation")
 
     def change(d):
         d["title"] = ["党建", "扶贫"]
@@ -130,7 +120,7 @@ def test_every_problem_named_with_its_key(tmp_path):
 
 
 def test_targets_are_fractions_or_percentages(tmp_path):
-    p = copy_sample("poverty-alleviation", tmp_path)
+    p = copy_sample("poverty-alleviation", tmp_path / "poverty-alleviation")
     py = p / "project.yml"
     text = py.read_text(encoding="utf-8")
     py.write_text(text.replace("overall_satisfied: 0.98", "overall_satisfied: 98"), encoding="utf-8")
@@ -150,7 +140,7 @@ def test_targets_are_fractions_or_percentages(tmp_path):
 
 
 def test_expected_keys_are_known_figures(tmp_path):
-    p = copy_sample("poverty-alleviation", tmp_path)
+    p = copy_sample("poverty-alleviation", tmp_path / "poverty-alleviation")
     py = p / "project.yml"
     text = py.read_text(encoding="utf-8")
     py.write_text(text.replace("n_aware: 406", "n_awre: 406"), encoding="utf-8")
@@ -169,7 +159,7 @@ def test_expected_keys_are_known_figures(tmp_path):
 
 
 def test_expected_figures_the_project_cannot_compute(tmp_path):
-    p = copy_sample("member-appraisal", tmp_path)
+    p = copy_sample("member-appraisal", tmp_path / "member-appraisal")
     edit_yaml(p / "project.yml", lambda d: d["expected"].update(n_below_line=1))
     assert ("键「expected.n_below_line」：本项目算不出「低于分数线的村干部人数」（n_below_line）："
             "project.yml 的 appraisal: 中没有 cadres:") in load_error(p)
@@ -180,7 +170,7 @@ def test_expected_figures_the_project_cannot_compute(tmp_path):
 
 
 def test_files_outside_the_project_folder_are_refused(tmp_path):
-    p = copy_sample("unit-self-assessment", tmp_path)
+    p = copy_sample("unit-self-assessment", tmp_path / "unit-self-assessment")
     (tmp_path / "shared.xlsx").write_bytes((p / "indicators.xlsx").read_bytes())
     edit_yaml(p / "project.yml", lambda d: d.update(indicators="../shared.xlsx"))
     assert "键「indicators」" in load_error(p) and "不在项目文件夹" in load_error(p)
@@ -194,7 +184,7 @@ def test_current_wave_is_the_last_and_expected_applies_to_it(tmp_path):
     assert proj.expected_figures("w2019") == {"n_total": 600, "n_excluded": 3, "n_valid": 597}
     with pytest.raises(ProjectError, match="没有调查轮次「w2022」.*您是不是要写“w2021”？"):
         proj.wave("w2022")
-    p = copy_sample("village-residents", tmp_path)
+    p = copy_sample("village-residents", tmp_path / "village-residents")
     py = p / "project.yml"
     py.write_text(py.read_text(encoding="utf-8").replace("w2019: {n_total: 600,", "w2019: {n_total: 601,"),
                   encoding="utf-8")
@@ -204,23 +194,23 @@ def test_current_wave_is_the_last_and_expected_applies_to_it(tmp_path):
 
 
 def test_duplicate_wave_ids_refused(tmp_path):
-    p = copy_sample("village-residents", tmp_path)
+    p = copy_sample("village-residents", tmp_path / "village-residents")
     edit_yaml(p / "project.yml", lambda d: d["waves"][1].update(id="w2019"))
     assert "键「waves[1].id」：调查轮次 id「w2019」重复（waves[0] 已用过）" in load_error(p)
 
 
 def test_names_checked_against_the_codebook(tmp_path):
-    p = copy_sample("poverty-alleviation", tmp_path)
+    p = copy_sample("poverty-alleviation", tmp_path / "poverty-alleviation")
     edit_yaml(p / "project.yml", lambda d: d["weights"].update(strata="townsip"))
     msg = load_error(p)
     assert "键「weights.strata」：问卷中没有题目「townsip」" in msg and "您是不是要写“township”？" in msg
-    p = copy_sample("cadre-appraisal", tmp_path)
+    p = copy_sample("cadre-appraisal", tmp_path / "cadre-appraisal")
     edit_yaml(p / "project.yml", lambda d: d["appraisal"]["cadres"]["questions"].append("identity"))
     assert "键「appraisal.cadres.questions[8]」：题目「identity」是 single 题，这里需要 matrix 题" in load_error(p)
 
 
 def test_population_columns_checked_before_any_analysis(tmp_path):
-    p = copy_sample("poverty-alleviation", tmp_path)
+    p = copy_sample("poverty-alleviation", tmp_path / "poverty-alleviation")
     edit_yaml(p / "project.yml", lambda d: d["weights"].update(count_column="户 数"))
     proj = kit.load_project(p)
     with pytest.raises(ProjectError, match=r"键「weights.count_column」：列「户 数」不在 households.csv 中。"
@@ -230,7 +220,7 @@ def test_population_columns_checked_before_any_analysis(tmp_path):
 
 # ------------------------------------------------------------------------------ panels
 def _panel(tmp_path, **changes) -> kit.project.Project:
-    p = copy_sample("village-panel", tmp_path)
+    p = copy_sample("village-panel", tmp_path / "village-panel")
     edit_yaml(p / "project.yml", lambda d: d["panel"].update(changes))
     return kit.load_project(p)
 
@@ -259,7 +249,7 @@ def test_comparison_label_and_periods_checked_against_the_data(tmp_path):
 
 
 def test_panel_without_comparison_units_or_with_a_third_group(tmp_path):
-    p = copy_sample("village-panel", tmp_path)
+    p = copy_sample("village-panel", tmp_path / "village-panel")
     f = p / "panel.csv"
     lines = f.read_text(encoding="utf-8").splitlines()
     f.write_text("\n".join([lines[0]] + [x for x in lines[1:] if "对照村" not in x]) + "\n", encoding="utf-8")
@@ -343,7 +333,7 @@ def test_method_values_of_the_wrong_kind(tmp_path):
 
 
 def test_renamed_ledger_rule_keys_are_errors_on_load(tmp_path):
-    p = copy_sample("party-ledgers", tmp_path)
+    p = copy_sample("party-ledgers", tmp_path / "party-ledgers")
     m = p / "method.yml"
     text = m.read_text(encoding="utf-8")
     m.write_text(text.replace("annual_pay: 36000", "quarterly_pay: 9000"), encoding="utf-8")
@@ -376,7 +366,7 @@ def test_ledger_rules_read_with_percent_and_defaults(tmp_path):
 
 
 def test_ledger_names_checked_against_the_data(tmp_path):
-    p = copy_sample("party-ledgers", tmp_path)
+    p = copy_sample("party-ledgers", tmp_path / "party-ledgers")
     m = p / "method.yml"
     text = m.read_text(encoding="utf-8")
     m.write_text(text.replace("{书记: 0.10}", "{书计: 0.10}"), encoding="utf-8")

@@ -13,22 +13,12 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from kit.paths import ROOT
 
+from helpers import copy_sample, edit_yaml
+
 SURVEYS = ROOT / "surveys"
-
-
-def copy_sample(name: str, dst: Path) -> Path:
-    shutil.copytree(SURVEYS / name, dst)
-    return dst
-
-
-def edit_yaml(path: Path, change) -> None:
-    d = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(d)
-    path.write_text(yaml.safe_dump(d, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def kit_report(project: Path, tmp_path: Path) -> subprocess.CompletedProcess:

@@ -33,7 +33,7 @@ from ..errors import KitError
 
 __all__ = ["Spec", "validate", "fail", "Text", "OptText", "Identifier", "Number", "NonNegative",
            "Positive", "PositiveInt", "NonNegativeInt", "Bool", "Share", "File", "Date",
-           "one_of", "key_path", "suggest", "type_name", "to_plain"]
+           "one_of", "matching", "key_path", "suggest", "type_name", "to_plain"]
 
 
 # ------------------------------------------------------------------------------ messages
@@ -138,17 +138,19 @@ def _nonempty_text(v: Any) -> str:
 Text = Annotated[str, PlainValidator(_nonempty_text)]
 OptText = Annotated[str, PlainValidator(_text)]      # may be empty
 
-_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+def matching(pattern: str, expected: str) -> Any:
+    """Text matching ``pattern``; ``expected`` says in Chinese what it should look like."""
+    regex = re.compile(pattern)
+
+    def check(v: Any) -> str:
+        s = _nonempty_text(v)
+        if not regex.match(s):
+            raise fail(f"「{s}」{expected}")
+        return s
+    return Annotated[str, PlainValidator(check)]
 
 
-def _identifier(v: Any) -> str:
-    s = _nonempty_text(v)
-    if not _ID.match(s):
-        raise fail(f"「{s}」应为英文字母、数字和下划线，且不以数字开头（如 overall、q7_1）")
-    return s
-
-
-Identifier = Annotated[str, PlainValidator(_identifier)]
+Identifier = matching(r"^[A-Za-z_][A-Za-z0-9_]*$", "应为英文字母、数字和下划线，且不以数字开头（如 overall、q7_1）")
 
 
 def _number(v: Any) -> int | float:

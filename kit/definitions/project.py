@@ -15,25 +15,13 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic.functional_validators import PlainValidator
 
 from .base import (Bool, File, Identifier, Number, OptText, PositiveInt, Spec, Text, fail,
-                   suggest, type_name)
+                   matching, suggest, type_name)
 
 __all__ = ["ProjectSpec", "WaveSpec", "WeightsSpec", "AppraisalSpec", "CadreAppraisalSpec",
            "MemberAppraisalSpec", "BatchSpec", "PanelSpec", "StagedTargetsSpec", "LedgersSpec",
            "TargetsSpec", "LEDGER_COLUMNS", "label_text"]
 
-_WAVE_ID = __import__("re").compile(r"^[A-Za-z0-9_-]+$")
-
-
-def _wave_id(v: Any) -> str:
-    from .base import _nonempty_text
-
-    s = _nonempty_text(v)
-    if not _WAVE_ID.match(s):
-        raise fail(f"「{s}」应只含英文字母、数字、_ 或 -（如 w2019、baseline）")
-    return s
-
-
-WaveId = Annotated[str, PlainValidator(_wave_id)]
+WaveId = matching(r"^[A-Za-z0-9_-]+$", "应只含英文字母、数字、_ 或 -（如 w2019、baseline）")
 
 
 def label_text(v: Any) -> str:
