@@ -101,7 +101,8 @@ def test_cadre_sample_project():
     assert any(s.startswith("村干部06（文书）平均得分") and "低于60分" in s for s in res.sentences)
     assert res.cadres.attrs["aspects"][0].startswith("德")
     assert list(tables.cadre_table(res).columns[4:6]) == ["德（思想品德）平均扣分", "能（工作能力）平均扣分"]
-    proj.check_expected({"n_below_line": int(res.cadres["below_line"].sum()), "n_valid": r.n_valid})
+    checked = proj.check_expected(r, res)   # the figures project.yml declares, from the results
+    assert set(checked["figure"]) == {"n_total", "n_excluded", "n_valid", "n_below_line"}
 
 
 def test_member_sample_project(tmp_path):
