@@ -88,7 +88,8 @@ def assess_quality(data: pd.DataFrame, missing: pd.DataFrame, questions: pd.Data
             flags[reason] = (mask, detail)
 
     answer_cols = questions.loc[questions["question_id"].notna()
-                                & questions["value"].isin(["code", "score", "selected", "rank"]),
+                                & questions["value"].isin(["code", "score", "selected", "rank", "number",
+                                                           "date", "level"]),
                                 "column"].tolist()
     if answer_cols:
         answers = data[answer_cols]

@@ -43,6 +43,12 @@ class Responses:
         ``value`` (code, score, selected, rank, text, hash, meta), ``options``, ``dimension``.
     quality : DataFrame
         One row per flagged response: ``response_id``, ``reasons``, ``detail``, ``excluded``.
+    repeats : dict of DataFrame
+        Repeat groups (KoboToolbox extra sheets), by name: one row per repeat instance, with
+        ``response_row`` (the row of ``data`` it belongs to), ``repeat_index``,
+        ``parent_table`` and ``parent_index``. ``repeat_missing[name]`` and
+        ``repeat_questions[name]`` describe its cells and columns as ``missing`` and
+        ``questions`` do for ``data``.
     """
 
     data: pd.DataFrame
@@ -52,6 +58,9 @@ class Responses:
     info: ExportInfo
     questionnaire: Questionnaire
     wave: str | None = None  # the project wave it was loaded as (Project.load)
+    repeats: dict[str, pd.DataFrame] = field(default_factory=dict)
+    repeat_missing: dict[str, pd.DataFrame] = field(default_factory=dict)
+    repeat_questions: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def excluded(self) -> pd.Series:

@@ -31,9 +31,9 @@ def recognition_table(r: Responses) -> pd.DataFrame:
     """What the loader recognised, as 项目/内容 rows."""
     counts = r.question_counts()
     type_zh = {"single": "单选", "multi": "多选", "matrix": "矩阵", "scale": "量表", "text": "填空",
-               "ranking": "排序", "yesno": "是非"}
+               "ranking": "排序", "yesno": "是非", "number": "数值", "date": "日期", "cascade": "级联"}
     rows = [
-        ("平台", {"wjx": "问卷星", "tencent": "腾讯问卷", "kobo": "KoboToolbox/ODK",
+        ("平台", {"wjx": "问卷星", "tencent": "腾讯问卷", "kobo": "KoboToolbox/ODK", "wenjuanwang": "问卷网",
                 "qualtrics": "Qualtrics", "surveymonkey": "SurveyMonkey",
                 "generic": "通用表格（按问卷定义）"}.get(r.info.platform, r.info.platform)),
         ("下载格式", {"text": "按选项文本", "codes": "按选项序号", "scores": "按分数",

@@ -76,7 +76,8 @@ def test_kobo_semicolon_groups_and_select_multiple(tmp_path):
     r = load_export(f)
     assert r.info.platform == "kobo" and r.n_total == 2
     assert r.data["crops__maize"].tolist() == [1, 0] and r.data["crops__rice"].tolist() == [1, 1]
-    assert "phone_hash" in r.data and "13912345678" not in r.data.astype(str).to_csv()
+    # ODK's phonenumber is the phone's own number: device metadata, hashed, never a respondent ID
+    assert "device_hash" in r.data and "13912345678" not in r.data.astype(str).to_csv()
     assert "31.2" not in r.data.astype(str).to_csv()  # coordinates dropped
 
 

@@ -13,9 +13,10 @@ from .base import (Bool, Identifier, OptText, PositiveInt, Spec, Text, fail, one
 __all__ = ["QuestionnaireSpec", "QuestionSpec", "OptionSpec", "RowSpec", "QualitySpec",
            "QUESTION_TYPES", "PERSONAL_KINDS", "QUALITY_REASONS", "ROLES", "DEFAULT_EXCLUDE"]
 
-QUESTION_TYPES = ("single", "multi", "matrix", "scale", "text", "ranking", "yesno")
+QUESTION_TYPES = ("single", "multi", "matrix", "scale", "text", "ranking", "yesno", "number",
+                  "date", "cascade")
 PERSONAL_KINDS = ("phone", "id_card", "name", "nickname", "email", "ip", "coordinates",
-                  "respondent_id")
+                  "respondent_id", "enumerator", "device", "supervisor")
 QUALITY_REASONS = ("duplicate_id", "duplicate_phone", "duplicate_answers", "shared_ip",
                    "speeder", "straight_lining", "out_of_range", "missing_required")
 ROLES = ("group", "overall", "respondent_id")
@@ -105,6 +106,8 @@ class QuestionSpec(Spec):
         t = self.type
         if t == "matrix" and not self.rows:
             raise fail("矩阵题需要 rows（每行一个 id 和 label）", key="rows")
+        if t == "cascade" and not self.rows:
+            raise fail("级联题需要 rows（每一级一个 id 和 label）", key="rows")
         if t in _NEEDS_OPTIONS and not self.options:
             raise fail(f"{t} 题需要选项 options（每项 code、label，量表题另加 score）", key="options")
         if t == "scale":

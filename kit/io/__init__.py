@@ -1,7 +1,15 @@
-"""Loading questionnaire exports: one entry point, one reader per platform."""
+"""Loading questionnaire exports: one entry point, one registered reader per platform.
+
+Readers (:mod:`kit.io.platforms`) recognise a layout and hand over a
+:class:`~kit.io.model.ParsedExport`; everything after that is shared: metadata columns
+(times in UTC beside local clock time, durations, places), personal columns hashed or
+dropped (and said so in the notes), codebook matching or inference (:mod:`kit.io.convert`),
+quality flags, repeat groups.
+"""
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import numpy as np
@@ -15,49 +23,49 @@ from ..questionnaire import Questionnaire, load_questionnaire
 from ..responses import ExportInfo, Responses
 from .convert import ColumnSink, build_columns, infer_questionnaire, match_questionnaire
 from .model import META_FIELDS, ParsedExport
+from .personal import KIND_ZH, keep_kind
+from .registry import (detect_platform, get_platform, platform_names, register_platform,
+                       signatures)
 from .table import read_table
+from .times import duration_seconds, parse_times
 from . import wjx
 
-__all__ = ["load_export", "parse_export", "detect_platform"]
+__all__ = ["load_export", "parse_export", "detect_platform", "register_platform",
+           "platform_names"]
 
-PLATFORMS = ("wjx", "tencent", "kobo", "qualtrics", "surveymonkey", "generic")
 
-
-def detect_platform(header_rows: list[list[str]]) -> str | None:
-    """Recognise the platform from the first rows of a file."""
-    from . import others
-
-    first = [h.strip() for h in header_rows[0]] if header_rows else []
-    if wjx.is_wjx(first):
-        return "wjx"
-    return others.detect(header_rows)
+def __getattr__(name):
+    if name == "PLATFORMS":  # the registered platform names (kept for older callers)
+        return platform_names()
+    raise AttributeError(name)
 
 
 def parse_export(path, *, platform: str | None = None, variant: str | None = None,
                  questionnaire: Questionnaire | None = None) -> ParsedExport:
-    from . import others
-
+    """Recognise the platform of ``path`` (or use ``platform``) and run its reader."""
     path = Path(path)
     table = read_table(path, header_rows=1)
     probe = [table.header[0]] + [
         ["" if pd.isna(v) else str(v) for v in table.body.iloc[i].tolist()]
         for i in range(min(2, len(table.body)))]
-    platform = platform or detect_platform(probe)
-    if platform == "wjx":
-        if len(table.body) == 0:
-            raise ExportFormatError("只有表头，没有答卷 (no responses below the header)", path=path)
-        return wjx.parse_wjx(table, variant)
-    if platform is None:
-        if questionnaire is not None:
-            platform = "generic"
-        else:
+    name = platform or detect_platform(probe)
+    if name is None:
+        if questionnaire is None:
             raise ExportFormatError(
-                "无法识别为问卷导出文件：表头中没有问卷星（序号、提交答卷时间、题号）、腾讯问卷、"
-                "KoboToolbox、Qualtrics 或 SurveyMonkey 的特征；其他格式请提供问卷定义"
-                f"（--questionnaire）说明各列。表头前几列为：{first_cells(table.header[0])} "
+                "无法识别为问卷导出文件：表头中没有这些平台的特征：" + signatures()
+                + "。其他格式请提供问卷定义（--questionnaire）说明各列，或指定 platform=\"generic\"。"
+                f"表头前几列为：{first_cells(table.header[0])} "
                 "(not a recognised survey export; give a codebook that maps its headers)",
                 path=path, row=1)
-    return others.parse(path, platform, table)
+        name = "generic"
+    reader = get_platform(name)
+    if reader.header_rows != 1:
+        table = read_table(path, header_rows=reader.header_rows)
+    if len(table.body) == 0:
+        raise ExportFormatError("只有表头，没有答卷 (no responses below the header)", path=path)
+    if variant is not None and "variant" in inspect.signature(reader.parse).parameters:
+        return reader.parse(table, variant=variant)
+    return reader.parse(table)
 
 
 def first_cells(h: list[str], k: int = 5) -> str:
@@ -71,13 +79,13 @@ def load_export(path, *, codes=None, questionnaire=None, platform: str | None = 
     ----------
     path : path-like
         The export: for 问卷星 the 按文本 file, or a 按序号 file alone; any other platform's CSV
-        or workbook.
+        or workbook (腾讯问卷, 问卷网, KoboToolbox, Qualtrics, SurveyMonkey).
     codes : path-like, optional
         The 按序号 twin of a 问卷星 按文本 file; the two are joined on 序号.
     questionnaire : Questionnaire or path-like, optional
         The codebook. Without it question types and options are inferred from the export.
     platform : str, optional
-        Force a platform instead of recognising it.
+        Force a platform (one of :func:`platform_names`) instead of recognising it.
 
     Examples
     --------
@@ -104,73 +112,115 @@ def load_export(path, *, codes=None, questionnaire=None, platform: str | None = 
     return assemble(parsed, qn)
 
 
-def _meta_columns(parsed: ParsedExport, sink: ColumnSink) -> None:
+# ---------------------------------------------------------------------------- metadata
+_TEXT_META = ("source", "source_detail", "status", "region", "province", "city", "country",
+              "browser", "os", "submission_uuid", "parent_table")
+_NUMBER_META = ("kobo_index", "repeat_index", "parent_index")
+
+
+def _meta_columns(parsed: ParsedExport, sink: ColumnSink, notes: list[str]) -> None:
     def add(name, values, title, kind="meta"):
         sink.add(name, values, None, question_id=None, title=title, type="meta",
                  dimension=None, reverse=False, value=kind, options=None, option_label=None,
                  row_label=None)
 
     m = parsed.meta
+    head = lambda name: parsed.meta_headers.get(name, META_FIELDS.get(name, name))  # noqa: E731
+    hashed: list[str] = []
     if "response_id" in m and contains_personal(m["response_id"]):
         # an ID column holding phone or 身份证 numbers: keep it only as a hash
-        add("response_id", hash_series(m["response_id"]), parsed.meta_headers.get(
-            "response_id", "编号") + "（含个人信息，已加盐哈希）", kind="hash")
+        add("response_id", hash_series(m["response_id"]), head("response_id")
+            + "（含个人信息，已加盐哈希）", kind="hash")
+        hashed.append(f"{head('response_id')}→response_id")
     elif "response_id" in m:
         rid = m["response_id"]
         num = pd.to_numeric(rid, errors="coerce")
         add("response_id", num.astype("Int64") if num.notna().all() and (num % 1 == 0).all()
-            else rid.astype("string"), parsed.meta_headers.get("response_id", "编号"))
+            else mask_series(rid).astype("string"), head("response_id"))
     else:
         add("response_id", pd.Series(np.arange(1, parsed.n_rows + 1)).astype("Int64"), "编号（行号）")
-    for name in ("submitted_at", "started_at"):
+    times = {}
+    for name in ("submitted_at", "started_at", "received_at"):
         if name in m:
-            add(name, _to_datetime(m[name]), parsed.meta_headers.get(name, META_FIELDS[name]))
+            t, local, bad = parse_times(m[name])
+            if local is not None and local.equals(t.dt.tz_localize(None)):
+                local = None  # written in UTC already (a server's clock): no second column
+            add(name, t, head(name) + ("（UTC）" if local is not None else ""))
+            if local is not None:
+                add(f"{name}_local", local, head(name) + "（当地时间）")
+            if bad:
+                notes.append(f"「{head(name)}」有{bad}个时间无法识别，已置空 "
+                             f"({bad} unreadable times set missing)")
+            times[name] = t
+    dur = None
     if "duration_s" in m:
-        add("duration_s", blank_personal_numbers(wjx.parse_duration(m["duration_s"])).astype("Float64"),
-            parsed.meta_headers.get("duration_s", "所用时间"))
-    for name in ("source", "source_detail", "status", "region"):
+        dur = blank_personal_numbers(duration_seconds(m["duration_s"]))
+        dtitle = head("duration_s")
+    elif "started_at" in times and "submitted_at" in times and (
+            isinstance(times["started_at"].dtype, pd.DatetimeTZDtype)
+            == isinstance(times["submitted_at"].dtype, pd.DatetimeTZDtype)):
+        dur = (times["submitted_at"] - times["started_at"]).dt.total_seconds()
+        dtitle = f"答题用时（秒，由{head('started_at')}与{head('submitted_at')}推算）"
+        notes.append(f"答题用时由「{head('started_at')}」与「{head('submitted_at')}」相减得到 "
+                     "(duration computed from start and end)")
+    if dur is not None:
+        neg = dur < 0
+        if neg.any():
+            notes.append(f"{int(neg.sum())}份答卷的结束时间早于开始时间（设备时钟有误），答题用时置空 "
+                         "(negative durations set missing)")
+            dur = dur.mask(neg)
+        add("duration_s", dur.astype("Float64"), dtitle)
+    for name in _TEXT_META:
         if name in m:
-            s = m[name]
-            v = mask_series(s)
-            add(name, v.mask(v.isin(["NULL", ""]).fillna(False)),
-                parsed.meta_headers.get(name, META_FIELDS[name]))
+            v = mask_series(m[name])
+            add(name, v.mask(v.isin(["NULL", ""]).fillna(False)), head(name))
+    for name in _NUMBER_META:
+        if name in m:
+            add(name, pd.to_numeric(m[name], errors="coerce").astype("Int64"), head(name))
     if "ip" in m:
         ip, region = wjx.split_ip(m["ip"])
         if region.notna().any() and "region" not in m:
             add("region", region.astype("string"), "IP所在地区")
-        add("ip_hash", hash_series(ip, "ip"), "来自IP（已加盐哈希）", kind="hash")
+        add("ip_hash", hash_series(ip, "ip"), f"{head('ip')}（已加盐哈希）", kind="hash")
+        hashed.append(f"{head('ip')}→ip_hash")
     if "total_score" in m:
         add("total_score", blank_personal_numbers(pd.to_numeric(m["total_score"], errors="coerce"))
             .astype("Float64"), "总分")
+    done = {"response_id", "submitted_at", "started_at", "received_at", "duration_s", "ip",
+            "total_score", *_TEXT_META, *_NUMBER_META}
+    for name, col in m.items():  # a reader's further standard fields
+        if name not in done:
+            add(name, col if col.dtype.kind in "fi" else mask_series(col), head(name))
     for name, (header, col, kind) in parsed.personal_meta.items():
         if kind == "coordinates":
+            parsed.dropped_reasons[header] = "定位坐标"
             continue
-        add(name, hash_series(col, kind),
-            f"{header}（已加盐哈希）", kind="hash")
+        col, n_bad = keep_kind(col, kind)
+        add(name, hash_series(col, kind), f"{header}（已加盐哈希）", kind="hash")
+        hashed.append(f"{header}→{name}")
+        if n_bad:
+            notes.append(f"「{header}」有{n_bad}个值不像{KIND_ZH.get(kind, kind)}，未参与哈希和重复检查 "
+                         f"({n_bad} values not of that kind left out)")
     for name, (header, col) in parsed.custom_meta.items():
         if contains_personal(col):
-            add(f"{name}_hash", hash_series(col),
-                f"{header}（含个人信息，已加盐哈希）", kind="hash")
+            add(f"{name}_hash", hash_series(col), f"{header}（含个人信息，已加盐哈希）", kind="hash")
+            hashed.append(f"{header}→{name}_hash")
             continue
         vals = blank_personal_numbers(col) if col.dtype.kind in "fi" else mask_series(col)
         add(name, vals, header)
+    if hashed:
+        notes.append("个人信息列已加盐哈希（原值不保留）(personal columns hashed): " + "、".join(hashed))
+    dropped = {**{h: "定位信息" for h in parsed.dropped_meta}, **parsed.dropped_reasons}
+    if dropped:
+        notes.append("已删除的列 (columns dropped): " + "；".join(
+            f"{h}（{why}）" for h, why in dropped.items()))
+        if any("定位" in why for why in dropped.values()):
+            notes.append("已删除定位信息列 (location columns dropped): " + "、".join(
+                h for h, why in dropped.items() if "定位" in why))
 
 
-def _to_datetime(s: pd.Series) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(s):
-        return s
-    if s.dtype.kind == "f":  # Excel serial dates (CSV re-saved by Excel)
-        return pd.to_datetime(s, unit="D", origin="1899-12-30", errors="coerce").dt.round("s")
-    t = s.astype(object).where(s.notna(), None)
-    t = t.where(~t.isin(["NULL", "null", ""]), None)
-    for fmt in ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S"):  # 问卷星, 腾讯问卷: fast exact parse
-        out = pd.to_datetime(t, errors="coerce", format=fmt)
-        if out.notna().sum() == t.notna().sum():
-            return out
-    return pd.to_datetime(t, errors="coerce", format="mixed")
-
-
-def assemble(parsed: ParsedExport, qn: Questionnaire | None) -> Responses:
+def _frame(parsed: ParsedExport, qn: Questionnaire | None):
+    """Data, missing kinds, question rows, notes and codebook of one table."""
     index = pd.RangeIndex(parsed.n_rows)
     for pq in parsed.questions:
         for p in pq.parts:
@@ -179,14 +229,15 @@ def assemble(parsed: ParsedExport, qn: Questionnaire | None) -> Responses:
                     s.index = index
         if pq.joined is not None:
             pq.joined.index = index
-    for d in (parsed.meta,):
-        for s in d.values():
-            s.index = index
+    for s in parsed.meta.values():
+        s.index = index
+    for _, s, _ in parsed.personal_meta.values():
+        s.index = index
+    for _, s in parsed.custom_meta.values():
+        s.index = index
     sink = ColumnSink(index)
-    _meta_columns(parsed, sink)
     notes = list(parsed.notes)
-    if parsed.dropped_meta:
-        notes.append("已删除定位信息列 (location columns dropped): " + "、".join(parsed.dropped_meta))
+    _meta_columns(parsed, sink, notes)
     if qn is None:
         qn, inf_notes = infer_questionnaire(parsed)
         notes += inf_notes
@@ -197,9 +248,74 @@ def assemble(parsed: ParsedExport, qn: Questionnaire | None) -> Responses:
     data = pd.DataFrame(sink.data, index=index)
     missing = pd.DataFrame({c: M.kinds_series(k, index) for c, k in sink.kinds.items()}, index=index)
     questions = pd.DataFrame(sink.rows)
+    hashed_q = questions[(questions["value"] == "hash") & questions["question_id"].notna()] \
+        if len(questions) else questions
+    if len(hashed_q):
+        notes.append("填写个人信息的题目已加盐哈希（原值不保留）(personal answers hashed): " + "、".join(
+            f"{t}→{c}" for t, c in zip(hashed_q["title"], hashed_q["column"])))
+    return data, missing, questions, notes, qn
+
+
+def _staff_note(data: pd.DataFrame) -> list[str]:
+    staff = [c for c in data.columns if c.split("_")[0] in ("enumerator", "device", "supervisor")
+             and c.endswith("_hash")]
+    if not staff:
+        return []
+    return ["调查员与设备信息（" + "、".join(staff) + "）标识的是调查员和手机，不是受访者：不作受访者编号、"
+            "不据此判重剔除；可用 kit.fieldwork.enumerator_checks 按调查员核查每日访问量和用时过短 "
+            "(enumerator/device columns are not respondent IDs)"]
+
+
+def _link_repeats(parsed: ParsedExport, data: pd.DataFrame, notes: list[str]):
+    """Each repeat group's table, with ``response_row``: the row of ``data`` it belongs to
+    (through its parent repeat when nested). Returns (tables, missing kinds, question rows)."""
+    repeats: dict[str, pd.DataFrame] = {}
+    missing: dict[str, pd.DataFrame] = {}
+    questions: dict[str, pd.DataFrame] = {}
+    if not parsed.repeats:
+        return repeats, missing, questions
+    main_key = (data["kobo_index"] if "kobo_index" in data else
+                pd.Series(np.arange(1, len(data) + 1), index=data.index))
+    main_pos = pd.Series(data.index, index=pd.Index(main_key.astype("Int64")))
+    main_pos = main_pos[~main_pos.index.duplicated()]
+    for name, rp in parsed.repeats.items():
+        rdata, rmissing, rquestions, rnotes, _ = _frame(rp, None)
+        parent = rdata["parent_table"] if "parent_table" in rdata else pd.Series(
+            pd.NA, index=rdata.index, dtype="string")
+        pidx = rdata["parent_index"] if "parent_index" in rdata else pd.Series(
+            pd.NA, index=rdata.index, dtype="Int64")
+        row = pd.Series(pd.NA, index=rdata.index, dtype="Int64")
+        for k in rdata.index:
+            pt, pi = parent.iat[k], pidx.iat[k]
+            if pd.isna(pi):
+                continue
+            up = next((r for n, r in repeats.items() if not pd.isna(pt) and (
+                n == pt or str(pt).startswith(n) or n.startswith(str(pt)))), None)
+            if up is not None:  # nested: the parent is another repeat's instance
+                hit = up.loc[up["repeat_index"] == pi, "response_row"] if "repeat_index" in up else []
+                row.iat[k] = hit.iat[0] if len(hit) else pd.NA
+            else:
+                row.iat[k] = main_pos.get(int(pi), pd.NA)
+        rdata.insert(0, "response_row", row)
+        unlinked = int(row.isna().sum())
+        if unlinked:
+            notes.append(f"重复组「{name}」有{unlinked}行找不到所属答卷（_parent_index 无对应）"
+                         f"({unlinked} repeat rows without a parent)")
+        rmissing.insert(0, "response_row", pd.Series(pd.NA, index=rdata.index, dtype=rmissing[
+            rmissing.columns[0]].dtype) if len(rmissing.columns) else None)
+        repeats[name], missing[name], questions[name] = rdata, rmissing, rquestions
+        notes += [f"[{name}] {n}" for n in rnotes if not n.startswith("末尾空白列")]
+    return repeats, missing, questions
+
+
+def assemble(parsed: ParsedExport, qn: Questionnaire | None) -> Responses:
+    data, missing, questions, notes, qn = _frame(parsed, qn)
+    notes += _staff_note(data)
+    repeats, rmissing, rquestions = _link_repeats(parsed, data, notes)
     quality, used = assess_quality(data, missing, questions, qn)
     info = ExportInfo(platform=parsed.platform, variant=parsed.variant, era=parsed.era,
                       files=[Path(f).name for f in parsed.files], n_rows=parsed.n_rows,
                       notes=notes, quality_settings=used)
     return Responses(data=data, missing=missing, questions=questions, quality=quality, info=info,
-                     questionnaire=qn)
+                     questionnaire=qn, repeats=repeats, repeat_missing=rmissing,
+                     repeat_questions=rquestions)

@@ -15,9 +15,10 @@ import pandas as pd
 
 from .. import missing as M
 from ..errors import QuestionnaireError
-from ..privacy import hash_series, looks_personal, mask_series
+from ..privacy import hash_series, mask_series
 from ..questionnaire import Option, Question, Questionnaire, Row, normalise_title, _norm_label
 from .model import META_FIELDS, ParsedExport, ParsedQuestion, Part
+from .personal import KIND_ZH, keep_kind, personal_kind
 
 __all__ = ["infer_questionnaire", "build_columns", "match_questionnaire"]
 
@@ -221,19 +222,26 @@ def infer_question(pq: ParsedQuestion, qid: str, missing_codes) -> tuple[Questio
         q.type = "matrix"
         q.rows = [Row(id=f"{qid}_{i + 1}", label=p.label or f"第{i + 1}行")
                   for i, p in enumerate(pq.parts)]
-        opts, note = (pq.options, None) if pq.options else _infer_choice_options(pq.parts, missing_codes)
+        opts, note = (_given(pq.options), None) if pq.options else _infer_choice_options(
+            pq.parts, missing_codes)
         q.options = opts
         notes += [f"{qid}: {note}"] if note else []
         return q, notes
     if pq.structure == "blanks":
         q.type = "text"
         return q, notes
+    if hint in ("number", "date", "cascade"):  # a measurement, a date, a cascading picker
+        q.type = hint
+        if hint == "cascade":
+            q.rows = [Row(id=f"{qid}_{i + 1}", label=p.label or f"第{i + 1}级")
+                      for i, p in enumerate(pq.parts)]
+        return q, notes
     p = pq.parts[0]
     text = _as_text(p.text) if p.text is not None else None
     src = p.text if p.text is not None else p.codes
     for qtype, sep in (("multi", "┋"), ("ranking", "→")):
-        if hint == qtype or (text is not None and p.codes is None
-                             and text.str.contains(sep, regex=False).any()):
+        if hint == qtype or (pq.may_be_joined and hint is None and text is not None
+                             and p.codes is None and text.str.contains(sep, regex=False).any()):
             q.type = qtype
             q.options = pq.options or [Option(code=i + 1, label=lb)
                                        for i, lb in enumerate(_joined_labels(src, sep))]
@@ -242,9 +250,10 @@ def infer_question(pq: ParsedQuestion, qid: str, missing_codes) -> tuple[Questio
             return q, notes
     if hint == "text" or (hint is None and _looks_free_text(pq.parts, missing_codes, pq.title)):
         q.type = "text"
-        q.personal = looks_personal(p.text if p.text is not None else p.codes, pq.title)
+        q.personal = personal_kind(p.text if p.text is not None else p.codes, pq.title)
         return q, notes
-    opts, note = (pq.options, None) if pq.options else _infer_choice_options(pq.parts, missing_codes)
+    opts, note = (_given(pq.options), None) if pq.options else _infer_choice_options(
+        pq.parts, missing_codes)
     q.options = opts
     notes += [f"{qid}: {note}"] if note else []
     labels = {_norm_label(o.label) for o in opts}
@@ -261,6 +270,13 @@ def infer_question(pq: ParsedQuestion, qid: str, missing_codes) -> tuple[Questio
         elif len(top) >= 2:
             q.satisfied = None
     return q, notes
+
+
+def _given(options: list[Option]) -> list[Option]:
+    """Options the export lists (codes and labels): with scores when they are a known scale."""
+    if any(o.score is not None for o in options):
+        return options
+    return _options_from_labels([o.label for o in options], {o.label: o.code for o in options})
 
 
 def infer_questionnaire(parsed: ParsedExport, title: str = "") -> tuple[Questionnaire, list[str]]:
@@ -448,6 +464,17 @@ def build_columns(parsed: ParsedExport, pairs: list[tuple[Question, ParsedQuesti
                          option_label=None, row_label=row.label)
         elif q.type in ("multi", "ranking"):
             _option_columns(q, pq, mc, sink, base, parsed.files[0])
+        elif q.type in ("number", "date"):
+            from .measures import date_values, number_values
+
+            vals, kinds = (number_values if q.type == "number" else date_values)(pq.parts[0], mc)
+            sink.add(q.id, vals, kinds, **base, value=q.type, options=None, option_label=None,
+                     row_label=None)
+        elif q.type == "cascade":
+            for row, part in zip(q.rows, pq.parts):
+                clean, kinds = text_kinds(part.text if part.text is not None else part.codes)
+                _add_text(sink, row.id, clean, base, kinds=kinds, value="level",
+                          row_label=row.label)
         elif q.type == "text":
             for i, part in enumerate(pq.parts):
                 name = q.id if len(pq.parts) == 1 else f"{q.id}_{i + 1}"
@@ -472,6 +499,11 @@ def _personal_question(q: Question, pq: ParsedQuestion, sink: ColumnSink, base, 
     if q.personal == "coordinates":
         notes.append(f"{q.id}: 坐标已删除 (coordinates dropped)")
         return
+    clean, n_other = keep_kind(clean, q.personal)
+    if n_other:
+        notes.append(f"{q.id}: {n_other}个答案不像{KIND_ZH.get(q.personal, q.personal)}，"
+                     "未参与哈希和重复检查 "
+                     f"({n_other} answers not of that kind left out)")
     hashed = hash_series(clean, q.personal)
     sink.add(f"{q.id}_hash", hashed, kinds, **{**base, "type": "text"}, value="hash",
              options=None, option_label=None, row_label=None)

@@ -27,6 +27,13 @@ META_FIELDS = {
     "total_score": "总分",
     "status": "状态",
     "user_agent": "浏览器标识",
+    "province": "省份",
+    "city": "城市",
+    "country": "国家和地区",
+    "browser": "浏览器",
+    "os": "操作系统",
+    "received_at": "服务器收到时间",
+    "submission_uuid": "提交编号（UUID）",
 }
 
 
@@ -51,14 +58,18 @@ class ParsedQuestion:
     key: str                      # platform key, e.g. "13" for 问卷星 question 13, "Q2" for Qualtrics
     title: str                    # title without number and type tag
     header: str                   # the first column title as in the export
-    structure: str                # "single" | "options" | "rows" | "blanks"
+    structure: str                # "single" | "options" | "rows" | "blanks" | "cascade"
     parts: list[Part]
     number: int | None = None
     tag: str | None = None        # the platform's type tag (多选题, 矩阵单选题, ...)
-    hint: str | None = None       # a type the platform states (multi, ranking, text, matrix, ...)
+    hint: str | None = None       # a type the platform states (multi, ranking, text, number, date,
+    #                               cascade, single) or that its reader recognised
     required: bool = False
     options: list[Option] | None = None  # options the export itself lists (code -> label)
     joined: pd.Series | None = None      # 问卷星 按文本 twin of option columns: '┋'/'→' joined text
+    # whether a single text column may hold '┋'/'→'-joined answers (问卷星 only): on other
+    # platforms a free-text answer containing '→' stays text
+    may_be_joined: bool = True
 
 
 @dataclass
@@ -78,3 +89,8 @@ class ParsedExport:
     questions: list[ParsedQuestion] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     missing_codes: dict[int, str] = field(default_factory=dict)  # e.g. 问卷星 -3 skipped
+    # repeat groups (KoboToolbox extra sheets): name -> their own ParsedExport, whose meta holds
+    # the link columns repeat_index, parent_table, parent_index
+    repeats: dict[str, "ParsedExport"] = field(default_factory=dict)
+    # hashed (personal_meta) or dropped columns, said in the notes: header -> why
+    dropped_reasons: dict[str, str] = field(default_factory=dict)

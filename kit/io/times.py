@@ -1,0 +1,104 @@
+"""Times as platforms write them: offsets per phone, Excel serials, English month names.
+
+KoboToolbox writes ``start``/``end`` with each phone's own UTC offset (``+02:00`` beside
+``-04:00`` in one file, or ``+02`` with no minutes); pandas refuses such a column ("Mixed
+timezones detected"). Here a column with offsets becomes UTC (timezone-aware) and the clock
+time the respondent saw is kept beside it; a column without offsets stays as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["parse_times", "duration_seconds", "OFFSET", "has_offset"]
+
+# an offset after a clock time ('...T10:00:00.000+02:00', '...10:00+02', '...Z'); a bare date's
+# '-06' is not one
+OFFSET = re.compile(r"^(?P<clock>.*\d:\d\d(?::\d\d)?(?:\.\d+)?)\s*(?P<off>Z|[+-]\d{2}(?::?\d{2})?)$")
+_ISO_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
+_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S",     # 问卷星, 腾讯问卷, 问卷网
+            "%d-%b-%Y %H:%M:%S",                           # 腾讯问卷 2021 ('02-Feb-2021 20:28:09')
+            "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")
+_NULLS = ("NULL", "null", "", "n/a", "(跳过)", "(空)")
+
+
+def has_offset(v) -> bool:
+    """Whether a time written as text carries a UTC offset.
+
+    >>> has_offset("2023-05-01T10:00:00+02"), has_offset("2024-05-06")
+    (True, False)
+    """
+    return isinstance(v, str) and OFFSET.match(v.strip()) is not None
+
+
+def parse_times(s: pd.Series) -> tuple[pd.Series, pd.Series | None, int]:
+    """A column of times -> (times, local clock times or None, number of unreadable cells).
+
+    When cells carry UTC offsets, ``times`` is timezone-aware UTC and ``local`` the naive
+    clock time as written; otherwise ``times`` is naive as written and ``local`` is None.
+
+    >>> t, local, bad = parse_times(pd.Series(["2023-05-01T10:00:00.000+02:00",
+    ...                                         "2023-05-01T10:00:00-04:00", None]))
+    >>> [str(x) for x in t[:2]], [str(x) for x in local[:2]], bad
+    (['2023-05-01 08:00:00+00:00', '2023-05-01 14:00:00+00:00'], ['2023-05-01 10:00:00', '2023-05-01 10:00:00'], 0)
+    >>> parse_times(pd.Series(["02-Feb-2021 20:28:09"]))[0].iloc[0]
+    Timestamp('2021-02-02 20:28:09')
+    """
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        return s.dt.tz_convert("UTC"), s.dt.tz_localize(None), 0
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return s, None, 0
+    if s.dtype.kind in "fi":  # Excel serial dates (CSV re-saved by Excel)
+        out = pd.to_datetime(s, unit="D", origin="1899-12-30", errors="coerce").dt.round("s")
+        return out, None, int((out.isna() & s.notna()).sum())
+    t = s.astype(object).where(s.notna(), None)
+    t = t.map(lambda v: v.strip() if isinstance(v, str) else v)
+    t = t.where(~t.isin(_NULLS), None)
+    has = t.notna()
+    if not has.any():
+        return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"), None, 0
+    text = t[has].astype(str)
+    with_offset = text.str.match(OFFSET) & text.str.match(_ISO_LIKE)
+    if with_offset.any():
+        utc = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
+        utc[has] = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
+        local = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+        # the clock time the phone showed: the same text without its offset
+        local[has] = pd.to_datetime(text.str.replace(OFFSET, r"\g<clock>", regex=True),
+                                    format="ISO8601", errors="coerce")
+        return utc, local, int(utc[has].isna().sum())
+    for fmt in _FORMATS:  # fast exact parse
+        out = pd.to_datetime(t, errors="coerce", format=fmt)
+        if out.notna().sum() == has.sum():
+            return out, None, 0
+    out = pd.to_datetime(t, errors="coerce", format="mixed")
+    return out, None, int((out.isna() & has).sum())
+
+
+_HMS = re.compile(r"^\s*(\d+):(\d{1,2})(?::(\d{1,2}))?\s*$")
+
+
+def duration_seconds(s: pd.Series) -> pd.Series:
+    """答题时长 to seconds: '136秒', '2分5秒', plain seconds, and '00:02:05' clock form.
+
+    >>> duration_seconds(pd.Series(["00:02:05", "136秒", 40, None])).tolist()
+    [125.0, 136.0, 40.0, nan]
+    """
+    from ..io.wjx import parse_duration
+
+    if s.dtype.kind in "fi":
+        return s.astype("float64")
+    t = s.astype(object).where(s.notna(), None)
+    hms = t.map(lambda v: _HMS.match(v) if isinstance(v, str) else None)
+    out = parse_duration(t.where(hms.isna(), None).map(lambda v: v if v is None or isinstance(
+        v, str) else str(v)).astype(object))
+    if hms.notna().any():
+        secs = hms.dropna().map(lambda m: (int(m.group(1)) * 3600 + int(m.group(2)) * 60
+                                           + int(m.group(3))) if m.group(3) is not None
+                                else int(m.group(1)) * 60 + int(m.group(2)))
+        out = out.astype("float64")
+        out[secs.index] = secs.astype("float64")
+    return out.astype("float64").where(~np.isinf(out.astype("float64")))
