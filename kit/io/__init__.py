@@ -154,7 +154,13 @@ def _meta_columns(parsed: ParsedExport, sink: ColumnSink, notes: list[str]) -> N
             times[name] = t
     dur = None
     if "duration_s" in m:
-        dur = blank_personal_numbers(duration_seconds(m["duration_s"]))
+        raw_dur = m["duration_s"]
+        secs = duration_seconds(raw_dur)
+        given = raw_dur.notna() & ~raw_dur.astype(str).str.strip().isin(["", "NULL", "null"])
+        if (bad := int((given & secs.isna()).sum())):
+            notes.append(f"「{head('duration_s')}」有{bad}个值无法识别为时长，已置空 "
+                         f"({bad} unreadable durations set missing)")
+        dur = blank_personal_numbers(secs)
         dtitle = head("duration_s")
     elif "started_at" in times and "submitted_at" in times and (
             isinstance(times["started_at"].dtype, pd.DatetimeTZDtype)

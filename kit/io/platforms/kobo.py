@@ -22,6 +22,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from ...errors import ExportFormatError
 from ..model import ParsedExport, ParsedQuestion, Part
 from ..times import has_offset
 from ..registry import register_platform
@@ -150,6 +151,9 @@ def _not_applicable(body: pd.DataFrame) -> tuple[pd.DataFrame, int]:
 
 def parse(table: RawTable, repeat: bool = False) -> ParsedExport:
     table, hxl = _drop_hxl_row(table)
+    if hxl and len(table.body) == 0 and not repeat:
+        raise ExportFormatError("只有表头和 HXL 标签行，没有答卷 (no responses below the header)",
+                                path=table.path)
     body, n_na = _not_applicable(table.body)
     body = _retype(body)
     table = RawTable(path=table.path, header=table.header, body=body,
