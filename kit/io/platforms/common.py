@@ -13,7 +13,7 @@ from ..model import ParsedExport, ParsedQuestion, Part
 from ..personal import personal_kind, trusted_kind
 from ..table import RawTable
 
-__all__ = ["new_parsed", "take_meta", "drop_column", "group_questions", "looks_checkbox",
+__all__ = ["new_parsed", "take_meta", "drop_column", "not_answers", "make_part", "group_questions", "looks_checkbox",
            "checkbox_codes", "value_hint", "is_coordinates", "is_media", "norm1", "norm",
            "SKIPPED_MARK", "DROP", "strip_letter_options", "finish_parts"]
 
@@ -47,6 +47,27 @@ def new_parsed(table: RawTable, platform: str, variant: str, era: str) -> Parsed
 def drop_column(parsed: ParsedExport, header: str, reason: str) -> None:
     """A column that is not kept: said in the notes with its reason."""
     parsed.dropped_reasons[header] = reason
+
+
+def not_answers(parsed: ParsedExport, header: str, col: pd.Series,
+                coordinates: str = "定位坐标") -> bool:
+    """Drop (and say so) a column of GPS coordinates or attachment file names: they are never
+    kept, whatever the platform calls them. Returns True if dropped."""
+    if is_coordinates(col):
+        drop_column(parsed, header, coordinates)
+        return True
+    if is_media(col):
+        drop_column(parsed, header, "上传的附件（照片、录音等文件名或链接）")
+        return True
+    return False
+
+
+def make_part(table: RawTable, j: int, label: str | None = None) -> Part:
+    """Column j as a part: numbers as codes, anything else as text."""
+    col = table.body[j]
+    numeric = col.dtype.kind in "fi"
+    return Part(header=table.columns[j], pos=j, label=label, codes=col if numeric else None,
+                text=None if numeric else col)
 
 
 def _add_personal(parsed: ParsedExport, header: str, col: pd.Series, kind: str) -> None:

@@ -10,10 +10,10 @@ many values are measurements, a personal-data title is trusted only when the val
 from __future__ import annotations
 
 from ...errors import ExportFormatError
-from ..model import ParsedExport, ParsedQuestion, Part
+from ..model import ParsedExport, ParsedQuestion
 from ..registry import register_platform
 from ..table import RawTable
-from .common import drop_column, is_coordinates, is_media, new_parsed, take_meta, value_hint
+from .common import make_part, new_parsed, not_answers, take_meta, value_hint
 
 META = {"编号": "response_id", "序号": "response_id", "答题序号": "response_id", "ID": "response_id",
         "id": "response_id",
@@ -32,17 +32,11 @@ def parse(table: RawTable) -> ParsedExport:
         col = table.body[j]
         if take_meta(parsed, col, h, h, META, {}):
             continue
-        if is_coordinates(col):
-            drop_column(parsed, h, "定位坐标")
+        if not_answers(parsed, h, col):
             continue
-        if is_media(col):
-            drop_column(parsed, h, "上传的附件（照片、录音等文件名或链接）")
-            continue
-        numeric = col.dtype.kind in "fi"
         parsed.questions.append(ParsedQuestion(
             key=f"c{j}", title=h, header=raw, structure="single", hint=value_hint(col, h),
-            parts=[Part(header=raw, pos=j, codes=col if numeric else None,
-                        text=None if numeric else col)], may_be_joined=False))
+            parts=[make_part(table, j)], may_be_joined=False))
     return parsed
 
 

@@ -27,8 +27,8 @@ from ..model import ParsedExport, ParsedQuestion, Part
 from ..times import has_offset
 from ..registry import register_platform
 from ..table import EXCEL_SUFFIXES, RawTable, read_table
-from .common import (SKIPPED_MARK, checkbox_codes, drop_column, is_coordinates, is_media,
-                     looks_checkbox, new_parsed, take_meta, value_hint)
+from .common import (SKIPPED_MARK, checkbox_codes, drop_column, looks_checkbox, make_part,
+                     new_parsed, not_answers, take_meta, value_hint)
 
 # system and ODK metadata columns, by their last path element
 SYSTEM: dict[str, str | None] = {
@@ -241,11 +241,7 @@ def _read_columns(parsed: ParsedExport, table: RawTable, cols: list[str], sep: s
         if _STAFF.search(leaf):
             take_meta(parsed, col, h, h, {}, {h: "enumerator"})
             continue
-        if is_coordinates(col):
-            drop_column(parsed, h, "定位坐标（geopoint：纬度 经度 海拔 精度）")
-            continue
-        if is_media(col):
-            drop_column(parsed, h, "上传的附件（照片、录音等文件名或链接）")
+        if not_answers(parsed, h, col, "定位坐标（geopoint：纬度 经度 海拔 精度）"):
             continue
         blank = col.isna() | col.astype(object).map(lambda v: isinstance(v, str) and v.strip() == "")
         if blank.all():
@@ -253,15 +249,20 @@ def _read_columns(parsed: ParsedExport, table: RawTable, cols: list[str], sep: s
             continue
         singles.append(j)
     order: list[tuple[int, ParsedQuestion]] = []
-    n = 0
-    for parent, js in options.items():
+
+    def multi(parent: str, parts: list[Part]) -> ParsedQuestion:
+        """A select_multiple from its option columns (0/1, True/False)."""
         _, plast = _split_path(parent, sep)
-        pq = _question(table, js[0], parent if not xml else plast, structure="options", key=plast)
-        pq.parts = [_part(table, j, _split_path(cols[j], sep)[1]) for j in js]
+        pq = _question(table, parts[0].pos, parent if not xml else plast, structure="options",
+                       key=plast)
+        pq.parts, pq.hint = parts, "multi"
         for p in pq.parts:
             p.codes, p.text = checkbox_codes(p, pq), None
-        pq.hint = "multi"
-        order.append((js[0], pq))
+        return pq
+
+    for parent, js in options.items():
+        order.append((js[0], multi(parent, [_part(table, j, _split_path(cols[j], sep)[1])
+                                            for j in js])))
     # consecutive 0/1 columns of one group with no summary column: a select_multiple too
     runs: list[list[int]] = []
     for j in singles:
@@ -276,15 +277,7 @@ def _read_columns(parsed: ParsedExport, table: RawTable, cols: list[str], sep: s
         if len(run) >= 2 and looks_checkbox(parts) and all(
                 set(_vals(table.body[j])) <= {"0", "1", "true", "false", SKIPPED_MARK.lower()}
                 for j in run):
-            parent, _ = _split_path(cols[run[0]], sep)
-            _, plast = _split_path(parent, sep)
-            pq = _question(table, run[0], parent if not xml else plast, structure="options",
-                           key=plast)
-            pq.parts = parts
-            for p in pq.parts:
-                p.codes, p.text = checkbox_codes(p, pq), None
-            pq.hint = "multi"
-            order.append((run[0], pq))
+            order.append((run[0], multi(_split_path(cols[run[0]], sep)[0], parts)))
             continue
         for j in run:
             h = cols[j]
@@ -326,18 +319,18 @@ def _vals(col: pd.Series) -> list[str]:
 
 
 def _part(table: RawTable, j: int, label: str | None = None) -> Part:
+    """Column j as a part; numbers beside 'n/a' (read as the skipped marker) are still numbers."""
     col = table.body[j]
-    numeric = col.dtype.kind in "fi"
-    if not numeric:  # numbers beside 'n/a' (read as the skipped marker) are still numbers
-        t = col.astype(object).where(col.notna(), None)
-        vals = t[t.notna() & (t != SKIPPED_MARK)].astype(str).str.strip()
-        vals = vals[vals != ""]
-        if len(vals) and pd.to_numeric(vals, errors="coerce").notna().all() and (t == SKIPPED_MARK).any():
-            col = t.map(lambda v: v if v is None or v == SKIPPED_MARK or (isinstance(v, str) and not
-                                                                         v.strip()) else float(v))
-            numeric = True
-    return Part(header=table.columns[j], pos=j, label=label, codes=col if numeric else None,
-                text=None if numeric else col)
+    if col.dtype.kind in "fi":
+        return make_part(table, j, label)
+    t = col.astype(object).where(col.notna(), None)
+    vals = t[t.notna() & (t != SKIPPED_MARK)].astype(str).str.strip()
+    vals = vals[vals != ""]
+    if not (len(vals) and (t == SKIPPED_MARK).any() and pd.to_numeric(vals, errors="coerce").notna().all()):
+        return make_part(table, j, label)
+    codes = t.map(lambda v: v if v is None or v == SKIPPED_MARK or (isinstance(v, str) and not v.strip())
+                  else float(v))
+    return Part(header=table.columns[j], pos=j, label=label, codes=codes)
 
 
 def _question(table: RawTable, j: int, title: str, structure: str, key: str | None) -> ParsedQuestion:

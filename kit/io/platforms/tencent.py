@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 
-from ..model import ParsedExport, ParsedQuestion, Part
+from ..model import ParsedExport, ParsedQuestion
 from ..registry import register_platform
 from ..table import RawTable
-from .common import (finish_parts, is_coordinates, is_media, drop_column, new_parsed,
-                     strip_letter_options, take_meta, value_hint)
+from .common import (finish_parts, make_part, new_parsed, not_answers, strip_letter_options,
+                     take_meta, value_hint)
 
 META = {"编号": "response_id", "开始答题时间": "started_at", "结束答题时间": "submitted_at",
         "答题时长": "duration_s", "IP": "ip", "IP地址": "ip",
@@ -48,10 +48,7 @@ def _split(rest: str) -> tuple[str, str | None]:
 def _question(table: RawTable, num: str, cols: list[tuple[int, str]]) -> list[ParsedQuestion]:
     """One numbered question from its columns (index, text after the number)."""
     def part(j, label=None):
-        col = table.body[j]
-        numeric = col.dtype.kind in "fi"
-        return Part(header=table.columns[j], pos=j, label=label, codes=col if numeric else None,
-                    text=None if numeric else col)
+        return make_part(table, j, label)
 
     j0, rest0 = cols[0]
     if len(cols) == 1:
@@ -117,11 +114,7 @@ def parse(table: RawTable) -> ParsedExport:
         if not m:
             parsed.custom_meta[f"custom_{len(parsed.custom_meta) + 1}"] = (h, col)
             continue
-        if is_coordinates(col):
-            drop_column(parsed, h, "定位坐标")
-            continue
-        if is_media(col):
-            drop_column(parsed, h, "上传的附件（照片、录音等文件名或链接）")
+        if not_answers(parsed, h, col):
             continue
         num, rest = m.group(1), m.group(2)
         if groups and groups[-1][0] == num:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 
-from ..model import ParsedExport, ParsedQuestion, Part
+from ..model import ParsedExport, ParsedQuestion
 from ..registry import register_platform
 from ..table import RawTable
-from .common import (drop_column, finish_parts, is_coordinates, is_media, new_parsed,
-                     strip_letter_options, take_meta, value_hint)
+from .common import (finish_parts, make_part, new_parsed, not_answers, strip_letter_options,
+                     take_meta, value_hint)
 
 META = {"答题序号": "response_id", "序号": "response_id", "来源": "source", "开始时间": "started_at",
         "提交时间": "submitted_at", "结束时间": "submitted_at", "答题时长": "duration_s",
@@ -61,11 +61,7 @@ def parse(table: RawTable) -> ParsedExport:
         if k is None:
             parsed.custom_meta[f"custom_{len(parsed.custom_meta) + 1}"] = (h, col)
             continue
-        if is_coordinates(col):
-            drop_column(parsed, h, "定位坐标")
-            continue
-        if is_media(col):
-            drop_column(parsed, h, "上传的附件（照片、录音等文件名或链接）")
+        if not_answers(parsed, h, col):
             continue
         num, title, sub = k
         if groups and groups[-1][0] == num:
@@ -75,13 +71,6 @@ def parse(table: RawTable) -> ParsedExport:
     for num, title, cols in groups:
         parsed.questions += _questions(table, num, title, cols)
     return parsed
-
-
-def _part(table: RawTable, j: int, label: str | None) -> Part:
-    col = table.body[j]
-    numeric = col.dtype.kind in "fi"
-    return Part(header=table.columns[j], pos=j, label=label, codes=col if numeric else None,
-                text=None if numeric else col)
 
 
 def _questions(table: RawTable, num: str, title: str, cols) -> list[ParsedQuestion]:
@@ -95,7 +84,7 @@ def _questions(table: RawTable, num: str, title: str, cols) -> list[ParsedQuesti
             labels.append(f"选项{m.group(1)}" if m else s)
         pq = ParsedQuestion(key=num, number=int(num), title=title, header=table.columns[main[0][0]],
                             structure="single" if len(main) == 1 else "rows",
-                            parts=[_part(table, j, lb) for (j, _), lb in zip(main, labels)],
+                            parts=[make_part(table, j, lb) for (j, _), lb in zip(main, labels)],
                             may_be_joined=False)
         finish_parts(pq)
         if not strip_letter_options(pq) and pq.structure == "single":
@@ -107,7 +96,7 @@ def _questions(table: RawTable, num: str, title: str, cols) -> list[ParsedQuesti
         label = f"选项{m.group(1)}" if m else opt
         out.append(ParsedQuestion(key=f"{num}_{opt}_open", number=None,
                                   title=f"{title}（{label}，请注明）", header=table.columns[j],
-                                  structure="single", hint="text", parts=[_part(table, j, None)],
+                                  structure="single", hint="text", parts=[make_part(table, j, None)],
                                   may_be_joined=False))
     return out
 
