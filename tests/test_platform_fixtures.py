@@ -367,3 +367,15 @@ def test_cli_check_reads_every_platform_fixture(fix, capsys):
         assert main(["check", str(fix / name)]) == 0
     out = capsys.readouterr().out
     assert "问卷网" in out and "KoboToolbox" in out and "oQx7w0" not in out
+
+
+@pytest.mark.parametrize("name", ["tencent_current.csv", "kobo_kpi_labels_semicolon.csv",
+                                  "kobo_kobocat_legacy_dot.csv", "wenjuanwang_gb18030.csv"])
+def test_drafted_codebook_reads_the_export_back_the_same(fix, tmp_path, name):
+    """number, date and cascade questions survive a drafted questionnaire.yml."""
+    r = load_export(fix / name)
+    dump_questionnaire(r.questionnaire, tmp_path / "q.yml")
+    again = load_export(fix / name, questionnaire=tmp_path / "q.yml")
+    cols = [c for c in r.data if not c.startswith("custom")]
+    pd.testing.assert_frame_equal(r.data[cols], again.data[cols], check_dtype=False)
+    assert again.n_valid == r.n_valid

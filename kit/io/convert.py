@@ -471,6 +471,11 @@ def build_columns(parsed: ParsedExport, pairs: list[tuple[Question, ParsedQuesti
             sink.add(q.id, vals, kinds, **base, value=q.type, options=None, option_label=None,
                      row_label=None)
         elif q.type == "cascade":
+            if len(pq.parts) != len(q.rows):
+                raise QuestionnaireError(
+                    f"级联题 {q.id} 在问卷定义中有{len(q.rows)}级，导出文件中有{len(pq.parts)}列 "
+                    "(cascade levels do not match the export's columns)", path=parsed.files[0],
+                    column=pq.header)
             for row, part in zip(q.rows, pq.parts):
                 clean, kinds = text_kinds(part.text if part.text is not None else part.codes)
                 _add_text(sink, row.id, clean, base, kinds=kinds, value="level",

@@ -26,7 +26,7 @@ _CHECK_YES = {"1", "1.0", "true", "√", "✓", "是", "选中", "已选"}
 _CHECK_NO = {"0", "0.0", "false", "否", "未选", "未选中"}
 _FREE_TITLE = re.compile(r"建议|意见|请注明|请填写|请说明|原因|还有什么|其他想法|留言|备注|补充|"
                          r"(?:^|[/._\s])(?:comments?|remarks?|reasons?|specify|explain|"
-                         r"suggestions?|feedback|opinions?|why|notes?|other_\w+)$", re.I)
+                         r"suggestions?|feedback|opinions?|why|notes?|other|other_\w+|\w+_other)$", re.I)
 _DATE = re.compile(r"^\d{4}[-/]\d{1,2}[-/]\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
                    r"(?:Z|[+-]\d{2}(?::?\d{2})?)?$")
 _NUM = r"-?\d{1,3}\.\d+"

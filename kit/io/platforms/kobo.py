@@ -36,6 +36,7 @@ SYSTEM: dict[str, str | None] = {
     "_id": "kobo_id", "_uuid": "submission_uuid", "_index": "kobo_index",
     "_status": "status", "_validation_status": None, "today": None, "instanceName": None,
     "instanceID": "drop:提交编号（与 _uuid 相同）", "deprecatedID": "drop:被替换的提交编号",
+    "rootUuid": "drop:提交编号（与 _uuid 相同）",
     "__version__": "drop:表单版本号", "_version_": "drop:表单版本号", "_version": "drop:表单版本号",
     "_tags": "drop:平台标签", "_notes": "drop:平台审核备注", "_attachments": "drop:附件列表",
     "_geolocation": "drop:定位坐标", "_xform_id_string": "drop:表单编号",
