@@ -76,7 +76,13 @@ def _load() -> None:
     from importlib.metadata import entry_points
 
     for ep in entry_points(group=ENTRY_POINT_GROUP):
-        ep.load()
+        try:
+            ep.load()
+        except Exception as exc:  # a broken add-on must not stop the bundled readers
+            import warnings
+
+            warnings.warn(f"问卷平台扩展「{ep.name}」无法加载，已跳过 (platform add-on {ep.value!r} "
+                          f"failed to load: {type(exc).__name__}: {exc})", stacklevel=2)
 
 
 def _all() -> list[Platform]:
