@@ -115,7 +115,9 @@ def norm1(v) -> str:
 
 
 def norm(s: pd.Series) -> pd.Series:
-    return s.astype(object).where(s.notna(), "").map(norm1)
+    """:func:`norm1` of every cell (each distinct value normalised once)."""
+    codes, uniq = pd.factorize(s.astype(object).where(s.notna(), ""), use_na_sentinel=False)
+    return pd.Series(np.array([norm1(u) for u in uniq] + [""], dtype=object)[codes], index=s.index)
 
 
 def _cells(p: Part) -> pd.Series:
@@ -152,16 +154,16 @@ def looks_checkbox(parts: list[Part]) -> bool:
 def checkbox_codes(p: Part, pq: ParsedQuestion) -> pd.Series:
     """1 where ticked, 0 where the question was answered without this option, blank where
     the question was not answered (no option ticked); the kit's skipped marker is kept."""
-    def chosen_of(q: Part) -> pd.Series:
-        t = _cells(q)
-        return t.map(lambda v: v != "" and v != SKIPPED_MARK and v.lower() not in _CHECK_NO)
+    def chosen_of(t: pd.Series) -> pd.Series:
+        low = t.str.lower()
+        return (t != "") & (t != SKIPPED_MARK) & ~low.isin(_CHECK_NO)
 
-    chosen = chosen_of(p)
+    cells = [_cells(q) for q in pq.parts]
+    chosen = chosen_of(_cells(p))
     answered = pd.Series(False, index=chosen.index)
     skipped = pd.Series(False, index=chosen.index)
-    for q in pq.parts:
-        t = _cells(q)
-        answered |= chosen_of(q) | t.str.lower().isin(_CHECK_NO)
+    for t in cells:
+        answered |= chosen_of(t) | t.str.lower().isin(_CHECK_NO)
         skipped |= t == SKIPPED_MARK
     out = chosen.astype("float64").where(answered).astype(object)
     out[skipped & ~answered] = SKIPPED_MARK
