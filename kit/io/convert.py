@@ -450,11 +450,7 @@ def build_columns(parsed: ParsedExport, pairs: list[tuple[Question, ParsedQuesti
                 _add_text(sink, f"{q.id}__other_text", other, {**base, "type": "text"},
                           value="other_text")
         elif q.type == "matrix":
-            if len(pq.parts) != len(q.rows):
-                raise QuestionnaireError(
-                    f"矩阵题 {q.id} 在问卷定义中有{len(q.rows)}行，导出文件中有{len(pq.parts)}列 "
-                    "(matrix rows do not match the export's columns)", path=parsed.files[0],
-                    column=pq.header)
+            _same_rows(q, pq, parsed)
             for row, part in zip(q.rows, pq.parts):
                 vals, kinds, _ = _choice_values(q, part, mc,
                                                          scores=parsed.variant == "scores")
@@ -471,11 +467,7 @@ def build_columns(parsed: ParsedExport, pairs: list[tuple[Question, ParsedQuesti
             sink.add(q.id, vals, kinds, **base, value=q.type, options=None, option_label=None,
                      row_label=None)
         elif q.type == "cascade":
-            if len(pq.parts) != len(q.rows):
-                raise QuestionnaireError(
-                    f"级联题 {q.id} 在问卷定义中有{len(q.rows)}级，导出文件中有{len(pq.parts)}列 "
-                    "(cascade levels do not match the export's columns)", path=parsed.files[0],
-                    column=pq.header)
+            _same_rows(q, pq, parsed)
             for row, part in zip(q.rows, pq.parts):
                 clean, kinds = text_kinds(part.text if part.text is not None else part.codes)
                 _add_text(sink, row.id, clean, base, kinds=kinds, value="level",
@@ -488,6 +480,16 @@ def build_columns(parsed: ParsedExport, pairs: list[tuple[Question, ParsedQuesti
                 _add_text(sink, name, clean, base, kinds=kinds, value="text",
                           row_label=part.label)
     return notes
+
+
+def _same_rows(q: Question, pq: ParsedQuestion, parsed: ParsedExport) -> None:
+    """A matrix's rows (a cascade's levels) in the codebook match the export's columns."""
+    if len(pq.parts) != len(q.rows):
+        what = "级" if q.type == "cascade" else "行"
+        raise QuestionnaireError(
+            f"{'级联题' if q.type == 'cascade' else '矩阵题'} {q.id} 在问卷定义中有{len(q.rows)}{what}，"
+            f"导出文件中有{len(pq.parts)}列 ({q.type} rows do not match the export's columns)",
+            path=parsed.files[0], column=pq.header)
 
 
 def _add_text(sink: ColumnSink, name, values: pd.Series, base: dict, kinds=None, value="text",
