@@ -230,7 +230,8 @@ def event_study(panel: pd.DataFrame, outcome: str, treated: str, period: str, ba
                 cluster: str | None = None, conf_level: float = 0.95) -> pd.DataFrame:
     """Programme-minus-comparison difference in each period relative to the ``base`` period:
     OLS of the outcome on period dummies, the group dummy and their interactions (base period
-    left out), errors clustered by ``cluster`` (statsmodels). One row per period (the base
+    left out), errors clustered by ``cluster`` (statsmodels; p-values and intervals on
+    t(G - 1), as :func:`kit.stats.did`). One row per period (the base
     row is 0 by construction)."""
     import statsmodels.api as sm
 
@@ -246,8 +247,8 @@ def event_study(panel: pd.DataFrame, outcome: str, treated: str, period: str, ba
         names[p] = f"tp_{p}"
     X = sm.add_constant(X, has_constant="add")
     model = sm.OLS(d[outcome].astype(float), X)
-    fit = model.fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(d[cluster])[0]}) \
-        if cluster else model.fit()
+    fit = model.fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(d[cluster])[0]},
+                    use_t=True) if cluster else model.fit()  # t(G - 1), as kit.stats.did
     ci = fit.conf_int(alpha=1 - conf_level)
     rows = []
     for p in periods:

@@ -416,6 +416,18 @@ def _pairs(before, after):
     return b[ok], a[ok]
 
 
+R_EXACT_BELOW = 50  # R's wilcox.test: exact p-values below 50 observations (without ties)
+
+
+def _signed_rank_method(d: np.ndarray) -> str:
+    """R's choice for the signed-rank test: exact when fewer than 50 non-zero differences,
+    no zeros and no tied absolute differences; otherwise the normal approximation."""
+    nz = d[d != 0]
+    exact = (len(nz) == len(d) and len(nz) < R_EXACT_BELOW
+             and len(np.unique(np.abs(nz))) == len(nz))
+    return "exact" if exact else "asymptotic"
+
+
 def paired_test(before, after, method: str = "t", conf_level: float = 0.95) -> Result:
     """The same respondents twice (pairs with a missing side dropped). ``estimate`` is after
     minus before; ``n`` is the number of pairs.
@@ -423,9 +435,11 @@ def paired_test(before, after, method: str = "t", conf_level: float = 0.95) -> R
     ``method``:
 
     * ``"t"``: paired t test (scipy); estimate the mean difference, with its t interval.
-    * ``"wilcoxon"``: Wilcoxon signed-rank test (scipy; zero differences dropped, normal
-      approximation with continuity correction when there are ties or zeros, as R's
-      ``wilcox.test``); estimate the Hodges-Lehmann pseudo-median of the differences.
+    * ``"wilcoxon"``: Wilcoxon signed-rank test (scipy) with R's ``wilcox.test`` defaults
+      (``exact = NULL, correct = TRUE``): zero differences dropped; the exact null
+      distribution when fewer than 50 differences remain and there are no ties and no zeros,
+      otherwise the normal approximation with tie-corrected variance and continuity
+      correction. Estimate: the Hodges-Lehmann pseudo-median of the differences.
     * ``"mcnemar"``: McNemar's test of a 0/1 answer (statsmodels; exact binomial when fewer
       than 25 pairs changed, else chi-square with continuity correction, as R's
       ``mcnemar.test``); estimate the difference of the two shares, with a Wald interval for
@@ -455,10 +469,8 @@ def paired_test(before, after, method: str = "t", conf_level: float = 0.95) -> R
                       statistic=float(r.statistic), df=float(r.df), method="paired_t")
     if method == "wilcoxon":
         d = a - b
-        nz = d[d != 0]
-        ties = len(np.unique(np.abs(nz))) < len(nz) or len(nz) < len(d)
-        r = stats.wilcoxon(a, b, zero_method="wilcox", correction=ties,
-                           method="approx" if ties else "auto")
+        r = stats.wilcoxon(a, b, zero_method="wilcox", correction=True,
+                           method=_signed_rank_method(d))
         walsh = (d[:, None] + d[None, :])[np.triu_indices(n)] / 2
         return Result(estimate=float(np.median(walsh)), n=n, p_value=float(r.pvalue),
                       statistic=float(r.statistic), method="wilcoxon_signed_rank")
@@ -533,18 +545,28 @@ def welch_t(x, y, conf_level: float = 0.95) -> Result:
 
 
 def mann_whitney(x, y) -> Result:
-    """Mann-Whitney U test (scipy, two-sided; continuity correction as R's ``wilcox.test``);
+    """Mann-Whitney U (Wilcoxon rank-sum) test, two-sided, with R's ``wilcox.test`` defaults
+    (``exact = NULL, correct = TRUE``): the exact null distribution when both samples have
+    fewer than 50 values and there are no ties, otherwise the normal approximation with
+    tie-corrected variance and continuity correction (scipy's ``mannwhitneyu`` does both;
+    its own ``"auto"`` switches at 8, not 50). ``statistic`` is R's W (U of ``x``);
     ``estimate`` is the Hodges-Lehmann shift, the median of all differences x - y."""
     from scipy import stats
 
     x = np.asarray(x, dtype="float64")
     y = np.asarray(y, dtype="float64")
     x, y = x[~np.isnan(x)], y[~np.isnan(y)]
-    r = stats.mannwhitneyu(x, y, alternative="two-sided", use_continuity=True)
+    if not len(x) or not len(y):
+        raise ValueError("a Mann-Whitney test needs at least one value in each sample")
+    both = np.r_[x, y]
+    exact = len(x) < R_EXACT_BELOW and len(y) < R_EXACT_BELOW and len(np.unique(both)) == len(both)
+    r = stats.mannwhitneyu(x, y, alternative="two-sided", use_continuity=True,
+                           method="exact" if exact else "asymptotic")
     shift = float(np.median(np.subtract.outer(x, y))) if len(x) * len(y) <= 4_000_000 else \
         float(np.median(x) - np.median(y))
     return Result(estimate=shift, n=len(x) + len(y), p_value=float(r.pvalue),
-                  statistic=float(r.statistic), method="mann_whitney")
+                  statistic=float(r.statistic),
+                  method="mann_whitney_exact" if exact else "mann_whitney_normal_cc")
 
 
 def cohens_d(x, y=None, paired: bool = False) -> float:
@@ -578,7 +600,8 @@ def did(data, outcome: str, treated: str, post: str, cluster: str | None = None,
 
     Standard errors are conventional OLS when ``cluster`` is None, and cluster-robust (CR1,
     statsmodels' default small-sample correction, as Stata's ``vce(cluster)``) when a cluster
-    column is given. With fewer than :data:`WILD_MIN_CLUSTERS` clusters, ``p_value_wild`` is
+    column is given; the p-value and the interval then use the t distribution on G - 1
+    degrees of freedom (G clusters), as Stata does (``df`` is G - 1). With fewer than :data:`WILD_MIN_CLUSTERS` clusters, ``p_value_wild`` is
     the wild-cluster-bootstrap p-value (WCR, Rademacher weights, null imposed; ``reps``
     draws, ``seed``) from the *wildboottest* package.
 
@@ -600,7 +623,8 @@ def did(data, outcome: str, treated: str, post: str, cluster: str | None = None,
     model = sm.OLS(y, X)
     if cluster:
         groups = pd.factorize(frame[cluster])[0]
-        fit = model.fit(cov_type="cluster", cov_kwds={"groups": groups})
+        # use_t: p-values and intervals on t(G - 1), as Stata's vce(cluster) reports them
+        fit = model.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
         n_clusters = int(groups.max() + 1)
     else:
         fit = model.fit()

@@ -238,3 +238,183 @@ def test_non_numeric_panel_and_target_cells_name_file_row_column(tmp_path):
     (dst / "panel.csv").write_text(p, encoding="utf-8")
     with pytest.raises(ExportFormatError, match="第3行.*人均纯收入"):
         kit.load_project(dst).load_panel()
+
+
+# ------------------------------------------------------------------ issue 10, items 8 and 9
+# R's wilcox.test defaults (exact = NULL, correct = TRUE), R >= 4.0, src/library/stats/R/wilcox.test.R:
+#  * signed rank: zeros dropped; exact (psignrank) when n < 50 and no ties and no zeros, else
+#    z = (V - n(n+1)/4 - sign * 0.5) / sqrt(n(n+1)(2n+1)/24 - sum(t^3 - t)/48), p = 2 min(Φ(z), 1 - Φ(z));
+#  * rank sum: exact (pwilcox) when both samples < 50 and no ties, else
+#    z = (W - mn/2 - sign * 0.5) / sqrt(mn/12 (m + n + 1 - sum(t^3 - t)/((m+n)(m+n-1)))).
+# R cannot be run here, so the reference values below are computed by the functions in this
+# block: the exact null distributions by counting (Wilcoxon 1945; the rank-sum counts are the
+# coefficients of the Gaussian binomial [m+n choose m]_q, Mann & Whitney 1947), in exact
+# fractions, and R's documented normal formula with math.erfc. They are what
+#   wilcox.test(A50[1:49], B50[1:49], paired = TRUE)   V = 1056, p-value = 2.649743e-06
+#   wilcox.test(A50, B50, paired = TRUE)               V = 1065, p-value = 3.756788e-05
+#   wilcox.test(X50[1:49], Y49)                        W = 1619, p-value = 0.002717601
+#   wilcox.test(X50, Y49)                              W = 1642, p-value = 0.003558107
+# print, with the vectors pasted from here (continuous data, two decimals: no ties, no zeros).
+# Before the fix, n = 50 paired gave 1.442264e-05 (scipy's exact test, used up to n = 50) and
+# 49 x 49 gave 0.002978211 (scipy's normal approximation, its exact test stops at n = 8).
+from fractions import Fraction  # noqa: E402
+import math  # noqa: E402
+
+B50 = [
+    62.24, 56.45, 67.75, 69.63, 75.57, 63.40, 68.38, 77.14, 61.94, 69.11,
+    67.00, 58.36, 68.96, 78.87, 87.85, 58.34, 77.36, 78.82, 79.65, 66.44,
+    72.45, 65.04, 74.42, 79.52, 67.95, 71.70, 76.81, 75.67, 64.64, 80.90,
+    73.81, 71.17, 70.26, 75.53, 78.18, 59.81, 63.01, 56.16, 73.52, 73.06,
+    67.19, 61.21, 80.46, 82.79, 82.62, 70.39, 71.12, 71.10, 68.91, 60.17,
+]
+A50 = [
+    61.61, 61.51, 69.54, 69.52, 76.36, 72.20, 76.13, 83.35, 64.45, 66.07,
+    69.58, 58.87, 73.24, 84.76, 86.92, 65.41, 79.39, 80.98, 79.22, 67.50,
+    74.62, 66.04, 74.95, 79.74, 77.90, 72.68, 81.63, 77.78, 54.76, 95.19,
+    75.62, 70.76, 77.32, 83.27, 77.70, 58.28, 61.26, 59.36, 75.97, 78.00,
+    68.53, 60.96, 82.74, 82.30, 87.06, 73.86, 75.14, 74.71, 69.03, 55.08,
+]
+X50 = [
+    75.70, 67.30, 68.50, 82.60, 85.00, 72.00, 56.80, 75.50, 70.80, 71.90,
+    71.10, 70.00, 68.70, 78.70, 79.20, 80.20, 94.60, 78.60, 70.50, 85.20,
+    99.30, 89.50, 85.10, 67.50, 85.90, 82.40, 75.60, 96.00, 65.60, 76.50,
+    75.80, 73.30, 69.60, 79.90, 74.90, 79.10, 63.40, 76.80, 68.10, 75.00,
+    83.90, 71.20, 69.70, 80.00, 71.60, 77.60, 72.40, 77.50, 77.80, 69.30,
+]
+Y49 = [
+    79.68, 83.00, 78.36, 65.85, 70.53, 68.60, 71.02, 71.73, 65.58, 70.17,
+    68.92, 87.98, 67.78, 80.19, 56.47, 67.48, 68.06, 58.51, 75.68, 90.06,
+    75.17, 66.89, 91.89, 65.49, 66.93, 69.89, 56.86, 63.95, 76.64, 76.37,
+    63.93, 62.85, 73.73, 87.86, 71.97, 60.32, 64.84, 87.44, 72.55, 72.56,
+    82.95, 68.24, 71.48, 69.47, 67.29, 64.65, 66.40, 88.85, 63.92,
+]
+
+
+def _ranks(values):
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    assert len(set(values)) == len(values)               # these data have no ties
+    r = [0] * len(values)
+    for pos, i in enumerate(order):
+        r[i] = pos + 1
+    return r
+
+
+def _signed_rank_v(before, after):
+    d = [round(a - b, 2) for a, b in zip(after, before)]
+    assert 0 not in d
+    r = _ranks([abs(x) for x in d])
+    return sum(ri for ri, x in zip(r, d) if x > 0), len(d)
+
+
+def _psignrank_two_sided(v, n) -> Fraction:
+    top = n * (n + 1) // 2
+    c = [1] + [0] * top                                  # c[s]: subsets of 1..n summing to s
+    for k in range(1, n + 1):
+        for s in range(top, k - 1, -1):
+            c[s] += c[s - k]
+    tail = sum(c[v:]) if 4 * v > n * (n + 1) else sum(c[: v + 1])
+    return min(Fraction(1), 2 * Fraction(tail, 2 ** n))
+
+
+def _rank_sum_w(x, y):
+    r = _ranks(list(x) + list(y))
+    return sum(r[: len(x)]) - len(x) * (len(x) + 1) // 2
+
+
+def _pwilcox_two_sided(w, m, n) -> Fraction:
+    poly = [1]                                           # [m+n choose m]_q, coefficient u: #{U = u}
+    for i in range(1, m + 1):
+        new = poly + [0] * (n + i)
+        for k, c in enumerate(poly):
+            new[k + n + i] -= c                          # times (1 - q^(n+i))
+        for k in range(i, len(new)):
+            new[k] += new[k - i]                         # over (1 - q^i)
+        poly = new[: m * n + 1]
+    assert sum(poly) == math.comb(m + n, m)
+    tail = sum(poly[w:]) if 2 * w > m * n else sum(poly[: w + 1])
+    return min(Fraction(1), 2 * Fraction(tail, math.comb(m + n, m)))
+
+
+def _normal_cc_two_sided(stat, mean, var):
+    z = stat - mean
+    z = (z - math.copysign(0.5, z)) / math.sqrt(var)
+    return math.erfc(abs(z) / math.sqrt(2))
+
+
+def test_signed_rank_matches_r_exact_below_50_and_normal_from_50():
+    v, n = _signed_rank_v(B50[:49], A50[:49])
+    assert (v, n) == (1056, 49)
+    exact = _psignrank_two_sided(v, n)
+    assert float(exact) == pytest.approx(2.649743e-06, rel=1e-6)
+    r = paired_test(B50[:49], A50[:49], method="wilcoxon")
+    assert r.p_value == pytest.approx(float(exact), rel=1e-9)
+    v, n = _signed_rank_v(B50, A50)
+    assert (v, n) == (1065, 50)
+    normal = _normal_cc_two_sided(v, n * (n + 1) / 4, n * (n + 1) * (2 * n + 1) / 24)
+    assert normal == pytest.approx(3.756788e-05, rel=1e-6)
+    r = paired_test(B50, A50, method="wilcoxon")
+    assert r.p_value == pytest.approx(normal, rel=1e-9)      # was 1.442264e-05 (exact at n = 50)
+
+
+def test_rank_sum_matches_r_exact_below_50_and_normal_from_50():
+    w = _rank_sum_w(X50[:49], Y49)
+    exact = _pwilcox_two_sided(w, 49, 49)
+    assert w == 1619 and float(exact) == pytest.approx(0.002717601, rel=1e-6)
+    r = mann_whitney(X50[:49], Y49)
+    assert r.statistic == w and r.p_value == pytest.approx(float(exact), rel=1e-9)
+    w = _rank_sum_w(X50, Y49)
+    normal = _normal_cc_two_sided(w, 50 * 49 / 2, 50 * 49 / 12 * (50 + 49 + 1))
+    assert w == 1642 and normal == pytest.approx(0.003558107, rel=1e-6)
+    r = mann_whitney(X50, Y49)
+    assert r.statistic == w and r.p_value == pytest.approx(normal, rel=1e-9)
+
+
+def test_rank_tests_with_ties_use_the_normal_approximation_even_when_small():
+    # R: wilcox.test(c(1, 2, 2, 3, 5), c(4, 4, 6, 7, 8)): ties -> normal with correction;
+    # by hand: ranks of x 1, 2.5, 2.5, 4, 7 -> W = 17 - 15 = 2; ties (2, 2) and (4, 4):
+    # var = 25/12 * (11 - (6 + 6) / 90) = 22.63889; z = (2 - 12.5 + 0.5) / sqrt(var) = -2.10172
+    r = mann_whitney([1, 2, 2, 3, 5], [4, 4, 6, 7, 8])
+    var = 25 / 12 * (11 - 12 / 90)
+    assert r.statistic == 2 and r.p_value == pytest.approx(_normal_cc_two_sided(2, 12.5, var), rel=1e-9)
+    assert r.p_value == pytest.approx(math.erfc(10 / math.sqrt(var) / math.sqrt(2)), rel=1e-12)
+
+
+# 12 villages (6 in the programme), village means before and after; by hand below
+DID_BEFORE = [50.0, 51.5, 48.6, 45.5, 47.7, 45.0, 50.3, 56.7, 47.5, 46.9, 52.4, 51.8]
+DID_AFTER = [54.4, 54.3, 52.8, 50.7, 49.9, 48.5, 49.4, 56.8, 46.7, 48.5, 52.5, 54.2]
+
+
+def test_did_clustered_inference_uses_t_with_clusters_minus_one_df():
+    # Stata: regress y i.treated##i.post, vce(cluster village) reports t on G - 1 = 11 df.
+    # Hand computation: the DiD is the difference of mean changes; the CR1 sandwich
+    # (X'X)^-1 (sum_g X_g' u_g u_g' X_g) (X'X)^-1 * G/(G-1) * (N-1)/(N-K) written out in numpy.
+    from scipy import stats as st
+
+    y = np.r_[DID_BEFORE, DID_AFTER]
+    tr = np.tile((np.arange(12) < 6).astype(float), 2)
+    post = np.repeat([0.0, 1.0], 12)
+    village = np.tile(np.arange(12), 2)
+    X = np.column_stack([np.ones(24), tr, post, tr * post])
+    beta = np.linalg.solve(X.T @ X, X.T @ y)
+    delta = np.subtract(DID_AFTER, DID_BEFORE)
+    assert beta[3] == pytest.approx(delta[:6].mean() - delta[6:].mean())   # 22.3/6 - 2.5/6 = 3.3
+    u = y - X @ beta
+    meat = sum(np.outer(X[village == g].T @ u[village == g], X[village == g].T @ u[village == g])
+               for g in range(12))
+    bread = np.linalg.inv(X.T @ X)
+    V = bread @ meat @ bread * 12 / 11 * 23 / 20
+    se = math.sqrt(V[3, 3])
+    t = beta[3] / se
+    p_t, p_normal = 2 * st.t.sf(t, 11), 2 * st.norm.sf(t)
+    assert p_normal == pytest.approx(4.44569e-06, rel=1e-5)     # what the kit reported before
+    assert p_t == pytest.approx(7.78316e-04, rel=1e-5)
+    d = pd.DataFrame({"village": village, "treated": tr, "post": post, "y": y})
+    r = did(d, "y", "treated", "post", cluster="village")
+    assert r.estimate == pytest.approx(3.3) and r.se == pytest.approx(se, rel=1e-9)
+    assert r.df == 11 and r.p_value == pytest.approx(p_t, rel=1e-9)
+    half = st.t.ppf(0.975, 11) * se
+    assert (r.ci_low, r.ci_high) == pytest.approx((3.3 - half, 3.3 + half), rel=1e-9)
+    # the event study reads the same way: two periods, its only estimate is the DiD
+    es = change.event_study(d.assign(year=np.where(post == 1, 2016, 2013)), "y", "treated", "year",
+                            2013, cluster="village").set_index("period")
+    assert es.loc[2016, "p_value"] == pytest.approx(p_t, rel=1e-9)
