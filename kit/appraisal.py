@@ -17,13 +17,16 @@ are personal data and do not belong in an export that leaves the village.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
-from .fmt import fmt_number, fmt_percent
+from .fmt import fmt_for_verdict, fmt_number, fmt_threshold
 from .responses import Responses
+from .satisfaction import SMALL_N, small_sample_note
 from .stats import mean_ci
+from .values import to_fraction
 
 __all__ = ["cadre_appraisal", "democratic_appraisal", "analyse_appraisal", "AppraisalResults"]
 
@@ -32,7 +35,8 @@ def cadre_appraisal(r: Responses, question_ids: list[str], start: float = 100.0,
                     line: float = 60.0, eligible: int | None = None) -> pd.DataFrame:
     """One row per cadre: respondents, mean score with its t interval, the mean score of each
     aspect (``mean_aspect_1`` …, in row order; labels in ``table.attrs["aspects"]``), and
-    ``below_line``. ``question_ids`` are the matrix questions, one per cadre (the question title
+    ``below_line``, decided on the exact mean (``score_exact``, a Fraction: option scores and
+    ``start``/``line`` taken at their decimal value, so 59.96 is below 60 and 60 is not). ``question_ids`` are the matrix questions, one per cadre (the question title
     names the cadre). With ``eligible`` (party members and villagers entitled to take part),
     ``participation`` says whether more than half took part.
 
@@ -42,6 +46,7 @@ def cadre_appraisal(r: Responses, question_ids: list[str], start: float = 100.0,
     """
     qs = r.questionnaire.by_id()
     data = r.valid
+    start_x, line_x = to_fraction(start), to_fraction(line)
     rows = []
     for qid in question_ids:
         q = qs[qid]
@@ -50,19 +55,23 @@ def cadre_appraisal(r: Responses, question_ids: list[str], start: float = 100.0,
         cols = [row.id for row in q.rows]
         block = data[cols].astype("float64")
         complete = block.notna().all(axis=1)
-        person = (start + block[complete].sum(axis=1)).clip(lower=0)
+        # exact: option scores as written (-2.5 stays -2.5), so the mean is decided exactly
+        person = [max(Fraction(0), start_x + sum(map(to_fraction, vals)))
+                  for vals in block[complete].itertuples(index=False)]
         out = {"question_id": qid, "cadre": q.title, "n_respondents": int(complete.sum()),
                "n_incomplete": int((~complete & block.notna().any(axis=1)).sum())}
+        exact = sum(person, Fraction(0)) / len(person) if person else None
         if len(person) >= 2:
-            m = mean_ci(person.to_numpy())
-            out.update(score=m.estimate, score_ci_low=m.ci_low, score_ci_high=m.ci_high)
+            m = mean_ci(np.array([float(v) for v in person]))
+            out.update(score=float(exact), score_ci_low=m.ci_low, score_ci_high=m.ci_high)
         elif len(person) == 1:
-            out.update(score=float(person.iloc[0]), score_ci_low=np.nan, score_ci_high=np.nan)
+            out.update(score=float(exact), score_ci_low=np.nan, score_ci_high=np.nan)
         else:
             out.update(score=np.nan, score_ci_low=np.nan, score_ci_high=np.nan)
+        out["score_exact"] = exact
         for k, row in enumerate(q.rows, start=1):  # by position: every cadre has 德能勤绩廉
             out[f"mean_aspect_{k}"] = float(block.loc[complete, row.id].mean()) if complete.any() else np.nan
-        out["below_line"] = bool(out["score"] < line) if not np.isnan(out["score"]) else False
+        out["below_line"] = exact is not None and exact < line_x
         if eligible:
             out["participation"] = out["n_respondents"] / eligible
             out["participation_ok"] = out["n_respondents"] > eligible / 2
@@ -137,7 +146,7 @@ class AppraisalResults:
     cadres: pd.DataFrame = field(default_factory=pd.DataFrame)
     members: pd.DataFrame = field(default_factory=pd.DataFrame)
     member_bands: pd.DataFrame = field(default_factory=pd.DataFrame)
-    line: float = 60.0
+    line: float = 60.0    # as written in project.yml (int, float or Fraction)
     sentences: list[str] = field(default_factory=list)
 
 
@@ -159,28 +168,33 @@ def analyse_appraisal(r: Responses, spec: dict) -> AppraisalResults:
     res = AppraisalResults()
     n_valid = len(r.valid)
     out = [f"本次测评{r.exclusion_sentence()}"]
+    skipped: list[str] = []
     c = spec.get("cadres")
     if c:
-        res.line = float(c.get("line", 60))
-        res.cadres = cadre_appraisal(r, list(c["questions"]), start=float(c.get("start", 100)),
+        res.line = c.get("line", 60)
+        line = to_fraction(res.line)
+        res.cadres = cadre_appraisal(r, list(c["questions"]), start=c.get("start", 100),
                                      line=res.line, eligible=c.get("eligible"))
         t = res.cadres
         if c.get("eligible"):
-            share = n_valid / c["eligible"]
-            ok = n_valid > c["eligible"] / 2
-            out.append(f"应参加测评{c['eligible']}人，有效答卷{n_valid}份，参与率{fmt_percent(share)}，"
+            share = Fraction(n_valid, int(c["eligible"]))
+            ok = share > Fraction(1, 2)
+            out.append(f"应参加测评{c['eligible']}人，有效答卷{n_valid}份，参与率"
+                       f"{fmt_for_verdict(share, Fraction(1, 2), 1, percent=True)}，"
                        + ("超过半数，测评有效。" if ok else "未超过半数，测评结果不能作为调整依据。"))
-        scores = t["score"].dropna()
-        if len(scores):
-            out.append(f"{len(t)}名村干部的平均得分在{fmt_number(scores.min(), 1)}分至"
-                       f"{fmt_number(scores.max(), 1)}分之间。")
+        scored = t[t["score"].notna()]
+        if len(scored):
+            lo, hi = min(scored["score_exact"]), max(scored["score_exact"])
+            out.append(f"{len(t)}名村干部的平均得分在{fmt_for_verdict(lo, line, 1)}分至"
+                       f"{fmt_for_verdict(hi, line, 1)}分之间。")
+        for row in t[t["score"].isna()].itertuples(index=False):
+            skipped.append(f"{row.cadre}没有完整的测评答卷（各项都评价的答卷为0份），未计算得分。")
         low = t[t["below_line"]]
         for row in low.itertuples(index=False):
-            out.append(f"{row.cadre}平均得分{fmt_number(row.score, 1)}分（95%置信区间："
-                       f"{fmt_number(row.score_ci_low, 1)}–{fmt_number(row.score_ci_high, 1)}分），"
-                       f"低于{fmt_number(res.line, 0)}分，按规定提请调整。")
-        if not len(low):
-            out.append(f"没有村干部得分低于{fmt_number(res.line, 0)}分。")
+            out.append(f"{row.cadre}平均得分{fmt_for_verdict(row.score_exact, line, 1)}分"
+                       f"（{_score_ci_text(row)}），低于{fmt_threshold(line)}分，按规定提请调整。")
+        if not len(low) and len(scored):
+            out.append(f"没有村干部得分低于{fmt_threshold(line)}分。")
     m = spec.get("members")
     if m:
         res.members, res.member_bands = democratic_appraisal(r, m["question"],
@@ -199,5 +213,18 @@ def analyse_appraisal(r: Responses, spec: dict) -> AppraisalResults:
         if len(tie):
             out.append(f"{'、'.join(tie['member'])}的票数在两个等次间持平，按较低等次列示，"
                        "请党组织研究确定。")
-    res.sentences = out
+        for row in t[t["n_votes"] == 0].itertuples(index=False):
+            skipped.append(f"{row.member}没有得到有效评议票，未确定评议结果。")
+    if n_valid < SMALL_N:
+        out[1 if len(out) > 1 else 0] += small_sample_note(n_valid)
+    res.sentences = out + skipped
     return res
+
+
+def _score_ci_text(row) -> str:
+    """The interval of a cadre's mean score, or why there is none."""
+    if row.n_respondents < 2:
+        return f"仅{row.n_respondents}人测评，无法计算置信区间"
+    if row.score_ci_low == row.score_ci_high:
+        return f"{row.n_respondents}人给分全部相同，置信区间退化为一点，无法估计区间"
+    return f"95%置信区间：{fmt_number(row.score_ci_low, 1)}–{fmt_number(row.score_ci_high, 1)}分"

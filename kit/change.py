@@ -17,11 +17,12 @@ errors clustered by unit.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
-from .fmt import fmt_number, fmt_percent
+from .fmt import fmt_for_verdict, fmt_number, fmt_percent
 from .responses import Responses
 from .stats import (chi_square, cohens_d, did, marginal_homogeneity, mann_whitney, paired_test,
                     two_proportions, welch_t)
@@ -43,6 +44,7 @@ class WaveComparison:
     n_pairs: int
     overall: dict = field(default_factory=dict)
     sentences: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # what could not be computed, and why
 
 
 def _item_values(r: Responses) -> dict[str, tuple[str, pd.Series, list[float], str]]:
@@ -86,6 +88,7 @@ def compare_waves(before: Responses, after: Responses, key: str = "respondent_ha
         b, a = xb.dropna(), xa.dropna()
         kb_, ka_ = int(b.isin(sat).sum()), int(a.isin(sat).sum())
         row = {"column": col, "item": label, "role": role, "n_before": len(b), "n_after": len(a),
+               "k_before": kb_, "k_after": ka_,
                "share_before": kb_ / len(b) if len(b) else np.nan,
                "share_after": ka_ / len(a) if len(a) else np.nan,
                "mean_before": b.mean(), "mean_after": a.mean()}
@@ -125,45 +128,78 @@ def compare_waves(before: Responses, after: Responses, key: str = "respondent_ha
         levels = sorted(set(xb) | set(xa))
         table = np.array([[int((xb == v).sum()) for v in levels], [int((xa == v).sum()) for v in levels]])
         table = table[:, table.sum(axis=0) > 0]
-        res.overall = {"column": col, "chi_square": chi_square(table).to_dict()}
+        res.overall = {"column": col}
+        if len(xb) and len(xa) and table.shape[1] >= 2:
+            res.overall["chi_square"] = chi_square(table).to_dict()
+        else:
+            res.skipped.append("两轮的总体满意度回答都落在同一个选项（或有一轮没有回答），"
+                               "未做回答分布的卡方检验。")
         if n_pairs >= 2:
             pb = va[col][1].loc[pair_b].to_numpy(dtype="float64")
             pa = vb[col][1].loc[pair_a].to_numpy(dtype="float64")
             try:
                 res.overall["marginal_homogeneity"] = marginal_homogeneity(pb, pa).to_dict()
             except (ValueError, np.linalg.LinAlgError):
-                pass
+                res.skipped.append("两次都受访者的回答不足以做边际同质性（Stuart-Maxwell）检验。")
+        r = top.iloc[0]
+        if min(r["n_before"], r["n_after"]) < 2:
+            res.skipped.append("有一轮的总体满意度有效回答少于2份，未比较平均得分（Welch t检验）。")
+        if n_pairs < 2:
+            res.skipped.append(f"两次都受访的只有{n_pairs}人（至少需要2人），未做配对检验。")
     res.sentences = _wave_sentences(res, labels)
     return res
 
 
 def _p(p: float) -> str:
+    if p is None or pd.isna(p):
+        return "P值无法计算"
     return "P<0.001" if p < 0.001 else f"P={fmt_number(p, 3)}"
 
 
-def _pp(x: float) -> str:
-    return ("+" if x >= 0 else "−") + fmt_number(abs(x) * 100, 1) + "个百分点"
+def _pp(x) -> str:
+    """Percentage points, signed, from a share difference scaled by 100 exactly."""
+    text = fmt_percent(abs(x), 1)[:-1]
+    return ("−" if x < 0 and text.strip("0.") else "+") + text + "个百分点"
 
 
 def _wave_sentences(res: WaveComparison, labels) -> list[str]:
+    from .satisfaction import SMALL_N, small_sample_note
+
     b, a = labels
     sb, sa = ("" if b.endswith("调查") else "调查"), ("" if a.endswith("调查") else "调查")
     out = [f"{b}{sb}有效答卷{res.n_before}份，{a}{sa}有效答卷{res.n_after}份，其中{res.n_pairs}人两次都接受了访问"
            "（按加密后的受访者编号匹配）。"]
     t = res.items
-    top = t[t["role"] == "overall"]
+    top = t[t["role"] == "overall"] if len(t) else t
     if len(top):
         r = top.iloc[0]
-        s = (f"总体满意率由{b}的{fmt_percent(r.share_before)}变为{a}的{fmt_percent(r.share_after)}，"
-             f"变化{_pp(r.share_diff)}（95%置信区间：{_pp(r.share_diff_ci_low)}至{_pp(r.share_diff_ci_high)}，"
-             f"{_p(r.share_p)}）；平均得分由{fmt_number(r.mean_before, 2)}分变为{fmt_number(r.mean_after, 2)}分"
-             f"（Welch t检验{_p(r.welch_p)}，Cohen's d={fmt_number(r.cohens_d, 2)}）。")
+        if r.n_before and r.n_after:
+            diff = Fraction(int(r.k_after), int(r.n_after)) - Fraction(int(r.k_before), int(r.n_before))
+            s = (f"总体满意率由{b}的{fmt_percent(Fraction(int(r.k_before), int(r.n_before)))}变为{a}的"
+                 f"{fmt_percent(Fraction(int(r.k_after), int(r.n_after)))}，变化{_pp(diff)}"
+                 f"（95%置信区间：{_pp(r.share_diff_ci_low)}至{_pp(r.share_diff_ci_high)}，{_p(r.share_p)}）")
+        else:
+            s = "有一轮调查的总体满意度没有有效回答，无法比较满意率"
+        if pd.notna(r.get("welch_p")):
+            s += (f"；平均得分由{fmt_number(r.mean_before, 2)}分变为{fmt_number(r.mean_after, 2)}分"
+                  f"（Welch t检验{_p(r.welch_p)}，Cohen's d={_num_or_dash(r.cohens_d)}）")
+        s += "。"
         if "paired_diff" in r and pd.notna(r.get("paired_diff")):
             s += (f"两次都受访的{int(r.n_pairs)}人平均得分变化{fmt_number(r.paired_diff, 2)}分"
                   f"（配对t检验{_p(r.paired_t_p)}，McNemar检验{_p(r.mcnemar_p)}）。")
+        n_min, smaller = min((int(r.n_before), b), (int(r.n_after), a))
+        if n_min < SMALL_N:
+            s += small_sample_note(n_min, f"{smaller}的有效回答")
+        elif 0 < res.n_pairs < SMALL_N and "paired_diff" in r and pd.notna(r.get("paired_diff")):
+            s += f"两次都受访的只有{res.n_pairs}人（少于{SMALL_N}人），配对比较仅供参考。"
         out.append(s)
+    out += res.skipped
     out.append(CHANGE_NOT_EFFECT)
     return out
+
+
+def _num_or_dash(x) -> str:
+    return "无法计算" if x is None or pd.isna(x) or not np.isfinite(x) else fmt_number(x, 2)
 
 
 # ------------------------------------------------------------------------------ unit panels
@@ -289,13 +325,18 @@ def attainment_sentences(t: pd.DataFrame, unit_word: str = "单位") -> list[str
         s = f"{p}年：{len(part) - len(behind)}/{len(part)}个{unit_word}完成阶段目标"
         if len(behind):
             s += "；未完成的有" + "、".join(
-                f"{r.unit}（目标{_num(r.target)}，实际{_num(r.actual) if pd.notna(r.actual) else '未报'}）"
+                f"{r.unit}（目标{_num(r.target)}，实际"
+                f"{_num(r.actual, r.target) if pd.notna(r.actual) else '未报'}）"
                 for r in behind.itertuples(index=False))
         out.append(s + "。")
     return out
 
 
-def _num(x) -> str:
+def _num(x, target=None) -> str:
+    """A count as written; beside a ``target`` as many decimals as show that it falls short
+    (9.999 against 10 is never shown as 10.00)."""
+    if target is not None:
+        return fmt_for_verdict(x, target, 0 if float(x).is_integer() else 2)
     return fmt_number(x, 0) if float(x).is_integer() else fmt_number(x, 2)
 
 

@@ -147,6 +147,8 @@ def plot_likert(r, columns: list[str], ax=None):
     data = r.valid
     first = qs[meta.loc[columns[0], "question_id"]]
     opts = sorted(first.options, key=lambda o: o.score if o.score is not None else o.code)
+    if first.direction == "descending":  # 1 = 非常满意: the worst answer goes to the left
+        opts = opts[::-1]
     values = [o.score if first.has_scores else o.code for o in opts]
     labels = [o.label for o in opts]
     mid = (len(values) - 1) / 2

@@ -19,18 +19,22 @@ awareness        yes/no (know / don't know) items: share answering the ``satisfi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
-from .fmt import fmt_number, fmt_percent
+from .fmt import fmt_for_verdict, fmt_number, fmt_percent, fmt_threshold
 from .design import SurveyDesign, design_estimates
+from .errors import KitError
+from .values import parse_quantity
 from .responses import Responses
 from .stats import (adjust_p, bartlett_sphericity, chi_square, correlation, cronbach_alpha,
                     expected_counts, item_analysis, kmo, kruskal, mean_ci, nps, proportion_ci,
                     regression, two_by_two_test)
 
-__all__ = ["SatisfactionResults", "analyse_satisfaction", "SMALL_N"]
+__all__ = ["SatisfactionResults", "analyse_satisfaction", "SMALL_N", "verdict_sentence",
+           "target_share", "small_sample_note"]
 
 SMALL_N = 30          # a group with fewer valid answers gets a caveat
 MAX_PAIRWISE_GROUPS = 10  # pairwise follow-ups only where they can be read (not 80 villages)
@@ -70,13 +74,41 @@ def _item_specs(r: Responses):
 
 
 def _scores(q, reverse: bool, col: pd.Series) -> tuple[pd.Series, float, float, list[float]]:
+    """A scored column oriented so that a higher score is better, with the scale's lowest and
+    highest score and the (oriented) scores that count as satisfied.
+
+    ``reverse`` (a negatively worded row) flips the answer first, so that ``satisfied`` keeps
+    its meaning (the options that are satisfied on a positively worded row). The question's
+    ``direction: descending`` (1 = 非常满意) then flips the scale, so that means, indices,
+    correlations and changes read "higher is better" everywhere.
+    """
     scores = [o.score for o in q.options]
     lo, hi = min(scores), max(scores)
-    sat = [o.score for o in q.options if o.code in q.satisfied]
+    sat = [o.score for o in q.options if o.code in (q.satisfied or [])]
     x = col.astype("float64")
     if reverse:  # negatively worded row: flip the answer; "satisfied" keeps its meaning
         x = lo + hi - x
+    if q.direction == "descending":  # a lower score is better: orient the scale
+        x = lo + hi - x
+        sat = [lo + hi - v for v in sat]
     return x, lo, hi, sat
+
+
+def _mean_index(values: np.ndarray, lo: float, hi: float) -> dict:
+    """Mean score and 0-100 index with t intervals; one value gives the mean without an
+    interval (NaN), none gives nothing."""
+    values = values[~np.isnan(values)]
+    if not len(values):
+        return {}
+    scale = 100 / (hi - lo)
+    if len(values) == 1:
+        m = float(values[0])
+        return {"mean": m, "mean_ci_low": np.nan, "mean_ci_high": np.nan,
+                "index": (m - lo) * scale, "index_ci_low": np.nan, "index_ci_high": np.nan}
+    m = mean_ci(values)
+    return {"mean": m.estimate, "mean_ci_low": m.ci_low, "mean_ci_high": m.ci_high,
+            "index": (m.estimate - lo) * scale, "index_ci_low": (m.ci_low - lo) * scale,
+            "index_ci_high": (m.ci_high - lo) * scale}
 
 
 def _share_and_mean(x: pd.Series, sat: list[float], lo: float, hi: float) -> dict:
@@ -87,12 +119,7 @@ def _share_and_mean(x: pd.Series, sat: list[float], lo: float, hi: float) -> dic
     if n:
         p = proportion_ci(k, n)
         row.update(satisfied_share=p.estimate, share_ci_low=p.ci_low, share_ci_high=p.ci_high)
-    if n >= 2:
-        m = mean_ci(x.to_numpy())
-        scale = 100 / (hi - lo)
-        row.update(mean=m.estimate, mean_ci_low=m.ci_low, mean_ci_high=m.ci_high,
-                   index=(m.estimate - lo) * scale, index_ci_low=(m.ci_low - lo) * scale,
-                   index_ci_high=(m.ci_high - lo) * scale)
+    row.update(_mean_index(x.to_numpy(dtype="float64"), lo, hi))
     return row
 
 
@@ -125,6 +152,7 @@ def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
     """
     data = r.valid
     warnings: list[str] = []
+    skipped: list[str] = []  # what could not be computed, and why (small samples)
     specs = _item_specs(r)
     items = []
     person_scores: dict[str, list[pd.Series]] = {}
@@ -148,15 +176,13 @@ def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
         score = pd.concat(cols, axis=1).mean(axis=1)
         share = pd.concat(person_sat[dim], axis=1).mean(axis=1)
         score, share = score.dropna(), share.dropna()
-        if len(score) < 2:
+        if not len(score):
             continue
-        m, s = mean_ci(score.to_numpy()), mean_ci(share.to_numpy())
-        scale = 100 / (hi - lo)
+        sh = _mean_index(share.to_numpy(dtype="float64"), 0.0, 1.0)
         dims.append({"dimension": dim, "n_items": len(cols), "n_valid": len(score),
-                     "mean": m.estimate, "mean_ci_low": m.ci_low, "mean_ci_high": m.ci_high,
-                     "index": (m.estimate - lo) * scale, "index_ci_low": (m.ci_low - lo) * scale,
-                     "index_ci_high": (m.ci_high - lo) * scale, "satisfied_share": s.estimate,
-                     "share_ci_low": s.ci_low, "share_ci_high": s.ci_high})
+                     **_mean_index(score.to_numpy(dtype="float64"), lo, hi),
+                     "satisfied_share": sh["mean"], "share_ci_low": sh["mean_ci_low"],
+                     "share_ci_high": sh["mean_ci_high"]})
     dims_df = pd.DataFrame(dims)
 
     rel, item_rel = [], []
@@ -165,10 +191,14 @@ def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
             continue
         frame = pd.concat(cols, axis=1)
         frame.columns = [c.name for c in cols]
+        complete = int(frame.notna().all(axis=1).sum())
+        if complete < 3:
+            skipped.append(f"维度「{dim}」答全各题的答卷只有{complete}份（至少需要3份），未计算信度系数。")
+            continue
         try:
             a = cronbach_alpha(frame)
-        except ValueError as exc:
-            warnings.append(f"维度「{dim}」无法计算信度系数：{exc}")
+        except ValueError:
+            skipped.append(f"维度「{dim}」各受访者的总分都相同，信度系数无法计算。")
             continue
         rel.append({"dimension": dim, "n_items": len(cols), "n_complete": a.n,
                     "alpha": a.estimate, "alpha_ci_low": a.ci_low, "alpha_ci_high": a.ci_high,
@@ -196,18 +226,20 @@ def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
     aware_df = pd.DataFrame(aware)
 
     overall = _overall(items_df, dims_df)
-    by_group, tests, pairwise = _groups(r, data, specs, groups, warnings, rank_tests)
-    warnings = list(dict.fromkeys(warnings))  # one caveat per group variable, not per item
+    by_group, tests, pairwise = _groups(r, data, specs, groups, warnings, rank_tests, skipped)
+    if len(items_df) and (items_df["n_valid"] == 1).any():
+        skipped.append("只有1份有效回答的题目只给出平均分，不计算置信区间。")
+    drivers = _drivers(data, specs, items_df, skipped)
     res = SatisfactionResults(items=items_df, dimensions=dims_df, awareness=aware_df,
                               by_group=by_group, group_tests=tests, overall=overall,
                               pairwise=pairwise, reliability=rel_df, item_reliability=item_rel_df,
-                              drivers=_drivers(data, specs, items_df),
-                              warnings=warnings)
+                              drivers=drivers)
     res.nps = _nps(r, data)
     if design is not None:
         res.weighted = _weighted(r, data, specs, design)
         res.design = design.description
         warnings += design.notes
+    res.warnings = list(dict.fromkeys(warnings + skipped))  # one caveat per group variable
     res.sentences = _sentences(r, res, target)
     return res
 
@@ -223,21 +255,25 @@ def _factorability(frame: pd.DataFrame) -> dict:
 
 
 def _nps(r: Responses, data: pd.DataFrame) -> pd.DataFrame:
-    """Net Promoter Score of every 0-10 question (scores 0..10 in the codebook)."""
+    """Net Promoter Score of every 0-10 question (scores 0..10 in the codebook); the counts
+    are kept so that the score can be shown exactly ((promoters - detractors) / n)."""
     rows = []
     for q in r.questionnaire.questions:
         if q.type != "scale" or q.id not in data or not q.has_scores:
             continue
         if sorted(o.score for o in q.options) != list(range(11)):
             continue
-        x = data[q.id].astype("float64").dropna()  # scored questions hold scores, not codes
+        x = _scores(q, False, data[q.id])[0].dropna()  # scores (not codes), 10 = best
         if not len(x):
             continue
         res = nps(x)
+        n_p, n_d = int((x >= 9).sum()), int((x <= 6).sum())
         rows.append({"question_id": q.id, "title": q.title, "n_valid": res.n,
-                     "promoters": float((x >= 9).mean()), "passives": float(x.between(7, 8).mean()),
-                     "detractors": float((x <= 6).mean()), "nps": res.estimate, "nps_se": res.se,
-                     "nps_ci_low": res.ci_low, "nps_ci_high": res.ci_high})
+                     "n_promoters": n_p, "n_passives": res.n - n_p - n_d, "n_detractors": n_d,
+                     "promoters": n_p / res.n, "passives": (res.n - n_p - n_d) / res.n,
+                     "detractors": n_d / res.n, "nps": res.estimate, "nps_se": res.se,
+                     "nps_ci_low": res.ci_low, "nps_ci_high": res.ci_high,
+                     "ci_degenerate": res.se == 0})
     return pd.DataFrame(rows)
 
 
@@ -279,16 +315,22 @@ QUADRANTS = {(True, True): "继续保持", (True, False): "重点改进", (False
              (False, False): "次要改进"}
 
 
-def _drivers(data: pd.DataFrame, specs, items: pd.DataFrame) -> pd.DataFrame:
+def _drivers(data: pd.DataFrame, specs, items: pd.DataFrame, skipped: list[str]) -> pd.DataFrame:
     """What drives overall satisfaction: each item's correlation with the overall item
     (derived importance) and its standardised regression coefficient, against its performance
     (0-100 index); the IPA quadrant splits at the means of importance and performance."""
-    overall = [col for col, q, *_ in specs if q.role == "overall"]
+    overall = [(col, rev, q) for col, q, _, _, rev in specs if q.role == "overall"]
     others = [(col, rev, q) for col, q, _, _, rev in specs if q.role != "overall"]
     if not overall or len(others) < 2:
         return pd.DataFrame()
     frame = pd.DataFrame({col: _scores(q, rev, data[col])[0] for col, rev, q in others})
-    frame["__overall__"] = data[overall[0]].astype("float64")
+    col, rev, q = overall[0]
+    frame["__overall__"] = _scores(q, rev, data[col])[0]
+    pairs = min(int(frame[[c, "__overall__"]].notna().all(axis=1).sum()) for c, _, _ in others)
+    if pairs < 3:
+        skipped.append(f"同时回答总体满意度和各题的答卷只有{pairs}份（至少需要3份），"
+                       "未做影响总体满意度的因素分析（重要性—表现象限）。")
+        return pd.DataFrame()
     idx = items.set_index("column")
     rows = []
     for col, _, _ in others:
@@ -302,9 +344,13 @@ def _drivers(data: pd.DataFrame, specs, items: pd.DataFrame) -> pd.DataFrame:
         out["beta_std"] = out["column"].map(beta.set_index("term")["estimate"])
     except ValueError:
         out["beta_std"] = np.nan
+        skipped.append(f"答全各题的答卷不多于{len(others) + 1}份，未估计标准化回归系数。")
+    if out["importance_r"].isna().any():
+        skipped.append("有的题目（或总体满意度）所有回答相同，与总体满意度的相关系数无法计算。")
     hi_imp = out["importance_r"] >= out["importance_r"].mean()
     hi_perf = out["performance"] >= out["performance"].mean()
-    out["quadrant"] = [QUADRANTS[(a, b)] for a, b in zip(hi_imp, hi_perf)]
+    out["quadrant"] = [QUADRANTS[(a, b)] if pd.notna(r) else None
+                       for a, b, r in zip(hi_imp, hi_perf, out["importance_r"])]
     return out
 
 
@@ -325,7 +371,8 @@ def _overall(items: pd.DataFrame, dims: pd.DataFrame) -> dict:
     return {}
 
 
-def _groups(r: Responses, data: pd.DataFrame, specs, groups, warnings, rank_tests: bool = True):
+def _groups(r: Responses, data: pd.DataFrame, specs, groups, warnings, rank_tests: bool = True,
+            skipped: list[str] | None = None):
     """Every satisfaction and awareness item broken down by each grouping question.
 
     Counts per group come from one ``np.bincount`` per item, so a million responses cost a few
@@ -405,6 +452,11 @@ def _groups(r: Responses, data: pd.DataFrame, specs, groups, warnings, rank_test
                 xo = x[ok][order]
                 bounds = np.cumsum(n)[:-1]
                 parts = [p for p in np.split(xo, bounds) if len(p)]
+                if np.ptp(xo) == 0:  # every answer the same: nothing to rank
+                    if skipped is not None:
+                        skipped.append(f"按「{gq.title}」分组时，部分题目所有回答相同，"
+                                       "未做Kruskal-Wallis检验。")
+                    continue
                 kw = kruskal(*parts)
                 tests.append({"group_by": g, "group_title": gq.title, "column": col, "item": item,
                               "test": "kruskal_wallis", "statistic": kw.statistic, "df": kw.df,
@@ -412,38 +464,92 @@ def _groups(r: Responses, data: pd.DataFrame, specs, groups, warnings, rank_test
     return pd.DataFrame(rows), pd.DataFrame(tests), pd.DataFrame(pairs)
 
 
-def fmt_share_for_verdict(share: float, target: float, digits: int = 1) -> str:
-    """The share as displayed beside a verdict: more digits until rounding cannot contradict it.
-
-    >>> fmt_share_for_verdict(0.97996, 0.98)   # 未达到98%: never shown as '98.0%'
-    '97.996%'
-    >>> fmt_share_for_verdict(0.983, 0.98)
-    '98.3%'
-    """
-    for d in range(digits, 6):
-        text = fmt_percent(share, d)
-        shown = float(text.rstrip("%")) / 100
-        if (shown >= target) == (share >= target):
-            return text
-    return fmt_percent(share, 6)
-
-
 def _ci_text(share, lo, hi) -> str:
     return f"{fmt_percent(share)}（95%置信区间：{fmt_percent(lo)}–{fmt_percent(hi)}）"
 
 
-def _sentences(r: Responses, res: SatisfactionResults, target: float | None) -> list[str]:
+def target_share(target) -> Fraction:
+    """A satisfaction target as an exact share: 0.98, "98%" or a Fraction.
+
+    >>> target_share(0.992), target_share("98%")
+    (Fraction(124, 125), Fraction(49, 50))
+    """
+    q = parse_quantity(target, where="满意率目标")
+    if q is None or not 0 < q.value <= 1:
+        raise KitError(f"满意率目标「{target}」应为0到1之间的比例（如0.98）或百分数（如“98%”）"
+                       "(expected a share such as 0.98 or 98%)")
+    return q.value
+
+
+def verdict_sentence(k: int, n: int, target, noun: str = "满意率") -> str:
+    """「满意率98.3%，达到98%的目标。」: the exact share ``k / n`` against the exact target,
+    the share shown with as many decimals as the verdict needs, the target with its own
+    precision (99.2% stays 99.2%).
+
+    >>> verdict_sentence(99, 100, 0.992), verdict_sentence(247, 250, 0.985)
+    ('满意率99.0%，未达到99.2%的目标。', '满意率98.8%，达到98.5%的目标。')
+    >>> verdict_sentence(4899, 5000, "98%")
+    '满意率97.98%，未达到98%的目标。'
+    """
+    share, t = Fraction(k, n), target_share(target)
+    met = share >= t
+    return (f"{noun}{fmt_for_verdict(share, t, 1, percent=True)}，{'达到' if met else '未达到'}"
+            f"{fmt_threshold(t, percent=True)}的目标。")
+
+
+def small_sample_note(n: int, what: str = "有效答卷") -> str:
+    """The warning a headline carries when fewer than :data:`SMALL_N` answers stand behind it."""
+    return (f"注意：{what}仅{n}份（少于{SMALL_N}份），置信区间很宽，以上结果仅供参考，"
+            "不宜据此下结论。")
+
+
+NPS_GROUPS = {"n_promoters": "推荐者", "n_passives": "中立者", "n_detractors": "贬损者"}
+
+
+def _nps_sentence(t) -> str:
+    value = fmt_percent(Fraction(int(t.n_promoters) - int(t.n_detractors), int(t.n_valid)))[:-1]
+    if t.ci_degenerate:
+        who = next(w for c, w in NPS_GROUPS.items() if getattr(t, c) == t.n_valid) \
+            if any(getattr(t, c) == t.n_valid for c in NPS_GROUPS) else "同一类"
+        ci = (f"全部{t.n_valid}份回答都是{who}，置信区间退化为一点，无法估计区间，"
+              "不表示这一数值是精确的")
+    else:
+        ci = (f"95%置信区间：{fmt_percent(t.nps_ci_low)[:-1]}至{fmt_percent(t.nps_ci_high)[:-1]}")
+    return (f"「{t.title}」的净推荐值（NPS）为{value}（{ci}），"
+            f"推荐者占{fmt_percent(Fraction(int(t.n_promoters), int(t.n_valid)))}，"
+            f"贬损者占{fmt_percent(Fraction(int(t.n_detractors), int(t.n_valid)))}。")
+
+
+def _sentences(r: Responses, res: SatisfactionResults, target) -> list[str]:
     out = [f"本次调查{r.exclusion_sentence()}"]
     o = res.overall
-    if o.get("source") == "item":
-        s = (f"群众总体满意率为{_ci_text(o['satisfied_share'], o['share_ci_low'], o['share_ci_high'])}，"
-             f"总体满意度平均得分{fmt_number(o['mean'], 2)}分（满分{fmt_number(o['scale_max'], 0)}分），"
-             f"满意度指数为{fmt_number(o['index'], 1)}。")
+    headline = None
+    if o.get("source") == "item" and o.get("n_valid"):
+        s = f"群众总体满意率为{_ci_text(o['satisfied_share'], o['share_ci_low'], o['share_ci_high'])}，"
+        s += f"总体满意度平均得分{fmt_number(o['mean'], 2)}分（满分{fmt_number(o['scale_max'], 0)}分），"
+        s += f"满意度指数为{fmt_number(o['index'], 1)}。"
         if target is not None:
-            met = o["satisfied_share"] >= target
-            shown = fmt_share_for_verdict(o["satisfied_share"], target)
-            s += (f"满意率{shown}，{'达到' if met else '未达到'}{fmt_percent(target, 0)}的目标。")
+            s += verdict_sentence(int(o["n_satisfied"]), int(o["n_valid"]), target)
         out.append(s)
+        headline = len(out) - 1
+    elif o.get("source") == "item":
+        out.append(f"「{o['title']}」没有有效回答，无法计算总体满意率。")
+        headline = len(out) - 1
+    elif o.get("source") == "dimensions":
+        s = (f"问卷没有总体满意度题，按{len(res.dimensions)}个维度的平均：满意率为"
+             f"{fmt_percent(o['satisfied_share'])}，满意度指数为{fmt_number(o['index'], 1)}。")
+        if target is not None:
+            t = target_share(target)
+            met = Fraction(o["satisfied_share"]) >= t
+            s += (f"满意率{fmt_for_verdict(o['satisfied_share'], t, 1, percent=True)}，"
+                  f"{'达到' if met else '未达到'}{fmt_threshold(t, percent=True)}的目标。")
+        out.append(s)
+        headline = len(out) - 1
+    n_head = int(o["n_valid"]) if o.get("source") == "item" else r.n_valid
+    if n_head < SMALL_N:
+        what = "有效回答" if o.get("source") == "item" and n_head != r.n_valid else "有效答卷"
+        i = headline if headline is not None else 0
+        out[i] += small_sample_note(n_head, what)
     w = res.weighted
     if len(w):
         top = w[(w["role"] == "overall") & (w["measure"] == "share")]
@@ -456,8 +562,6 @@ def _sentences(r: Responses, res: SatisfactionResults, target: float | None) -> 
                    f"{_ci_text(a.aware_share, a.share_ci_low, a.share_ci_high)}，有效回答{a.n_valid}份"
                    + (f"（另有{a.n_skipped}份按问卷逻辑跳过）" if a.n_skipped else "") + "。")
     for t in res.nps.itertuples(index=False):
-        out.append(f"「{t.title}」的净推荐值（NPS）为{fmt_number(t.nps * 100, 1)}（95%置信区间："
-                   f"{fmt_number(t.nps_ci_low * 100, 1)}至{fmt_number(t.nps_ci_high * 100, 1)}），"
-                   f"推荐者占{fmt_percent(t.promoters)}，贬损者占{fmt_percent(t.detractors)}。")
+        out.append(_nps_sentence(t))
     out += res.warnings
     return out

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .responses import Responses
+from .values import to_fraction
 
 __all__ = ["three_line", "recognition_table", "quality_table", "quality_summary_table", "write_quality_workbook",
            "satisfaction_item_table", "dimension_table", "awareness_table", "group_table",
@@ -122,9 +125,22 @@ def _pv(v):
     return None if v is None or pd.isna(v) else ("<0.001" if v < 0.001 else _num(v, 3))
 
 
+DEGENERATE = "退化为一点（无法估计）"
+
+
 def _ci(lo, hi, pct=True, d=2):
+    """An interval as text; one that collapsed to a point (every answer the same) says so."""
     f = _pct if pct else (lambda v: _num(v, d))
-    return None if lo is None or pd.isna(lo) else f"{f(lo)}–{f(hi)}"
+    if lo is None or pd.isna(lo):
+        return None
+    return DEGENERATE if lo == hi else f"{f(lo)}–{f(hi)}"
+
+
+def _hundred(x, d=1):
+    """A share on the -100..100 (or 0..100) scale, scaled by 100 exactly (0.2875 -> 28.8)."""
+    from .fmt import fmt_percent
+
+    return None if x is None or pd.isna(x) else fmt_percent(x, d)[:-1]
 
 
 def satisfaction_item_table(res) -> pd.DataFrame:
@@ -232,8 +248,10 @@ def nps_table(res) -> pd.DataFrame:
     return pd.DataFrame({
         "题目": t["title"], "有效样本": t["n_valid"], "推荐者（9–10分）": t["promoters"].map(_pct),
         "中立者（7–8分）": t["passives"].map(_pct), "贬损者（0–6分）": t["detractors"].map(_pct),
-        "NPS": (t["nps"] * 100).map(lambda v: _num(v, 1)),
-        "95%置信区间": [_ci(a * 100, b * 100, False, 1) for a, b in zip(t["nps_ci_low"], t["nps_ci_high"])],
+        "NPS": [_hundred(Fraction(int(p) - int(d), int(n))) for p, d, n in
+                zip(t["n_promoters"], t["n_detractors"], t["n_valid"])],
+        "95%置信区间": [DEGENERATE if dg else f"{_hundred(a)}至{_hundred(b)}"
+                     for a, b, dg in zip(t["nps_ci_low"], t["nps_ci_high"], t["ci_degenerate"])],
     })
 
 
@@ -302,14 +320,18 @@ def cadre_table(res) -> pd.DataFrame:
     t = res.cadres
     if t.empty:
         return pd.DataFrame(columns=["村干部", "有效测评", "平均得分", "95%置信区间", "是否低于分数线"])
+    from .fmt import fmt_for_verdict, fmt_threshold
+
+    line = to_fraction(res.line)
     out = pd.DataFrame({"村干部": t["cadre"], "有效测评": t["n_respondents"],
-                        "平均得分": t["score"].map(lambda v: _num(v, 1)),
+                        "平均得分": [None if x is None else fmt_for_verdict(x, line, 1)
+                                 for x in t["score_exact"]],
                         "95%置信区间": [_ci(a, b, False, 1) for a, b in zip(t["score_ci_low"], t["score_ci_high"])]})
     labels = t.attrs.get("aspects") or []
     for k in range(1, len([c for c in t.columns if c.startswith("mean_aspect_")]) + 1):
         name = labels[k - 1] if k <= len(labels) else f"第{k}项"
         out[f"{name}平均扣分"] = t[f"mean_aspect_{k}"].map(lambda v: _num(abs(v), 1))
-    out[f"低于{_num(res.line, 0)}分"] = t["below_line"].map({True: "是", False: ""})
+    out[f"低于{fmt_threshold(line)}分"] = t["below_line"].map({True: "是", False: ""})
     return out
 
 
@@ -348,10 +370,12 @@ def write_appraisal_workbook(res, path: str | Path) -> Path:
 
 
 def _pp_change(v):
-    """A change of shares in percentage points, signed, rounded half up: +12.1, −3.0."""
-    from .fmt import fmt_number
-
-    return None if v is None or pd.isna(v) else ("+" if v >= 0 else "−") + fmt_number(abs(v) * 100, 1)
+    """A change of shares in percentage points, signed, rounded half up on the exact value
+    (0.2875 -> +28.8): +12.1, −3.0."""
+    if v is None or pd.isna(v):
+        return None
+    text = _hundred(abs(v))
+    return ("−" if v < 0 and text.strip("0.") else "+") + text
 
 
 def wave_table(comparison) -> pd.DataFrame:
@@ -361,7 +385,7 @@ def wave_table(comparison) -> pd.DataFrame:
     pp = _pp_change
     out = pd.DataFrame({
         "题目": t["item"], "基线满意率": t["share_before"].map(_pct), "跟踪满意率": t["share_after"].map(_pct),
-        "变化（百分点）": t["share_diff"].map(pp),
+        "变化（百分点）": [pp(_share_change(r)) for r in t.itertuples(index=False)],
         "95%置信区间": [None if pd.isna(a) else f"{pp(a)}至{pp(b)}" for a, b in
                      zip(t["share_diff_ci_low"], t["share_diff_ci_high"])],
         "基线均分": t["mean_before"].map(_num), "跟踪均分": t["mean_after"].map(_num),
@@ -372,6 +396,14 @@ def wave_table(comparison) -> pd.DataFrame:
         out["配对t检验P"] = t["paired_t_p"].map(_pv)
         out["McNemar检验P"] = t["mcnemar_p"].map(_pv)
     return out
+
+
+def _share_change(row):
+    """after - before as an exact fraction of the counts (NaN when a wave has no answers)."""
+    if not row.n_before or not row.n_after:
+        return np.nan
+    return (Fraction(int(row.k_after), int(row.n_after))
+            - Fraction(int(row.k_before), int(row.n_before)))
 
 
 def change_display(t: pd.DataFrame) -> pd.DataFrame:
@@ -408,7 +440,15 @@ def attainment_display(t: pd.DataFrame, unit_word: str = "单位") -> pd.DataFra
     out = pd.DataFrame({"年份": t["period"].map(lambda v: _num(v, 0)), unit_word: t["unit"],
                         "目标": t["target"].map(lambda v: _num(v, 0)),
                         "实际": t["actual"].map(lambda v: _num(v, 0)),
-                        "完成率": t["attainment"].map(_pct), "滞后": t["behind"].map({True: "是", False: ""})})
+                        "完成率": [_attainment_pct(a, b) for a, b in zip(t["attainment"], t["behind"])],
+                        "滞后": t["behind"].map({True: "是", False: ""})})
     if "coverage" in t:
         out["覆盖率"] = t["coverage"].map(_pct)
     return out
+
+
+def _attainment_pct(share, behind):
+    """Attainment beside 滞后: never 100.0% for a unit behind schedule (99.99% stays 99.99%)."""
+    from .fmt import fmt_for_verdict
+
+    return None if share is None or pd.isna(share) else fmt_for_verdict(share, 1, 1, percent=True)

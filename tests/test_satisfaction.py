@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import kit
-from kit.satisfaction import fmt_share_for_verdict
+from kit.fmt import fmt_for_verdict
 from kit.stats import proportion_ci
 
 
@@ -48,9 +48,9 @@ def test_groups_add_up_and_small_groups_are_flagged(res):
 
 
 def test_verdict_never_contradicted_by_rounding():
-    assert fmt_share_for_verdict(0.97996, 0.98) == "97.996%"    # 未达到: not shown as 98.0%
-    assert fmt_share_for_verdict(0.98, 0.98) == "98.0%"
-    assert fmt_share_for_verdict(0.9795, 0.98) == "97.95%"      # 98.0% would contradict
+    assert fmt_for_verdict(0.97996, 0.98, percent=True) == "97.996%"    # 未达到: not shown as 98.0%
+    assert fmt_for_verdict(0.98, 0.98, percent=True) == "98.0%"
+    assert fmt_for_verdict(0.9795, 0.98, percent=True) == "97.95%"      # 98.0% would contradict
 
 
 def test_reverse_coded_row_is_flipped(tmp_path):
