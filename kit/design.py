@@ -14,10 +14,15 @@ against Stata's published ``svy: mean`` output for NHANES II and a cluster-sampl
 from Lohr's textbook. Two conventions, stated in every table:
 
 * the variance treats the weights as fixed and the clusters as drawn with replacement (as
-  Stata's ``svy`` and R's ``survey`` do without an ``fpc``); the gain from post-stratification
-  itself is not credited, so the standard errors are, if anything, conservative;
+  Stata's ``svy`` and R's ``survey`` do without an ``fpc``);
 * the design effect is ``deff = var_design / var_SRS-with-replacement`` (Kish's deft²), which
   stays meaningful however the weights were scaled.
+
+A stratum with a single PSU (a township where one village was sampled) has no within-stratum
+variance. By default it is handled as R's ``options(survey.lonely.psu = "adjust")`` and
+Stata's ``singleunit(centered)`` do: its PSU is centred at the grand mean (svy's
+``Singleton("center")``). ``weights: lonely_psu:`` in project.yml chooses another rule
+(:data:`LONELY_PSU`); the table note says which rule was applied to which strata.
 """
 
 from __future__ import annotations
@@ -32,7 +37,19 @@ import pandas as pd
 from .errors import KitError, ProjectError
 
 __all__ = ["SurveyDesign", "poststratify", "load_population", "design_estimates",
-           "design_mean"]
+           "design_mean", "LONELY_PSU", "lonely_psu_note", "singleton_strata"]
+
+#: ``weights: lonely_psu:`` -> (svy's singleton method, how the table note says it). None: stop.
+LONELY_PSU = {
+    "adjust": ("center", '以总体均值为中心计算其方差（R survey包 lonely.psu = "adjust"，'
+                         "Stata singleunit(centered)）"),
+    "average": ("scale", '不计入方差，其余各层的方差按比例放大（R survey包 lonely.psu = "average"，'
+                         "Stata singleunit(scaled)）"),
+    "remove": ("skip", '不计入方差（R survey包 lonely.psu = "remove"）'),
+    "certainty": ("skip", '视为必然入样的单元，不计入方差（R survey包 lonely.psu = "certainty"，'
+                          "Stata singleunit(certainty)）"),
+    "fail": (None, "停止计算并报错"),
+}
 
 
 @dataclass
@@ -49,6 +66,8 @@ class SurveyDesign:
     strata: str | None = None
     description: str = ""
     notes: list[str] = field(default_factory=list)
+    lonely_psu: str = "adjust"   # see LONELY_PSU
+    units: str = ""              # one plain sentence: are the units strata or sampled clusters?
 
 
 def load_population(path: str | Path, cell_column: str, count_column: str) -> pd.Series:
@@ -132,15 +151,41 @@ def poststratify(cells: pd.Series, population: Mapping[str, float] | pd.Series,
     return w.rename("weight"), notes
 
 
-def _sample(frame: pd.DataFrame, weight: str, cluster: str | None, strata: str | None):
+def _sample(frame: pd.DataFrame, weight: str, cluster: str | None, strata: str | None,
+            lonely_psu: str = "adjust"):
     import polars as pl
     import svy
 
-    return svy.Sample(pl.from_pandas(frame), svy.Design(stratum=strata, psu=cluster, wgt=weight))
+    method = LONELY_PSU[lonely_psu][0] if strata else None  # svy: a rule needs strata
+    return svy.Sample(pl.from_pandas(frame), svy.Design(
+        stratum=strata, psu=cluster, wgt=weight,
+        singleton=svy.Singleton(method) if method else None))
+
+
+def singleton_strata(frame: pd.DataFrame, cluster: str | None, strata: str | None) -> list[str]:
+    """The strata holding a single PSU (a single answer when there are no clusters)."""
+    if not strata:
+        return []
+    psu = frame[cluster] if cluster else pd.Series(np.arange(len(frame)), index=frame.index)
+    n = psu.groupby(frame[strata].astype("string").fillna("（缺失）")).nunique()
+    return [str(k) for k in n.index[n == 1]]
+
+
+def lonely_psu_note(lonely_psu: str = "adjust", singletons=(), unit: str = "一个抽样单元") -> str:
+    """The table note on strata with a single PSU: the rule, and where it was applied.
+
+    >>> lonely_psu_note("adjust", ["城关镇"], "一个村")
+    '只有一个村的层（城关镇）以总体均值为中心计算其方差（R survey包 lonely.psu = "adjust"，Stata singleunit(centered)）。'
+    """
+    rule = LONELY_PSU[lonely_psu][1]
+    if singletons:
+        names = "、".join(list(singletons)[:5]) + ("等" if len(singletons) > 5 else "")
+        return f"只有{unit}的层（{names}）{rule}。"
+    return f"如有只有{unit}的层，{rule}；本次没有这样的层。"
 
 
 def design_mean(y, weights, cluster=None, strata=None, share: bool = False,
-                conf_level: float = 0.95):
+                conf_level: float = 0.95, lonely_psu: str = "adjust"):
     """A weighted mean (or share of a 0/1 variable) with its design-based standard error.
 
     Returns :class:`kit.stats.Result` with ``estimate``, ``se``, ``ci_low``/``ci_high``
@@ -164,7 +209,7 @@ def design_mean(y, weights, cluster=None, strata=None, share: bool = False,
     frame = frame[frame["w"].notna()]
     row = design_estimates(frame, ["y"], weight="w", cluster="c" if cluster is not None else None,
                            strata="s" if strata is not None else None, shares=["y"] if share else [],
-                           conf_level=conf_level).iloc[0]
+                           conf_level=conf_level, lonely_psu=lonely_psu).iloc[0]
     num = {k: (None if pd.isna(row[k]) else float(row[k]))
            for k in ("estimate", "ci_low", "ci_high", "se", "df", "deff")}
     return Result(**num, n=int(row["n"]),
@@ -173,16 +218,23 @@ def design_mean(y, weights, cluster=None, strata=None, share: bool = False,
 
 def design_estimates(frame: pd.DataFrame, columns: list[str], weight: str,
                      cluster: str | None = None, strata: str | None = None,
-                     shares: list[str] = (), conf_level: float = 0.95) -> pd.DataFrame:
+                     shares: list[str] = (), conf_level: float = 0.95,
+                     lonely_psu: str = "adjust") -> pd.DataFrame:
     """Weighted means (and shares, for the 0/1 columns listed in ``shares``) of ``columns``.
 
     Missing values leave the estimate but not the design (domain estimation, as Stata's
-    ``subpop`` and R's ``na.rm`` do). Returns one row per column: ``column``, ``estimate``,
-    ``se``, ``ci_low``, ``ci_high``, ``deff``, ``df``, ``n``, ``n_clusters``.
+    ``subpop`` and R's ``na.rm`` do). Strata with a single PSU are handled by ``lonely_psu``
+    (:data:`LONELY_PSU`; ``"fail"`` raises a :class:`KitError` naming them). Returns one row
+    per column: ``column``, ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``deff``, ``df``,
+    ``n``, ``n_clusters`` (PSUs), ``n_strata``; ``attrs["singletons"]`` lists the strata with
+    a single PSU.
     """
+    if lonely_psu not in LONELY_PSU:
+        raise KitError(f"lonely_psu「{lonely_psu}」不是可用的选项 (expected one of "
+                       f"{', '.join(LONELY_PSU)})")
     if not len(columns):
         return pd.DataFrame(columns=["column", "estimate", "se", "ci_low", "ci_high", "deff", "df",
-                                     "n", "n_clusters"])
+                                     "n", "n_clusters", "n_strata"])
     keep = [weight] + [c for c in (cluster, strata) if c] + list(dict.fromkeys(columns))
     data = frame[keep].copy()
     if data[weight].isna().any() or (data[weight] <= 0).any():
@@ -194,40 +246,43 @@ def design_estimates(frame: pd.DataFrame, columns: list[str], weight: str,
     for c in (cluster, strata):
         if c:
             data[c] = data[c].astype("string").fillna("（缺失）")
-    if strata:  # svy refuses a stratum with one primary unit (a township with one village)
-        psus = data.groupby(strata)[cluster].nunique() if cluster else data.groupby(strata).size()
-        if (psus < 2).any():
-            raise KitError(f"加权估计：分层「{'、'.join(map(str, psus[psus < 2].index))}」中只有一个"
-                           f"{'群' if cluster else '有效答卷'}，无法估计该层的抽样误差。请在 project.yml 的 "
-                           "weights: 中删去 strata:（不分层），或把该层与相邻的层合并 (a stratum with a single "
-                           "primary sampling unit)")
-    s = _sample(data, weight, cluster, strata)
+    singles = singleton_strata(data, cluster, strata)
+    if singles and LONELY_PSU[lonely_psu][0] is None:
+        raise KitError(f"加权估计：层「{'、'.join(singles[:5])}」中只有一个{'群' if cluster else '有效答卷'}，"
+                       "按 weights.lonely_psu: fail 的设定停止。可改为 adjust（默认，同 R 的 "
+                       "survey.lonely.psu = \"adjust\"）、average、remove 或 certainty；也可以在 weights: "
+                       "中删去 strata:（不分层），或把该层与相邻的层合并 (a stratum with a single primary "
+                       "sampling unit and lonely_psu: fail)")
+    s = _sample(data, weight, cluster, strata, lonely_psu)
     alpha = 1 - conf_level
     n_clusters = int(data[cluster].nunique()) if cluster else len(data)
+    n_strata = int(data[strata].nunique()) if strata else 1
     rows = []
     means = [c for c in columns if c not in shares]
     if means:
         est = s.estimation.mean([names[c] for c in means], drop_nulls=True, deff="wr", alpha=alpha)
         for c, e in zip(means, est):
             d = e.to_polars().row(0, named=True)
-            rows.append(_row(c, d, n_clusters))
+            rows.append(_row(c, d, n_clusters, n_strata))
     for c in shares:
         if data[names[c]].dropna().nunique() < 2:  # all 0 or all 1: no variance to estimate
             x = data[names[c]].dropna()
             rows.append({"column": c, "estimate": float(x.iloc[0]) if len(x) else np.nan, "se": 0.0,
                          "ci_low": np.nan, "ci_high": np.nan, "deff": np.nan, "df": np.nan,
-                         "n": len(x), "n_clusters": n_clusters})
+                         "n": len(x), "n_clusters": n_clusters, "n_strata": n_strata})
             continue
         e = s.estimation.prop(names[c], drop_nulls=True, deff="wr", alpha=alpha)
         t = e.to_polars()
         d = t.filter(t[names[c]] == 1).row(0, named=True)
-        rows.append(_row(c, d, n_clusters))
+        rows.append(_row(c, d, n_clusters, n_strata))
     order = {c: i for i, c in enumerate(columns)}
     out = pd.DataFrame(rows)
-    return out.sort_values("column", key=lambda s: s.map(order)).reset_index(drop=True)
+    out = out.sort_values("column", key=lambda s: s.map(order)).reset_index(drop=True)
+    out.attrs["singletons"] = singles
+    return out
 
 
-def _row(column, d: dict, n_clusters: int) -> dict:
+def _row(column, d: dict, n_clusters: int, n_strata: int) -> dict:
     return {"column": column, "estimate": d["est"], "se": d["se"], "ci_low": d["lci"],
             "ci_high": d["uci"], "deff": d.get("deff", np.nan), "df": d["df"], "n": d["n"],
-            "n_clusters": n_clusters}
+            "n_clusters": n_clusters, "n_strata": n_strata}

@@ -263,6 +263,12 @@ class Project:
               count_column: 户数
               cluster: village            # 以村为群计算标准误（可省略）
               strata: township            # 分层（可省略）
+              lonely_psu: adjust          # 只有一个群的层：adjust（默认）/average/remove/certainty/fail
+
+        Whether the cluster unit is a sample or the whole frame is read from the data: when
+        ``cluster`` is the weighting cell and every cell of the population table has answers,
+        the cells were not sampled, so they are strata (households sampled within each), not
+        clusters; :attr:`SurveyDesign.units` says which in one sentence.
         """
         from .design import SurveyDesign, load_population, poststratify
 
@@ -273,14 +279,26 @@ class Project:
         q = self.questionnaire.by_id()[w.cells]
         labels = r.valid[w.cells].map({o.code: o.label for o in q.options})
         weights, notes = poststratify(labels, pop, source=w.population)
-        by = lambda key: self.questionnaire.by_id()[getattr(w, key)].title  # noqa: E731
-        text = f"按各「{q.title.removeprefix('您所在的')}」的{w.count_column}事后分层加权"
-        if w.cluster:
-            text += f"，以「{by('cluster').removeprefix('您所在的')}」为群计算标准误"
-        if w.strata:
-            text += f"（按「{by('strata').removeprefix('您所在的')}」分层）"
-        return SurveyDesign(weights=weights, cluster=w.cluster, strata=w.strata,
-                            description=text, notes=notes)
+        name = lambda key: self.questionnaire.by_id()[getattr(w, key)].title.removeprefix("您所在的")  # noqa: E731
+        cell, cluster, strata = name("cells"), w.cluster, w.strata
+        text = f"按各「{cell}」的{w.count_column}事后分层加权"
+        units = ""
+        if cluster and cluster == w.cells:
+            surveyed = int(labels.dropna().nunique())
+            if surveyed == len(pop):
+                units = (f"总体中的{len(pop)}个{cell}都有答卷，{cell}不是抽出来的样本，"
+                         f"因此按{cell}分层（而不是以{cell}为群）计算标准误。")
+                cluster, strata = None, w.cells
+            else:
+                units = (f"总体{len(pop)}个{cell}中有{surveyed}个有答卷，是抽出来的样本，"
+                         f"因此以{cell}为群计算标准误。")
+        if cluster:
+            text += f"，以「{name('cluster')}」为群计算标准误"
+        if strata:
+            text += (f"（按「{name('strata')}」分层）" if cluster else
+                     f"，按「{cell if strata == w.cells else name('strata')}」分层计算标准误")
+        return SurveyDesign(weights=weights, cluster=cluster, strata=strata, description=text,
+                            notes=notes, lonely_psu=w.lonely_psu, units=units)
 
     # ------------------------------------------------------------------ expected figures
     def expected_figures(self, wave_id: str | None = None) -> dict[str, Any]:

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .fmt import fmt_for_verdict, fmt_number, fmt_percent, fmt_threshold
-from .design import SurveyDesign, design_estimates
+from .design import SurveyDesign, design_estimates, lonely_psu_note
 from .errors import KitError
 from .values import parse_quantity
 from .responses import Responses
@@ -56,6 +56,7 @@ class SatisfactionResults:
     weighted: pd.DataFrame = field(default_factory=pd.DataFrame)
     nps: pd.DataFrame = field(default_factory=pd.DataFrame)
     design: str = ""
+    design_units: str = ""   # are the villages strata or sampled clusters (one plain sentence)
     sentences: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -238,6 +239,7 @@ def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
     if design is not None:
         res.weighted = _weighted(r, data, specs, design)
         res.design = design.description
+        res.design_units = design.units
         warnings += design.notes
     res.warnings = list(dict.fromkeys(warnings + skipped))  # one caveat per group variable
     res.sentences = _sentences(r, res, target)
@@ -281,9 +283,11 @@ def _weighted(r: Responses, data: pd.DataFrame, specs, design: SurveyDesign) -> 
     """Weighted satisfied shares and mean scores of every item (and awareness shares), with
     Taylor-linearised standard errors over the design's clusters and strata, and deff."""
     frame = pd.DataFrame({"__w__": design.weights.reindex(data.index)}, index=data.index)
+    qs = r.questionnaire.by_id()
     for key in (design.cluster, design.strata):
-        if key:
-            frame[key] = data[key]
+        if key:  # option labels (城关镇), so that a note can name a stratum
+            labels = {o.code: o.label for o in qs[key].options} if key in qs else {}
+            frame[key] = data[key].map(lambda v: labels.get(v, v))
     frame = frame[frame["__w__"].notna()]
     cols, shares, meta = [], [], []
     for col, q, label, _, rev in specs:
@@ -303,11 +307,18 @@ def _weighted(r: Responses, data: pd.DataFrame, specs, design: SurveyDesign) -> 
             shares.append(f"{q.id}__share")
             meta.append((q.id, q.title, "awareness", "share"))
     est = design_estimates(frame, cols, weight="__w__", cluster=design.cluster,
-                           strata=design.strata, shares=shares)
+                           strata=design.strata, shares=shares, lonely_psu=design.lonely_psu)
+    unit = (f"一个{qs[design.cluster].title.removeprefix('您所在的')}" if design.cluster in qs
+            else "一个群" if design.cluster else "一份答卷")
+    note = ("标准误用泰勒线性化计算，权重视为固定，抽样单元按有放回抽取处理（与Stata svy、R survey包"
+            "不设有限总体校正时相同）；设计效应为设计方差与有放回简单随机抽样方差之比。")
+    if design.strata:
+        note += lonely_psu_note(design.lonely_psu, est.attrs["singletons"], unit)
     est.insert(1, "measure", [m[3] for m in meta])
     est.insert(1, "role", [m[2] for m in meta])
     est.insert(1, "item", [m[1] for m in meta])
     est["column"] = [m[0] for m in meta]
+    est.attrs["note"] = note
     return est
 
 
@@ -555,6 +566,8 @@ def _sentences(r: Responses, res: SatisfactionResults, target) -> list[str]:
         top = w[(w["role"] == "overall") & (w["measure"] == "share")]
         if len(top) and pd.notna(top.iloc[0]["ci_low"]):
             t = top.iloc[0]
+            if res.design_units:
+                out.append(res.design_units)
             out.append(f"{res.design}，加权后的总体满意率为{_ci_text(t.estimate, t.ci_low, t.ci_high)}，"
                        f"设计效应为{fmt_number(t.deff, 2)}。")
     for a in res.awareness.itertuples(index=False):

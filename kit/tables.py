@@ -95,6 +95,8 @@ def write_workbook(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
         for col in ws.columns:
             width = max(len(str(c.value or "")) for c in col)
             ws.column_dimensions[col[0].column_letter].width = min(60, max(10, width * 1.6))
+        if df.attrs.get("note"):  # a table note (注) under the bottom rule
+            ws.append([f"注：{df.attrs['note']}"])
     from .ooxml import FIXED_TIME, normalise_zip
 
     wb.properties.created = wb.properties.modified = FIXED_TIME
@@ -271,14 +273,16 @@ def weighted_table(res) -> pd.DataFrame:
     if t.empty:
         return pd.DataFrame(columns=["题目", "指标", "加权估计", "标准误", "95%置信区间", "设计效应"])
     share = t["measure"] == "share"
-    return pd.DataFrame({
+    out = pd.DataFrame({
         "题目": t["item"], "指标": share.map({True: "满意率（知晓率）", False: "平均分"}),
-        "有效样本": t["n"], "群数": t["n_clusters"],
+        "有效样本": t["n"], "层数": t["n_strata"], "初级抽样单元数": t["n_clusters"],
         "加权估计": [_pct(v) if s else _num(v) for v, s in zip(t["estimate"], share)],
         "标准误": [_pct(v) if s else _num(v, 3) for v, s in zip(t["se"], share)],
         "95%置信区间": [_ci(a, b, s) for a, b, s in zip(t["ci_low"], t["ci_high"], share)],
         "设计效应": t["deff"].map(_num),
     })
+    out.attrs["note"] = t.attrs.get("note", "")
+    return out
 
 
 def write_satisfaction_workbook(res, path: str | Path) -> Path:

@@ -121,7 +121,10 @@ def test_poverty_alleviation_weighted_estimates():
         pd.read_csv(proj.root / "households.csv")["户数"].sum())
     res = kit.analyse_satisfaction(r, design=design, rank_tests=False)
     top = res.weighted[(res.weighted["role"] == "overall") & (res.weighted["measure"] == "share")].iloc[0]
-    assert top["n"] == 412 and top["n_clusters"] == 80
+    # every village of households.csv has answers: villages are strata, not sampled clusters
+    assert top["n"] == 412 and top["n_strata"] == 80 and design.cluster is None
+    assert design.units == ("总体中的80个行政村都有答卷，行政村不是抽出来的样本，"
+                            "因此按行政村分层（而不是以行政村为群）计算标准误。")
     assert top["ci_low"] < top["estimate"] < top["ci_high"] <= 1
     # the weighted share is the household-weighted mean of village shares, by hand:
     v = r.valid
@@ -155,3 +158,110 @@ def test_design_estimates_many_columns_in_one_pass(nhanes2):
     assert list(out["column"]) == ["zinc", "highbp"]
     assert out.loc[0, "se"] == pytest.approx(0.4944827, abs=5e-8)
     assert 0 < out.loc[1, "ci_low"] < out.loc[1, "estimate"] < out.loc[1, "ci_high"] < 1
+
+
+# ------------------------------------------------------------------ issue 10, item 10
+# Strata with a single PSU. R's survey::svyCprod documents the rules ("adjust": the lonely
+# PSU is centred at the grand mean rather than the stratum mean; "average": its contribution
+# replaced by the average of the other strata, i.e. the sum scaled by strata / strata-with-
+# variance; "remove"/"certainty": contributes 0); Stata's singleunit(centered|scaled|certainty)
+# are the same. The hand computation below writes the linearised variance of a weighted mean
+# out: z_i = w_i (y_i - ybar) / sum(w), V = sum_h n_h/(n_h - 1) sum_i (z_hi - zbar_h)^2.
+LONELY_Y = [3, 5, 4, 2, 5, 1, 4]
+LONELY_W = [10, 10, 20, 20, 15, 15, 30]
+LONELY_S = ["A", "A", "B", "B", "C", "C", "D"]      # stratum D holds one PSU
+
+
+def _lonely_by_hand():
+    y, w, s = np.array(LONELY_Y, float), np.array(LONELY_W, float), np.array(LONELY_S)
+    ybar = (w * y).sum() / w.sum()                   # 205/60 = 3.41667
+    z = w * (y - ybar) / w.sum()
+    v = sum(2 * ((z[s == h] - z[s == h].mean()) ** 2).sum() for h in "ABC")
+    return ybar, v, z[s == "D"][0]
+
+
+@pytest.mark.parametrize("rule", ["adjust", "average", "remove", "certainty"])
+def test_lonely_psu_rules_by_hand(rule):
+    ybar, v, z_d = _lonely_by_hand()
+    expected = {"adjust": v + z_d ** 2, "average": v * 4 / 3, "remove": v, "certainty": v}[rule]
+    r = design_mean(LONELY_Y, LONELY_W, cluster=np.arange(7), strata=LONELY_S, lonely_psu=rule)
+    assert r.estimate == pytest.approx(205 / 60)
+    assert r.se == pytest.approx(np.sqrt(expected), rel=1e-9)
+
+
+def test_lonely_psu_default_is_adjust_and_fail_is_a_chinese_error():
+    ybar, v, z_d = _lonely_by_hand()
+    r = design_mean(LONELY_Y, LONELY_W, cluster=np.arange(7), strata=LONELY_S)
+    assert r.se == pytest.approx(np.sqrt(v + z_d ** 2), rel=1e-9)    # svy's SingletonError before
+    from kit.errors import KitError
+    with pytest.raises(KitError, match="层「D」只有一个抽样单元.*lonely_psu"):
+        design_mean(LONELY_Y, LONELY_W, cluster=np.arange(7), strata=LONELY_S, lonely_psu="fail")
+
+
+def _sampled_villages(r, proj):
+    """Keep the answers of a sample of villages: all of 城关镇's but one, two elsewhere."""
+    q = proj.questionnaire.by_id()
+    town = r.valid["township"].map({o.code: o.label for o in q["township"].options})
+    keep = []
+    for t, part in r.valid.groupby(town):
+        villages = sorted(part["village"].unique())
+        keep += list(part.index[part["village"].isin(villages[:1] if t == "城关镇" else villages[:2])])
+    import dataclasses
+    return dataclasses.replace(r, data=r.data.loc[keep], missing=r.missing.loc[keep],
+                               quality=r.quality[r.quality.index.isin(keep)])
+
+
+def test_township_with_one_sampled_village_is_adjusted_and_said():
+    proj = kit.load_project("surveys/poverty-alleviation")
+    r = _sampled_villages(proj.load(), proj)
+    design = proj.survey_design(r)
+    assert (design.cluster, design.strata, design.lonely_psu) == ("village", "township", "adjust")
+    assert design.units == "总体80个行政村中有11个有答卷，是抽出来的样本，因此以行政村为群计算标准误。"
+    res = kit.analyse_satisfaction(r, design=design, rank_tests=False)   # SingletonError before
+    note = res.weighted.attrs["note"]
+    assert '只有一个行政村的层（城关镇）以总体均值为中心计算其方差（R survey包 lonely.psu = "adjust"' in note
+    from kit import tables
+    assert tables.weighted_table(res).attrs["note"] == note
+    assert design.units in res.sentences
+    proj.weights["lonely_psu"] = "fail"
+    from kit.errors import KitError
+    with pytest.raises(KitError, match="城关镇"):
+        kit.analyse_satisfaction(r, design=proj.survey_design(r), rank_tests=False)
+
+
+def test_lonely_psu_key_is_validated(tmp_path):
+    import shutil
+
+    dst = tmp_path / "p"
+    shutil.copytree(kit.load_project("surveys/poverty-alleviation").root, dst)
+    y = (dst / "project.yml").read_text(encoding="utf-8")
+    (dst / "project.yml").write_text(y.replace("  strata: township\n", "  strata: township\n  lonely_psu: centre\n"),
+                                     encoding="utf-8")
+    with pytest.raises(ProjectError, match="weights.lonely_psu.*centre.*adjust"):
+        kit.load_project(dst)
+    (dst / "project.yml").write_text(y.replace("  strata: township\n", "  strata: township\n  lonely_psu: average\n"),
+                                     encoding="utf-8")
+    assert kit.load_project(dst).weights["lonely_psu"] == "average"
+
+
+def test_villages_as_strata_by_hand_on_the_sample():
+    # every village surveyed: strata = villages, each answer its own PSU; the linearised
+    # variance of the weighted share written out (formula above) against the kit's SE.
+    proj = kit.load_project("surveys/poverty-alleviation")
+    r = proj.load()
+    design = proj.survey_design(r)
+    res = kit.analyse_satisfaction(r, design=design, rank_tests=False)
+    top = res.weighted[(res.weighted["role"] == "overall") & (res.weighted["measure"] == "share")].iloc[0]
+    v = r.valid
+    w = design.weights.reindex(v.index).to_numpy()
+    y = v["overall"].isin([4, 5]).to_numpy(float)
+    z = w * (y - (w * y).sum() / w.sum()) / w.sum()
+    var = 0.0
+    for _, idx in pd.Series(range(len(v)), index=v.index).groupby(v["village"].to_numpy()):
+        zh = z[idx.to_numpy()]
+        var += len(zh) / (len(zh) - 1) * ((zh - zh.mean()) ** 2).sum()
+    assert top["se"] == pytest.approx(np.sqrt(var), rel=1e-9)
+    # treating the villages as sampled clusters (within townships) gave a smaller SE: the
+    # old note's 「偏保守」 was not true of this sample
+    old = design_mean(y, w, cluster=v["village"], strata=v["township"], share=True)
+    assert old.se < top["se"]

@@ -15,7 +15,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic.functional_validators import PlainValidator
 
 from .base import (Bool, File, Identifier, Number, OptText, PositiveInt, Spec, Text, fail,
-                   matching, suggest, type_name)
+                   matching, one_of, suggest, type_name)
 
 __all__ = ["ProjectSpec", "WaveSpec", "WeightsSpec", "AppraisalSpec", "CadreAppraisalSpec",
            "MemberAppraisalSpec", "BatchSpec", "PanelSpec", "StagedTargetsSpec", "LedgersSpec",
@@ -60,6 +60,9 @@ class WeightsSpec(Spec):
     count_column: Text = "户数"
     cluster: Identifier | None = None
     strata: Identifier | None = None
+    # a stratum with a single sampled cluster: R's survey.lonely.psu (kit.design.LONELY_PSU)
+    lonely_psu: one_of("adjust", "average", "remove", "certainty", "fail",
+                       what="单群层的处理方式") = "adjust"
 
 
 class CadreAppraisalSpec(Spec):
