@@ -24,7 +24,7 @@ import pandas as pd
 
 from .fmt import fmt_for_verdict, fmt_number, fmt_threshold
 from .responses import Responses
-from .satisfaction import SMALL_N, small_sample_note
+from .satisfaction import SMALL_N, VERDICT_DIGITS as VD, small_sample_note
 from .stats import mean_ci
 from .values import to_fraction
 
@@ -180,21 +180,21 @@ def analyse_appraisal(r: Responses, spec: dict) -> AppraisalResults:
             share = Fraction(n_valid, int(c["eligible"]))
             ok = share > Fraction(1, 2)
             out.append(f"应参加测评{c['eligible']}人，有效答卷{n_valid}份，参与率"
-                       f"{fmt_for_verdict(share, Fraction(1, 2), 1, percent=True)}，"
+                       f"{fmt_for_verdict(share, Fraction(1, 2), 1, percent=True, max_digits=VD)}，"
                        + ("超过半数，测评有效。" if ok else "未超过半数，测评结果不能作为调整依据。"))
         scored = t[t["score"].notna()]
         if len(scored):
             lo, hi = min(scored["score_exact"]), max(scored["score_exact"])
-            out.append(f"{len(t)}名村干部的平均得分在{fmt_for_verdict(lo, line, 1)}分至"
-                       f"{fmt_for_verdict(hi, line, 1)}分之间。")
+            out.append(f"{len(t)}名村干部的平均得分在{fmt_for_verdict(lo, line, 1, max_digits=VD)}分至"
+                       f"{fmt_for_verdict(hi, line, 1, max_digits=VD)}分之间。")
         for row in t[t["score"].isna()].itertuples(index=False):
             skipped.append(f"{row.cadre}没有完整的测评答卷（各项都评价的答卷为0份），未计算得分。")
         low = t[t["below_line"]]
         for row in low.itertuples(index=False):
-            out.append(f"{row.cadre}平均得分{fmt_for_verdict(row.score_exact, line, 1)}分"
-                       f"（{_score_ci_text(row)}），低于{fmt_threshold(line)}分，按规定提请调整。")
+            out.append(f"{row.cadre}平均得分{fmt_for_verdict(row.score_exact, line, 1, max_digits=VD)}分"
+                       f"（{_score_ci_text(row)}），低于{fmt_threshold(line, max_digits=VD)}分，按规定提请调整。")
         if not len(low) and len(scored):
-            out.append(f"没有村干部得分低于{fmt_threshold(line)}分。")
+            out.append(f"没有村干部得分低于{fmt_threshold(line, max_digits=VD)}分。")
     m = spec.get("members")
     if m:
         res.members, res.member_bands = democratic_appraisal(r, m["question"],

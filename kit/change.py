@@ -22,7 +22,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from .fmt import fmt_for_verdict, fmt_number, fmt_percent
+from .fmt import fmt_for_verdict, fmt_number, fmt_percent, fmt_threshold
 from .responses import Responses
 from .stats import (chi_square, cohens_d, did, marginal_homogeneity, mann_whitney, paired_test,
                     two_proportions, welch_t)
@@ -325,18 +325,24 @@ def attainment_sentences(t: pd.DataFrame, unit_word: str = "单位") -> list[str
         s = f"{p}年：{len(part) - len(behind)}/{len(part)}个{unit_word}完成阶段目标"
         if len(behind):
             s += "；未完成的有" + "、".join(
-                f"{r.unit}（目标{_num(r.target)}，实际"
+                f"{r.unit}（目标{_num(r.target, threshold=True)}，实际"
                 f"{_num(r.actual, r.target) if pd.notna(r.actual) else '未报'}）"
                 for r in behind.itertuples(index=False))
         out.append(s + "。")
     return out
 
 
-def _num(x, target=None) -> str:
-    """A count as written; beside a ``target`` as many decimals as show that it falls short
-    (9.999 against 10 is never shown as 10.00)."""
+def _num(x, target=None, threshold: bool = False) -> str:
+    """A count as written; a target (``threshold``) with its own precision; beside a
+    ``target`` as many decimals as show that it falls short (9.999 against 10 is never shown
+    as 10.00)."""
+    from .satisfaction import VERDICT_DIGITS
+
+    if threshold:
+        return fmt_threshold(x, max_digits=VERDICT_DIGITS)
     if target is not None:
-        return fmt_for_verdict(x, target, 0 if float(x).is_integer() else 2)
+        return fmt_for_verdict(x, target, 0 if float(x).is_integer() else 2,
+                               max_digits=VERDICT_DIGITS)
     return fmt_number(x, 0) if float(x).is_integer() else fmt_number(x, 2)
 
 

@@ -11,6 +11,14 @@ satisfied share  share of valid answers whose option is in the codebook's ``sati
 mean score       mean of option scores, with a t interval.
 index (0-100)    ``(mean - min) / (max - min) x 100`` over the scale's scores, i.e.
                  ``(mean - 1) / (k - 1) x 100`` for a 1..k scale; reverse-coded rows are flipped.
+orientation      every score is read "higher is better": a question with
+                 ``direction: descending`` (1 = 非常满意) is flipped (``min + max - score``)
+                 for means, indices, drivers, group means and changes; its ``satisfied`` codes
+                 keep naming the satisfied options.
+small samples    with fewer than :data:`SMALL_N` valid answers the headline says so; what
+                 cannot be computed (an interval from one answer, correlations from fewer
+                 than 3, alpha from fewer than 3 complete answers) is skipped and the
+                 ``warnings`` say what and why; an interval of zero width is reported as such.
 dimension        per respondent, the mean of the dimension's items that were answered; its
                  mean, index and the mean share of satisfied items, with t intervals.
 awareness        yes/no (know / don't know) items: share answering the ``satisfied`` option.
@@ -33,10 +41,13 @@ from .stats import (adjust_p, bartlett_sphericity, chi_square, correlation, cron
                     expected_counts, item_analysis, kmo, kruskal, mean_ci, nps, proportion_ci,
                     regression, two_by_two_test)
 
-__all__ = ["SatisfactionResults", "analyse_satisfaction", "SMALL_N", "verdict_sentence",
+__all__ = ["SatisfactionResults", "analyse_satisfaction", "SMALL_N", "VERDICT_DIGITS", "verdict_sentence",
            "target_share", "small_sample_note"]
 
 SMALL_N = 30          # a group with fewer valid answers gets a caveat
+# A figure beside a verdict, and the threshold, may need many decimals to show the comparison
+# (a target typed as 98.301% stays 98.301%; a share 0.0001 points under it shows that).
+VERDICT_DIGITS = 12
 MAX_PAIRWISE_GROUPS = 10  # pairwise follow-ups only where they can be read (not 80 villages)
 MIN_EXPECTED = 5      # a chi-square cell expected below this gets a caveat
 
@@ -504,8 +515,9 @@ def verdict_sentence(k: int, n: int, target, noun: str = "满意率") -> str:
     """
     share, t = Fraction(k, n), target_share(target)
     met = share >= t
-    return (f"{noun}{fmt_for_verdict(share, t, 1, percent=True)}，{'达到' if met else '未达到'}"
-            f"{fmt_threshold(t, percent=True)}的目标。")
+    return (f"{noun}{fmt_for_verdict(share, t, 1, percent=True, max_digits=VERDICT_DIGITS)}，"
+            f"{'达到' if met else '未达到'}{fmt_threshold(t, percent=True, max_digits=VERDICT_DIGITS)}"
+            "的目标。")
 
 
 def small_sample_note(n: int, what: str = "有效答卷") -> str:
@@ -552,8 +564,9 @@ def _sentences(r: Responses, res: SatisfactionResults, target) -> list[str]:
         if target is not None:
             t = target_share(target)
             met = Fraction(o["satisfied_share"]) >= t
-            s += (f"满意率{fmt_for_verdict(o['satisfied_share'], t, 1, percent=True)}，"
-                  f"{'达到' if met else '未达到'}{fmt_threshold(t, percent=True)}的目标。")
+            s += (f"满意率{fmt_for_verdict(o['satisfied_share'], t, 1, percent=True, max_digits=VERDICT_DIGITS)}，"
+                  f"{'达到' if met else '未达到'}"
+                  f"{fmt_threshold(t, percent=True, max_digits=VERDICT_DIGITS)}的目标。")
         out.append(s)
         headline = len(out) - 1
     n_head = int(o["n_valid"]) if o.get("source") == "item" else r.n_valid

@@ -325,17 +325,18 @@ def cadre_table(res) -> pd.DataFrame:
     if t.empty:
         return pd.DataFrame(columns=["村干部", "有效测评", "平均得分", "95%置信区间", "是否低于分数线"])
     from .fmt import fmt_for_verdict, fmt_threshold
+    from .satisfaction import VERDICT_DIGITS as VD
 
     line = to_fraction(res.line)
     out = pd.DataFrame({"村干部": t["cadre"], "有效测评": t["n_respondents"],
-                        "平均得分": [None if x is None else fmt_for_verdict(x, line, 1)
+                        "平均得分": [None if x is None else fmt_for_verdict(x, line, 1, max_digits=VD)
                                  for x in t["score_exact"]],
                         "95%置信区间": [_ci(a, b, False, 1) for a, b in zip(t["score_ci_low"], t["score_ci_high"])]})
     labels = t.attrs.get("aspects") or []
     for k in range(1, len([c for c in t.columns if c.startswith("mean_aspect_")]) + 1):
         name = labels[k - 1] if k <= len(labels) else f"第{k}项"
         out[f"{name}平均扣分"] = t[f"mean_aspect_{k}"].map(lambda v: _num(abs(v), 1))
-    out[f"低于{fmt_threshold(line)}分"] = t["below_line"].map({True: "是", False: ""})
+    out[f"低于{fmt_threshold(line, max_digits=VD)}分"] = t["below_line"].map({True: "是", False: ""})
     return out
 
 
@@ -441,9 +442,12 @@ def did_display(t: pd.DataFrame) -> pd.DataFrame:
 
 
 def attainment_display(t: pd.DataFrame, unit_word: str = "单位") -> pd.DataFrame:
+    from .change import _num as target_num
+
     out = pd.DataFrame({"年份": t["period"].map(lambda v: _num(v, 0)), unit_word: t["unit"],
-                        "目标": t["target"].map(lambda v: _num(v, 0)),
-                        "实际": t["actual"].map(lambda v: _num(v, 0)),
+                        "目标": t["target"].map(lambda v: None if pd.isna(v) else target_num(v, threshold=True)),
+                        "实际": [None if pd.isna(a) else target_num(a, g if b and pd.notna(g) else None)
+                               for a, g, b in zip(t["actual"], t["target"], t["behind"])],
                         "完成率": [_attainment_pct(a, b) for a, b in zip(t["attainment"], t["behind"])],
                         "滞后": t["behind"].map({True: "是", False: ""})})
     if "coverage" in t:
@@ -454,5 +458,7 @@ def attainment_display(t: pd.DataFrame, unit_word: str = "单位") -> pd.DataFra
 def _attainment_pct(share, behind):
     """Attainment beside 滞后: never 100.0% for a unit behind schedule (99.99% stays 99.99%)."""
     from .fmt import fmt_for_verdict
+    from .satisfaction import VERDICT_DIGITS
 
-    return None if share is None or pd.isna(share) else fmt_for_verdict(share, 1, 1, percent=True)
+    return None if share is None or pd.isna(share) else \
+        fmt_for_verdict(share, 1, 1, percent=True, max_digits=VERDICT_DIGITS)
