@@ -211,7 +211,7 @@ def _sampled_villages(r, proj):
                                quality=r.quality[r.quality.index.isin(keep)])
 
 
-def test_township_with_one_sampled_village_is_adjusted_and_said():
+def test_township_with_one_sampled_village_is_adjusted_and_said(tmp_path):
     proj = kit.load_project("surveys/poverty-alleviation")
     r = _sampled_villages(proj.load(), proj)
     design = proj.survey_design(r)
@@ -222,6 +222,9 @@ def test_township_with_one_sampled_village_is_adjusted_and_said():
     assert '只有一个行政村的层（城关镇）以总体均值为中心计算其方差（R survey包 lonely.psu = "adjust"' in note
     from kit import tables
     assert tables.weighted_table(res).attrs["note"] == note
+    from openpyxl import load_workbook
+    ws = load_workbook(tables.write_satisfaction_workbook(res, tmp_path / "满意度分析.xlsx"))["加权估计"]
+    assert ws.cell(ws.max_row, 1).value == "注：" + note                # the note under the table
     assert design.units in res.sentences
     proj.weights["lonely_psu"] = "fail"
     from kit.errors import KitError
