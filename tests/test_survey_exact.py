@@ -92,11 +92,11 @@ def _cadre_survey(tmp_path, answers, line=60, eligible=None, name="c"):
 ])
 def test_cadre_below_line_is_shown_below_the_line(tmp_path, n60, n59, shown):
     res = _cadre_survey(tmp_path, [2] * n60 + [3] * n59)
-    row = res.cadres.iloc[0]
-    assert row["score_exact"] == Fraction(60 * n60 + 59 * n59, n60 + n59) and row["below_line"]
     text = "".join(res.sentences)
     assert f"村干部01平均得分{shown}分（" in text and "），低于60分，按规定提请调整。" in text
     assert f"平均得分在{shown}分至{shown}分之间" in text        # the range agrees with the verdict
+    row = res.cadres.iloc[0]
+    assert row["score_exact"] == Fraction(60 * n60 + 59 * n59, n60 + n59) and row["below_line"]
     t = tables.cadre_table(res).iloc[0]
     assert t["平均得分"] == shown and t["低于60分"] == "是"
 
@@ -111,8 +111,8 @@ def test_cadre_exactly_on_the_line_is_not_below(tmp_path):
 def test_cadre_line_is_shown_with_its_own_precision(tmp_path):
     # line 59.5: a mean of 59.04 = (24 x 59 + 60) / 25 ... below 59.5, and "低于60分" would misquote
     res = _cadre_survey(tmp_path, [3] * 24 + [2], line=59.5)
+    assert any(s.endswith("），低于59.5分，按规定提请调整。") for s in res.sentences), res.sentences
     assert res.cadres.iloc[0]["score_exact"] == Fraction(24 * 59 + 60, 25)
-    assert any(s.endswith("），低于59.5分，按规定提请调整。") for s in res.sentences)
     assert "低于59.5分" in tables.cadre_table(res).columns
 
 
