@@ -194,7 +194,7 @@ def test_lonely_psu_default_is_adjust_and_fail_is_a_chinese_error():
     r = design_mean(LONELY_Y, LONELY_W, cluster=np.arange(7), strata=LONELY_S)
     assert r.se == pytest.approx(np.sqrt(v + z_d ** 2), rel=1e-9)    # svy's SingletonError before
     from kit.errors import KitError
-    with pytest.raises(KitError, match="层「D」只有一个抽样单元.*lonely_psu"):
+    with pytest.raises(KitError, match="层「D」中只有一个群.*lonely_psu: fail.*adjust"):
         design_mean(LONELY_Y, LONELY_W, cluster=np.arange(7), strata=LONELY_S, lonely_psu="fail")
 
 
@@ -226,25 +226,29 @@ def test_township_with_one_sampled_village_is_adjusted_and_said(tmp_path):
     ws = load_workbook(tables.write_satisfaction_workbook(res, tmp_path / "满意度分析.xlsx"))["加权估计"]
     assert ws.cell(ws.max_row, 1).value == "注：" + note                # the note under the table
     assert design.units in res.sentences
-    proj.weights["lonely_psu"] = "fail"
+    from helpers import copy_sample, edit_yaml
+
     from kit.errors import KitError
-    with pytest.raises(KitError, match="城关镇"):
-        kit.analyse_satisfaction(r, design=proj.survey_design(r), rank_tests=False)
+    p = copy_sample("poverty-alleviation", tmp_path / "p")
+    edit_yaml(p / "project.yml", lambda d: d["weights"].update(lonely_psu="fail"))
+    failing = kit.load_project(p)
+    with pytest.raises(KitError, match="城关镇.*lonely_psu: fail"):
+        kit.analyse_satisfaction(r, design=failing.survey_design(r), rank_tests=False)
 
 
 def test_lonely_psu_key_is_validated(tmp_path):
-    import shutil
+    from helpers import copy_sample, edit_yaml
 
-    dst = tmp_path / "p"
-    shutil.copytree(kit.load_project("surveys/poverty-alleviation").root, dst)
-    y = (dst / "project.yml").read_text(encoding="utf-8")
-    (dst / "project.yml").write_text(y.replace("  strata: township\n", "  strata: township\n  lonely_psu: centre\n"),
-                                     encoding="utf-8")
+    p = copy_sample("poverty-alleviation", tmp_path / "p")
+    edit_yaml(p / "project.yml", lambda d: d["weights"].update(lonely_psu="centre"))
     with pytest.raises(ProjectError, match="weights.lonely_psu.*centre.*adjust"):
-        kit.load_project(dst)
-    (dst / "project.yml").write_text(y.replace("  strata: township\n", "  strata: township\n  lonely_psu: average\n"),
-                                     encoding="utf-8")
-    assert kit.load_project(dst).weights["lonely_psu"] == "average"
+        kit.load_project(p)
+    edit_yaml(p / "project.yml", lambda d: d["weights"].update(lonely_psu="average"))
+    proj = kit.load_project(p)
+    assert proj.survey_design(proj.load()).lonely_psu == "average"
+    from kit.design import LONELY_PSU
+    from kit.definitions.project import WeightsSpec
+    assert WeightsSpec.model_fields["lonely_psu"].default == "adjust" and len(LONELY_PSU) == 5
 
 
 def test_villages_as_strata_by_hand_on_the_sample():
