@@ -397,7 +397,7 @@ def _maximal_project(root: Path) -> dict:
         "expected": {"n_total": 1, "self_grade": "优", "w1": {"n_valid": 1}},
         "targets": {"overall_satisfied": "98%"},
         "weights": {"cells": "village", "population": "pop.csv", "label_column": "村", "count_column": "户数",
-                    "cluster": "village", "strata": "township"},
+                    "cluster": "village", "strata": "township", "lonely_psu": "adjust"},
         "appraisal": {"cadres": {"questions": ["cadre"], "start": 100, "line": 60, "eligible": 10},
                       "members": {"question": "rating", "help_bands": 1}},
         "batch": {"workbook": "b.xlsx", "unit": "村"},
