@@ -1,15 +1,21 @@
 """Loader speed and memory against plain fastexcel, side by side in one run.
 
-Writes (once, cached in bench/out/) a 100,000-response x 50-column 问卷星-style 按序号 .xlsx:
-six metadata columns (序号, 提交答卷时间, 所用时间 '136秒', 来源, 来源详情, 来自IP 'ip(省-市)'),
-a 1-5 single, a 0-10 item, a 12-row matrix block, an 8-option multi-select (0/1, -3 skipped),
-and single-choice items up to 50 columns.
+Writes (once, cached in bench/out/) two 100,000-response x 50-column 问卷星-style .xlsx files:
+
+* 按序号 (codes): six metadata columns (序号, 提交答卷时间, 所用时间 '136秒', 来源, 来源详情,
+  来自IP 'ip(省-市)'), a 1-5 single, a 0-10 item, a 12-row matrix block, an 8-option
+  multi-select (0/1, -3 skipped), and single-choice items up to 50 columns;
+* 按文本 (text): the same survey as labels, as 问卷星 writes them: identity labels, the 0-10
+  item as '7分', the matrix as 非常不满意…非常满意, the multi-select as one '┋'-joined column
+  with (跳过), a 〖〗 fill-in on 其他, then five-point 满意 items up to 50 columns.
 
 Each measurement runs in a fresh subprocess (so peak RSS is that of the load alone); the
-reference and the kit alternate, and medians are reported with their ratios.
-Target (issue 2): kit time <= 1.3 x fastexcel, kit peak RSS <= 2 x fastexcel.
+reference (a bare fastexcel read of the same file) and the kit alternate, and medians are
+reported with their ratios.
+Targets: kit time <= 1.3 x fastexcel on both files (issue 2 codes, issue 13 text),
+kit peak RSS <= 2 x fastexcel.
 
-    python bench/bench_load.py [--rows 100000] [--repeat 3]
+    python bench/bench_load.py [--rows 100000] [--repeat 3] [--only codes|text]
 """
 
 from __future__ import annotations
@@ -56,6 +62,47 @@ def write_file(path: Path, rows: int) -> None:
     wb.save(path)
 
 
+SAT = ["非常不满意", "不满意", "一般", "满意", "非常满意"]
+IDENT = ["党员", "村民代表", "普通村民", "其他"]
+MULTI = ["便民服务", "环境整治", "产业发展", "矛盾调解", "文化活动", "养老服务", "道路建设", "其他"]
+
+
+def write_text_file(path: Path, rows: int) -> None:
+    """The 按文本 twin: 50 columns of labels (the multi-select is one '┋'-joined column)."""
+    import numpy as np
+    from openpyxl import Workbook
+
+    rng = np.random.default_rng(2)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Sheet1")
+    head = ["序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "1、您的身份",
+            "2、总体满意度(0-10分)", "3、以下各项工作的满意程度—第1项"]
+    head += [f"3、第{k}项" for k in range(2, 13)]
+    head += ["4、您希望加强哪些工作？"]
+    n_rest = 50 - len(head)
+    head += [f"{5 + k}、您对第{5 + k}项工作是否满意" for k in range(n_rest)]
+    ws.append(head)
+    ident = rng.integers(0, 4, rows)
+    overall = rng.integers(0, 11, rows)
+    matrix = rng.integers(0, 5, (rows, 12))
+    rest = rng.integers(0, 5, (rows, n_rest))
+    dur = rng.integers(20, 900, rows)
+    picks = rng.uniform(size=(rows, 8)) < 0.3
+    skipped = rng.uniform(size=rows) < 0.05
+    for i in range(rows):
+        if skipped[i]:
+            multi = "(跳过)"
+        else:
+            chosen = [MULTI[j] + ("〖自来水改造〗" if j == 7 and i % 3 == 0 else "")
+                      for j in np.flatnonzero(picks[i])] or [MULTI[0]]
+            multi = "┋".join(chosen)
+        ws.append([i + 1, f"2024/5/{1 + i % 28} {8 + i % 12}:{i % 60:02d}:{i % 60:02d}",
+                   f"{dur[i]}秒", "手机提交", "微信", f"{36 + i % 180}.{i % 250}.{i % 199}.{i % 97}(安徽-合肥)",
+                   IDENT[ident[i]], f"{overall[i]}分", *[SAT[k] for k in matrix[i]], multi,
+                   *[SAT[k] for k in rest[i]]])
+    wb.save(path)
+
+
 CHILD = r"""
 import json, resource, sys, time
 which, path = sys.argv[1], sys.argv[2]
@@ -90,31 +137,40 @@ def baseline_rss() -> float:
                                 check=True).stdout)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--rows", type=int, default=100_000)
-    ap.add_argument("--repeat", type=int, default=3)
-    args = ap.parse_args()
-    OUT.mkdir(exist_ok=True)
-    path = OUT / f"wjx_codes_{args.rows}x50.xlsx"
+def bench_file(kind: str, rows: int, repeat: int) -> dict:
+    """Write (once) and measure one file; returns the medians and ratios."""
+    path = OUT / (f"wjx_codes_{rows}x50.xlsx" if kind == "codes" else f"wjx_按文本_{rows}x50.xlsx")
     if not path.exists():
         t0 = time.perf_counter()
-        write_file(path, args.rows)
+        (write_file if kind == "codes" else write_text_file)(path, rows)
         print(f"wrote {path.name} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.0f} s")
     runs = {"fastexcel": [], "kit": []}
-    for _ in range(args.repeat):
+    for _ in range(repeat):
         for which in ("fastexcel", "kit"):
             runs[which].append(measure(which, path))
     med = {w: {"seconds": statistics.median(r["seconds"] for r in rs),
                "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in rs),
                "shape": rs[0]["shape"]} for w, rs in runs.items()}
-    print(f"file: {path.name}, {args.repeat} alternating runs each, medians")
+    print(f"file: {path.name} ({kind}), {repeat} alternating runs each, medians")
     for w, m in med.items():
         print(f"  {w:10s} {m['seconds']:7.2f} s   peak RSS {m['peak_rss_mb']:7.0f} MB   shape {m['shape']}")
-    print(f"  import-only RSS (pandas + fastexcel): {baseline_rss():.0f} MB")
     t = med["kit"]["seconds"] / med["fastexcel"]["seconds"]
     m = med["kit"]["peak_rss_mb"] / med["fastexcel"]["peak_rss_mb"]
-    print(f"ratio kit / fastexcel: time {t:.2f}x (target <= 1.3x), peak RSS {m:.2f}x (target <= 2x)")
+    print(f"  ratio kit / fastexcel: time {t:.2f}x (target <= 1.3x), peak RSS {m:.2f}x (target <= 2x)")
+    return {"time_ratio": t, "rss_ratio": m}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--rows", type=int, default=100_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--only", choices=["codes", "text"])
+    args = ap.parse_args()
+    OUT.mkdir(exist_ok=True)
+    for kind in ("codes", "text"):
+        if args.only in (None, kind):
+            bench_file(kind, args.rows, args.repeat)
+    print(f"import-only RSS (pandas + fastexcel): {baseline_rss():.0f} MB")
 
 
 if __name__ == "__main__":
