@@ -30,9 +30,11 @@ def _check(args) -> int:
     from .tables import quality_summary_table, recognition_table
 
     target = Path(args.export)
+    appraisal = None
     if target.is_dir():
         proj = load_project(target)
         proj.check_data()
+        appraisal = proj.appraisal
         runs = [(f"{proj.title} / {w.label}", proj.load(w.id)) for w in proj.waves]
     else:
         runs = [(target.name, load_export(target, codes=args.codes,
@@ -48,7 +50,7 @@ def _check(args) -> int:
         print("  " + r.exclusion_sentence())
         from .eligibility import explain_analyses
 
-        for e in explain_analyses(r, proj.appraisal if target.is_dir() else None).values():
+        for e in explain_analyses(r, appraisal).values():
             if e.considered:
                 for line in e.sentences:
                     print("  " + line)

@@ -39,6 +39,7 @@ ANALYSIS_ZH = {"satisfaction": "满意度分析", "awareness": "政策知晓率"
 TYPE_ZH = {"single": "单选题", "multi": "多选题", "matrix": "矩阵题", "scale": "量表题",
            "text": "填空题", "ranking": "排序题", "yesno": "是非题"}
 _DEDUCT = re.compile(r"扣\s*\d+(?:\.\d+)?\s*分|不扣分")
+_RATING_TITLE = re.compile(r"满意|评价|程度|认可|同意|符合|重要|打分|评分|好不好|怎么样")
 _BANDS = {"优秀", "合格", "基本合格", "不合格", "称职", "基本称职", "不称职"}
 
 
@@ -155,9 +156,11 @@ def _satisfaction_one(q: Question, answered: int | None) -> Consideration | None
     m = match_scale([o.label for o in q.options], q.title)
     scored = all(o.score is not None for o in q.options)
     if q.type == "single" and m is None and not scored:
-        if q.role == "group" or is_identity_title(q.title) or len(q.options) < 3 or any(
-                not (re.fullmatch(r"选项\d+", o.label) or o.label.strip().isdigit()) for o in q.options):
-            return None  # not a rating question at all (身份、乡镇、…): not considered
+        unlabelled = all(re.fullmatch(r"选项\d+", o.label) or o.label.strip().isdigit()
+                         for o in q.options)
+        if (q.role == "group" or is_identity_title(q.title) or len(q.options) < 3
+                or not unlabelled or not _RATING_TITLE.search(q.title)):
+            return None  # not a rating question (身份、所在的村、…): not considered
     if q.type in ("scale", "matrix") and scored and q.satisfied:
         c.taken = answered is None or answered > 0
         if not c.taken:

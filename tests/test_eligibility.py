@@ -135,6 +135,9 @@ def test_before_after_says_which_wave_lacks_the_items(newcomer, tmp_path):
     assert not e.taken
     assert any("基线问卷没有可比较的满意度题" in n for n in e.notes)
     assert {c.question_id for c in e.left} >= {"q3", "q4", "q5"}
+    empty = compare_waves(before, after)   # said, not an empty table or a KeyError
+    assert empty.items.empty and empty.sentences[0] == "前后对比：考察了3道题，纳入0道。"
+    assert any("基线问卷中没有这一满意度题" in s for s in empty.sentences)
     comp = compare_waves(after, after)
     assert len(comp.items) == 3
     assert {c.question_id for c in before_after_eligibility(after, after).taken} == {"q3", "q4", "q5"}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -37,6 +38,7 @@ MISSING_TEXT = {"(跳过)": M.SKIPPED, "（跳过）": M.SKIPPED, "(空)": M.EMP
 _KIND = {k: M.KINDS.index(k) for k in M.KINDS}
 _BLANK = _KIND[M.BLANK]
 _OTHER = re.compile(r"〖(.*?)〗", re.S)
+WIDE = 1000  # an export with this many columns or more shows its progress while it converts
 SATISFACTION_SCORES = {
     "非常满意": 5, "很满意": 5, "十分满意": 5, "满意": 4, "比较满意": 4, "较满意": 4,
     "基本满意": 3, "一般": 3, "不太满意": 2, "不满意": 2, "较不满意": 2, "比较不满意": 2,
@@ -45,6 +47,19 @@ SATISFACTION_SCORES = {
 
 
 # ---------------------------------------------------------------------------- primitives
+def _progress(items, n_columns: int, desc: str):
+    """Wide exports (thousands of columns) say how far they are; narrow ones stay quiet."""
+    if n_columns < WIDE:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, total=len(items), desc=desc, unit="题", leave=False, mininterval=0.5)
+
+
+def _n_columns(parsed: ParsedExport) -> int:
+    return sum(len(pq.parts) for pq in parsed.questions)
+
+
 def _cell_text(v) -> str:
     """A cell as text: whole numbers without '.0', missing as ''."""
     if v is None or v is pd.NA or v is pd.NaT:
@@ -56,12 +71,34 @@ def _cell_text(v) -> str:
     return str(v).strip()
 
 
+_FACTORIZED: dict[int, tuple] = {}
+
+
+def _forget(key: int):
+    return lambda _ref: _FACTORIZED.pop(key, None)
+
+
 def _factorize(s: pd.Series) -> tuple[np.ndarray, list[str]]:
     """``codes`` (one per cell, -1 where the cell is empty) and the distinct texts, stripped.
+
+    A column is factorised once per load, however many steps read it (inference, conversion):
+    the result is kept while the column lives (a weak reference drops it with the column).
 
     >>> _factorize(pd.Series(["满意", " 满意", None, 3.0]))
     (array([ 0,  1, -1,  2]), ['满意', '满意', '3'])
     """
+    hit = _FACTORIZED.get(id(s))
+    if hit is not None and hit[0]() is s:
+        return hit[1], hit[2]
+    codes, texts = _factorize_now(s)
+    try:
+        _FACTORIZED[id(s)] = (weakref.ref(s, _forget(id(s))), codes, texts)
+    except TypeError:  # not weak-referenceable: no caching
+        pass
+    return codes, texts
+
+
+def _factorize_now(s: pd.Series) -> tuple[np.ndarray, list[str]]:
     if s.dtype.kind in "fiub":
         codes, uniq = pd.factorize(s.to_numpy(dtype="float64", na_value=np.nan),
                                    use_na_sentinel=True)
@@ -530,7 +567,9 @@ def _infer(pq: ParsedQuestion, qid: str, missing_codes) -> tuple[Question, list[
         q.type = "scale"
     _mark_satisfied(q, m, checks)
     # never a personal value in a codebook, however the question was classified
-    if contains_personal(pd.Series([o.label for o in q.options], dtype=object)):
+    labels = [o.label for o in q.options]
+    if any(_DIGITS7.search(lb) or "@" in lb for lb in labels) and contains_personal(
+            pd.Series(labels, dtype=object)):
         q.type, q.options, q.satisfied, q.personal = "text", [], None, "phone"
         checks[:] = ["选项中出现电话、身份证号或邮箱：按个人信息处理，问卷定义中不列出任何答案"]
     return q, checks
@@ -566,7 +605,7 @@ def draft_questionnaire(parsed: ParsedExport, title: str | None = None) -> Draft
     """Draft a codebook from what the export shows, with what to check for each question."""
     used: set[str] = set(META_FIELDS) | {"ip_hash"}
     questions, checks = [], {}
-    for pq in parsed.questions:
+    for pq in _progress(parsed.questions, _n_columns(parsed), "推定题型"):
         q, c = _infer(pq, _qid(pq, used), parsed.missing_codes)
         if pq.header and pq.header.strip() != pq.title:
             q.headers = [pq.header.strip()]
@@ -732,11 +771,15 @@ def _choice_values(q: Question, part: Part, missing_codes, scores: bool = False)
         kinds[bad] = M.KINDS.index(M.INVALID)
         num[bad] = np.nan
     if q.has_scores:
-        codes_sorted = np.array(sorted(o.code for o in q.options), dtype="float64")
-        score_of = {o.code: (np.nan if o.score is None else o.score) for o in q.options}
-        scores_sorted = np.array([score_of[int(c)] for c in codes_sorted], dtype="float64")
-        pos = np.searchsorted(codes_sorted, np.where(np.isnan(num), codes_sorted[0], num))
-        vals = np.where(np.isnan(num), np.nan, scores_sorted[np.clip(pos, 0, len(codes_sorted) - 1)])
+        score_of = {float(o.code): (np.nan if o.score is None else o.score) for o in q.options}
+        lo, hi = min(score_of), max(score_of)
+        if hi - lo <= 1 << 16:  # codes are small integers: a lookup array, no hashing per cell
+            lut = np.full(int(hi - lo) + 2, np.nan)
+            for c, v in score_of.items():
+                lut[int(c - lo)] = v
+            vals = lut[np.where(np.isnan(num), len(lut) - 1, num - lo).astype(np.int64)]
+        else:
+            vals = pd.Series(num).map(score_of).to_numpy(dtype="float64")
         values = pd.Series(pd.array(vals, dtype="Float64"))
     else:
         values = _nullable_int(num)
@@ -751,7 +794,7 @@ def build_columns(parsed: ParsedExport, pairs: list[tuple[Question, ParsedQuesti
                   sink: ColumnSink) -> list[str]:
     notes: list[str] = []
     mc = parsed.missing_codes
-    for q, pq in pairs:
+    for q, pq in _progress(pairs, _n_columns(parsed), "转换各列"):
         base = {"question_id": q.id, "title": q.title, "type": q.type,
                 "dimension": q.dimension, "reverse": q.reverse}
         if q.personal:

@@ -164,7 +164,7 @@ def _numeric_share(body: pd.DataFrame, cols: list[int]) -> float:
         if col.dtype.kind in "fi":
             numeric += 1
             continue
-        vals = col.dropna().astype(str).str.strip().head(300)
+        vals = col.dropna().head(300).astype(str).str.strip()  # a sample, not the column
         vals = vals[~vals.isin(list(MISSING_TEXT))]
         if len(vals) and vals.str.contains("┋", regex=False).any():
             return 0.0  # '┋'-joined labels only occur in 按文本 downloads
