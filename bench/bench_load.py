@@ -36,20 +36,33 @@ HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 
 
-def write_file(path: Path, rows: int) -> None:
-    import numpy as np
+def _save(path: Path, head: list[str], rows) -> None:
+    """Write a header and rows to a one-sheet .xlsx (write-only: constant memory)."""
     from openpyxl import Workbook
 
-    rng = np.random.default_rng(1)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Sheet1")
+    ws.append(head)
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+
+
+def _meta(i: int, dur: int) -> list:
+    return [i + 1, f"2024/5/{1 + i % 28} {8 + i % 12}:{i % 60:02d}:{i % 60:02d}", f"{dur}秒", "手机提交",
+            "微信", f"{36 + i % 180}.{i % 250}.{i % 199}.{i % 97}(安徽-合肥)"]
+
+
+def write_file(path: Path, rows: int) -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(1)
     head = ["序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "1、您的身份",
             "2、总体满意度(0-10分)", "3、以下各项工作的满意程度 (矩阵单选题 *必答)—第1项"]
     head += [f"第{k}项" for k in range(2, 13)]
     head += [f"第4题(选项{k})" for k in range(1, 9)]
     n_rest = 50 - len(head)
     head += [f"{5 + k}、单选题{5 + k}" for k in range(n_rest)]
-    ws.append(head)
     ident = rng.integers(1, 5, rows)
     overall = rng.integers(1, 12, rows)
     matrix = rng.integers(1, 6, (rows, 12))
@@ -58,12 +71,8 @@ def write_file(path: Path, rows: int) -> None:
     multi[skipped] = -3
     rest = rng.integers(1, 6, (rows, n_rest))
     dur = rng.integers(20, 900, rows)
-    for i in range(rows):
-        ws.append([i + 1, f"2024/5/{1 + i % 28} {8 + i % 12}:{i % 60:02d}:{i % 60:02d}",
-                   f"{dur[i]}秒", "手机提交", "微信", f"{36 + i % 180}.{i % 250}.{i % 199}.{i % 97}(安徽-合肥)",
-                   int(ident[i]), int(overall[i]), *matrix[i].tolist(), *multi[i].tolist(),
-                   *rest[i].tolist()])
-    wb.save(path)
+    _save(path, head, ([*_meta(i, dur[i]), int(ident[i]), int(overall[i]), *matrix[i].tolist(),
+                        *multi[i].tolist(), *rest[i].tolist()] for i in range(rows)))
 
 
 SAT = ["非常不满意", "不满意", "一般", "满意", "非常满意"]
@@ -74,18 +83,14 @@ MULTI = ["便民服务", "环境整治", "产业发展", "矛盾调解", "文化
 def write_text_file(path: Path, rows: int) -> None:
     """The 按文本 twin: 50 columns of labels (the multi-select is one '┋'-joined column)."""
     import numpy as np
-    from openpyxl import Workbook
 
     rng = np.random.default_rng(2)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Sheet1")
     head = ["序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "1、您的身份",
             "2、总体满意度(0-10分)", "3、以下各项工作的满意程度—第1项"]
     head += [f"3、第{k}项" for k in range(2, 13)]
     head += ["4、您希望加强哪些工作？"]
     n_rest = 50 - len(head)
     head += [f"{5 + k}、您对第{5 + k}项工作是否满意" for k in range(n_rest)]
-    ws.append(head)
     ident = rng.integers(0, 4, rows)
     overall = rng.integers(0, 11, rows)
     matrix = rng.integers(0, 5, (rows, 12))
@@ -93,24 +98,22 @@ def write_text_file(path: Path, rows: int) -> None:
     dur = rng.integers(20, 900, rows)
     picks = rng.uniform(size=(rows, 8)) < 0.3
     skipped = rng.uniform(size=rows) < 0.05
-    for i in range(rows):
+
+    def multi(i: int) -> str:
         if skipped[i]:
-            multi = "(跳过)"
-        else:
-            chosen = [MULTI[j] + ("〖自来水改造〗" if j == 7 and i % 3 == 0 else "")
-                      for j in np.flatnonzero(picks[i])] or [MULTI[0]]
-            multi = "┋".join(chosen)
-        ws.append([i + 1, f"2024/5/{1 + i % 28} {8 + i % 12}:{i % 60:02d}:{i % 60:02d}",
-                   f"{dur[i]}秒", "手机提交", "微信", f"{36 + i % 180}.{i % 250}.{i % 199}.{i % 97}(安徽-合肥)",
-                   IDENT[ident[i]], f"{overall[i]}分", *[SAT[k] for k in matrix[i]], multi,
-                   *[SAT[k] for k in rest[i]]])
-    wb.save(path)
+            return "(跳过)"
+        chosen = [MULTI[j] + ("〖自来水改造〗" if j == 7 and i % 3 == 0 else "")
+                  for j in np.flatnonzero(picks[i])] or [MULTI[0]]
+        return "┋".join(chosen)
+
+    _save(path, head, ([*_meta(i, dur[i]), IDENT[ident[i]], f"{overall[i]}分",
+                        *[SAT[k] for k in matrix[i]], multi(i), *[SAT[k] for k in rest[i]]]
+                       for i in range(rows)))
 
 
 def write_wide_file(path: Path, rows: int, cols: int) -> None:
     """A wide 按序号 download: questions until ``cols`` columns."""
     import numpy as np
-    from openpyxl import Workbook
 
     rng = np.random.default_rng(3)
     head = ["序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP"]
@@ -129,14 +132,9 @@ def write_wide_file(path: Path, rows: int, cols: int) -> None:
         q += 1
     head, kinds = head[:cols], kinds[:cols - 6]
     is_option = np.array([k == "option" for k in kinds])
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Sheet1")
-    ws.append(head)
-    for i in range(rows):
-        vals = np.where(is_option, rng.integers(0, 2, len(kinds)), rng.integers(1, 6, len(kinds)))
-        ws.append([i + 1, f"2024/5/1 10:{i % 60:02d}:00", f"{100 + i}秒", "微信", "N/A",
-                   f"192.0.2.{i % 250}(安徽-合肥)", *vals.tolist()])
-    wb.save(path)
+    _save(path, head, ([*_meta(i, 100 + i), *np.where(is_option, rng.integers(0, 2, len(kinds)),
+                                                     rng.integers(1, 6, len(kinds))).tolist()]
+                       for i in range(rows)))
 
 
 CHILD = r"""

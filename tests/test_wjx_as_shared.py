@@ -183,3 +183,23 @@ def test_digit_variant_in_the_file_name(fixtures, tmp_path, k, expected):
     assert r.info.variant == expected
     # 1 is not a marker anyone has verified: the contents decide, and the note says so
     assert any("「1」未经核实" in n for n in r.info.notes) == (k == "1")
+
+
+def test_a_wide_export_shows_its_progress(tmp_path, capsys):
+    from kit.io.convert import WIDE
+
+    n = WIDE + 10
+    head = ["序号", "提交答卷时间", "所用时间"] + [f"{k + 1}、第{k + 1}题" for k in range(n)]
+    lines = [",".join(head)] + [",".join([str(i + 1), f"2024/5/1 10:0{i}:00", "100秒"]
+                                         + [str(1 + (i + k) % 5) for k in range(n)]) for i in range(3)]
+    f = tmp_path / "1_按序号_宽表_3_3.csv"
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = load_export(f)
+    assert r.data.shape[1] == n + 3
+    err = capsys.readouterr().err
+    assert "推定题型" in err and "转换各列" in err
+    narrow = tmp_path / "1_按序号_窄表_3_3.csv"
+    narrow.write_text("\n".join(",".join(ln.split(",")[:13]) for ln in lines) + "\n",
+                      encoding="utf-8")
+    load_export(narrow)
+    assert "转换各列" not in capsys.readouterr().err   # narrow files stay quiet

@@ -121,47 +121,49 @@ def _as_text(s: pd.Series) -> pd.Series:
     return pd.Series(_take(texts, codes, ""), index=s.index, dtype=object)
 
 
-def text_kinds(text: pd.Series, mask: bool = True) -> tuple[pd.Series, np.ndarray]:
-    """Answer text with missing markers removed, and the missing kind code of each cell."""
-    codes, texts = _factorize(text)
-    kinds_u = np.full(len(texts) + 1, _BLANK, dtype=np.int8)
-    clean_u: list = [None] * len(texts)
+def _per_distinct(s: pd.Series, value_fn, missing: int = _BLANK):
+    """Work a column out once per distinct text: ``codes`` into the distinct texts, each
+    distinct text's missing kind (markers such as ``(跳过)``; an empty cell is ``missing``) and
+    ``value_fn(text)`` for the others."""
+    fc, texts = _factorize(s)
+    kinds_u = np.full(len(texts) + 1, missing, dtype=np.int8)
+    values_u: list = [None] * len(texts)
     for i, t in enumerate(texts):
         mk = MISSING_TEXT.get(t)
         if mk is None:
             kinds_u[i] = M.NONE
-            # the one place answer text is masked: labels and other-text derive from it
-            clean_u[i] = mask_text(t) if mask else t
+            values_u[i] = value_fn(t)
         else:
             kinds_u[i] = _KIND[mk]
-    return pd.Series(_take(clean_u, codes), index=text.index, dtype=object), kinds_u[codes]
+    return fc, kinds_u, values_u
+
+
+def text_kinds(text: pd.Series, mask: bool = True) -> tuple[pd.Series, np.ndarray]:
+    """Answer text with missing markers removed, and the missing kind code of each cell."""
+    # the one place answer text is masked: labels and other-text derive from it
+    fc, kinds_u, clean_u = _per_distinct(text, mask_text if mask else str)
+    return pd.Series(_take(clean_u, fc), index=text.index, dtype=object), kinds_u[fc]
+
+
+def _number_or_text(t: str):
+    try:
+        v = float(t)
+    except ValueError:
+        return mask_text(t)
+    return v if math.isfinite(v) else mask_text(t)
 
 
 def code_kinds(codes: pd.Series, missing_codes: dict[int, str]) -> tuple[np.ndarray, np.ndarray, pd.Series | None]:
     """Numeric codes (float array, NaN where missing), missing kinds, and any non-numeric text."""
-    kinds = np.full(len(codes), M.NONE, dtype=np.int8)
     other = None
     if codes.dtype.kind in "fi":
         num = codes.to_numpy(dtype="float64", na_value=np.nan, copy=True)
+        kinds = np.full(len(codes), M.NONE, dtype=np.int8)
     else:
-        fc, texts = _factorize(codes)
-        num_u = np.full(len(texts) + 1, np.nan)
-        kind_u = np.full(len(texts) + 1, M.NONE, dtype=np.int8)
-        other_u: list = [None] * len(texts)
-        for i, t in enumerate(texts):
-            mk = MISSING_TEXT.get(t)
-            if mk is not None:
-                kind_u[i] = _KIND[mk]
-                continue
-            try:
-                v = float(t)
-            except ValueError:
-                v = math.nan
-            if math.isfinite(v):
-                num_u[i] = v
-            else:
-                other_u[i] = mask_text(t)
-        num, kinds = num_u[fc], kind_u[fc]
+        fc, kinds_u, vals_u = _per_distinct(codes, _number_or_text, missing=M.NONE)
+        num_u = np.array([v if isinstance(v, float) else np.nan for v in vals_u] + [np.nan])
+        other_u = [v if isinstance(v, str) else None for v in vals_u]
+        num, kinds = num_u[fc], kinds_u[fc]
         if any(o is not None for o in other_u):
             other = pd.Series(_take(other_u, fc), index=codes.index, dtype=object)
     num = np.array(num, dtype="float64")  # writable copy
@@ -708,18 +710,11 @@ def _text_labels(text: pd.Series, sep: str | None = None):
     """A text column, worked out per distinct value: the cells' codes into the distinct values,
     and for each distinct value its missing kind, its option label(s) (a list when ``sep``
     joins several) and its fill-in text."""
-    fc, texts = _factorize(text)
-    kinds_u = np.full(len(texts) + 1, _BLANK, dtype=np.int8)
-    labels_u: list = [None] * len(texts)
-    others_u: list = [None] * len(texts)
-    for i, t in enumerate(texts):
-        mk = MISSING_TEXT.get(t)
-        if mk is not None:
-            kinds_u[i] = _KIND[mk]
-            continue
-        kinds_u[i] = M.NONE
-        masked = mask_text(t)
-        labels_u[i], others_u[i] = _split_joined(masked, sep) if sep else _strip_other(masked)
+    split = (lambda t: _split_joined(mask_text(t), sep)) if sep else (
+        lambda t: _strip_other(mask_text(t)))
+    fc, kinds_u, pairs_u = _per_distinct(text, split)
+    labels_u = [None if p is None else p[0] for p in pairs_u]
+    others_u = [None if p is None else p[1] for p in pairs_u]
     return fc, kinds_u, labels_u, others_u
 
 
