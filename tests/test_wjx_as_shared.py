@@ -203,3 +203,14 @@ def test_a_wide_export_shows_its_progress(tmp_path, capsys):
                       encoding="utf-8")
     load_export(narrow)
     assert "转换各列" not in capsys.readouterr().err   # narrow files stay quiet
+
+
+def test_an_edited_file_with_its_own_number_column(fixtures, tmp_path):
+    """People add their own 编号 before sending a file on; 腾讯问卷's 编号 comes with
+    结束答题时间/UA/Referrer, which this file does not have."""
+    rows = _rows(_fixture(fixtures, "edited_dot_headers_repeated.csv"))
+    rows = [["编号"] + rows[0]] + [[f"A{i:03d}"] + r for i, r in enumerate(rows[2:], start=1)]
+    f = tmp_path / "村民意见.csv"
+    f.write_text("\n".join(",".join(f'"{c}"' for c in r) for r in rows) + "\n", encoding="utf-8")
+    r = load_export(f)
+    assert r.info.platform == "wjx" and r.data["response_id"].tolist()[:2] == ["A001", "A002"]

@@ -67,9 +67,11 @@ STANDARD_META = {
     "来源详情": "没有答卷来源详情",
     "来自IP": "不能检查同一IP重复作答，也没有IP所在地区",
 }
-# metadata of other platforms: a file that has them is not an edited 问卷星 file
-_OTHER_META = {"编号", "开始答题时间", "结束答题时间", "答题时长", "UA", "Referrer", "ResponseId",
-               "Respondent ID", "_uuid", "_submission_time", "StartDate"}
+# metadata only other platforms write (腾讯问卷's 结束答题时间/UA/Referrer, Qualtrics, SurveyMonkey,
+# Kobo): a file that has them is not an edited 问卷星 file. 编号 alone is not among them: people
+# add their own 编号 column to a 问卷星 file.
+_OTHER_META = {"结束答题时间", "UA", "Referrer", "ResponseId", "ResponseID", "Respondent ID",
+               "_uuid", "_submission_time", "StartDate"}
 MISSING_CODES = {-3: M.SKIPPED, -2: M.NOT_RANKED}
 TAG_HINT = {"多选题": "multi", "排序题": "ranking", "填空题": "text", "多项填空题": "text",
             "矩阵单选题": "matrix", "矩阵量表题": "matrix", "量表题": "scale", "单选题": None,
