@@ -121,6 +121,11 @@ def compare_waves(before: Responses, after: Responses, key: str = "respondent_ha
     items = pd.DataFrame(rows)
     res = WaveComparison(items=items, n_before=before.n_valid, n_after=after.n_valid,
                          n_pairs=n_pairs)
+    if items.empty:  # never silently empty: which items each wave lacks, and the fix
+        from .eligibility import before_after_eligibility
+
+        res.sentences = before_after_eligibility(before, after).sentences
+        return res
     top = items[items["role"] == "overall"] if len(items) else items
     if len(top):
         col = top.iloc[0]["column"]

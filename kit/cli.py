@@ -30,9 +30,11 @@ def _check(args) -> int:
     from .tables import quality_summary_table, recognition_table
 
     target = Path(args.export)
+    appraisal = None
     if target.is_dir():
         proj = load_project(target)
         proj.check_data()
+        appraisal = proj.appraisal
         runs = [(f"{proj.title} / {w.label}", proj.load(w.id)) for w in proj.waves]
     else:
         runs = [(target.name, load_export(target, codes=args.codes,
@@ -46,29 +48,30 @@ def _check(args) -> int:
             for row in s.itertuples(index=False):
                 print(f"    {row[0]}：{row[1]}份（{row[2]}）")
         print("  " + r.exclusion_sentence())
+        from .eligibility import explain_analyses
+
+        for e in explain_analyses(r, appraisal).values():
+            if e.considered:
+                for line in e.sentences:
+                    print("  " + line)
+                for qid, fix in e.fixes.items():
+                    print(f"    {qid} 在 {next(c.fix_file for c in e.left if c.question_id == qid)} "
+                          "中修改为：\n" + "".join(f"      {ln}\n" for ln in fix.splitlines()), end="")
     return 0
 
 
 def _init_questionnaire(args) -> int:
-    from .io import parse_export
-    from .io.convert import infer_questionnaire
-    from .io import wjx
-    from .io.table import read_table
-    from .questionnaire import dump_questionnaire
+    from .io.draft import draft_codebook, draft_yaml
 
-    parsed = parse_export(args.export, variant="text" if args.codes else None)
-    if args.codes:
-        parsed = wjx.pair_wjx(parsed, wjx.parse_wjx(read_table(args.codes), "codes"))
-    qn, notes = infer_questionnaire(parsed, title=args.title or Path(args.export).stem)
-    text = ("# 由 kit init-questionnaire 起草，请逐题核对：题型、选项编码与分值、维度、满意项 (satisfied)、\n"
-            "# 个人信息字段 (personal)、分组字段 (groups)。\n"
-            + "".join(f"# 注意：{n}\n" for n in notes) + dump_questionnaire(qn))
+    draft = draft_codebook(args.export, codes=args.codes, title=args.title)
+    text = draft_yaml(draft)
     if args.output:
         out = Path(args.output)
         if out.exists() and not args.force:
             raise KitError("文件已存在；用 --force 覆盖 (file exists)", path=out)
         out.write_text(text, encoding="utf-8")
-        print(f"已写入 {out}（{len(qn.questions)} 题）")
+        n_check = sum(bool(c) for c in draft.checks.values())
+        print(f"已写入 {out}（{len(draft.questionnaire.questions)} 题，其中{n_check}题有待核对的推定）")
     else:
         sys.stdout.write(text)
     return 0

@@ -180,8 +180,10 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
 
 def _clean(d):
     if isinstance(d, dict):
+        # identity, not equality: a score of 0 (a 0-10 item) is kept, only None/[]/False go
         return {k: _clean(v) for k, v in d.items()
-                if v not in (None, [], False) or k in ("code", "label")}
+                if not (v is None or v is False or (isinstance(v, list) and not v))
+                or k in ("code", "label")}
     if isinstance(d, list):
         return [_clean(v) for v in d]
     return d

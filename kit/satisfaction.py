@@ -50,6 +50,11 @@ SMALL_N = 30          # a group with fewer valid answers gets a caveat
 VERDICT_DIGITS = 12
 MAX_PAIRWISE_GROUPS = 10  # pairwise follow-ups only where they can be read (not 80 villages)
 MIN_EXPECTED = 5      # a chi-square cell expected below this gets a caveat
+# the items table's columns, also when no question qualifies (see kit.eligibility)
+ITEM_COLUMNS = ["column", "question_id", "title", "item", "dimension", "role", "scale_min",
+                "scale_max", "n_valid", "n_satisfied", "satisfied_share", "share_ci_low",
+                "share_ci_high", "mean", "mean_ci_low", "mean_ci_high", "index", "index_ci_low",
+                "index_ci_high"]
 
 
 @dataclass
@@ -166,6 +171,10 @@ def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
     warnings: list[str] = []
     skipped: list[str] = []  # what could not be computed, and why (small samples)
     specs = _item_specs(r)
+    if not specs:  # never silently empty: which questions were considered, why none counts
+        from .eligibility import satisfaction_eligibility
+
+        warnings += satisfaction_eligibility(r.questionnaire, data).sentences
     items = []
     person_scores: dict[str, list[pd.Series]] = {}
     person_sat: dict[str, list[pd.Series]] = {}
@@ -180,7 +189,7 @@ def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
             person_scores.setdefault(dim, []).append(x)
             person_sat.setdefault(dim, []).append(x.isin(sat).astype("float64").where(x.notna()))
             ranges[dim] = (lo, hi)
-    items_df = pd.DataFrame(items)
+    items_df = pd.DataFrame(items, columns=ITEM_COLUMNS if not items else None)
 
     dims = []
     for dim, cols in person_scores.items():
@@ -236,6 +245,12 @@ def analyse_satisfaction(r: Responses, groups: list[str] | None = None,
                       "share_ci_high": p.ci_high,
                       "n_skipped": int((r.missing.loc[data.index, q.id] == "skipped").sum())})
     aware_df = pd.DataFrame(aware)
+    if aware_df.empty:
+        from .eligibility import awareness_eligibility
+
+        e = awareness_eligibility(r.questionnaire)
+        if e.considered:
+            warnings += e.sentences
 
     overall = _overall(items_df, dims_df)
     by_group, tests, pairwise = _groups(r, data, specs, groups, warnings, rank_tests, skipped)

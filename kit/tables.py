@@ -295,8 +295,9 @@ def write_satisfaction_workbook(res, path: str | Path) -> Path:
         sheets["加权估计"] = weighted_table(res)
     if len(res.nps):
         sheets["净推荐值"] = nps_table(res)
-    for (g, col), _ in res.by_group.groupby(["group_by", "column"], sort=False):
-        sheets[f"分组_{g}_{col}"[:31]] = group_table(res, g, col)
+    if len(res.by_group):  # no groups (or nothing to break down): no group sheets
+        for (g, col), _ in res.by_group.groupby(["group_by", "column"], sort=False):
+            sheets[f"分组_{g}_{col}"[:31]] = group_table(res, g, col)
     return write_workbook(sheets, path)
 
 

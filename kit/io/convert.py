@@ -3,77 +3,169 @@
 This is shared by every platform: type inference when there is no codebook, matching a codebook
 to the export's columns, turning labels and codes into option codes or scores, keeping the kinds
 of missing answers apart, hashing personal fields and masking free text.
+
+Text columns are handled per *distinct value*, not per cell: a column is factorised once
+(``pd.factorize``: Arrow's dictionary encoding for fastexcel's strings) and every label, marker,
+fill-in and mask is worked out on the distinct values, then taken back to the cells with one
+array index. A 100,000-row 按文本 download has a few hundred distinct labels per column.
 """
 
 from __future__ import annotations
 
+import math
 import re
+import weakref
 from collections import Counter
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from .. import missing as M
 from ..errors import QuestionnaireError
-from ..privacy import hash_series, mask_series
+from ..privacy import contains_personal, hash_series, mask_text
 from ..questionnaire import Option, Question, Questionnaire, Row, normalise_title, _norm_label
 from .model import META_FIELDS, ParsedExport, ParsedQuestion, Part
 from .personal import KIND_ZH, keep_kind, personal_kind
+from .scales import (AWARENESS_PAIRS, FAMILY_ZH, SCALE_WORDS, YES_NO, ScaleMatch,
+                     is_identity_title, match_scale)
 
-__all__ = ["infer_questionnaire", "build_columns", "match_questionnaire"]
+__all__ = ["infer_questionnaire", "draft_questionnaire", "Draft", "build_columns",
+           "match_questionnaire", "MISSING_TEXT"]
 
 MISSING_TEXT = {"(跳过)": M.SKIPPED, "（跳过）": M.SKIPPED, "(空)": M.EMPTY, "（空）": M.EMPTY,
                 "NULL": M.BLANK, "null": M.BLANK, "": M.BLANK}
-_OTHER = re.compile(r"〖(.*)〗\s*$", re.S)
-_POINTS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*分\s*$")
+_KIND = {k: M.KINDS.index(k) for k in M.KINDS}
+_BLANK = _KIND[M.BLANK]
+_OTHER = re.compile(r"〖(.*?)〗", re.S)
+WIDE = 1000  # an export with this many columns or more shows its progress while it converts
 SATISFACTION_SCORES = {
     "非常满意": 5, "很满意": 5, "十分满意": 5, "满意": 4, "比较满意": 4, "较满意": 4,
     "基本满意": 3, "一般": 3, "不太满意": 2, "不满意": 2, "较不满意": 2, "比较不满意": 2,
     "非常不满意": 1, "很不满意": 1, "十分不满意": 1,
 }
-YES_NO = [("是", "否"), ("知道", "不知道"), ("了解", "不了解"), ("有", "没有"), ("有", "无"),
-          ("听说过", "没听说过"), ("知晓", "不知晓"), ("yes", "no"), ("Yes", "No")]
 
 
 # ---------------------------------------------------------------------------- primitives
+def _progress(items, n_columns: int, desc: str):
+    """Wide exports (thousands of columns) say how far they are; narrow ones stay quiet."""
+    if n_columns < WIDE:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, total=len(items), desc=desc, unit="题", leave=False, mininterval=0.5)
+
+
+def _n_columns(parsed: ParsedExport) -> int:
+    return sum(len(pq.parts) for pq in parsed.questions)
+
+
+def _cell_text(v) -> str:
+    """A cell as text: whole numbers without '.0', missing as ''."""
+    if v is None or v is pd.NA or v is pd.NaT:
+        return ""
+    if isinstance(v, float):
+        if math.isnan(v):
+            return ""
+        return str(int(v)) if v.is_integer() else str(v)
+    return str(v).strip()
+
+
+_FACTORIZED: dict[int, tuple] = {}
+
+
+def _forget(key: int):
+    return lambda _ref: _FACTORIZED.pop(key, None)
+
+
+def _factorize(s: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """``codes`` (one per cell, -1 where the cell is empty) and the distinct texts, stripped.
+
+    A column is factorised once per load, however many steps read it (inference, conversion):
+    the result is kept while the column lives (a weak reference drops it with the column).
+
+    >>> _factorize(pd.Series(["满意", " 满意", None, 3.0]))
+    (array([ 0,  1, -1,  2]), ['满意', '满意', '3'])
+    """
+    hit = _FACTORIZED.get(id(s))
+    if hit is not None and hit[0]() is s:
+        return hit[1], hit[2]
+    codes, texts = _factorize_now(s)
+    try:
+        _FACTORIZED[id(s)] = (weakref.ref(s, _forget(id(s))), codes, texts)
+    except TypeError:  # not weak-referenceable: no caching
+        pass
+    return codes, texts
+
+
+def _factorize_now(s: pd.Series) -> tuple[np.ndarray, list[str]]:
+    if s.dtype.kind in "fiub":
+        codes, uniq = pd.factorize(s.to_numpy(dtype="float64", na_value=np.nan),
+                                   use_na_sentinel=True)
+    else:
+        codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    return np.asarray(codes), [_cell_text(u) for u in np.asarray(uniq, dtype=object)]
+
+
+def _take(values: list, codes: np.ndarray, fill=None) -> np.ndarray:
+    """Per-distinct-value results back onto the cells (code -1 takes ``fill``)."""
+    arr = np.empty(len(values) + 1, dtype=object)
+    arr[:-1] = values
+    arr[-1] = fill
+    return arr[codes]
+
+
 def _as_text(s: pd.Series) -> pd.Series:
-    """Text view of a raw column: numbers that are whole print without '.0'."""
-    if s.dtype.kind in "fi":
-        out = s.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v)))
-        return out.astype(object)
-    return s.astype(object).map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v))
-                                or v is pd.NA else str(v))
+    """Text view of a raw column: numbers that are whole print without '.0'; '' where empty."""
+    codes, texts = _factorize(s)
+    return pd.Series(_take(texts, codes, ""), index=s.index, dtype=object)
+
+
+def _per_distinct(s: pd.Series, value_fn, missing: int = _BLANK):
+    """Work a column out once per distinct text: ``codes`` into the distinct texts, each
+    distinct text's missing kind (markers such as ``(跳过)``; an empty cell is ``missing``) and
+    ``value_fn(text)`` for the others."""
+    fc, texts = _factorize(s)
+    kinds_u = np.full(len(texts) + 1, missing, dtype=np.int8)
+    values_u: list = [None] * len(texts)
+    for i, t in enumerate(texts):
+        mk = MISSING_TEXT.get(t)
+        if mk is None:
+            kinds_u[i] = M.NONE
+            values_u[i] = value_fn(t)
+        else:
+            kinds_u[i] = _KIND[mk]
+    return fc, kinds_u, values_u
 
 
 def text_kinds(text: pd.Series, mask: bool = True) -> tuple[pd.Series, np.ndarray]:
     """Answer text with missing markers removed, and the missing kind code of each cell."""
-    t = _as_text(text).str.strip()
-    kinds = np.full(len(t), M.NONE, dtype=np.int8)
-    mapped = t.map(MISSING_TEXT)
-    has = mapped.notna().to_numpy()
-    if has.any():
-        kinds[has] = [M.KINDS.index(k) for k in mapped[has]]
-    clean = t.where(~has, None)
-    if mask:  # the one place answer text is masked: labels and other-text derive from it
-        clean = mask_series(clean).astype(object)
-    return clean, kinds
+    # the one place answer text is masked: labels and other-text derive from it
+    fc, kinds_u, clean_u = _per_distinct(text, mask_text if mask else str)
+    return pd.Series(_take(clean_u, fc), index=text.index, dtype=object), kinds_u[fc]
+
+
+def _number_or_text(t: str):
+    try:
+        v = float(t)
+    except ValueError:
+        return mask_text(t)
+    return v if math.isfinite(v) else mask_text(t)
 
 
 def code_kinds(codes: pd.Series, missing_codes: dict[int, str]) -> tuple[np.ndarray, np.ndarray, pd.Series | None]:
     """Numeric codes (float array, NaN where missing), missing kinds, and any non-numeric text."""
-    kinds = np.full(len(codes), M.NONE, dtype=np.int8)
+    other = None
     if codes.dtype.kind in "fi":
         num = codes.to_numpy(dtype="float64", na_value=np.nan, copy=True)
-        other = None
+        kinds = np.full(len(codes), M.NONE, dtype=np.int8)
     else:
-        t = _as_text(codes).str.strip()
-        mapped = t.map(MISSING_TEXT)
-        has = mapped.notna().to_numpy()
-        if has.any():
-            kinds[has] = [M.KINDS.index(k) for k in mapped[has]]
-        num = pd.to_numeric(t.where(~has, None), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-        nonnum = (~has) & np.isnan(num)
-        other = mask_series(t.where(nonnum, None)).astype(object) if nonnum.any() else None
+        fc, kinds_u, vals_u = _per_distinct(codes, _number_or_text, missing=M.NONE)
+        num_u = np.array([v if isinstance(v, float) else np.nan for v in vals_u] + [np.nan])
+        other_u = [v if isinstance(v, str) else None for v in vals_u]
+        num, kinds = num_u[fc], kinds_u[fc]
+        if any(o is not None for o in other_u):
+            other = pd.Series(_take(other_u, fc), index=codes.index, dtype=object)
     num = np.array(num, dtype="float64")  # writable copy
     for code, kind in missing_codes.items():
         hit = num == code
@@ -83,109 +175,411 @@ def code_kinds(codes: pd.Series, missing_codes: dict[int, str]) -> tuple[np.ndar
     blank = np.isnan(num) & (kinds == M.NONE)
     if other is not None:
         blank &= other.isna().to_numpy()
-    kinds[blank] = M.KINDS.index(M.BLANK)
+    kinds[blank] = _BLANK
     return num, kinds, other
 
 
 def _strip_other(label: str) -> tuple[str, str | None]:
+    """'有独卫〖一半一半〗' -> ('有独卫', '一半一半'); the fill-in text of one option.
+
+    >>> _strip_other("其他〖集市〗")
+    ('其他', '集市')
+    >>> _strip_other("满意")
+    ('满意', None)
+    """
     m = _OTHER.search(label)
     if not m:
         return label.strip(), None
-    return label[: m.start()].strip(), m.group(1)
+    return (label[: m.start()] + label[m.end():]).strip(), m.group(1).strip() or None
+
+
+def _join_others(found: list[tuple[str, str]]) -> str | None:
+    """Fill-ins of one answer: one alone as written, several each after its option's label.
+
+    >>> _join_others([("有独卫", "一半一半"), ("有独浴", "公浴在本层")])
+    '有独卫：一半一半；有独浴：公浴在本层'
+    """
+    if not found:
+        return None
+    if len(found) == 1:
+        return found[0][1]
+    return "；".join(f"{lb}：{t}" for lb, t in found)
+
+
+def _split_joined(cell: str, sep: str) -> tuple[list[str], str | None]:
+    """A '┋'/'→'-joined answer: its option labels in order, and its fill-ins."""
+    labels, found = [], []
+    for x in cell.split(sep):
+        if not x.strip():
+            continue
+        lb, oth = _strip_other(x)
+        labels.append(lb)
+        if oth:
+            found.append((lb, oth))
+    return labels, _join_others(found)
 
 
 # ----------------------------------------------------------------------------- inference
-def _options_from_labels(labels: list[str], codes_for: dict[str, int] | None = None) -> list[Option]:
-    """Options from labels: scores from 'N分' or known satisfaction words, codes as given."""
-    pts = [_POINTS.match(lb) for lb in labels]
-    if labels and all(pts):
-        vals = sorted({float(m.group(1)) for m in pts})
-        lab_of = {float(m.group(1)): lb for m, lb in zip(pts, labels)}
-        opts = []
-        for v in vals:
-            lb = lab_of[v]
-            code = codes_for.get(lb) if codes_for else (int(v) if float(v).is_integer() else None)
-            opts.append(Option(code=int(code) if code is not None else len(opts) + 1, label=lb,
-                               score=v))
-        return sorted(opts, key=lambda o: o.code)
-    sat = all(_norm_label(lb) in SATISFACTION_SCORES for lb in labels) and len(labels) >= 2
-    if codes_for is None:
-        order = labels
-        if sat:  # ascending satisfaction order, codes 1..k as platforms number them
-            order = sorted(labels, key=lambda lb: SATISFACTION_SCORES[_norm_label(lb)])
-        codes_for = {lb: i + 1 for i, lb in enumerate(order)}
-    opts = [Option(code=int(codes_for[lb]), label=lb,
-                   score=float(SATISFACTION_SCORES[_norm_label(lb)]) if sat else None)
-            for lb in labels]
+_FREE_TITLE = re.compile(r"建议|意见|请注明|请填写|请说明|原因|还有什么|其他想法|留言|备注|补充")
+_PERSONAL_TITLE = (("nickname", re.compile(r"网名|昵称|代号")),
+                   ("respondent_id", re.compile(r"微信号|QQ号|学号|工号|用户ID|OpenID", re.I)))
+_DIGITS7 = re.compile(r"\d{7}")
+_YES_NO_WORDS = {_norm_label(w) for pair in YES_NO for w in pair}
+
+
+@dataclass
+class _Answers:
+    """What one question's answers show, all its columns pooled."""
+    labels: list[str] = field(default_factory=list)    # distinct labels, fill-ins removed
+    counts: Counter = field(default_factory=Counter)
+    n: int = 0                                         # answered cells
+    pairs: dict[int, Counter] = field(default_factory=dict)  # code -> labels seen with it
+    numbers: set[float] = field(default_factory=set)   # distinct codes/numbers (codes file)
+    has_codes: bool = False
+    words_in_codes: bool = False                       # a codes column holding words: free text
+    samples: list[str] = field(default_factory=list)   # distinct raw texts (personal checks)
+
+    def add_label(self, lb: str, k: int) -> None:
+        if lb not in self.counts:
+            self.labels.append(lb)
+        self.counts[lb] += k
+
+
+def _answers(parts: list[Part], missing_codes) -> _Answers:
+    a = _Answers()
+    for p in parts:
+        if p.codes is not None:
+            a.has_codes = True
+            num, _, other = code_kinds(p.codes, missing_codes)
+            ok = ~np.isnan(num)
+            a.n += int(ok.sum())
+            a.numbers |= set(np.unique(num[ok]).tolist())
+            a.samples += [_cell_text(v) for v in list(a.numbers)[:500]]
+            if other is not None:
+                a.words_in_codes = True
+                words = other.dropna().unique().tolist()
+                a.samples += words[:500]
+                a.n += int(other.notna().sum())
+            if p.text is not None:  # a 按文本 twin: which label goes with which code
+                fc, texts = _factorize(p.text)
+                both = ok & (fc >= 0)
+                pairs = pd.DataFrame({"c": num[both].astype(np.int64), "t": fc[both]}).value_counts()
+                for (c, t), k in pairs.items():
+                    lb = _strip_other(mask_text(texts[t]))[0]
+                    if texts[t] not in MISSING_TEXT and lb:
+                        a.pairs.setdefault(int(c), Counter())[lb] += int(k)
+                        a.add_label(lb, int(k))
+            for c in np.unique(num[ok]):
+                a.pairs.setdefault(int(c), Counter())
+        elif p.text is not None:
+            fc, texts = _factorize(p.text)
+            counts = np.bincount(fc[fc >= 0], minlength=len(texts))
+            for t, k in zip(texts, counts):
+                if k and t not in MISSING_TEXT:
+                    a.samples.append(t)
+                    lb = _strip_other(mask_text(t))[0]
+                    if lb:
+                        a.add_label(lb, int(k))
+                        a.n += int(k)
+    a.samples = a.samples[:1000]
+    return a
+
+
+def _numbers(labels: list[str]) -> list[float] | None:
+    out = []
+    for lb in labels:
+        try:
+            v = float(lb)
+        except ValueError:
+            return None
+        out.append(v)
+    return out
+
+
+def _code_like(values) -> bool:
+    """Option codes: whole numbers from 0 to 60 (a province list has 34); sliders, money and
+    counts beyond that are numbers typed or dragged, not options."""
+    return bool(values) and all(float(v).is_integer() and 0 <= v <= 60 for v in values)
+
+
+def _choice_words(labels: list[str], title: str) -> bool:
+    norm = [_norm_label(lb) for lb in labels]
+    return bool(norm) and (all(n in SCALE_WORDS or n in _YES_NO_WORDS for n in norm)
+                           or match_scale(labels, title) is not None)
+
+
+def _free_text(a: _Answers, title: str) -> tuple[bool, str]:
+    """Free text or a choice: the answers decide; the title only breaks a tie."""
+    if a.n == 0:
+        return True, "没有任何回答，按填空题起草；请核对题型"
+    if a.words_in_codes:
+        return True, "按序号文件中本题的答案是文字，是填空题"
+    if a.has_codes:  # a 按序号 column: codes are options, other numbers were typed in
+        if not _code_like(a.numbers):
+            return True, "答案是数值（不像选项编码），按数值填空题起草；请核对"
+        return False, ""
+    if _choice_words(a.labels, title):
+        return False, ""
+    nums = _numbers(a.labels)
+    if nums is not None:
+        if _code_like(nums):
+            return False, "答案都是较小的整数，按选项起草；如为数值填空题，请把 type 改为 text 并删去 options"
+        return True, "答案是数值，按数值填空题起草"
+    if max(len(lb) for lb in a.labels) > 40 or any(_DIGITS7.search(lb) for lb in a.labels):
+        return True, "答案是较长的文字，是填空题"
+    k = len(a.labels)
+    if (k > 30 and k > 0.3 * a.n) or (a.n >= 8 and k >= 0.9 * a.n):
+        return True, "答案几乎各不相同，是填空题"
+    if _FREE_TITLE.search(title or ""):
+        return True, "答案不足以判断题型；题目中有「" + _FREE_TITLE.search(title).group(0) + \
+            "」，按填空题起草；如是选择题，请改为 single 并列出选项"
+    return False, "答案不足以判断题型，按单选题起草；请核对"
+
+
+def _personal(a: _Answers, title: str) -> str | None:
+    """Personal data (:func:`kit.io.personal.personal_kind`: by the answers, or by a title the
+    answers bear out), unless the answers are choice words (「您是否知道第一书记的姓名」 is a
+    yes/no question); 网名/代号 and account numbers by their titles."""
+    if a.labels and _choice_words(a.labels, title):
+        return None  # 满意, 知道, 8分: never a phone number or a name
+    digits = any(_DIGITS7.search(t) or "@" in t for t in a.samples)
+    kind = personal_kind(pd.Series(a.samples if digits else [], dtype=object), title)
+    if kind:
+        return kind
+    return next((k for k, rx in _PERSONAL_TITLE if rx.search(title or "")), None)
+
+
+def _given(options: list[Option], title: str) -> tuple[list[Option], ScaleMatch | None]:
+    """Options the export lists (codes and labels): with scores when they are a known scale."""
+    if any(o.score is not None for o in options):
+        return options, None
+    m = match_scale([o.label for o in options], title)
+    if m is None or len(m.level_of) != len(options):
+        return options, None
+    return [Option(code=o.code, label=o.label, score=m.level_of[o.label]) for o in options], m
+
+
+def _fit_codes(observed: dict[float, int]) -> tuple[int, int] | None:
+    """code = a * level + b (a = +1 or -1) through every observed (level, code), if one does."""
+    if len(observed) < 2:
+        return None
+    for a in (1, -1):
+        bs = {c - a * lv for lv, c in observed.items()}
+        if len(bs) == 1 and float(next(iter(bs))).is_integer():
+            return a, int(next(iter(bs)))
+    return None
+
+
+def _scale_options(m: ScaleMatch, code_of: dict[str, int] | None, checks: list[str]) -> list[Option]:
+    """Every level of a recognised scale; codes from the export where it shows them."""
+    label_at = {lv: lb for lb, lv in m.level_of.items()}
+    if code_of is None:  # text only: codes in scale order (points: the points themselves)
+        codes = {lv: (int(lv) if m.family == "points" else i + 1) for i, lv in enumerate(m.levels)}
+        checks.append("没有按序号文件：选项编码按量表顺序推定（" + (
+            "编码即分数" if m.family == "points" else "从最差到最好为1、2、3…") +
+            "），请与问卷星「按序号」下载核对")
+    else:
+        seen = {m.level_of[lb]: c for lb, c in code_of.items() if lb in m.level_of}
+        fit = _fit_codes(seen)
+        if fit is None and len(seen) == 1 and m.family == "points":
+            lv, c = next(iter(seen.items()))
+            fit = (1, int(c - lv))  # 问卷星 numbers a points item's options in order (0分 is 1)
+        codes = dict(seen)
+        if fit is not None:
+            for lv in m.levels:
+                codes.setdefault(lv, int(fit[0] * lv + fit[1]))
+        nxt = max(codes.values(), default=0) + 1
+        for lv in m.levels:
+            if lv not in codes:
+                codes[lv], nxt = nxt, nxt + 1
+        if m.completed and fit is None:
+            checks.append("未出现的选项的编码无法从答卷推出，暂按顺序编号，请与问卷核对")
+    opts = [Option(code=int(codes[lv]), label=label_at.get(lv, m.canonical[i]), score=lv)
+            for i, lv in enumerate(m.levels)]
+    if len({o.code for o in opts}) < len(opts):  # a clash: keep the observed codes, renumber the rest
+        used, nxt = {codes[lv] for lv in label_at}, max(codes.values()) + 1
+        for o in opts:
+            if o.label not in m.level_of and o.code in used:
+                o.code, nxt = nxt, nxt + 1
+            used.add(o.code)
+    if m.completed:
+        added = "、".join(f"“{o.label}”" for o in opts if o.score in m.completed)
+        checks.append(f"按{m.name}补全了答卷中没有出现的选项 {added}，请核对选项文字")
     return sorted(opts, key=lambda o: o.code)
 
 
-def _infer_choice_options(parts: list[Part], missing_codes) -> tuple[list[Option], str | None]:
-    """Options of a single-choice column (or all rows of a matrix)."""
-    pair_counts: dict[int, Counter] = {}
-    labels_seen: list[str] = []
-    note = None
-    for p in parts:
-        if p.codes is not None:
-            num, _, _ = code_kinds(p.codes, missing_codes)
-            if p.text is not None:
-                clean, _ = text_kinds(p.text)
-                for c, lb in zip(num, clean):
-                    if not np.isnan(c) and isinstance(lb, str):
-                        pair_counts.setdefault(int(c), Counter())[_strip_other(lb)[0]] += 1
-            else:
-                for c in np.unique(num[~np.isnan(num)]):
-                    pair_counts.setdefault(int(c), Counter())
-        elif p.text is not None:
-            clean, _ = text_kinds(p.text)
-            for lb in clean.dropna():
-                lb = _strip_other(lb)[0]
-                if lb not in labels_seen:
-                    labels_seen.append(lb)
-    if pair_counts:
-        code_label = {c: (cnt.most_common(1)[0][0] if cnt else f"选项{c}")
-                      for c, cnt in sorted(pair_counts.items())}
-        if any(not cnt for cnt in pair_counts.values()):
-            note = "选项文字未知（只有按序号文件），请在问卷定义中补全"
+def _choice_options(a: _Answers, title: str, checks: list[str]) -> tuple[list[Option], ScaleMatch | None]:
+    """Options of a single-choice column (or all rows of a matrix), known scales in full."""
+    code_of: dict[str, int] | None = None
+    if a.pairs:
+        code_label = {c: (cnt.most_common(1)[0][0] if cnt else None) for c, cnt in sorted(a.pairs.items())}
+        if any(lb is None for lb in code_label.values()):
+            checks.append("只有按序号文件：选项文字未知，请在问卷定义中补全选项文字" +
+                          ("与分值" if code_label else ""))
+            return [Option(code=c, label=lb or f"选项{c}") for c, lb in code_label.items()], None
         labels = list(code_label.values())
         if len(set(labels)) == len(labels):
-            return _options_from_labels(labels, {lb: c for c, lb in code_label.items()}), note
-        return [Option(code=c, label=lb) for c, lb in code_label.items()], note
-    if labels_seen:
-        note = "没有按序号文件：选项编码按出现顺序推定，请核对问卷定义"
-        return _options_from_labels(labels_seen), note
-    return [], None
+            code_of = {lb: c for c, lb in code_label.items()}
+        else:
+            checks.append("同一选项文字对应多个编码，请核对")
+            return [Option(code=c, label=lb) for c, lb in code_label.items()], None
+    else:
+        labels = list(a.labels)
+    m = match_scale(labels, title)
+    if m is not None:
+        return _scale_options(m, code_of, checks), m
+    if code_of is None:
+        checks.append("没有按序号文件：选项编码按答案出现的顺序推定，请与问卷星「按序号」下载核对")
+        code_of = {lb: i + 1 for i, lb in enumerate(labels)}
+    return sorted((Option(code=c, label=lb) for lb, c in code_of.items()), key=lambda o: o.code), None
 
 
-_FREE_TITLE = re.compile(r"建议|意见|请注明|请填写|请说明|原因|还有什么|其他想法|留言|备注")
+def _yes_no(opts: list[Option]) -> tuple[str, str] | None:
+    labels = {_norm_label(o.label) for o in opts}
+    return next(((y, n) for y, n in YES_NO if labels and labels <= {y, n}), None)
 
 
-def _looks_free_text(parts: list[Part], missing_codes, title: str = "") -> bool:
-    p = parts[0]
-    if _FREE_TITLE.search(title or ""):
-        return True
-    if p.codes is not None:
-        num, kinds, other = code_kinds(p.codes, missing_codes)
-        return other is not None and other.notna().sum() > 0
-    clean, _ = text_kinds(p.text)
-    vals = clean.dropna()
-    if vals.empty:
-        return True
-    nuniq = vals.nunique()
-    if vals.astype(str).str.len().max() > 40 or vals.astype(str).str.contains(r"\d{7}").any():
-        return True
-    return nuniq > 30 and nuniq > 0.3 * len(vals)
+def _complete_pair(opts: list[Option], pair: tuple[str, str], checks: list[str]) -> list[Option]:
+    have = {_norm_label(o.label) for o in opts}
+    for word in pair:
+        if word not in have:
+            code = max((o.code for o in opts), default=0) + 1
+            opts = opts + [Option(code=code, label=word)]
+            checks.append(f"补全了答卷中没有出现的选项“{word}”（编码{code}为推定），请核对")
+    return opts
 
 
-def _joined_labels(src: pd.Series, sep: str) -> list[str]:
-    """Option labels of '┋'/'→'-joined answers, in order of first appearance, 〖其他〗 text removed."""
-    labels: list[str] = []
-    for cell in text_kinds(src)[0].dropna():
-        for lb in cell.split(sep):
-            lb = _strip_other(lb)[0]
-            if lb and lb not in labels:
-                labels.append(lb)
-    return labels
+def _mark_satisfied(q: Question, m: ScaleMatch | None, checks: list[str]) -> None:
+    """satisfied only where the labels say 满意 (the top two levels) or 知道/了解 (awareness)."""
+    if q.type == "yesno":
+        pair = _yes_no(q.options)
+        yes = next(o.code for o in q.options if _norm_label(o.label) == pair[0])
+        if is_identity_title(q.title):
+            checks.append("身份类问题：不计知晓率，不设 satisfied")
+        elif pair in AWARENESS_PAIRS:
+            q.satisfied = [yes]
+            checks.append(f"按“{pair[0]}”计为知晓（satisfied: [{yes}]），请核对")
+        else:
+            checks.append(f"选项“{pair[0]}/{pair[1]}”不说明是否知晓，未设 satisfied；如本题问的是知晓"
+                          f"情况，加上 satisfied: [{yes}]")
+        return
+    if m is None:
+        return
+    by_score = sorted(q.options, key=lambda o: o.score)
+    if m.family == "satisfaction":
+        top = by_score[-1:] if m.points == 2 else by_score[-2:]
+        q.satisfied = sorted(o.code for o in top)
+        checks.append("满意项按“" + "”“".join(o.label for o in top) + f"”计（satisfied: {q.satisfied}），请核对")
+    else:
+        top = sorted(o.code for o in by_score[-2:])
+        checks.append(f"选项是{m.name}，不是满意度：未设 satisfied；如要计入满意率，加上 satisfied: {top}")
+
+
+@dataclass
+class Draft:
+    """A drafted codebook: the questionnaire, what to check for each question, and notes."""
+    questionnaire: Questionnaire
+    checks: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _infer(pq: ParsedQuestion, qid: str, missing_codes) -> tuple[Question, list[str]]:
+    """One question's draft and the things an evaluator should check about it."""
+    checks: list[str] = []
+    q = Question(id=qid, title=pq.title, type="single", number=pq.number, required=pq.required)
+    hint = pq.hint
+    if pq.structure == "options":
+        rank = hint == "ranking"
+        for p in pq.parts:
+            if p.codes is not None:
+                num, kinds, _ = code_kinds(p.codes, missing_codes)
+                if (kinds == M.KINDS.index(M.NOT_RANKED)).any() or np.nanmax(np.append(num, 0)) > 1:
+                    rank = True
+            if p.text is not None and any("→" in t for t in _factorize(p.text)[1]):
+                rank = True
+        q.type = "ranking" if rank else "multi"
+        q.options = pq.options or [Option(code=i + 1, label=p.label or f"选项{i + 1}")
+                                   for i, p in enumerate(pq.parts)]
+        return q, checks
+    if hint in ("number", "date", "cascade"):  # a measurement, a date, a cascading picker
+        q.type = hint
+        if hint == "cascade":
+            q.rows = [Row(id=f"{qid}_{i + 1}", label=p.label or f"第{i + 1}级")
+                      for i, p in enumerate(pq.parts)]
+        return q, checks
+    if pq.structure == "blanks" or hint == "text":
+        q.type = "text"
+        if pq.structure == "single":
+            q.personal = _personal(_answers(pq.parts, missing_codes), pq.title)
+        return q, checks
+    if pq.structure == "rows":
+        a = _answers(pq.parts, missing_codes)
+        text, why = False, ""
+        if not pq.options:  # any row typed in (a place, a number): the question is fill-ins
+            text, why = next((r for r in (_free_text(_answers([p], missing_codes), "")
+                                          for p in pq.parts) if r[0]), (False, ""))
+        if text:
+            q.type = "text"
+            checks.append(why.replace("是填空题", "按多项填空题起草"))
+            return q, checks
+        q.type = "matrix"
+        q.rows = [Row(id=f"{qid}_{i + 1}", label=p.label or f"第{i + 1}行")
+                  for i, p in enumerate(pq.parts)]
+        q.options, m = _given(pq.options, pq.title) if pq.options else _choice_options(
+            a, pq.title, checks)
+        _mark_satisfied(q, m, checks)
+        return q, checks
+    p = pq.parts[0]
+    if p.codes is None or p.text is not None:
+        words = _factorize(p.text)[1] if p.text is not None else []
+        for qtype, sep in (("multi", "┋"), ("ranking", "→")):
+            if hint == qtype or (pq.may_be_joined and hint is None and p.codes is None
+                                 and any(sep in t for t in words)):
+                q.type = qtype
+                labels: list[str] = []
+                for t in words:
+                    if t not in MISSING_TEXT:
+                        for lb in _split_joined(mask_text(t), sep)[0]:
+                            if lb not in labels:
+                                labels.append(lb)
+                q.options = pq.options or [Option(code=i + 1, label=lb) for i, lb in enumerate(labels)]
+                checks.append("选项来自答案文字：没有人选过的选项不会出现，请补全（编码按出现顺序推定）")
+                return q, checks
+    a = _answers(pq.parts, missing_codes)
+    kind = _personal(a, pq.title)
+    if kind:
+        q.type, q.personal = "text", kind
+        checks.append(f"个人信息（{kind}）：载入时只保留加盐哈希；问卷定义中不列出任何答案")
+        return q, checks
+    text, why = (False, "") if pq.options else _free_text(a, pq.title)
+    if why:
+        checks.append(why)
+    if text:
+        q.type = "text"
+        return q, checks
+    if pq.options:
+        q.options, m = _given(pq.options, pq.title)
+    else:
+        q.options, m = _choice_options(a, pq.title, checks)
+    pair = _yes_no(q.options)
+    if pair is not None:
+        q.type = "yesno"
+        q.options = _complete_pair(q.options, pair, checks)
+    elif q.options and all(o.score is not None for o in q.options):
+        q.type = "scale"
+    _mark_satisfied(q, m, checks)
+    # never a personal value in a codebook, however the question was classified
+    labels = [o.label for o in q.options]
+    if any(_DIGITS7.search(lb) or "@" in lb for lb in labels) and contains_personal(
+            pd.Series(labels, dtype=object)):
+        q.type, q.options, q.satisfied, q.personal = "text", [], None, "phone"
+        checks[:] = ["选项中出现电话、身份证号或邮箱：按个人信息处理，问卷定义中不列出任何答案"]
+    return q, checks
+
+
+def infer_question(pq: ParsedQuestion, qid: str, missing_codes) -> tuple[Question, list[str]]:
+    q, checks = _infer(pq, qid, missing_codes)
+    return q, [f"{qid}: {c}" for c in checks]
 
 
 def _qid(pq: ParsedQuestion, used: set[str]) -> str:
@@ -200,100 +594,40 @@ def _qid(pq: ParsedQuestion, used: set[str]) -> str:
     return qid
 
 
-def infer_question(pq: ParsedQuestion, qid: str, missing_codes) -> tuple[Question, list[str]]:
-    notes: list[str] = []
-    q = Question(id=qid, title=pq.title, type="single", number=pq.number, required=pq.required)
-    hint = pq.hint
-    if pq.structure == "options":
-        rank = hint == "ranking"
-        for p in pq.parts:
-            if p.codes is not None:
-                num, kinds, _ = code_kinds(p.codes, missing_codes)
-                if (kinds == M.KINDS.index(M.NOT_RANKED)).any() or np.nanmax(
-                        np.append(num, 0)) > 1:
-                    rank = True
-            if p.text is not None and _as_text(p.text).str.contains("→", regex=False).any():
-                rank = True
-        q.type = "ranking" if rank else "multi"
-        q.options = pq.options or [Option(code=i + 1, label=p.label or f"选项{i + 1}")
-                                   for i, p in enumerate(pq.parts)]
-        return q, notes
-    if pq.structure == "rows":
-        q.type = "matrix"
-        q.rows = [Row(id=f"{qid}_{i + 1}", label=p.label or f"第{i + 1}行")
-                  for i, p in enumerate(pq.parts)]
-        opts, note = (_given(pq.options), None) if pq.options else _infer_choice_options(
-            pq.parts, missing_codes)
-        q.options = opts
-        notes += [f"{qid}: {note}"] if note else []
-        return q, notes
-    if pq.structure == "blanks":
-        q.type = "text"
-        return q, notes
-    if hint in ("number", "date", "cascade"):  # a measurement, a date, a cascading picker
-        q.type = hint
-        if hint == "cascade":
-            q.rows = [Row(id=f"{qid}_{i + 1}", label=p.label or f"第{i + 1}级")
-                      for i, p in enumerate(pq.parts)]
-        return q, notes
-    p = pq.parts[0]
-    text = _as_text(p.text) if p.text is not None else None
-    src = p.text if p.text is not None else p.codes
-    for qtype, sep in (("multi", "┋"), ("ranking", "→")):
-        if hint == qtype or (pq.may_be_joined and hint is None and text is not None
-                             and p.codes is None and text.str.contains(sep, regex=False).any()):
-            q.type = qtype
-            q.options = pq.options or [Option(code=i + 1, label=lb)
-                                       for i, lb in enumerate(_joined_labels(src, sep))]
-            notes.append(f"{qid}: 选项来自答案文字，未被选过的选项不会出现 (options read from the "
-                         "answers: an option nobody chose is missing)")
-            return q, notes
-    if hint == "text" or (hint is None and _looks_free_text(pq.parts, missing_codes, pq.title)):
-        q.type = "text"
-        q.personal = personal_kind(p.text if p.text is not None else p.codes, pq.title)
-        return q, notes
-    opts, note = (_given(pq.options), None) if pq.options else _infer_choice_options(
-        pq.parts, missing_codes)
-    q.options = opts
-    notes += [f"{qid}: {note}"] if note else []
-    labels = {_norm_label(o.label) for o in opts}
-    for yes, no in YES_NO:
-        if labels and labels <= {yes, no}:
-            q.type = "yesno"
-            q.satisfied = [o.code for o in opts if _norm_label(o.label) == yes]
-            return q, notes
-    if opts and all(o.score is not None for o in opts):
-        q.type = "scale"
-        top = sorted({o.score for o in opts})
-        if all(_norm_label(o.label) in SATISFACTION_SCORES for o in opts):
-            q.satisfied = [o.code for o in opts if o.score >= 4]
-        elif len(top) >= 2:
-            q.satisfied = None
-    return q, notes
+def _export_title(parsed: ParsedExport) -> str:
+    """The questionnaire's title as the export names it (问卷星: the title part of the file name)."""
+    if parsed.platform == "wjx" and parsed.files:
+        from .wjx import parse_filename
+
+        return parse_filename(parsed.files[0]).title or ""
+    return ""
 
 
-def _given(options: list[Option]) -> list[Option]:
-    """Options the export lists (codes and labels): with scores when they are a known scale."""
-    if any(o.score is not None for o in options):
-        return options
-    return _options_from_labels([o.label for o in options], {o.label: o.code for o in options})
-
-
-def infer_questionnaire(parsed: ParsedExport, title: str = "") -> tuple[Questionnaire, list[str]]:
-    """Draft a codebook from what the export shows."""
+def draft_questionnaire(parsed: ParsedExport, title: str | None = None) -> Draft:
+    """Draft a codebook from what the export shows, with what to check for each question."""
     used: set[str] = set(META_FIELDS) | {"ip_hash"}
-    questions, notes = [], []
-    for pq in parsed.questions:
-        q, n = infer_question(pq, _qid(pq, used), parsed.missing_codes)
+    questions, checks = [], {}
+    for pq in _progress(parsed.questions, _n_columns(parsed), "推定题型"):
+        q, c = _infer(pq, _qid(pq, used), parsed.missing_codes)
         if pq.header and pq.header.strip() != pq.title:
             q.headers = [pq.header.strip()]
         for r in q.rows:
             used.add(r.id)
         questions.append(q)
-        notes += n
-    qn = Questionnaire(title=title, questions=questions, platform=parsed.platform)
-    return qn, notes
+        checks[q.id] = c
+    qn = Questionnaire(title=title or _export_title(parsed), questions=questions,
+                       platform=parsed.platform)
+    return Draft(qn, checks, list(parsed.notes))
 
+
+def infer_questionnaire(parsed: ParsedExport, title: str = "") -> tuple[Questionnaire, list[str]]:
+    """Draft a codebook from what the export shows (see :func:`draft_questionnaire`)."""
+    d = draft_questionnaire(parsed, title or None)
+    notes = [f"{qid}: {c}" for qid, cs in d.checks.items() for c in cs
+             if "编码按" in c or "选项文字未知" in c]
+    if len(notes) > 5:
+        notes = notes[:5] + [f"另有{len(notes) - 5}题的选项编码为推定（kit init-questionnaire 可起草问卷定义逐题核对）"]
+    return d.questionnaire, notes
 
 # ------------------------------------------------------------------------------ matching
 def _similar(a: str, b: str) -> bool:
@@ -372,6 +706,24 @@ class ColumnSink:
         self.rows.append({"column": name, **meta})
 
 
+def _text_labels(text: pd.Series, sep: str | None = None):
+    """A text column, worked out per distinct value: the cells' codes into the distinct values,
+    and for each distinct value its missing kind, its option label(s) (a list when ``sep``
+    joins several) and its fill-in text."""
+    split = (lambda t: _split_joined(mask_text(t), sep)) if sep else (
+        lambda t: _strip_other(mask_text(t)))
+    fc, kinds_u, pairs_u = _per_distinct(text, split)
+    labels_u = [None if p is None else p[0] for p in pairs_u]
+    others_u = [None if p is None else p[1] for p in pairs_u]
+    return fc, kinds_u, labels_u, others_u
+
+
+def _others_series(others_u: list, fc: np.ndarray, index) -> pd.Series | None:
+    if not any(o is not None for o in others_u):
+        return None
+    return pd.Series(_take(others_u, fc), index=index, dtype=object)
+
+
 def _choice_values(q: Question, part: Part, missing_codes, scores: bool = False):
     """Codes (or scores) of one single-choice column, its missing kinds and its other-text.
 
@@ -391,23 +743,20 @@ def _choice_values(q: Question, part: Part, missing_codes, scores: bool = False)
             num = num.copy()
             num[known] = np.where(np.isnan(mapped), -1e18, mapped)  # -1e18: caught below
         if part.text is not None:
-            clean, tk = text_kinds(part.text)
-            oth = clean.dropna().map(lambda s: _strip_other(s)[1])
-            if oth.notna().any():
-                other_text = pd.Series(None, index=part.text.index, dtype=object)
-                other_text.loc[oth.index] = oth
+            fc, kinds_u, _, others_u = _text_labels(part.text)
+            other_text = _others_series(others_u, fc, part.text.index)
+            tk = kinds_u[fc]
             # the text file says more precisely why a cell is missing ((空) vs blank)
             same = np.isnan(num) & (tk != M.NONE)
             kinds[same] = tk[same]
     else:
-        clean, kinds = text_kinds(part.text)
-        lab = clean.map(lambda s: None if not isinstance(s, str) else _strip_other(s))
-        oth = lab.map(lambda t: None if not isinstance(t, tuple) else t[1])
-        if oth.notna().any():
-            other_text = oth
+        fc, kinds_u, labels_u, others_u = _text_labels(part.text)
+        other_text = _others_series(others_u, fc, part.text.index)
         table = {_norm_label(o.label): o.code for o in q.options}
-        # also accept the bare score text such as '4分' and the code itself
-        num = lab.map(lambda t: np.nan if not isinstance(t, tuple) else table.get(_norm_label(t[0]), np.nan)).to_numpy(dtype="float64")
+        num_u = np.array([np.nan if lb is None else table.get(_norm_label(lb), np.nan)
+                          for lb in labels_u] + [np.nan], dtype="float64")
+        num = num_u[fc]
+        kinds = kinds_u[fc]
         unknown = np.isnan(num) & (kinds == M.NONE)
         if unknown.any():
             kinds[unknown] = M.KINDS.index(M.INVALID)
@@ -418,9 +767,15 @@ def _choice_values(q: Question, part: Part, missing_codes, scores: bool = False)
         num[bad] = np.nan
     if q.has_scores:
         score_of = {float(o.code): (np.nan if o.score is None else o.score) for o in q.options}
-        vals = pd.Series(num).map(score_of)
-        values = pd.array(vals.to_numpy(dtype="float64"), dtype="Float64")
-        values = pd.Series(values)
+        lo, hi = min(score_of), max(score_of)
+        if hi - lo <= 1 << 16:  # codes are small integers: a lookup array, no hashing per cell
+            lut = np.full(int(hi - lo) + 2, np.nan)
+            for c, v in score_of.items():
+                lut[int(c - lo)] = v
+            vals = lut[np.where(np.isnan(num), len(lut) - 1, num - lo).astype(np.int64)]
+        else:
+            vals = pd.Series(num).map(score_of).to_numpy(dtype="float64")
+        values = pd.Series(pd.array(vals, dtype="Float64"))
     else:
         values = _nullable_int(num)
     return values, kinds, other_text
@@ -434,7 +789,7 @@ def build_columns(parsed: ParsedExport, pairs: list[tuple[Question, ParsedQuesti
                   sink: ColumnSink) -> list[str]:
     notes: list[str] = []
     mc = parsed.missing_codes
-    for q, pq in pairs:
+    for q, pq in _progress(pairs, _n_columns(parsed), "转换各列"):
         base = {"question_id": q.id, "title": q.title, "type": q.type,
                 "dimension": q.dimension, "reverse": q.reverse}
         if q.personal:
@@ -518,6 +873,7 @@ def _personal_question(q: Question, pq: ParsedQuestion, sink: ColumnSink, base, 
 
 def _option_columns(q: Question, pq: ParsedQuestion, mc, sink: ColumnSink, base, q_path=None):
     rank = q.type == "ranking"
+    sep = "→" if rank else "┋"
     n = len(sink.index)
     labels = [o.label for o in q.options]
     if pq.structure == "options":
@@ -528,10 +884,9 @@ def _option_columns(q: Question, pq: ParsedQuestion, mc, sink: ColumnSink, base,
                                      "(option columns missing)", path=q_path, column=pq.header)
         joined_kinds, others = None, None
         if pq.joined is not None:  # the 按文本 twin: why a cell is missing, and 〖其他〗 text
-            jclean, joined_kinds = text_kinds(pq.joined)
-            oth = jclean.map(lambda s: None if not isinstance(s, str) else next(
-                (t for _, t in (_strip_other(x) for x in s.split("→" if rank else "┋")) if t), None))
-            others = oth if oth.notna().any() else None
+            fc, kinds_u, _, others_u = _text_labels(pq.joined, sep)
+            joined_kinds = kinds_u[fc]
+            others = _others_series(others_u, fc, pq.joined.index)
         for o in q.options:
             part = by_label[_norm_label(o.label)]
             if part.codes is not None:
@@ -554,43 +909,41 @@ def _option_columns(q: Question, pq: ParsedQuestion, mc, sink: ColumnSink, base,
             _add_text(sink, f"{q.id}__other_text", others, {**base, "type": "text"},
                       value="other_text")
         return
-    # one text column with '┋' (multi) or '→' (ranking) joined labels
+    # one text column with '┋' (multi) or '→' (ranking) joined labels, read per distinct answer
     part = pq.parts[0]
-    clean, kinds = text_kinds(part.text if part.text is not None else part.codes)
-    sep = "→" if rank else "┋"
-    lists = clean.map(lambda s: None if not isinstance(s, str) else [_strip_other(x) for x in s.split(sep) if x.strip()])
+    src = part.text if part.text is not None else part.codes
+    fc, kinds_u, lists_u, others_u = _text_labels(src, sep)
     table = {_norm_label(lb): j for j, lb in enumerate(labels)}
-    mat = np.zeros((n, len(labels)), dtype="float64")
-    unknown = np.zeros(n, dtype=bool)
-    others = [None] * n
-    answered = clean.notna().to_numpy()
-    for i, items in enumerate(lists):
-        if not isinstance(items, list):
+    k = len(labels)
+    mat_u = np.zeros((len(lists_u) + 1, k), dtype="float64")
+    unknown_u = np.zeros(len(lists_u) + 1, dtype=bool)
+    for i, items in enumerate(lists_u):
+        if items is None:
             continue
-        for pos, (lb, oth) in enumerate(items):
+        for pos, lb in enumerate(items):
             j = table.get(_norm_label(lb))
             if j is None:
-                unknown[i] = True
-                continue
-            mat[i, j] = pos + 1 if rank else 1
-            if oth is not None:
-                others[i] = oth
+                unknown_u[i] = True
+            else:
+                mat_u[i, j] = pos + 1 if rank else 1
+    kinds = kinds_u[fc]
+    answered = kinds == M.NONE
+    mat = mat_u[fc]
+    unknown = unknown_u[fc] & answered
     for j, o in enumerate(q.options):
         col = mat[:, j].copy()
-        k = kinds.copy()
+        kk = kinds.copy()
         if rank:
             nr = answered & (col == 0)
-            k[nr] = M.KINDS.index(M.NOT_RANKED)
+            kk[nr] = M.KINDS.index(M.NOT_RANKED)
             col[nr] = np.nan
         col[~answered] = np.nan
-        inv = unknown & answered
-        k[inv] = M.KINDS.index(M.INVALID)
-        col[inv] = np.nan
-        vals = _nullable_int(col)
+        kk[unknown] = M.KINDS.index(M.INVALID)
+        col[unknown] = np.nan
         name = f"{q.id}__{o.label.strip()}"
-        sink.add(name, vals, k, **base, value="rank" if rank else "selected", options=None,
-                 option_label=o.label, row_label=None)
-    if any(x is not None for x in others):
-        _add_text(sink, f"{q.id}__other_text", pd.Series(others, dtype=object),
+        sink.add(name, _nullable_int(col), kk, **base, value="rank" if rank else "selected",
+                 options=None, option_label=o.label, row_label=None)
+    others = _others_series(others_u, fc, src.index)
+    if others is not None:
+        _add_text(sink, f"{q.id}__other_text", others.reset_index(drop=True),
                   {**base, "type": "text"}, value="other_text")
-

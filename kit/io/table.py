@@ -157,12 +157,14 @@ def _undo_dedup(names: list[str]) -> list[str]:
     """fastexcel renames a repeated title 'a' to 'a_1', 'a_2' and a blank one to '__UNNAMED__j';
     give back the titles as they stand in the sheet, so that duplicates can be reported."""
     out: list[str] = []
+    seen: set[str] = set()  # a set, not the list: 10,000 columns stay linear
     for name in names:
         if re.fullmatch(r"__UNNAMED__\d+", name):
             out.append("")
             continue
         m = re.fullmatch(r"(.*)_(\d+)", name, flags=re.S)
-        out.append(m.group(1) if m and m.group(1) in out else name)
+        out.append(m.group(1) if m and m.group(1) in seen else name)
+        seen.add(out[-1])
     return out
 
 

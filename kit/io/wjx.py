@@ -5,12 +5,25 @@ Recognised from the headers, not from positions: the metadata columns (``序号`
 order; questions headed ``13、题目 (矩阵单选题 *必答)—外观`` with later matrix rows as bare row
 labels; option columns ``第3题(选项)`` (2016-18) or ``21、(便利店)`` (current); fill-in blanks
 ``(1)其中..___``. Missing answers keep their kind: ``(跳过)``/``-3`` skipped by logic, ``(空)``
-left empty, ``-2`` not ranked, blank or ``NULL``.
+left empty, ``-2`` not ranked, blank or ``NULL`` (``N/A`` is a value: 问卷星 writes it in
+来源详情 when there is none to give).
+
+Files as people pass them on are read too: metadata columns deleted and the sheet re-saved in
+Excel or WPS (questions headed ``1、题目`` or ``1.题目``, sometimes the header row repeated as
+the first data row), with a note naming the metadata that are absent. ``总分`` (and any other
+metadata column) is metadata wherever it stands, also after the last question.
+
+The download variant comes from the file name where 问卷星's naming says it
+(``{vid}_按文本_{title}_{N}_{M}.xlsx``; ``{vid}_0_{title}…`` / ``{N}_{M}_0.xls`` for 按文本 and
+``…_2…`` for 按序号, both checked on public files), else from the contents. The era is the
+months in which the answers were submitted, or is left empty: a file's layout does not date it.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,11 +33,12 @@ from ..errors import ExportFormatError
 from .model import ParsedExport, ParsedQuestion, Part
 from .table import RawTable
 
-__all__ = ["is_wjx", "parse_wjx", "pair_wjx", "guess_variant"]
+__all__ = ["is_wjx", "parse_wjx", "pair_wjx", "guess_variant", "parse_filename", "WjxFileName",
+           "META", "STANDARD_META"]
 
 _Q = re.compile(r"^\s*(\d+)\s*[、.．]\s*(.*)$", re.S)
 _OPT_OLD = re.compile(r"^\s*第\s*(\d+)\s*题\s*[(（](.*)[)）]\s*$", re.S)
-_OPT_NEW = re.compile(r"^\s*(\d+)\s*、\s*[(（](.*)[)）]\s*$", re.S)
+_OPT_NEW = re.compile(r"^\s*(\d+)\s*[、.．]\s*[(（](.*)[)）]\s*$", re.S)
 _BLANK = re.compile(r"^\s*[(（](\d+)[)）](.*)$", re.S)
 _TAG = re.compile(r"\s*[(（]\s*([^()（）]*?题)\s*(\*必答)?\s*[)）]\s*$")
 _MATRIX_ROW = re.compile(r"^(.*?[(（][^()（）]*矩阵[^()（）]*[)）])\s*—(.*)$", re.S)
@@ -44,6 +58,20 @@ PERSONAL_META = {
     "用户ID": "respondent_id", "OpenID": "respondent_id", "微信OpenID": "respondent_id",
 }
 DROP_META = {"经度", "纬度", "经纬度", "地理位置", "坐标", "定位"}
+# what a current download has before the questions, and what is lost when a column is deleted
+STANDARD_META = {
+    "序号": "答卷编号按行号生成，不能与按序号文件配对",
+    "提交答卷时间": "不能确定答卷的提交时间",
+    "所用时间": "不能检查答题用时过短的答卷",
+    "来源": "没有答卷来源",
+    "来源详情": "没有答卷来源详情",
+    "来自IP": "不能检查同一IP重复作答，也没有IP所在地区",
+}
+# metadata only other platforms write (腾讯问卷's 结束答题时间/UA/Referrer, Qualtrics, SurveyMonkey,
+# Kobo): a file that has them is not an edited 问卷星 file. 编号 alone is not among them: people
+# add their own 编号 column to a 问卷星 file.
+_OTHER_META = {"结束答题时间", "UA", "Referrer", "ResponseId", "ResponseID", "Respondent ID",
+               "_uuid", "_submission_time", "StartDate"}
 MISSING_CODES = {-3: M.SKIPPED, -2: M.NOT_RANKED}
 TAG_HINT = {"多选题": "multi", "排序题": "ranking", "填空题": "text", "多项填空题": "text",
             "矩阵单选题": "matrix", "矩阵量表题": "matrix", "量表题": "scale", "单选题": None,
@@ -54,34 +82,120 @@ def _meta_name(h: str) -> str | None:
     return META.get(h.strip())
 
 
+def _is_meta_header(h: str) -> bool:
+    return h in META or h in PERSONAL_META or h in DROP_META
+
+
 def is_wjx(headers: list[str]) -> bool:
+    """A 问卷星 export as downloaded (序号 and its metadata, numbered questions), or as passed
+    on after its metadata columns were deleted: no other platform's metadata, and the first
+    column that is not 问卷星 metadata is a numbered question (``1、题目``, ``1.题目``)."""
     hs = [h.strip() for h in headers]
-    has_meta = "序号" in hs and any(h in hs for h in ("提交答卷时间", "所用时间", "来源", "来自IP"))
-    has_q = any(_Q.match(h) or _OPT_OLD.match(h) for h in hs)
-    return has_meta and has_q
+    numbered = [h for h in hs if _Q.match(h) or _OPT_OLD.match(h)]
+    if not numbered:
+        return False
+    if "序号" in hs and any(h in hs for h in ("提交答卷时间", "所用时间", "来源", "来自IP")):
+        return True
+    if any(h in _OTHER_META for h in hs):
+        return False
+    first = next((h for h in hs if h and not _is_meta_header(h)), "")
+    return bool(_Q.match(first) or _OPT_OLD.match(first)) and (
+        len(numbered) >= 2 or len(hs) <= 2)
+
+
+@dataclass
+class WjxFileName:
+    """What a 问卷星 download's file name says: ``{vid}_{variant}_{title}_{N}_{M}``."""
+    vid: str | None = None
+    variant: str | None = None   # text | codes | scores, when the name says it
+    marker: str | None = None    # the part of the name that said it: 按文本, 0, Readable, ...
+    title: str | None = None     # the questionnaire title as 问卷星 wrote it into the name
+
+
+_VARIANT_WORDS = {"按文本": "text", "按序号": "codes", "按分数": "scores"}
+# Digit markers, as checked on public files: 0 = 按文本 ('108397328_0_大学生消费情况调查问卷.xlsx',
+# read by its author's script as '┋'-joined labels; reportgen's '800_800_0.xls' and
+# '357_357_0.xls', text labels), 2 = 按序号 (reportgen's '800_800_2.xls', '357_357_2.xls',
+# numeric codes). No public file with the marker 1 was found: the contents decide.
+_DIGIT_VARIANT = {"0": "text", "2": "codes"}
+_NAME_WORD = re.compile(r"(?:(\d+)_)?(按文本|按序号|按分数)(?:_(.+?))?(?:_(\d+)_(\d+))?$")
+_NAME_DIGIT = re.compile(r"(\d{5,})_([012])_(.+?)(?:_(\d+)_(\d+))?$")
+_NAME_OLD = re.compile(r"(\d+)_(\d+)_([012])$")
+_COPY_SUFFIX = re.compile(r"\s*(?:[(（]\d+[)）]|-?\s*副本|\s*-\s*copy)\s*$", re.I)
+
+
+def parse_filename(path) -> WjxFileName:
+    """Read a 问卷星 download's file name.
+
+    >>> parse_filename("56781234_按文本_党建引领扶贫工程电话回访问卷_420_420.xlsx")
+    WjxFileName(vid='56781234', variant='text', marker='按文本', title='党建引领扶贫工程电话回访问卷')
+    >>> parse_filename("108397328_2_大学生消费情况调查问卷 (1).xlsx").variant
+    'codes'
+    >>> parse_filename("[问卷星数据]800_800_0.xls").variant
+    'text'
+    >>> parse_filename("114514191_1_测评_30_30.xlsx")
+    WjxFileName(vid='114514191', variant=None, marker='1', title='测评')
+    """
+    stem = _COPY_SUFFIX.sub("", Path(str(getattr(path, "name", path))).stem)
+    m = _NAME_WORD.search(stem)
+    if m:
+        return WjxFileName(m.group(1), _VARIANT_WORDS[m.group(2)], m.group(2),
+                           (m.group(3) or "").strip() or None)
+    for word, variant in _VARIANT_WORDS.items():
+        if word in stem:
+            return WjxFileName(None, variant, word, None)
+    m = _NAME_DIGIT.search(stem)
+    if m:
+        return WjxFileName(m.group(1), _DIGIT_VARIANT.get(m.group(2)), m.group(2), m.group(3).strip())
+    m = _NAME_OLD.search(stem)
+    if m:
+        return WjxFileName(None, _DIGIT_VARIANT.get(m.group(3)), m.group(3), None)
+    for word, variant in (("Original", "codes"), ("Readable", "text")):
+        if word in stem:
+            return WjxFileName(None, variant, word, None)
+    return WjxFileName()
+
+
+def _numeric_share(body: pd.DataFrame, cols: list[int]) -> float:
+    """Share of columns whose answers (markers such as (空) and (跳过) aside) are all numbers."""
+    from .convert import MISSING_TEXT
+
+    numeric = 0
+    for j in cols:
+        col = body[j]
+        if col.dtype.kind in "fi":
+            numeric += 1
+            continue
+        vals = col.dropna().head(300).astype(str).str.strip()  # a sample, not the column
+        vals = vals[~vals.isin(list(MISSING_TEXT))]
+        if len(vals) and vals.str.contains("┋", regex=False).any():
+            return 0.0  # '┋'-joined labels only occur in 按文本 downloads
+        numeric += bool(pd.to_numeric(vals, errors="coerce").notna().all())
+    return numeric / len(cols) if cols else 0.0
+
+
+def detect_variant(path, body: pd.DataFrame | None = None, headers=None) -> tuple[str, str | None]:
+    """text, codes or scores: from the file name where 问卷星's naming says it, else from the
+    contents; with a note when the name was not enough."""
+    name = parse_filename(path)
+    if name.variant:
+        return name.variant, None
+    variant = "text"
+    if headers is not None and any(_OPT_OLD.match(h) or _OPT_NEW.match(h) for h in headers):
+        variant = "codes"
+    elif body is not None and headers is not None:
+        qcols = [j for j, h in enumerate(headers) if _Q.match(h)]
+        variant = "codes" if qcols and _numeric_share(body, qcols) >= 0.8 else "text"
+    what = "按选项序号" if variant == "codes" else "按选项文本"
+    if name.marker:
+        return variant, (f"文件名中的下载格式标记「{name.marker}」未经核实，已按文件内容判断为"
+                         f"「{what}」下载；如为按分数下载，请在问卷定义中核对各选项分值")
+    return variant, None
 
 
 def guess_variant(path, body: pd.DataFrame | None = None, headers=None) -> str:
     """text, codes or scores, from the file name (问卷星's own naming), else from the content."""
-    name = str(getattr(path, "name", path))
-    for word, variant in (("按分数", "scores"), ("按序号", "codes"), ("按文本", "text"),
-                          ("Original", "codes"), ("Readable", "text")):
-        if word in name:
-            return variant
-    if re.search(r"\d+_\d+_2\.\w+$", name):  # older '{id}_{n}_2.xls' (按序号) / '_0' (按文本)
-        return "codes"
-    if re.search(r"\d+_\d+_0\.\w+$", name):
-        return "text"
-    if headers is not None and any(_OPT_OLD.match(h) or _OPT_NEW.match(h) for h in headers):
-        return "codes"
-    if body is not None:
-        qcols = [j for j, h in enumerate(headers or []) if _Q.match(h)]
-        if qcols:
-            numeric = sum(body[j].dtype.kind in "fi" or pd.to_numeric(
-                body[j].dropna().astype(str).head(200), errors="coerce").notna().all()
-                for j in qcols)
-            return "codes" if numeric >= 0.8 * len(qcols) else "text"
-    return "text"
+    return detect_variant(path, body, headers)[0]
 
 
 def _split_title(rest: str) -> tuple[str, str | None, bool, str | None]:
@@ -113,6 +227,9 @@ def _structure(table: RawTable, variant: str) -> tuple[dict, list[ParsedQuestion
                 raise ExportFormatError("表头为空白 (a column has no title)", path=table.path,
                                         row=1, column=f"第{j + 1}列")
             meta_cols[j] = h
+            continue
+        if started and not (_Q.match(h) or _OPT_OLD.match(h)) and _is_meta_header(h):
+            meta_cols[j] = h  # 总分 after the last question, custom fields: metadata wherever
             continue
         started = True
         col = table.body[j]
@@ -149,6 +266,10 @@ def _structure(table: RawTable, variant: str) -> tuple[dict, list[ParsedQuestion
             if cur is not None and cur.number == num:
                 part.label = row or title
                 if cur.structure == "single":
+                    if "—" in cur.title and not cur.parts[0].label:
+                        # current downloads: '6、题目—第一行', then '6、第二行', ...
+                        head, _, first_row = cur.title.rpartition("—")
+                        cur.title, cur.parts[0].label = head.strip(), first_row.strip()
                     cur.structure = "rows"
                     cur.parts[0].label = cur.parts[0].label or cur.title
                 cur.parts.append(part)
@@ -279,31 +400,81 @@ def _meta(table: RawTable, meta_cols: dict, parsed: ParsedExport):
             parsed.custom_meta[f"custom_{len(parsed.custom_meta) + 1}"] = (h, col)
 
 
+def _drop_repeated_header(table: RawTable) -> tuple[RawTable, list[str]]:
+    """A sheet re-saved after copying may repeat the header row as its first data row."""
+    if len(table.body) == 0:
+        return table, []
+    heads = [h.strip() for h in table.columns]
+    first = ["" if pd.isna(v) else str(v).strip() for v in table.body.iloc[0].tolist()]
+    named = [(h, v) for h, v in zip(heads, first) if h]
+    if not named or sum(h == v for h, v in named) < 0.8 * len(named):
+        return table, []
+    from .table import _type_columns
+
+    body = _type_columns(table.body.iloc[1:].reset_index(drop=True).astype(object))
+    rows = np.asarray(table.row_numbers)[1:]
+    note = (f"文件第{int(table.row_numbers[0])}行与表头相同（表头重复一遍），已忽略该行 "
+            "(the header row is repeated as the first data row: ignored)")
+    return RawTable(path=table.path, header=table.header, body=body,
+                    first_data_row=table.first_data_row + 1, encoding=table.encoding,
+                    delimiter=table.delimiter, notes=list(table.notes), row_numbers=rows), [note]
+
+
+def _absent_meta_note(meta_cols: dict) -> list[str]:
+    present = {h.strip() for h in meta_cols.values()}
+    absent = [h for h in STANDARD_META if h not in present]
+    if not absent:
+        return []
+    return ["文件中没有问卷星的元数据列「" + "」「".join(absent) + "」（下载后在 Excel/WPS 中删除过？）："
+            + "；".join(STANDARD_META[h] for h in absent)
+            + " (metadata columns absent: " + ", ".join(absent) + ")"]
+
+
 def parse_wjx(table: RawTable, variant: str | None = None) -> ParsedExport:
-    variant = variant or guess_variant(table.path, table.body, table.columns)
-    meta_cols, questions, notes = _structure(table, variant)
-    if "序号" not in [h.strip() for h in meta_cols.values()]:
-        raise ExportFormatError("找不到「序号」列：问卷星导出的第一列应为序号 (no 序号 column)",
-                                path=table.path, row=1)
-    era = _era(table.columns, meta_cols)
-    parsed = ParsedExport(platform="wjx", variant=variant, era=era, files=[str(table.path)],
-                          n_rows=len(table.body), index=table.body.index,
+    table, notes = _drop_repeated_header(table)
+    variant_note = None
+    if variant is None:
+        variant, variant_note = detect_variant(table.path, table.body, table.columns)
+    meta_cols, questions, snotes = _structure(table, variant)
+    if not questions:
+        raise ExportFormatError("表头中没有带题号的题目（如「1、题目」或「1.题目」）(no numbered "
+                                "question in the header)", path=table.path, row=1)
+    notes += _absent_meta_note(meta_cols) + ([variant_note] if variant_note else [])
+    parsed = ParsedExport(platform="wjx", variant=variant, era=_era(table, meta_cols),
+                          files=[str(table.path)], n_rows=len(table.body), index=table.body.index,
                           file_rows=pd.Series(table.row_numbers,
                                               index=table.body.index),
-                          questions=questions, notes=notes + table.notes,
+                          questions=questions, notes=notes + snotes + table.notes,
                           missing_codes=dict(MISSING_CODES) if variant != "text" else {})
     _meta(table, meta_cols, parsed)
     return parsed
 
 
-def _era(headers: list[str], meta_cols: dict) -> str:
-    hs = [h.strip() for h in headers]
-    if any(_OPT_NEW.match(h) for h in hs) or "总分" in hs:
-        return "问卷星 2019+ (当前下载格式)"
-    order = [h.strip() for h in meta_cols.values()]
-    if "来自IP" in order and order.index("来自IP") == len(order) - 1:
-        return "问卷星 2017-18"
-    return "问卷星 2016-17"
+_YM = re.compile(r"((?:19|20)\d{2})\s*[-/年.]\s*(\d{1,2})")
+
+
+def _era(table: RawTable, meta_cols: dict) -> str:
+    """When the answers were submitted ('答卷提交于2026年9月'), or '' when the file does not say:
+    a layout alone does not date a file (the 2017-18 layout is today's without 总分)."""
+    j = next((j for j, h in meta_cols.items() if META.get(h.strip()) == "submitted_at"), None)
+    if j is None:
+        return ""
+    col = table.body[j].dropna()
+    if pd.api.types.is_datetime64_any_dtype(col):
+        months = sorted({(t.year, t.month) for t in (col.min(), col.max())})
+    else:
+        if col.dtype.kind == "f":  # Excel serial dates
+            col = pd.to_datetime(col, unit="D", origin="1899-12-30", errors="coerce").dropna()
+            months = sorted({(t.year, t.month) for t in (col.min(), col.max())}) if len(col) else []
+        else:
+            ym = pd.Series(pd.unique(col.astype(str))).str.extract(_YM).dropna().astype(int)
+            months = sorted(map(tuple, ym.drop_duplicates().to_numpy().tolist()))
+            months = [months[0], months[-1]] if months else []
+    if not months:
+        return ""
+    a, b = months[0], months[-1]
+    text = f"{a[0]}年{a[1]}月" + (f"至{b[0]}年{b[1]}月" if b != a else "")
+    return f"答卷提交于{text}"
 
 
 def pair_wjx(text: ParsedExport, codes: ParsedExport) -> ParsedExport:
@@ -365,6 +536,10 @@ def pair_wjx(text: ParsedExport, codes: ParsedExport) -> ParsedExport:
 
 
 def _ids(p: ParsedExport) -> pd.Series:
+    if "response_id" not in p.meta:
+        raise ExportFormatError("按文本与按序号两个文件靠「序号」列逐份配对，本文件没有「序号」列（可能已被删除）；"
+                                "请使用问卷星下载的原文件 (the 序号 column is needed to join the "
+                                "two files)", path=p.files[0], row=1)
     s = p.meta["response_id"]
     num = pd.to_numeric(s, errors="coerce")
     if num.notna().all():
