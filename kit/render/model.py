@@ -29,7 +29,8 @@ KINDS: dict[str, tuple[int | None, str]] = {
     "int": (0, "0"),
     "number": (2, "0{d}"),
     "percent": (1, "0{d}%"),
-    "points": (2, "General"),
+    "points": (2, "General"),    # up to two decimals, no trailing zeros (as fmt_points shows them)
+    "score": (2, "0.00"),        # a form's 得分: always two decimals (9.20)
     "wan": (2, "0{d}"),          # 万元, two decimals
     "pvalue": (3, '[<0.001]"<0.001";0{d}'),
     "date": (None, 'yyyy"年"m"月"d"日"'),
@@ -256,6 +257,8 @@ def cell_text(v, col: Column | None = None, missing: str = "—") -> str:
             return fmt_percent(v, d)
         if k == "points":
             return fmt_points(v)
+        if k == "score":
+            return fmt_number(v, 2)
         if k == "pvalue":
             return "<0.001" if v < Fraction(1, 1000) else fmt_number(v, d)
         if k == "int":
@@ -355,6 +358,7 @@ class Grid:
     header_rows: int = 0
     landscape: bool | None = None
     title: str = ""
+    repeat_rows: tuple[int, int] | None = None  # rows (first, last) repeated on printed pages
 
     @property
     def n_rows(self) -> int:
