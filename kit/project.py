@@ -440,6 +440,7 @@ def load_project(folder: str | Path) -> Project:
     from .projectinfo import form_from_spec, funding_from_spec, goals_from_spec
 
     rollup = _rollup_projects(spec, root, py)
+    _check_layout(spec, py, rollup)
     return Project(root=root, title=spec.title, organisation=spec.organisation, period=spec.period,
                    questionnaire=questionnaire, waves=waves, notebooks=list(spec.notebooks),
                    synthetic=spec.synthetic, description=spec.description, data_log=spec.data_log,
@@ -450,6 +451,28 @@ def load_project(folder: str | Path) -> Project:
                    extra={k: getattr(spec, k) for k in ("generator", "report_title") if getattr(spec, k)},
                    spec=spec, funding=funding_from_spec(spec.funding, py), goals=goals_from_spec(spec.goals),
                    form=form_from_spec(spec.form), rollup=rollup)
+
+
+def _check_layout(spec: ProjectSpec, py: Path, rollup: list) -> None:
+    """The official form's layout that method.yml names (checked completely), and every fund
+    source of ``funding:`` (or of the projects rolled up) a row of that form."""
+    if spec.method is None or not (spec.indicators is not None or spec.batch is not None or spec.rollup):
+        return
+    from .definitions.layout import default_layout, fund_sources, load_layout_spec
+    from .indicators import load_method
+
+    m = load_method(spec.method)
+    layout, path = load_layout_spec(m.layout or default_layout(m.framework), spec.method.parent)
+    known = fund_sources(layout)
+    if not known:
+        return   # a form without funding rows prints no funds
+    sources = [(f"funding.sources.{s}", s, py) for s in (spec.funding.sources if spec.funding else {})]
+    sources += [(f"funding.sources.{s}", s, u.path) for u in rollup for s in (u.funding.sources if u.funding else [])]
+    for key, src, where in sources:
+        if src not in known:
+            raise _fail(where, key, f"表样「{layout.name}」（{path.name}）没有资金来源「{src}」；它列出的来源是"
+                        f"{'、'.join(known)}。{suggest(src, known)}请按表样的来源填写，或在 method.yml 的 layout: "
+                        "换用相应的表样")
 
 
 def _rollup_projects(spec: ProjectSpec, root: Path, py: Path) -> list:

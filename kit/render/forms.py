@@ -38,7 +38,8 @@ A cell is ``at`` (one cell, or a merged range) with ``text`` or ``field``, and o
 wan 万元 with two decimals, percent, score with two decimals, points, number, text),
 ``digits`` and ``align``. Every key is checked on load; an error names the file and the key.
 
-Fields of the head and foot: ``project_name``, ``project_code``, ``code_name``
+The layout is checked on load by :mod:`kit.definitions.layout` (typed, every key). Fields of
+the head and foot: ``project_name``, ``project_code``, ``code_name``
 (「<code>-<name>」), ``department`` (主管部门), ``implementer`` (实施单位), ``year``,
 ``year_line`` (「（2023年度）」), ``method_title``, ``goals.expected`` (预期目标 / 项目年度目标),
 ``goals.achieved`` (实际完成情况), ``content`` (项目实施内容及过程概述), ``total_points``,
@@ -62,33 +63,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
-from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..definitions.layout import columns_of, default_layout, fund_sources, load_layout_spec, shipped_layouts
 from ..fmt import fmt_points
-from .model import Cell, Grid, LayoutError, grid_from_spec, parse_ref, stack_grids
+from .model import Cell, Grid, LayoutError, grid_from_spec, stack_grids
 
-__all__ = ["Layout", "load_layout", "layout_for_method", "shipped_layouts", "form_grid", "form_values", "write_form",
-           "BLOCK_FIELDS", "HEAD_FIELDS", "FUND_PARTS", "default_layout"]
+__all__ = ["Layout", "load_layout", "layout_for_method", "shipped_layouts", "default_layout", "form_grid",
+           "form_values", "write_form"]
 
-HEAD_FIELDS = {"project_name", "project_code", "code_name", "department", "implementer", "year",
-               "year_line", "method_title", "goals.expected", "goals.achieved", "content",
-               "total_points", "total", "grade", "grade_line", "conclusion", "problems", "measures",
-               "leader_line", "finance_leader_line", "funding.points", "funding.score", "funding.reason"}
-FUND_PARTS = {"initial": "wan", "budget": "wan", "spent": "wan", "rate": "percent"}
-FUND_LABELS = {"initial": "年初预算数", "budget": "全年预算数", "spent": "全年执行数", "rate": "执行率"}
-BLOCK_FIELDS = {"level1", "level2", "level3", "name", "nature", "target", "target_value", "unit",
-                "actual", "actual_value", "points", "score", "reason", "evidence", "explanation"}
-# how a field's number shows unless the layout says otherwise: (kind, digits)
 FIELD_KINDS = {"total_points": ("points", None), "total": ("score", None), "funding.points": ("points", None),
-               "funding.score": ("score", None), "wan": ("wan", 2), "percent": ("percent", 2)}
-_LAYOUT_KEYS = {"name", "sheet", "orientation", "font_size", "widths", "head", "indicators", "foot"}
-_BLOCK_KEYS = {"label", "columns", "header", "level1_text", "level1_names", "subtotals"}
+               "funding.score": ("score", None)}
+FUND_KINDS = {"initial": ("wan", 2), "budget": ("wan", 2), "spent": ("wan", 2), "rate": ("percent", 2)}
+FUND_LABELS = {"initial": "年初预算数", "budget": "全年预算数", "spent": "全年执行数", "rate": "执行率"}
 _RELATION_SIGN = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<"}
 NOT_APPLICABLE = "不适用"
 TOTAL_SOURCE = "年度资金总额"
-DEFAULTS = {"2013": "county-2013", "2020-self": "national-2020"}
 
 
 @dataclass
@@ -105,7 +96,7 @@ class Block:
 
 @dataclass
 class Layout:
-    """A form's layout, read from a YAML file and checked."""
+    """A checked layout (:class:`kit.definitions.layout.LayoutSpec`) ready to draw."""
 
     name: str
     sheet: str
@@ -115,42 +106,26 @@ class Layout:
     widths: list[float]
     orientation: str = "landscape"
     font_size: float = 10
+    fund_sources: list[str] = field(default_factory=list)
     path: Path | None = None
-
-    @property
-    def n_cols(self) -> int:
-        return len(self.widths)
-
-    @property
-    def fund_sources(self) -> list[str]:
-        """The fund sources the form prints a row for (besides 年度资金总额)."""
-        out = []
-        for c in self.head:
-            f = c.get("field") or ""
-            if f.startswith("funding.") and f.count(".") == 2:
-                src = f.split(".")[1]
-                if src != TOTAL_SOURCE and src not in out:
-                    out.append(src)
-        return out
 
     @property
     def has_funding(self) -> bool:
         return any((c.get("field") or "").startswith("funding.") for c in self.head)
 
-    def cells(self, part: str) -> list[dict]:
-        return self.head if part == "head" else self.foot
 
-
-def shipped_layouts() -> dict[str, Path]:
-    """The layouts that ship with the kit: {name: file}."""
-    folder = resources.files("kit").joinpath("layouts")
-    return {Path(str(p)).stem: Path(str(p)) for p in folder.iterdir() if str(p).endswith(".yml")}
-
-
-def default_layout(framework: str) -> str:
-    """The layout a method without ``layout:`` uses: the national annex for the 2020 unit
-    self-assessment table, the county form otherwise."""
-    return DEFAULTS.get(framework, "county-2013")
+def load_layout(name: str | Path, base: str | Path | None = None) -> Layout:
+    """A layout by shipped name (``national-2020``) or by file (relative to ``base``, the folder
+    of method.yml), checked completely (:mod:`kit.definitions.layout`); errors name the file
+    and the key."""
+    spec, path = load_layout_spec(name, base, LayoutError)
+    b = spec.indicators
+    block = Block({f: columns_of(ref) for f, ref in b.columns.items()}, dict(b.header),
+                  (columns_of(b.label.at)[0], b.label.text) if b.label else None, b.level1_text,
+                  dict(b.level1_names), b.subtotals)
+    cells = {part: [c.to_plain() for c in getattr(spec, part)] for part in ("head", "foot")}
+    return Layout(spec.name, spec.sheet, cells["head"], block, cells["foot"], list(spec.widths), spec.orientation,
+                  spec.font_size, fund_sources(spec), path)
 
 
 def layout_for_method(method) -> Layout:
@@ -159,157 +134,6 @@ def layout_for_method(method) -> Layout:
     name = method.layout or default_layout(method.framework)
     base = Path(method.path).parent if getattr(method, "path", None) else None
     return load_layout(name, base)
-
-
-def load_layout(name: str | Path, base: str | Path | None = None) -> Layout:
-    """A layout by shipped name (``national-2020``) or by file (relative to ``base``, the folder
-    of method.yml). Errors name the file and the key."""
-    import yaml
-
-    shipped = shipped_layouts()
-    text = str(name)
-    if text in shipped:
-        path = shipped[text]
-    else:
-        path = Path(text)
-        if not path.is_absolute() and base is not None:
-            path = Path(base) / path
-        if not path.exists():
-            raise LayoutError(f"找不到表样「{text}」：既不是随附表样（{'、'.join(sorted(shipped))}），也不是存在的文件 "
-                              f"{path} (layout not found)")
-    try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise LayoutError(f"YAML 语法错误 ({getattr(exc, 'problem', exc)})", path=path,
-                          row=mark.line + 1 if mark else None) from None
-    return layout_from_spec(spec, path)
-
-
-def _fail(path, key: str, msg: str) -> LayoutError:
-    return LayoutError(f"键「{key}」：{msg}", path=path)
-
-
-def _cols(ref, path, key: str) -> tuple[int, int]:
-    """A column ("B") or merged columns ("I:J") -> (first, count), 0-based."""
-    m = re.fullmatch(r"([A-Z]{1,2})(?::([A-Z]{1,2}))?", str(ref).strip().upper())
-    if not m:
-        raise _fail(path, key, f"应为列字母，如 B 或 I:J，而不是 {ref!r}")
-    a = parse_ref(m.group(1) + "1")[1]
-    b = parse_ref((m.group(2) or m.group(1)) + "1")[1]
-    if b < a:
-        raise _fail(path, key, f"列范围 {ref} 颠倒")
-    return a, b - a + 1
-
-
-def layout_from_spec(spec, path: Path | None = None) -> Layout:
-    """Check a layout mapping completely and build the :class:`Layout`."""
-    if not isinstance(spec, dict):
-        raise LayoutError("表样应为 YAML 映射（name、widths、head、indicators、foot …）", path=path)
-    unknown = set(spec) - _LAYOUT_KEYS
-    if unknown:
-        raise _fail(path, sorted(map(str, unknown))[0], f"不认识的键；可用：{', '.join(sorted(_LAYOUT_KEYS))}")
-    for k in ("name", "widths", "head", "indicators"):
-        if k not in spec:
-            raise _fail(path, k, "缺少必填项")
-    widths = spec["widths"]
-    if not isinstance(widths, list) or not widths or not all(
-            isinstance(x, (int, float)) and not isinstance(x, bool) and x > 0 for x in widths):
-        raise _fail(path, "widths", "应为各列宽度（字数）的列表，如 [6, 8, 9]")
-    orient = spec.get("orientation", "landscape")
-    if orient not in ("landscape", "portrait"):
-        raise _fail(path, "orientation", f"应为 landscape（横向）或 portrait（纵向），而不是 {orient!r}")
-    size = spec.get("font_size", 10)
-    if not isinstance(size, (int, float)) or isinstance(size, bool) or not 6 <= size <= 16:
-        raise _fail(path, "font_size", f"应为6到16之间的字号（磅），而不是 {size!r}")
-    n = len(widths)
-    parts = {}
-    for part in ("head", "foot"):
-        cells = spec.get(part) or []
-        if part == "head" and not cells:
-            raise _fail(path, "head", "应为单元格列表")
-        if not isinstance(cells, list):
-            raise _fail(path, part, "应为单元格列表，每项写 at（如 A1 或 B1:H1）和 text 或 field")
-        # grid_from_spec checks every cell's keys, place, overlap, role, limit and kind
-        g = grid_from_spec({"cells": cells}, where=f"{path or 'layout'}：{part}") if cells else None
-        for i, c in enumerate(cells):
-            f = c.get("field")
-            if f is not None and not _known_field(f):
-                raise _fail(path, f"{part}[{i}].field", f"「{f}」不是表头可用的字段；可用：{', '.join(sorted(HEAD_FIELDS))}，"
-                            "以及 funding.<资金来源>.initial/budget/spent/rate")
-        if g is not None and g.n_cols > n:
-            raise _fail(path, part, f"单元格用到第{g.n_cols}列，但 widths 只写了{n}列")
-        parts[part] = [dict(c) for c in cells]
-    b = spec["indicators"]
-    if not isinstance(b, dict):
-        raise _fail(path, "indicators", "应为映射（columns、header …）")
-    unknown = set(b) - _BLOCK_KEYS
-    if unknown:
-        raise _fail(path, f"indicators.{sorted(map(str, unknown))[0]}", f"不认识的键；可用：{', '.join(sorted(_BLOCK_KEYS))}")
-    cols = b.get("columns")
-    if not isinstance(cols, dict) or not cols:
-        raise _fail(path, "indicators.columns", "应为“字段: 列”的映射，如 {level1: B, level3: D, score: H}")
-    columns, taken = {}, {}
-    for f, ref in cols.items():
-        if f not in BLOCK_FIELDS:
-            raise _fail(path, f"indicators.columns.{f}", f"不是指标区可用的字段；可用：{', '.join(sorted(BLOCK_FIELDS))}")
-        c0, nc = _cols(ref, path, f"indicators.columns.{f}")
-        for c in range(c0, c0 + nc):
-            if c in taken:
-                raise _fail(path, f"indicators.columns.{f}", f"与 {taken[c]} 占用同一列")
-            taken[c] = f
-        if c0 + nc > n:
-            raise _fail(path, f"indicators.columns.{f}", f"超出 widths 的{n}列")
-        columns[f] = (c0, nc)
-    header = b.get("header") or {}
-    if not isinstance(header, dict) or set(header) - set(columns):
-        raise _fail(path, "indicators.header", "应为“字段: 表头文字”的映射，字段须在 columns 中")
-    label = None
-    if b.get("label") is not None:
-        lab = b["label"]
-        if not isinstance(lab, dict) or set(lab) != {"at", "text"}:
-            raise _fail(path, "indicators.label", "应为 {at: 列, text: 文字}")
-        c0, nc = _cols(lab["at"], path, "indicators.label.at")
-        if nc != 1 or c0 in taken:
-            raise _fail(path, "indicators.label.at", "应为一列，且不与 columns 重叠")
-        label = (c0, str(lab["text"]))
-    used = set(taken) | ({label[0]} if label else set())
-    if used != set(range(n)):
-        free = [parse_ref_letter(c) for c in range(n) if c not in used]
-        raise _fail(path, "indicators.columns", f"指标区应占满表样的{n}列；{'、'.join(free)} 列没有字段")
-    l1 = str(b.get("level1_text", "{name}"))
-    try:
-        l1.format(name="产出", points="50")
-    except (KeyError, IndexError, ValueError):
-        raise _fail(path, "indicators.level1_text", "只能用 {name} 和 {points}") from None
-    names = b.get("level1_names") or {}
-    if not isinstance(names, dict):
-        raise _fail(path, "indicators.level1_names", "应为“一级指标: 表上名称”的映射")
-    sub = b.get("subtotals")
-    if sub is not None and (not isinstance(sub, str) or "{name}" not in sub):
-        raise _fail(path, "indicators.subtotals", "应为含 {name} 的文字，如 \"{name}小计\"")
-    if sub is not None and not {"points", "score"} <= set(columns):
-        raise _fail(path, "indicators.subtotals", "小计行需要 points 和 score 两列")
-    return Layout(name=str(spec["name"]), sheet=str(spec.get("sheet", "自评表")), head=parts["head"],
-                  block=Block(columns, {k: str(v) for k, v in header.items()}, label, l1,
-                              {str(k): str(v) for k, v in names.items()}, sub),
-                  foot=parts.get("foot", []), widths=[float(x) for x in widths], orientation=orient,
-                  font_size=float(size), path=path)
-
-
-def parse_ref_letter(col: int) -> str:
-    s, col = "", col + 1
-    while col:
-        col, r = divmod(col - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
-def _known_field(f: str) -> bool:
-    if f in HEAD_FIELDS:
-        return True
-    parts = f.split(".")
-    return len(parts) == 3 and parts[0] == "funding" and parts[2] in FUND_PARTS and bool(parts[1])
 
 
 # ------------------------------------------------------------------------------ values
@@ -449,9 +273,6 @@ def _band_text(ind) -> str:
 
 
 # ------------------------------------------------------------------------------ the grid
-_KIND = {"points": ("points", None), "score": ("score", None)}
-
-
 def _spec_cells(cells: list[dict], values: Mapping[str, Any]) -> list[dict]:
     """Layout cells with each field's default number kind."""
     out = []
@@ -459,7 +280,7 @@ def _spec_cells(cells: list[dict], values: Mapping[str, Any]) -> list[dict]:
         c = dict(c)
         f = c.get("field")
         if f and "kind" not in c:
-            kind = FIELD_KINDS.get(f) or (FIELD_KINDS[FUND_PARTS[f.split(".")[2]]] if f.startswith("funding.")
+            kind = FIELD_KINDS.get(f) or (FUND_KINDS[f.split(".")[2]] if f.startswith("funding.")
                                           and f.count(".") == 2 else None)
             if kind is not None and not isinstance(values.get(f), str):
                 c["kind"] = kind[0]

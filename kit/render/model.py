@@ -17,6 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Mapping, Sequence
 
+from ..definitions.layout import parse_ref
 from ..errors import KitError
 from .text import display_width, looks_numeric
 
@@ -395,32 +396,6 @@ class Grid:
         above = [c for c in self.cells if c.role == "label" and c.col <= cell.col < c.col + c.cols
                  and c.row + c.rows <= cell.row]
         return str(max(above, key=lambda c: c.row).value or "") if above else ""
-
-
-_REF = re.compile(r"^([A-Z]{1,3})([1-9][0-9]*)(?::([A-Z]{1,3})([1-9][0-9]*))?$")
-
-
-def parse_ref(ref: str) -> tuple[int, int, int, int]:
-    """An Excel-style reference to (row, col, rows, cols), 0-based.
-
-    >>> parse_ref("B3"), parse_ref("A1:H1"), parse_ref("AA10")
-    ((2, 1, 1, 1), (0, 0, 1, 8), (9, 26, 1, 1))
-    """
-    m = _REF.match(str(ref).strip().upper())
-    if not m:
-        raise ValueError(ref)
-
-    def col(s):
-        n = 0
-        for ch in s:
-            n = n * 26 + ord(ch) - 64
-        return n - 1
-
-    r1, c1 = int(m.group(2)) - 1, col(m.group(1))
-    r2, c2 = (int(m.group(4)) - 1, col(m.group(3))) if m.group(3) else (r1, c1)
-    if r2 < r1 or c2 < c1:
-        raise ValueError(ref)
-    return r1, c1, r2 - r1 + 1, c2 - c1 + 1
 
 
 _CELL_KEYS = {"at", "text", "field", "role", "limit", "kind", "digits", "align"}
