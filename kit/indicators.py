@@ -424,12 +424,12 @@ def _implied_rule(cell: dict, nature: str | None) -> str | None:
         return "yes_no"
     if rel == "qualitative" or (cell.get("kind") or "").strip() == "定性":
         return "bands"
-    if rel is None and target:
-        try:
-            q = parse_quantity(target)
-        except ValueParseError:
-            q = None
-        rel = q.relation if q is not None else None
+    try:
+        q = parse_quantity(target)
+    except ValueParseError:
+        return "bands"   # a target in words (全面规范) is qualitative
+    if rel is None and q is not None:
+        rel = q.relation
     if rel in ("<=", "<"):
         return "lower_better"
     if rel == "=":

@@ -425,6 +425,7 @@ def _page_breaks(ws, g: Grid, top: int, last: int, widths: dict[int, float], lan
     """Page breaks for a form that runs over a page, placed between rows where no merged
     cell (a level-1 or level-2 group) would be cut, as far as the page allows: the printed
     page height is known from the row heights the form set and the width scaling."""
+    from openpyxl.styles import Alignment
     from openpyxl.worksheet.pagebreak import Break
 
     page_w, page_h = (842, 595) if landscape else (595, 842)
@@ -459,7 +460,8 @@ def _page_breaks(ws, g: Grid, top: int, last: int, widths: dict[int, float], lan
             for c in g.cells:  # a label cut by the break stands at the top, not across the cut
                 if top + c.row <= cut < top + c.row + c.rows - 1:
                     cell = ws.cell(top + c.row, c.col + 1)
-                    cell.alignment = cell.alignment.copy(vertical="top")
+                    cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="top",
+                                               wrap_text=True)
             start = cut + 1
             used = repeated + sum(height(k) for k in range(start, r + 1))
         r += 1
