@@ -582,7 +582,7 @@ def _budget_indicator(funding, section: str, points: Decimal) -> Indicator:
     return Indicator(row=0, level1=section, level2=None, level3=BUDGET_NAME, points=points, kind="定量",
                      level2_points=None, rule="budget", param=None, target=_wan(t.budget),
                      actual=_wan(t.spent), manual_score=None, reason=funding.reason,
-                     evidence=None, source="project.yml funding:")
+                     evidence=None)
 
 
 def _fail(ind: Indicator, source, msg: str, column: str) -> IndicatorError:

@@ -350,3 +350,36 @@ def test_rollup_key_is_checked(tmp_path):
                   encoding="utf-8")
     with pytest.raises(KitError, match="rollup"):
         kit.load_project(proj.root)
+
+
+# ------------------------------------------------------------------ the Sichuan roll-up sample
+def test_rollup_sample_by_hand():
+    """surveys/village-economy-rollup/generate.py: three townships weighted 40/30/30 万元."""
+    a = assess_project(kit.load_project("surveys/village-economy-rollup"))
+    by = {i.name: i for i in a.indicators}
+    hand = {"预算执行率": Fraction(10 * 937, 1000),                      # 93.7 of 100 万元
+            "扶持村集体经济项目": Fraction(10 * 11, 12),                 # 4+4+3 of 4+4+4
+            "培训村干部": Fraction(10),                                  # 500 of 500
+            "项目验收合格率": Fraction(10 * 97, 100),                    # (40x100 + 30x100 + 30x90)/100 = 97%, = 100%
+            "村级集体经济组织规范运行": Fraction(200 + 105 + 135, 100),  # (40x5 + 30x3.5 + 30x4.5)/100
+            "资金拨付及时率": Fraction(5),                               # 95.8% >= 95%
+            "项目建设总成本": Fraction(10),                              # 98 <= 100 万元
+            "村集体经济年收入增加": Fraction(10 * 55, 60),               # 55 of 60 万元
+            "带动农户就业": Fraction(10), "长效管理机制建立": Fraction(5), "村民满意度": Fraction(10)}
+    assert {k: by[k].exact_score for k in hand} == hand
+    assert by["村级集体经济组织规范运行"].actual == "达成预期指标"         # 88% of the points: 达成
+    assert not by["农村人居环境改善"].applicable
+    raw = sum(shown(x) for x in hand.values())
+    assert raw == Decimal("91.81") and a.applicable_points == 95
+    assert a.total == shown(Fraction(raw) * 100 / 95) == Decimal("96.64") and a.grade == "优"
+
+
+def test_rollup_sample_is_reproducible(tmp_path, run_script):
+    from kit.paths import ROOT
+
+    run_script("village-economy-rollup/generate.py", tmp_path)
+    src = ROOT / "surveys" / "village-economy-rollup"
+    made = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
+    assert made == sorted(p.relative_to(src) for p in src.rglob("*") if p.is_file() and p.name != "generate.py")
+    for rel in made:
+        assert (tmp_path / rel).read_bytes() == (src / rel).read_bytes(), rel
