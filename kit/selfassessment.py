@@ -373,10 +373,13 @@ def write_outputs(proj, a: Assessment, out_dir: str | Path, satisfaction=None, r
 RULE_HELP = [
     ("比例", "定量：得分 = 分值 × min(实际完成值 ÷ 年度指标值, 1)", "年度指标值 100%，实际完成值 95%"),
     ("反向比例", "定量，越低越好：得分 = 分值 × min(年度指标值 ÷ 实际完成值, 1)", "指标值 5天，完成值 8天"),
+    ("等于", "定量，应与指标值相等：得分 = 分值 × 较小值 ÷ 较大值（相等得满分）", "指标值 =100%，完成值 95%"),
     ("阈值", "达到指标值得满分，否则不得分；“阈值:<=”表示不高于（指标值写 ≤ 时须用“阈值:<=”）",
      "指标值 98%，完成值 问卷:满意率"),
-    ("三档", "定性：达成 80%–100%、部分达成 60%–80%、未达成 0–60% 的分值；后两档在“得分”列填写档内得分",
-     "实际完成值 部分达成，得分 7"),
+    ("三档", "定性：达成 80%–100%、部分达成 60%–80%、未达成 0–60% 的分值（档位可在 method.yml 的 bands: 改）；"
+     "后两档在“得分”列填写档内得分", "实际完成值 部分达成预期指标，得分 7"),
+    ("（空着）", "按官方表样的写法判断：指标值写 ≥ 或不写为比例，≤ 为反向比例，= 为等于（也可写在“指标性质”列）；"
+     "完成值写 达成预期指标/部分达成预期指标/未达成预期指标 为三档，写 是/否 为是否", "指标值 ≤90万元，完成值 85万元"),
     ("扣分:N", "每发生一次扣 N 分，扣完为止；实际完成值填发生次数，没有发生填 0（不能空着）", "扣分:2，实际完成值 3"),
     ("是否", "实际完成值为“是”得满分，“否”不得分", "是"),
     ("手工", "在“得分”列直接打分，并须在“偏差原因分析及改进措施”列说明理由", "得分 8.5"),
@@ -392,6 +395,7 @@ def write_indicator_template(framework: str, folder: str | Path, force: bool = F
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from .definitions.layout import default_layout
     from .errors import KitError
     from .indicators import COLUMNS, DEFAULT_GRADES, default_method
 
@@ -440,7 +444,9 @@ def write_indicator_template(framework: str, folder: str | Path, force: bool = F
         safe_append(help_ws, list(row))
     safe_append(help_ws, [])
     safe_append(help_ws, ["说明", "每行一个最末级指标；一级、二级指标可合并单元格，“项目立项（10分）”写法会核对下级分值之和。"
-                          "实际完成值可写“问卷:满意率”或“问卷:知晓率”，直接取问卷调查结果。凡扣分须填写偏差原因分析及改进措施。", ""])
+                          "实际完成值可写“问卷:满意率”或“问卷:知晓率”，直接取问卷调查结果。凡扣分须填写偏差原因分析及改进措施。"
+                          "实际完成值（或得分）写“不适用”的指标不考核，总分用适用指标得分按百分制折算。"
+                          "project.yml 写了 funding:（项目资金）时，预算执行率由它计分，指标表中不要再列预算执行率。", ""])
     for c in help_ws[1]:
         c.font = Font(bold=True)
     for letter, width in zip("ABC", (12, 70, 36)):
@@ -456,7 +462,11 @@ def write_indicator_template(framework: str, folder: str | Path, force: bool = F
         f"# {FRAMEWORKS[framework]['label']}\n"
         f"framework: \"{framework}\"\ntitle: {m.title}\ntotal: {m.total:g}\n"
         f"sections:\n{sections}\n# 等级：从高到低，min 为该等级的最低分（含）；可改为 优秀/良好/合格/不合格 等\n"
-        f"grades:\n{grades}\n", encoding="utf-8")
+        f"grades:\n{grades}\n"
+        "# 定性指标三档（占分值的百分比）；本地档位不同时改这里，如 达成: [80, 100]、部分达成: [50, 80]、未达成: [0, 50]\n"
+        "bands:\n  达成: [80, 100]\n  部分达成: [60, 80]\n  未达成: [0, 60]\n"
+        "# 自评表表样：national-2020（全国通用）、sichuan-510000_0013zp（四川）、county-2013（县级），或本地表样文件\n"
+        f"layout: {default_layout(framework)}\n", encoding="utf-8")
     return [book, meth]
 
 
