@@ -14,7 +14,7 @@ CJK_FONT_DEB ?= fonts-wqy-microhei
 # (Noto Serif CJK, OFL-1.1) and 楷体 (AR PL UKai, Arphic Public License) while rendering only.
 OFFICE_DEBS ?= libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk fonts-arphic-ukai
 
-.PHONY: install report test lab check cjk-font office bench clean
+.PHONY: install report test lab check cjk-font office bench clean snapshots
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ check: $(STAMP)
 
 test: cjk-font office
 	$(PY) -m pytest
+
+# Rewrite the snapshots of the official forms (tests/snapshots/*.json: cells, merges, number
+# formats) from the samples, after a deliberate change; review the diff before committing.
+snapshots: cjk-font office
+	KIT_UPDATE_SNAPSHOTS=1 $(PY) -m pytest -q tests/test_forms.py -k snapshot
 
 lab: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[test,lab]'

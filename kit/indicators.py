@@ -6,7 +6,10 @@ level: 三级指标, or 二级指标 where there is no third level), with the co
     一级指标 | 二级指标 | 三级指标 | 分值 | 指标类型 | 评分方法 | 年度指标值 | 实际完成值 | 得分 |
     偏差原因分析及改进措施 | 佐证材料
 
-(merged cells for the levels are fine: a blank level cell continues the one above). The
+(merged cells for the levels are fine: a blank level cell continues the one above), or the way
+official tables write it: the direction in the target cell (``≥50个``, ``≤90万元``, ``=100%``) or
+in a 指标性质 column (≥ ≤ = 定性), the number in 指标值 and the unit in a 度量单位 column, the
+result in 完成值, qualitative results as 达成预期指标 / 部分达成预期指标 / 未达成预期指标. The
 project's ``method.yml`` says which framework the table follows, the points of each
 first-level indicator, the total and the grade bands::
 
@@ -19,6 +22,12 @@ first-level indicator, the total and the grade bands::
       - {name: 良好, min: 80}
       - {name: 合格, min: 60}
       - {name: 不合格, min: 0}
+    bands:                         # qualitative bands, % of the points (default 80/60 as below)
+      达成: [80, 100]
+      部分达成: [60, 80]
+      未达成: [0, 60]
+    layout: county-2013            # the official 自评表 layout (kit.render.forms)
+    budget_section: 预算执行率      # the section funding: scores (default: 预算执行率/预算执行情况)
 
 The 评分方法 column names the rule (Chinese name or English alias), with an optional
 parameter after a colon:
@@ -28,7 +37,9 @@ parameter after a colon:
 =================  ===========  =========================================================
 比例                pro_rata     points x min(actual / target, 1)
 反向比例            lower_better points x min(target / actual, 1)  (lower is better)
-三档                bands        达成 80-100% / 部分达成 60-80% / 未达成 0-60% of the points;
+等于                exact        points x min(actual / target, target / actual)  (= target)
+三档                bands        达成 80-100% / 部分达成 60-80% / 未达成 0-60% of the points
+                                 (cut-points from method.yml ``bands:``);
                                  实际完成值 names the band, 得分 the evaluator's level in it
                                  (达成 without 得分 scores full)
 扣分:N              deduction    points - N x occurrences (实际完成值; 0 when none, blank is an
@@ -45,15 +56,26 @@ parameter after a colon:
 ``问卷:overall_satisfied``) takes the share the satisfaction analysis computed, and the
 indicator records where it came from.
 
+A blank 评分方法 is read from the row as official tables mean it: a band word in the result
+(达成预期指标 …) or 定性 scores in bands, a yes/no result 是否; a number follows its direction:
+≥ (or none) 比例, ≤ 反向比例, = 等于. A row whose 实际完成值 (or 得分) reads 不适用 is excluded:
+the total is the applicable scores summed and rescaled to the method's total
+(「用适用指标得分汇总后按百分制折算」), rounded half up to two places once.
+
+With ``funding:`` in project.yml (:mod:`kit.projectinfo`) the budget-execution section
+(预算执行率) is scored from it: points x min(全年执行数 / 全年预算数, 1), exactly; a row for it
+in the workbook is then an error.
+
 Numbers are read once, through :func:`kit.values.parse_quantity`, into exact fractions with
 their unit normalised (98%, an Excel percent cell 0.98, 0.57万元, 5700元, 1,500人次), so equal
 values compare equal; units that cannot be compared are an error naming the row. A target may
-carry its relation (≥50个, ≤90万元, =100%); a relation that contradicts the rule (≤ under 比例)
-is an error, never silently scored.
+carry its relation (≥50个, ≤90万元, =100%); with a named rule, a relation that contradicts it
+(≤ under 比例) is an error, never silently scored.
 
 Each indicator's exact score is rounded half up to two places once: that is its score, the one
 every table shows. Subtotals, the total and the grade are exact sums of those scores, so every
 table adds up as printed. :func:`assess` returns new scored indicators; its input is unchanged.
+Scoring knows nothing of Word, Excel or form layouts; :mod:`kit.render.forms` draws the result.
 """
 
 from __future__ import annotations
@@ -101,12 +123,20 @@ RULES = {"比例": "pro_rata", "按比例": "pro_rata", "pro_rata": "pro_rata",
          "阈值": "threshold", "达标": "threshold", "threshold": "threshold",
          "手工": "manual", "手工评分": "manual", "manual": "manual",
          "一票否决": "veto", "veto": "veto",
-         "前置条件": "prerequisite", "prerequisite": "prerequisite"}
+         "前置条件": "prerequisite", "prerequisite": "prerequisite",
+         "等于": "exact", "exact": "exact"}
 RULE_LABEL = {"pro_rata": "按完成比例计分", "lower_better": "按完成比例计分（越低越好）",
               "bands": "定性三档", "deduction": "扣分制", "yes_no": "是否完成", "threshold": "达标计分",
-              "manual": "手工评分", "veto": "一票否决", "prerequisite": "前置条件"}
+              "manual": "手工评分", "veto": "一票否决", "prerequisite": "前置条件",
+              "exact": "按完成比例计分（等于指标值）", "budget": "预算执行率计分"}
+# qualitative bands as shares of the points, highest first (the national 80-100 / 60-80 / 0-60)
 BANDS = {"达成": (Fraction(4, 5), Fraction(1)), "部分达成": (Fraction(3, 5), Fraction(4, 5)),
          "未达成": (Fraction(0), Fraction(3, 5))}
+BAND_WORDING = {"达成": "达成预期指标", "部分达成": "部分达成预期指标", "未达成": "未达成预期指标"}
+_BAND_WORD = re.compile(r"^(未|部分)?达成(?:预期|年度)?(?:指标|目标)?(?:值)?$")
+NOT_APPLICABLE = "不适用"
+BUDGET_SECTIONS = ("预算执行率", "预算执行情况", "预算执行")
+BUDGET_NAME = "预算执行率"
 SCORE_DIGITS = 2   # each indicator's score is rounded half up to this many places, once
 SURVEY_FIGURES = {"满意率": "overall_satisfied", "总体满意率": "overall_satisfied",
                   "知晓率": "awareness", "政策知晓率": "awareness"}
@@ -118,8 +148,11 @@ COLUMNS = {  # field: accepted header texts (after removing spaces and （分）
     "actual": ["实际完成值", "完成值", "全年实际值"], "score": ["得分", "自评得分"],
     "reason": ["偏差原因分析及改进措施", "偏差原因", "扣分原因", "未完成原因分析"],
     "evidence": ["佐证材料", "佐证", "证明材料", "自评说明"],
+    "nature": ["指标性质", "指标方向"], "unit": ["度量单位", "计量单位"],
 }
-REQUIRED = ("level1", "points", "rule")
+REQUIRED = ("level1", "points")
+NATURE_WORDS = {"定性": "qualitative", "定量": None, "正向": ">=", "正向指标": ">=", "反向": "<=",
+                "反向指标": "<="}
 
 
 # ------------------------------------------------------------------------------ method.yml
@@ -134,6 +167,16 @@ class Method:
     sections: dict[str, Decimal]
     grades: list[dict]
     path: Path | None = None
+    bands: dict[str, tuple[Fraction, Fraction]] = field(default_factory=lambda: dict(BANDS))
+    layout: str | None = None          # the official form's layout (a name or a file)
+    budget_section: str | None = None  # the section that funding: scores
+
+    @property
+    def budget(self) -> str | None:
+        """The first-level indicator scored from ``funding:`` (预算执行率 …), if the method has one."""
+        if self.budget_section is not None:
+            return self.budget_section
+        return next((s for s in self.sections if s in BUDGET_SECTIONS), None)
 
     def grade(self, total) -> str:
         """The grade of ``total``, compared exactly (a float at its shortest decimal form)."""
@@ -184,8 +227,14 @@ def method_from_spec(spec, path: Path | None = None) -> Method:
     grades = [{"name": g.name, "min": to_decimal(g.min)} for g in spec.grades] if spec.grades is not None \
         else [dict(g) for g in DEFAULT_GRADES]
     title = spec.title if spec.title is not None else (base.title if base else "")
+    bands = dict(BANDS) if spec.bands is None else \
+        {name: (to_fraction(lo) / 100, to_fraction(hi) / 100) for name, (lo, hi) in spec.bands.items()}
+    if spec.budget_section is not None and spec.budget_section not in sections:
+        raise IndicatorError(f"键「budget_section」：「{spec.budget_section}」不是一级指标（有："
+                             f"{'、'.join(sections)}）", path=path)
     return Method(framework=spec.framework, title=title, total=total, sections=sections,
-                  grades=grades, path=path)
+                  grades=grades, path=path, bands=bands, layout=spec.layout,
+                  budget_section=spec.budget_section)
 
 
 # ------------------------------------------------------------------------------ the table
@@ -214,6 +263,13 @@ class Indicator:
     explanation: str = ""
     source: str | None = None     # where a pulled value came from
     passed: bool | None = None    # veto / prerequisite outcome
+    nature: str | None = None     # the 指标性质 cell as written (≥ ≤ = 定性)
+    applicable: bool = True       # False for a row marked 不适用: excluded, the total rescaled
+    rule_given: bool = True       # False when the rule was read from the row (blank 评分方法)
+    relation: str | None = None   # the direction scored (>=, <=, =, >, <); None for other rules
+    target_q: Quantity | None = None  # target and actual as read; a roll-up gives them exactly
+    actual_q: Quantity | None = None
+    band: str | None = None       # 达成 / 部分达成 / 未达成 of a banded row, once scored
 
     @property
     def name(self) -> str:
@@ -221,7 +277,9 @@ class Indicator:
 
     @property
     def lost(self) -> Decimal | None:
-        """Points lost as printed (points - shown score); None before scoring."""
+        """Points lost as printed (points - shown score); None before scoring, 0 when 不适用."""
+        if not self.applicable:
+            return Decimal(0)
         return None if self.score is None else max(self.points - self.score, Decimal(0))
 
 
@@ -249,6 +307,8 @@ def read_indicators(path: str | Path, sheet: int | str = 0) -> list[Indicator]:
             if h in names and key not in where:
                 where[key] = i
     missing = [COLUMNS[k][0] for k in REQUIRED if k not in where]
+    if "rule" not in where and "target" not in where:
+        missing.append("评分方法」或「年度指标值")  # a rule, or a target whose direction says it
     if missing:
         raise IndicatorError(f"缺少列「{'」「'.join(missing)}」(missing columns; found: "
                              f"{'、'.join(h for h in header if h)})", path=path)
@@ -270,6 +330,11 @@ def read_indicators(path: str | Path, sheet: int | str = 0) -> list[Indicator]:
         level2 = last["level2"] if "level2" in where else None
         if not cell.get("points") and not cell.get("rule") and not cell.get("level3"):
             continue  # a heading, subtotal or note row, not an indicator
+        na = any(_is_na(cell.get(k)) for k in ("actual", "score", "nature"))
+        if cell.get("unit"):  # 指标值 50 + 度量单位 个 -> 50个 (a value with its own unit is kept)
+            for k in ("target", "actual"):
+                if cell.get(k) and _bare_number(cell[k]):
+                    cell[k] = cell[k] + cell["unit"]
         if last["level1"] is None:
             raise IndicatorError("缺少一级指标 (no level-1 indicator above this row)", path=path,
                                  row=row, column=header[where["level1"]])
@@ -280,22 +345,96 @@ def read_indicators(path: str | Path, sheet: int | str = 0) -> list[Indicator]:
         rule_text = cell.get("rule") or ""
         name, _, param = re.split(r"([:：])", rule_text, maxsplit=1) if re.search(r"[:：]", rule_text) \
             else (rule_text, "", "")
-        rule = RULES.get(name.strip())
+        nature = cell.get("nature")
+        if nature is not None and not _is_na(nature):
+            _nature_relation(nature, path, row, header[where["nature"]])  # checked here, used in scoring
+        if rule_text:
+            rule = RULES.get(name.strip())
+        else:
+            rule = _implied_rule(cell, nature)
         if rule is None:
             raise IndicatorError(f"评分方法「{rule_text}」无法识别 (unknown scoring rule; use one of "
-                                 f"比例、反向比例、三档、扣分:N、是否、阈值、手工、一票否决、前置条件)",
+                                 f"比例、反向比例、等于、三档、扣分:N、是否、阈值、手工、一票否决、前置条件)",
                                  path=path, row=row, column=header[where["rule"]])
-        manual = _points(cell.get("score"), "得分", path, row,
-                         header[where["score"]] if "score" in where else "得分")
+        manual = None if _is_na(cell.get("score")) else _points(
+            cell.get("score"), "得分", path, row, header[where["score"]] if "score" in where else "得分")
         out.append(Indicator(
             row=row, level1=last["level1"], level2=_strip_points(level2), level3=cell.get("level3"),
             points=points, kind=cell.get("kind") or "", level2_points=_declared_points(level2),
             rule=rule, param=param.strip() or None, target=cell.get("target"),
             actual=cell.get("actual"), manual_score=manual,
-            reason=cell.get("reason"), evidence=cell.get("evidence")))
+            reason=cell.get("reason"), evidence=cell.get("evidence"),
+            nature=None if _is_na(nature) else nature, applicable=not na, rule_given=bool(rule_text)))
     if not out:
         raise IndicatorError("指标表中没有指标行 (no indicator rows)", path=path)
     return out
+
+
+def _is_na(text) -> bool:
+    return isinstance(text, str) and re.sub(r"\s", "", text) == NOT_APPLICABLE
+
+
+def _bare_number(text: str) -> bool:
+    try:
+        q = parse_quantity(text)
+    except ValueParseError:
+        return False
+    return q is not None and q.unit == "" and q.written[1] == ""
+
+
+def band_name(text) -> str | None:
+    """The band a qualitative result names, as tables print it: 达成预期指标 -> 达成,
+    部分达成预期指标 -> 部分达成, 未达成 -> 未达成; None for anything else.
+
+    >>> band_name("部分达成预期指标"), band_name("达成"), band_name("未达成年度指标"), band_name("良好")
+    ('部分达成', '达成', '未达成', None)
+    """
+    if not isinstance(text, str):
+        return None
+    m = _BAND_WORD.match(re.sub(r"\s", "", text))
+    if not m:
+        return None
+    return {None: "达成", "部分": "部分达成", "未": "未达成"}[m.group(1)]
+
+
+def _nature_relation(nature: str, path=None, row=None, column="指标性质") -> str | None:
+    """The direction a 指标性质 cell gives: >=, <=, =, > or <; "qualitative" for 定性; None for
+    定量 (no direction)."""
+    s = re.sub(r"\s", "", str(nature))
+    if s in NATURE_WORDS:
+        return NATURE_WORDS[s]
+    try:
+        return parse_relation(s)
+    except ValueParseError:
+        raise IndicatorError(f"指标性质「{nature}」无法识别；应为 ≥、≤、=（或 定性）(expected a direction)",
+                             path=path, row=row, column=column) from None
+
+
+def _implied_rule(cell: dict, nature: str | None) -> str | None:
+    """The rule a row without 评分方法 means, read the way official tables are written."""
+    actual, target = cell.get("actual"), cell.get("target")
+    rel = _nature_relation(nature) if nature and not _is_na(nature) else None
+    if band_name(actual):
+        return "bands"
+    try:
+        yes = parse_yes_no(actual)
+    except ValueParseError:
+        yes = None
+    if yes is not None and not _bare_number(str(actual)):
+        return "yes_no"
+    if rel == "qualitative" or (cell.get("kind") or "").strip() == "定性":
+        return "bands"
+    try:
+        q = parse_quantity(target)
+    except ValueParseError:
+        return "bands"   # a target in words (全面规范) is qualitative
+    if rel is None and q is not None:
+        rel = q.relation
+    if rel in ("<=", "<"):
+        return "lower_better"
+    if rel == "=":
+        return "exact"
+    return "pro_rata"
 
 
 def _points(text, what: str, path, row: int, column: str) -> Decimal | None:
@@ -323,14 +462,49 @@ def _points(text, what: str, path, row: int, column: str) -> Decimal | None:
 # ------------------------------------------------------------------------------ scoring
 @dataclass
 class Assessment:
+    """The scored table. ``total`` is the exact sum of the shown scores, or, when some
+    indicators are 不适用, that sum over the applicable ones rescaled to the method's total
+    and rounded half up to two places once (``raw_total`` and ``applicable_points`` are the
+    sums it came from). ``funding`` is the project's funds when they scored the budget
+    section (``budget`` is then that indicator)."""
+
     method: Method
     indicators: list[Indicator]
-    total: Decimal                 # exact sum of the shown indicator scores
+    total: Decimal                 # exact sum of the shown indicator scores (rescaled if 不适用)
     grade: str | None
     sections: list[dict]
     vetoed: list[Indicator] = field(default_factory=list)
     blocked: list[Indicator] = field(default_factory=list)
     source: Path | None = None
+    raw_total: Decimal | None = None          # the sum of the applicable scores
+    applicable_points: Decimal | None = None  # the sum of the applicable points
+    funding: object | None = None             # kit.projectinfo.Funding
+    units: list[str] = field(default_factory=list)  # the projects of a roll-up
+
+    @property
+    def not_applicable(self) -> list[Indicator]:
+        return [i for i in self.indicators if not i.applicable]
+
+    @property
+    def rescaled(self) -> bool:
+        return bool(self.not_applicable)
+
+    @property
+    def budget(self) -> Indicator | None:
+        return next((i for i in self.indicators if i.rule == "budget"), None)
+
+    @property
+    def rescale_note(self) -> str:
+        """The sentence a table and a report print when indicators were 不适用."""
+        if not self.rescaled:
+            return ""
+        exact = Fraction(self.raw_total) * Fraction(self.method.total) / Fraction(self.applicable_points)
+        rounded = "" if Fraction(self.total) == exact else "（四舍五入保留两位小数）"
+        names = "」「".join(i.name for i in self.not_applicable)
+        return (f"指标「{names}」不适用，不考核该指标；用适用指标得分汇总后按百分制折算计分：适用指标分值合计"
+                f"{fmt_points(self.applicable_points)}分，得分合计{fmt_points(self.raw_total)}分，折算得分"
+                f"{fmt_points(self.raw_total)}÷{fmt_points(self.applicable_points)}×{fmt_points(self.method.total)}"
+                f"={fmt_points(self.total)}分{rounded}。")
 
     @property
     def grade_note(self) -> str:
@@ -344,19 +518,40 @@ class Assessment:
 
 
 def assess(indicators: list[Indicator], method: Method, survey: dict | None = None,
-           source: str | Path | None = None) -> Assessment:
+           source: str | Path | None = None, funding=None, units: list[str] = ()) -> Assessment:
     """Score every indicator, check the table against the method, total and grade it.
 
     ``survey`` maps survey figure names (``overall_satisfied``, ``awareness``) to
     ``(share, source text)``, for indicators whose 实际完成值 reads ``问卷:满意率``; a share
     given as a :class:`~fractions.Fraction` (``n_satisfied/n_valid``) is used exactly.
+    ``funding`` (:class:`kit.projectinfo.Funding`) scores the method's budget section.
 
     The indicators passed in are not changed: the assessment holds scored copies.
     """
     survey = dict(survey or {})
-    scored = [_score(ind, survey, source) for ind in indicators]
-    _check(scored, method, source)
-    total = sum((i.score for i in scored), Decimal(0))
+    indicators = list(indicators)
+    budget_section = method.budget
+    if funding is not None:
+        for ind in indicators:
+            if (budget_section is not None and ind.level1 == budget_section) or \
+                    BUDGET_NAME in (ind.level3 or "", ind.level2 or ""):
+                raise IndicatorError(
+                    f"指标「{ind.name}」：project.yml 已写 funding:（项目资金），预算执行率由它计分（分值 × 全年执行数"
+                    f" ÷ 全年预算数，最高为分值）；请删去指标表中的这一行 (budget execution comes from funding:)",
+                    path=source, row=ind.row, column="一级指标")
+        if budget_section is not None:
+            indicators.insert(0, _budget_indicator(funding, budget_section, method.sections[budget_section]))
+    scored = [_score(ind, survey, source, method) for ind in indicators]
+    _check(scored, method, source, funding)
+    applicable = [i for i in scored if i.applicable]
+    raw_total = sum((i.score for i in applicable), Decimal(0))
+    app_points = sum((i.points for i in applicable), Decimal(0))
+    total = raw_total
+    if len(applicable) < len(scored):
+        if app_points == 0:
+            raise IndicatorError("所有计分指标都标为不适用，无法折算得分 (no applicable indicator)", path=source)
+        total = quantize_half_up(Fraction(raw_total) * Fraction(method.total) / Fraction(app_points),
+                                 SCORE_DIGITS)
     vetoed = [i for i in scored if i.rule == "veto" and i.passed is False]
     blocked = [i for i in scored if i.rule == "prerequisite" and i.passed is False]
     grade = None if blocked else (method.lowest_grade if vetoed else method.grade(total))
@@ -372,7 +567,22 @@ def assess(indicators: list[Indicator], method: Method, survey: dict | None = No
                          "subsections": subs, "indicators": inds})
     return Assessment(method=method, indicators=scored, total=total, grade=grade,
                       sections=sections, vetoed=vetoed, blocked=blocked,
-                      source=Path(source) if source else None)
+                      source=Path(source) if source else None, raw_total=raw_total,
+                      applicable_points=app_points, funding=funding, units=list(units))
+
+
+def _wan(x: Fraction) -> str:
+    """An amount in 元 as 万元 with its own precision (92万元, 91.35万元)."""
+    return fmt_threshold(x / 10_000) + "万元"
+
+
+def _budget_indicator(funding, section: str, points: Decimal) -> Indicator:
+    """The budget-execution row that ``funding:`` scores (not a row of the workbook)."""
+    t = funding.total
+    return Indicator(row=0, level1=section, level2=None, level3=BUDGET_NAME, points=points, kind="定量",
+                     level2_points=None, rule="budget", param=None, target=_wan(t.budget),
+                     actual=_wan(t.spent), manual_score=None, reason=funding.reason,
+                     evidence=None)
 
 
 def _fail(ind: Indicator, source, msg: str, column: str) -> IndicatorError:
@@ -407,10 +617,24 @@ def _survey_value(ind: Indicator, survey: dict, source) -> tuple[Quantity, str] 
     return Quantity(share, "%", None, 1, fmt_percent(share, 1)), src
 
 
-def _direction(ind: Indicator, t: Quantity, source) -> tuple[str, bool]:
-    """("higher" or "lower", strict) for a quantitative rule, from the rule, its parameter
-    (阈值:<=) and the relation written with the target (≥50个); a contradiction is an error."""
+_FAMILY = {">=": "higher", ">": "higher", "<=": "lower", "<": "lower", "=": "equal"}
+
+
+def _direction(ind: Indicator, t: Quantity, source) -> tuple[str, bool, str | None]:
+    """("higher", "lower" or "equal", strict, relation) for a quantitative rule, from the rule,
+    its parameter (阈值:<=), the relation written with the target (≥50个) and the 指标性质
+    column; a contradiction between any two of them is an error naming the row."""
     rel = t.relation
+    nature = _nature_relation(ind.nature, source, ind.row) if ind.nature else None
+    if nature == "qualitative":
+        raise _fail(ind, source, f"指标性质为「{ind.nature}」（定性），但评分方法是{RULE_LABEL[ind.rule]}；定性指标"
+                    "请用「三档」，实际完成值写 达成预期指标 等 (a qualitative row needs the bands rule)", "指标性质")
+    if nature is not None and rel is not None and _FAMILY[nature] != _FAMILY[rel]:
+        raise _fail(ind, source, f"年度指标值「{ind.target}」写明{RELATION_WORDS[rel]}，与指标性质「{ind.nature}」"
+                    "相反；请只在一处写明方向 (the target's relation contradicts 指标性质)", "指标性质")
+    rel = rel or nature
+    where = "年度指标值" if t.relation else "指标性质"
+    written = f"年度指标值「{ind.target}」" if t.relation else f"指标性质「{ind.nature}」"
     if ind.rule == "threshold":
         try:
             param = parse_relation(ind.param, where="评分方法参数")
@@ -422,18 +646,25 @@ def _direction(ind: Indicator, t: Quantity, source) -> tuple[str, bool]:
                         "评分方法")
         lower = param in ("<=", "<")
         strict = param in ("<", ">") or rel in ("<", ">")
+        family = "lower" if lower else "higher"
     else:
-        lower, strict = ind.rule == "lower_better", False
-    if rel in ((">=", ">") if lower else ("<=", "<")):
+        family = {"lower_better": "lower", "exact": "equal"}.get(ind.rule, "higher")
+        strict = False
+    allowed = {"higher": (">=", ">", "="), "lower": ("<=", "<"), "equal": ("=",)}[family]
+    if rel is not None and rel not in allowed:
         rule_text = {"pro_rata": "比例（越高越好）", "lower_better": "反向比例（越低越好）",
-                     "threshold": "阈值:<=（不高于）" if lower else "阈值（不低于）"}[ind.rule]
-        fix = {"pro_rata": "请把评分方法改为「反向比例」，或删去指标值中的比较关系",
-               "lower_better": "请把评分方法改为「比例」，或删去指标值中的比较关系",
-               "threshold": f"请把评分方法改为「阈值{'' if lower else ':<='}」"}[ind.rule]
-        raise _fail(ind, source, f"年度指标值「{ind.target}」写明{RELATION_WORDS[rel]}，与评分方法"
-                    f"{rule_text}相矛盾；{fix} (the target's relation contradicts the scoring rule)",
-                    "年度指标值")
-    return ("lower" if lower else "higher"), strict
+                     "exact": "等于（与指标值相等）",
+                     "threshold": "阈值:<=（不高于）" if family == "lower" else "阈值（不低于）"}[ind.rule]
+        fix = {"higher": "反向比例" if _FAMILY[rel] == "lower" else "等于",
+               "lower": "比例" if _FAMILY[rel] == "higher" else "等于",
+               "equal": "比例" if _FAMILY[rel] == "higher" else "反向比例"}[family]
+        fix = (f"请把评分方法改为「阈值{'' if family == 'lower' else ':<='}」" if ind.rule == "threshold"
+               else f"请把评分方法改为「{fix}」，或清空评分方法，按所写方向计分")
+        raise _fail(ind, source, f"{written}写明{RELATION_WORDS[rel]}，与评分方法{rule_text}相矛盾；{fix} (the "
+                    "direction written contradicts the scoring rule)", where)
+    if rel is None:
+        rel = {"higher": ">=", "lower": "<=", "equal": "="}[family]
+    return family, strict, rel
 
 
 def _shown_pair(a: Quantity, t: Quantity, pulled: bool) -> tuple[str, str]:
@@ -456,21 +687,27 @@ def _shown_pair(a: Quantity, t: Quantity, pulled: bool) -> tuple[str, str]:
     return actual, target
 
 
-def _score(ind: Indicator, survey: dict, source) -> Indicator:
+def _score(ind: Indicator, survey: dict, source, method: Method | None = None) -> Indicator:
     """A scored copy of ``ind``."""
     # numbers given as floats (an Indicator built by hand) are taken at their decimal value
     ind = replace(ind, points=to_decimal(ind.points),
                   manual_score=None if ind.manual_score is None else to_decimal(ind.manual_score),
                   level2_points=None if ind.level2_points is None else to_decimal(ind.level2_points))
     p, r = Fraction(ind.points), ind.rule
+    bands = method.bands if method is not None else BANDS
+    if not ind.applicable:
+        return replace(ind, score=Decimal(0), exact_score=Fraction(0), explanation="不适用，不考核该指标")
+    if r == "budget":
+        return _score_budget(ind, source)
     upd: dict = {}
     pulled = _survey_value(ind, survey, source)
     if pulled is not None:
         upd["source"] = pulled[1]
         upd["actual"] = pulled[0].text
-    if r in ("pro_rata", "lower_better", "threshold"):
-        t = _quantity(ind, ind.target, "年度指标值", source)
-        a = pulled[0] if pulled else _quantity(ind, ind.actual, "实际完成值", source)
+    if r in ("pro_rata", "lower_better", "threshold", "exact"):
+        t = ind.target_q or _quantity(ind, ind.target, "年度指标值", source)
+        a = pulled[0] if pulled else (ind.actual_q or _quantity(ind, ind.actual, "实际完成值", source))
+        upd.update(target_q=t, actual_q=a)
         if a.relation is not None:
             raise _fail(ind, source, f"实际完成值「{ind.actual}」应为确定的数值，不要写比较关系 (the actual "
                         "value must not carry ≥ or ≤)", "实际完成值")
@@ -478,7 +715,8 @@ def _score(ind: Indicator, survey: dict, source) -> Indicator:
             av, tv = same_unit(a, t)
         except ValueParseError as exc:
             raise _fail(ind, source, f"实际完成值与年度指标值无法比较：{exc.message}", "实际完成值") from None
-        direction, strict = _direction(ind, t, source)
+        direction, strict, rel = _direction(ind, t, source)
+        upd["relation"] = rel
         shown_a, shown_t = _shown_pair(a, t, pulled is not None)
         if pulled is not None:
             upd["actual"] = shown_a
@@ -487,24 +725,35 @@ def _score(ind: Indicator, survey: dict, source) -> Indicator:
             ok = (av < tv if strict else av <= tv) if lower else (av > tv if strict else av >= tv)
             exact = p if ok else Fraction(0)
             rel = ("<" if strict else "<=") if lower else (">" if strict else ">=")
+            upd["relation"] = rel
             explanation = (f"实际完成值{shown_a}{'达到' if ok else '未达到'}指标值{shown_t}"
                            f"（{RELATION_WORDS[rel]}），" + ("得满分" if ok else "不得分"))
+        elif direction == "equal":
+            ratio = Fraction(1) if av == tv else (min(av / tv, tv / av) if av > 0 and tv > 0 else Fraction(0))
+            exact = p * ratio
+            explanation = ("实际完成值等于指标值，得满分" if ratio >= 1 else
+                           f"实际完成值{shown_a}偏离指标值{shown_t}（应等于），按 较小值÷较大值 = "
+                           f"{fmt_for_verdict(ratio, 1, 1, percent=True)}计分，得"
+                           f"{fmt_points(quantize_half_up(exact, SCORE_DIGITS))}分")
         else:
-            if r == "pro_rata":
+            if direction == "higher":
                 ratio = Fraction(1) if tv == 0 else av / tv
             else:
                 ratio = Fraction(1) if av <= tv else (tv / av if av else Fraction(0))
             ratio = max(Fraction(0), min(ratio, Fraction(1)))
             exact = p * ratio
+            how = "指标值÷实际完成值" if direction == "lower" else "实际完成值÷指标值"
             explanation = ("完成年度指标值，得满分" if ratio >= 1 else
-                           f"完成指标值的{fmt_for_verdict(ratio, 1, 1, percent=True)}，按比例得"
+                           f"完成指标值的{fmt_for_verdict(ratio, 1, 1, percent=True)}（{how}），按比例得"
                            f"{fmt_points(quantize_half_up(exact, SCORE_DIGITS))}分")
     elif r == "bands":
-        band = (ind.actual or "").strip()
-        if band not in BANDS:
-            raise _fail(ind, source, f"实际完成值「{band}」应为 达成、部分达成 或 未达成 (expected a "
-                        "band)", "实际完成值")
-        lo, hi = BANDS[band]
+        written = (ind.actual or "").strip()
+        band = band_name(written)
+        if band is None:
+            raise _fail(ind, source, f"实际完成值「{written}」应为 达成预期指标、部分达成预期指标 或 "
+                        "未达成预期指标（也可写 达成、部分达成、未达成）(expected a band)", "实际完成值")
+        upd["band"] = band
+        lo, hi = bands[band]
         span = f"{fmt_points(lo * p)}–{fmt_points(hi * p)}分"
         if ind.manual_score is None:
             if band != "达成":
@@ -516,13 +765,18 @@ def _score(ind: Indicator, survey: dict, source) -> Indicator:
             if not (lo * p <= exact <= hi * p):
                 raise _fail(ind, source, f"{band}的得分应在{span}之间，实为{fmt_points(exact)}分 "
                             "(score outside its band)", "得分")
-        explanation = f"{band}（该档为分值的{lo * 100}%–{hi * 100}%）"
+        explanation = (f"{BAND_WORDING[band]}（该档为分值的{fmt_threshold(lo, percent=True)}–"
+                       f"{fmt_threshold(hi, percent=True)}）")
     elif r == "deduction":
         per = _deduction_per_time(ind, source)
         if ind.actual is None:
             raise _fail(ind, source, "扣分制须在「实际完成值」列填写发生次数，没有发生填0 (a deduction "
                         "rule needs the number of occurrences; write 0 for none)", "实际完成值")
         q = _quantity(ind, ind.actual, "实际完成值", source)
+        try:  # the target (0次) as read, for forms that print it apart from its unit
+            upd.update(target_q=parse_quantity(ind.target), actual_q=q)
+        except ValueParseError:
+            pass
         n = q.value
         if n < 0 or n.denominator != 1 or q.relation is not None or q.unit == "%":
             raise _fail(ind, source, f"实际完成值「{ind.actual}」应为发生次数（非负整数）(expected a "
@@ -534,8 +788,12 @@ def _score(ind: Indicator, survey: dict, source) -> Indicator:
                        f"发生{n}次，每次扣{_exact_text(per)}分，共扣{_exact_text(deducted)}分"
                        + ("" if shown == exact else f"，得分{_exact_text(exact)}分四舍五入为{fmt_points(shown)}分"))
     elif r in ("yes_no", "veto", "prerequisite"):
+        word = band_name(ind.actual)
+        if word == "部分达成":
+            raise _fail(ind, source, f"实际完成值「{ind.actual}」是定性三档的说法，是否计分只分是/否；请把评分方法"
+                        "改为「三档」(a yes/no rule cannot score a partial result)", "实际完成值")
         try:
-            ok = parse_yes_no(ind.actual, missing_ok=False)
+            ok = {"达成": True, "未达成": False}[word] if word else parse_yes_no(ind.actual, missing_ok=False)
         except ValueParseError as exc:
             raise _fail(ind, source, f"实际完成值{exc.message}", "实际完成值") from None
         upd["passed"] = ok
@@ -562,6 +820,20 @@ def _score(ind: Indicator, survey: dict, source) -> Indicator:
     return replace(ind, score=shown, exact_score=exact, explanation=explanation, **upd)
 
 
+def _score_budget(ind: Indicator, source) -> Indicator:
+    """分值 × min(全年执行数 ÷ 全年预算数, 1), exactly (the national form: 10 × 执行率, capped)."""
+    t = ind.target_q or parse_quantity(ind.target)
+    a = ind.actual_q or parse_quantity(ind.actual)
+    rate = a.value / t.value
+    exact = Fraction(ind.points) * min(rate, Fraction(1))
+    shown = quantize_half_up(exact, SCORE_DIGITS)
+    rate_text = re.sub(r"\.?0+%$", "%", fmt_for_verdict(rate, 1, 2, percent=True))  # 92%, 91.37%
+    explanation = (f"全年执行数{ind.actual}÷全年预算数{ind.target}，执行率{rate_text}，"
+                   + ("得满分" if rate >= 1 else f"得分{fmt_points(ind.points)}×{rate_text}={fmt_points(shown)}分"))
+    return replace(ind, score=shown, exact_score=exact, explanation=explanation, target_q=t, actual_q=a,
+                   relation=">=")
+
+
 def _deduction_per_time(ind: Indicator, source) -> Fraction:
     bad = _fail(ind, source, "扣分制须写明每次扣分，如「扣分:2」(write the points per occurrence)",
                 "评分方法")
@@ -583,7 +855,7 @@ def _exact_text(x: Fraction) -> str:
     return text
 
 
-def _check(indicators: list[Indicator], method: Method, source) -> None:
+def _check(indicators: list[Indicator], method: Method, source, funding=None) -> None:
     names = set(method.sections)
     for ind in indicators:
         if ind.level1 not in names:
@@ -594,8 +866,10 @@ def _check(indicators: list[Indicator], method: Method, source) -> None:
         got = sum((i.points for i in indicators if i.level1 == name), Decimal(0))
         if got != pts:
             first = next((i.row for i in indicators if i.level1 == name), None)
+            hint = ("；预算执行率可在指标表中写一行，或在 project.yml 写 funding:（项目资金）由它计分"
+                    if name == method.budget and funding is None and got == 0 else "")
             raise IndicatorError(f"一级指标「{name}」下各指标分值之和为{fmt_points(got)}分，评价办法规定为"
-                                 f"{fmt_points(pts)}分 (children's points must add up to the parent)",
+                                 f"{fmt_points(pts)}分{hint} (children's points must add up to the parent)",
                                  path=source, row=first, column="分值")
     for level2 in dict.fromkeys((i.level1, i.level2) for i in indicators if i.level2):
         declared = next(i.level2_points for i in indicators if (i.level1, i.level2) == level2)
@@ -607,6 +881,9 @@ def _check(indicators: list[Indicator], method: Method, source) -> None:
                                      f"{fmt_points(got)}分 (children's points must add up to the parent)",
                                      path=source, row=first, column="分值")
     for ind in indicators:
+        if ind.rule == "budget" and ind.lost > 0 and not ind.reason:
+            raise IndicatorError(f"预算执行率未达100%，扣{fmt_points(ind.lost)}分，须在 funding.reason 说明原因 "
+                                 "(every lost point needs a reason)", path=getattr(funding, "path", None))
         if ind.lost > 0 and not ind.reason:
             raise IndicatorError(f"指标「{ind.name}」扣{fmt_points(ind.lost)}分，须填写偏差原因分析及改进措施 "
                                  "(every lost point needs a reason)", path=source, row=ind.row,

@@ -20,6 +20,10 @@ Every key is typed and checked on load (:mod:`kit.definitions.project`); the nam
 and method.yml on load, and the columns and labels it names in data files by
 :meth:`Project.check_data` (run by ``kit report`` and ``kit check`` before anything else) and by
 the functions that read those files. The current wave is the LAST entry of ``waves:``.
+
+A self-assessment names ``indicators:`` and ``method:``; ``funding:``, ``goals:`` and ``form:``
+feed the official 自评表 (:mod:`kit.projectinfo`), and ``rollup:`` lists project folders whose
+tables are rolled up into one (:mod:`kit.rollup`).
 """
 
 from __future__ import annotations
@@ -82,6 +86,10 @@ class Project:
     ledgers: dict = field(default_factory=dict)  # appraisal ledgers (kit.ledgers)
     extra: dict = field(default_factory=dict)
     spec: ProjectSpec | None = None  # the typed, validated project.yml
+    funding: Any = None              # kit.projectinfo.Funding: 项目资金 by source
+    goals: dict = field(default_factory=dict)  # 预期目标 / 实际完成情况
+    form: dict = field(default_factory=dict)   # header fields of the official 自评表
+    rollup: list = field(default_factory=list)  # the projects rolled up into this one (Project)
 
     @property
     def path(self) -> Path:
@@ -388,6 +396,8 @@ class Project:
                     walk(x)
 
         walk(self.spec)
+        for member in self.rollup:
+            files += member.input_files()
         return list(dict.fromkeys(files))
 
 
@@ -427,6 +437,10 @@ def load_project(folder: str | Path) -> Project:
     waves = [Wave(id=w.id, label=w.label or w.id, export=w.export, codes=w.codes,
                   platform=w.platform) for w in spec.waves]
     targets = {k: float(v) for k, v in spec.targets.to_plain().items()}
+    from .projectinfo import form_from_spec, funding_from_spec, goals_from_spec
+
+    rollup = _rollup_projects(spec, root, py)
+    _check_layout(spec, py, rollup)
     return Project(root=root, title=spec.title, organisation=spec.organisation, period=spec.period,
                    questionnaire=questionnaire, waves=waves, notebooks=list(spec.notebooks),
                    synthetic=spec.synthetic, description=spec.description, data_log=spec.data_log,
@@ -435,7 +449,51 @@ def load_project(folder: str | Path) -> Project:
                    batch=_plain(spec.batch), panel=_plain(spec.panel),
                    staged_targets=_plain(spec.staged_targets), ledgers=_plain(spec.ledgers),
                    extra={k: getattr(spec, k) for k in ("generator", "report_title") if getattr(spec, k)},
-                   spec=spec)
+                   spec=spec, funding=funding_from_spec(spec.funding, py), goals=goals_from_spec(spec.goals),
+                   form=form_from_spec(spec.form), rollup=rollup)
+
+
+def _check_layout(spec: ProjectSpec, py: Path, rollup: list) -> None:
+    """The official form's layout that method.yml names (checked completely), and every fund
+    source of ``funding:`` (or of the projects rolled up) a row of that form."""
+    if spec.method is None or not (spec.indicators is not None or spec.batch is not None or spec.rollup):
+        return
+    from .definitions.layout import default_layout, fund_sources, load_layout_spec
+    from .indicators import load_method
+
+    m = load_method(spec.method)
+    layout, path = load_layout_spec(m.layout or default_layout(m.framework), spec.method.parent)
+    known = fund_sources(layout)
+    if not known:
+        return   # a form without funding rows prints no funds
+    sources = [(f"funding.sources.{s}", s, py) for s in (spec.funding.sources if spec.funding else {})]
+    sources += [(f"funding.sources.{s}", s, u.path) for u in rollup for s in (u.funding.sources if u.funding else [])]
+    for key, src, where in sources:
+        if src not in known:
+            raise _fail(where, key, f"表样「{layout.name}」（{path.name}）没有资金来源「{src}」；它列出的来源是"
+                        f"{'、'.join(known)}。{suggest(src, known)}请按表样的来源填写，或在 method.yml 的 layout: "
+                        "换用相应的表样")
+
+
+def _rollup_projects(spec: ProjectSpec, root: Path, py: Path) -> list:
+    """``rollup:``: the project folders (inside this one) whose tables are rolled up, loaded."""
+    members = []
+    for i, rel in enumerate(spec.rollup or []):
+        folder = (root / rel).resolve()
+        if not folder.is_relative_to(root.resolve()) or folder == root.resolve():
+            raise _fail(py, f"rollup[{i}]", f"「{rel}」应为本项目文件夹中的子文件夹（如 units/甲镇）")
+        if not (folder / "project.yml").exists():
+            raise _fail(py, f"rollup[{i}]", f"{folder} 不是项目文件夹（没有 project.yml）")
+        if any(m.root == folder for m in members):
+            raise _fail(py, f"rollup[{i}]", f"项目「{rel}」重复列出")
+        member = load_project(folder)
+        if member.rollup:
+            raise _fail(py, f"rollup[{i}]", f"项目「{rel}」本身是汇总项目；汇总不能嵌套")
+        if member.indicators is None or member.funding is None:
+            raise _fail(py, f"rollup[{i}]", f"项目「{rel}」须有 indicators:（指标表）和 funding:（项目资金）：汇总时"
+                        "相对值按资金额度加权，资金也逐项相加")
+        members.append(member)
+    return members
 
 
 def _fail(py: Path, key: str, message: str) -> ProjectError:
@@ -489,7 +547,7 @@ def _check_method(spec: ProjectSpec, py: Path) -> list[str]:
     if spec.method is None:
         return []
     sections: list[str] = []
-    if spec.indicators is not None or spec.batch is not None:
+    if spec.indicators is not None or spec.batch is not None or spec.rollup:
         from .indicators import load_method
 
         sections = list(load_method(spec.method).sections)

@@ -46,88 +46,32 @@ def _templates() -> dict:
 
 
 # ------------------------------------------------------------------------------ 自评表.xlsx
-def write_self_table(a: Assessment, path: str | Path, title: str = "") -> Path:
-    """自评表.xlsx: one row per indicator, merged level cells, a subtotal per first-level
-    indicator, the total and the grade; A4 landscape, fit to one page wide."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.worksheet.properties import PageSetupProperties
+def form_info(proj) -> dict:
+    """What a project says for the official form's head and foot (kit.render.forms): its name,
+    code, 主管部门, 实施单位, year, goals and closing texts, from ``form:`` and ``goals:``."""
+    f, g = proj.form, proj.goals
+    return {"project_name": proj.extra.get("report_title") or proj.title, "project_code": f.get("code"),
+            "department": f.get("department"), "implementer": f.get("implementer"),
+            "organisation": proj.organisation, "year": f.get("year"), "period": proj.period,
+            "goals.expected": g.get("expected"), "goals.achieved": g.get("achieved"),
+            "content": f.get("content"), "conclusion": f.get("conclusion"), "problems": f.get("problems"),
+            "measures": f.get("measures"), "leader": f.get("leader"), "finance_leader": f.get("finance_leader")}
 
-    path = Path(path)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "自评表"
-    head = ["一级指标", "二级指标", "三级指标", "分值", "年度指标值", "实际完成值", "得分",
-            "偏差原因分析及改进措施"]
-    ncol = len(head)
-    safe_append(ws, [f"{title}绩效自评表" if title else "绩效自评表"])
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
-    ws.cell(1, 1).font = Font(bold=True, size=14)
-    ws.cell(1, 1).alignment = Alignment(horizontal="center")
-    ws.append(head)
-    thin = Side(style="thin")
-    box = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(vertical="center", wrap_text=True)
-    for sec in a.sections:
-        first = ws.max_row + 1
-        for ind in sec["indicators"]:
-            safe_append(ws, [sec["name"], ind.level2 or "", ind.level3 or ind.name, None,
-                             ind.target, ind.actual, None, ind.reason if ind.lost > 0 else ""])
-            _points_cells(ws, ind.points, ind.score)
-        last = ws.max_row
-        _merge_runs(ws, 2, first, last)
-        if last > first:
-            ws.merge_cells(start_row=first, start_column=1, end_row=last, end_column=1)
-        ws.append([f"{sec['name']}小计", "", "", None, "", "", None, ""])
-        _points_cells(ws, sec["points"], sec["score"])
-        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=3)
-        for c in ws[ws.max_row]:
-            c.font = Font(bold=True)
-    ws.append(["合计", "", "", None, "", "", None, ""])
-    _points_cells(ws, a.method.total, a.total)
-    ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=3)
-    safe_append(ws, ["评价等级", "", "", a.grade or "不予评级", "", "", "", a.grade_note])
-    ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=3)
-    ws.merge_cells(start_row=ws.max_row, start_column=4, end_row=ws.max_row, end_column=7)
-    for row in ws.iter_rows(min_row=ws.max_row - 1, max_row=ws.max_row):
-        for c in row:
-            c.font = Font(bold=True)
-    for row in ws.iter_rows(min_row=2, max_row=ws.max_row, max_col=ncol):
-        for c in row:
-            c.border = box
-            c.alignment = wrap
-    for c in ws[2]:
-        c.font = Font(bold=True)
-        c.alignment = Alignment(horizontal="center", vertical="center")
-    for letter, width in zip("ABCDEFGH", (10, 14, 22, 7, 14, 14, 7, 44)):
-        ws.column_dimensions[letter].width = width
-    ws.print_title_rows = "2:2"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.print_options.horizontalCentered = True
-    wb.properties.creator = "dangjian-eval-kit"
-    wb.properties.created = wb.properties.modified = FIXED_TIME
-    wb.save(path)
-    normalise_zip(path)
+
+def write_self_table(a: Assessment, path: str | Path, title: str = "", *, layout=None,
+                     info: dict | None = None, warnings: list | None = None) -> Path:
+    """自评表.xlsx: the official 项目支出绩效自评表 in the layout ``method.yml`` names
+    (:mod:`kit.render.forms`; ``layout`` overrides it), its head filled from ``info``
+    (:func:`form_info`); texts over a limit are appended to ``warnings``."""
+    from .render.forms import layout_for_method, load_layout, write_form
+
+    lay = load_layout(layout) if isinstance(layout, (str, Path)) else (layout or layout_for_method(a.method))
+    info = dict(info or {})
+    info.setdefault("project_name", title)
+    path, warned = write_form(a, lay, info, path)
+    if warnings is not None:
+        warnings.extend(warned)
     return path
-
-
-def number_cell(cell, value, digits: int = 2) -> None:
-    """Write ``value`` rounded half up to at most ``digits`` places as a number, with the number
-    format that shows exactly what :func:`kit.fmt.fmt_points` prints (9.63 -> ``0.00``, 46.1 ->
-    ``0.0``, 98 -> ``0``)."""
-    d = quantize_half_up(value, digits).normalize()
-    places = max(-d.as_tuple().exponent, 0)
-    cell.value = int(d) if places == 0 else float(d)
-    cell.number_format = "0." + "0" * places if places else "0"
-
-
-def _points_cells(ws, points, score) -> None:
-    """分值 (column D) and 得分 (column G) of the last row."""
-    number_cell(ws.cell(ws.max_row, 4), points)
-    number_cell(ws.cell(ws.max_row, 7), score)
 
 
 def _merge_runs(ws, col: int, first: int, last: int, within: int | None = None,
@@ -186,6 +130,12 @@ def write_self_report(a: Assessment, path: str | Path, *, project_title: str,
                                framework_label=fw, total_points=fmt_points(a.method.total),
                                period=period, project_title=project_title,
                                total=fmt_points(a.total), grade=a.grade, grade_note=a.grade_note))
+    if a.units:  # a roll-up says what it adds up and how
+        from .rollup import ROLLUP_NOTE
+
+        body(ROLLUP_NOTE.format(n=len(a.units)) + "汇总项目：" + "、".join(a.units) + "。")
+    if a.rescaled:  # 不适用 indicators and the rescaled total
+        body(a.rescale_note)
     for i, s in enumerate(a.sections):
         doc.add_heading(tpl["section_heading"].render(numeral=_numeral(i), name=s["name"],
                                                       points=fmt_points(s["points"]),
@@ -216,7 +166,7 @@ def write_self_report(a: Assessment, path: str | Path, *, project_title: str,
     for s in a.sections:
         for ind in s["indicators"]:
             rows.append([s["name"], ind.level2 or "", ind.level3 or ind.name, fmt_points(ind.points),
-                         fmt_points(ind.score)])
+                         fmt_points(ind.score) if ind.applicable else "不适用"])
         rows.append([f"{s['name']}小计", "", "", fmt_points(s["points"]), fmt_points(s["score"])])
     rows.append(["合计", "", "", fmt_points(a.method.total), fmt_points(a.total)])
     rows.append(["评价等级", "", "", "", a.grade or "不予评级"])
@@ -265,10 +215,16 @@ def build_summary(a: Assessment | None, *, project: str, title: str, inputs: dic
                 "indicators": [{"name": i.name, "level2": i.level2, "points": _json_number(i.points),
                                 "score": _json_number(i.score), "rule": i.rule, "target": i.target,
                                 "actual": i.actual, "source": i.source, "lost": _json_number(i.lost),
-                                "reason": i.reason if i.lost > 0 else None, "row": i.row}
+                                "reason": i.reason if i.lost > 0 else None, "row": i.row or None,
+                                "applicable": i.applicable}
                                for i in s["indicators"]],
             } for s in a.sections],
+            "rescale_note": a.rescale_note, "applicable_points": _json_number(a.applicable_points),
         }
+        if a.funding is not None:
+            out["self_assessment"]["funding"] = _funding_json(a.funding)
+        if a.units:
+            out["self_assessment"]["units"] = list(a.units)
     if satisfaction is not None:
         o = satisfaction.overall
         sat: dict = {}
@@ -290,6 +246,15 @@ def build_summary(a: Assessment | None, *, project: str, title: str, inputs: dic
     out["provenance"] = {"kit_version": __version__,
                          "inputs": {k: file_sha256(Path(p)) for k, p in sorted(inputs.items())}}
     return out
+
+
+def _funding_json(f) -> dict:
+    def line(ln):
+        def wan(x):
+            return None if x is None else _json_number(x / 10_000)
+        return {"source": ln.source, "initial": wan(ln.initial), "budget": wan(ln.budget),
+                "spent": wan(ln.spent), "rate": None if ln.rate is None else float(quantize_half_up(ln.rate, 4))}
+    return {"unit": "万元", "sources": [line(ln) for ln in f.lines], "total": line(f.total)}
 
 
 def _json_number(x: Decimal) -> int | float:
@@ -344,10 +309,12 @@ def score_table(a: Assessment):
     rows = []
     for s in a.sections:
         for i in s["indicators"]:
+            na = not i.applicable
             rows.append({"一级指标": s["name"], "二级指标": i.level2 or "", "三级指标": i.level3 or i.name,
-                         "分值": fmt_points(i.points), "年度指标值": i.target or "", "实际完成值": i.actual or "",
-                         "得分": fmt_points(i.score), "评分说明": i.explanation,
-                         "偏差原因": i.reason if i.lost > 0 else ""})
+                         "分值": fmt_points(i.points), "年度指标值": i.target or "",
+                         "实际完成值": "不适用" if na else i.actual or "",
+                         "得分": "不适用" if na else fmt_points(i.score), "评分说明": i.explanation,
+                         "偏差原因": (i.reason or "") if na else i.reason if i.lost > 0 else ""})
         rows.append({"一级指标": f"{s['name']}小计", "分值": fmt_points(s["points"]), "得分": fmt_points(s["score"])})
     rows.append({"一级指标": "合计", "分值": fmt_points(a.method.total), "得分": fmt_points(a.total)})
     rows.append({"一级指标": "评价等级", "得分": a.grade or "不予评级"})
@@ -360,13 +327,19 @@ def assess_project(proj, satisfaction=None, responses=None) -> Assessment:
     from .errors import ProjectError
     from .indicators import assess, load_method, read_indicators
 
-    if proj.indicators is None or proj.method is None:
+    if (proj.indicators is None and not proj.rollup) or proj.method is None:
         raise ProjectError("project.yml 需要 indicators:（指标表）和 method:（评价办法）两个键才能自评 "
                            "(a self-assessment needs indicators: and method:)",
                            path=proj.root / "project.yml")
+    if proj.rollup:  # several projects in one table (kit.rollup)
+        from .rollup import rollup_indicators
+
+        method = load_method(proj.method)
+        inds, funding, names = rollup_indicators(proj.rollup, method, proj.root / "project.yml")
+        return assess(inds, method, source=proj.root / "project.yml", funding=funding, units=names)
     survey = survey_figures(satisfaction, responses) if satisfaction is not None else {}
     return assess(read_indicators(proj.indicators), load_method(proj.method), survey=survey,
-                  source=proj.indicators)
+                  source=proj.indicators, funding=proj.funding)
 
 
 def write_outputs(proj, a: Assessment, out_dir: str | Path, satisfaction=None, responses=None,
@@ -375,7 +348,9 @@ def write_outputs(proj, a: Assessment, out_dir: str | Path, satisfaction=None, r
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     report_title = proj.extra.get("report_title") or proj.title
-    paths = {"table": write_self_table(a, out / "自评表.xlsx", title=report_title),
+    warnings: list[str] = []
+    paths = {"table": write_self_table(a, out / "自评表.xlsx", title=report_title, info=form_info(proj),
+                                       warnings=warnings),
              "report": write_self_report(a, out / "自评报告.docx", project_title=report_title,
                                          organisation=proj.organisation, period=proj.period,
                                          satisfaction=satisfaction, figures=figures,
@@ -386,6 +361,10 @@ def write_outputs(proj, a: Assessment, out_dir: str | Path, satisfaction=None, r
                             synthetic=proj.synthetic)
     if findings:
         summary["before_after"] = {"sentences": list(findings)}
+    if warnings:
+        summary["warnings"] = warnings
+        for w in warnings:
+            print("提示：" + w)
     paths["summary"] = write_summary(summary, out / "summary.json")
     return paths
 
@@ -394,10 +373,13 @@ def write_outputs(proj, a: Assessment, out_dir: str | Path, satisfaction=None, r
 RULE_HELP = [
     ("比例", "定量：得分 = 分值 × min(实际完成值 ÷ 年度指标值, 1)", "年度指标值 100%，实际完成值 95%"),
     ("反向比例", "定量，越低越好：得分 = 分值 × min(年度指标值 ÷ 实际完成值, 1)", "指标值 5天，完成值 8天"),
+    ("等于", "定量，应与指标值相等：得分 = 分值 × 较小值 ÷ 较大值（相等得满分）", "指标值 =100%，完成值 95%"),
     ("阈值", "达到指标值得满分，否则不得分；“阈值:<=”表示不高于（指标值写 ≤ 时须用“阈值:<=”）",
      "指标值 98%，完成值 问卷:满意率"),
-    ("三档", "定性：达成 80%–100%、部分达成 60%–80%、未达成 0–60% 的分值；后两档在“得分”列填写档内得分",
-     "实际完成值 部分达成，得分 7"),
+    ("三档", "定性：达成 80%–100%、部分达成 60%–80%、未达成 0–60% 的分值（档位可在 method.yml 的 bands: 改）；"
+     "后两档在“得分”列填写档内得分", "实际完成值 部分达成预期指标，得分 7"),
+    ("（空着）", "按官方表样的写法判断：指标值写 ≥ 或不写为比例，≤ 为反向比例，= 为等于（也可写在“指标性质”列）；"
+     "完成值写 达成预期指标/部分达成预期指标/未达成预期指标 为三档，写 是/否 为是否", "指标值 ≤90万元，完成值 85万元"),
     ("扣分:N", "每发生一次扣 N 分，扣完为止；实际完成值填发生次数，没有发生填 0（不能空着）", "扣分:2，实际完成值 3"),
     ("是否", "实际完成值为“是”得满分，“否”不得分", "是"),
     ("手工", "在“得分”列直接打分，并须在“偏差原因分析及改进措施”列说明理由", "得分 8.5"),
@@ -413,6 +395,7 @@ def write_indicator_template(framework: str, folder: str | Path, force: bool = F
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from .definitions.layout import default_layout
     from .errors import KitError
     from .indicators import COLUMNS, DEFAULT_GRADES, default_method
 
@@ -461,7 +444,9 @@ def write_indicator_template(framework: str, folder: str | Path, force: bool = F
         safe_append(help_ws, list(row))
     safe_append(help_ws, [])
     safe_append(help_ws, ["说明", "每行一个最末级指标；一级、二级指标可合并单元格，“项目立项（10分）”写法会核对下级分值之和。"
-                          "实际完成值可写“问卷:满意率”或“问卷:知晓率”，直接取问卷调查结果。凡扣分须填写偏差原因分析及改进措施。", ""])
+                          "实际完成值可写“问卷:满意率”或“问卷:知晓率”，直接取问卷调查结果。凡扣分须填写偏差原因分析及改进措施。"
+                          "实际完成值（或得分）写“不适用”的指标不考核，总分用适用指标得分按百分制折算。"
+                          "project.yml 写了 funding:（项目资金）时，预算执行率由它计分，指标表中不要再列预算执行率。", ""])
     for c in help_ws[1]:
         c.font = Font(bold=True)
     for letter, width in zip("ABC", (12, 70, 36)):
@@ -477,7 +462,11 @@ def write_indicator_template(framework: str, folder: str | Path, force: bool = F
         f"# {FRAMEWORKS[framework]['label']}\n"
         f"framework: \"{framework}\"\ntitle: {m.title}\ntotal: {m.total:g}\n"
         f"sections:\n{sections}\n# 等级：从高到低，min 为该等级的最低分（含）；可改为 优秀/良好/合格/不合格 等\n"
-        f"grades:\n{grades}\n", encoding="utf-8")
+        f"grades:\n{grades}\n"
+        "# 定性指标三档（占分值的百分比）；本地档位不同时改这里，如 达成: [80, 100]、部分达成: [50, 80]、未达成: [0, 50]\n"
+        "bands:\n  达成: [80, 100]\n  部分达成: [60, 80]\n  未达成: [0, 60]\n"
+        "# 自评表表样：national-2020（全国通用）、sichuan-510000_0013zp（四川）、county-2013（县级），或本地表样文件\n"
+        f"layout: {default_layout(framework)}\n", encoding="utf-8")
     return [book, meth]
 
 
@@ -486,10 +475,12 @@ INDICATOR_HEADER = ["一级指标", "二级指标", "三级指标", "分值", "�
 
 
 def write_indicator_workbook(path: str | Path, sheets: dict[str, list[tuple]],
-                             merge_levels: bool = True, creator: str = "dangjian-eval-kit") -> Path:
+                             merge_levels: bool = True, creator: str = "dangjian-eval-kit",
+                             header: list[str] | None = None) -> Path:
     """Write an indicator workbook from rows (one tuple per indicator, in the order of
-    :data:`INDICATOR_HEADER`), one sheet per entry of ``sheets``; level cells that repeat
-    are merged the way evaluators lay the table out. Used by the sample projects' scripts."""
+    ``header``, by default :data:`INDICATOR_HEADER`), one sheet per entry of ``sheets``; level
+    cells that repeat are merged the way evaluators lay the table out. Used by the sample
+    projects' scripts."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -498,7 +489,7 @@ def write_indicator_workbook(path: str | Path, sheets: dict[str, list[tuple]],
     wb.remove(wb.active)
     for title, rows in sheets.items():
         ws = wb.create_sheet(title)
-        safe_append(ws, INDICATOR_HEADER)
+        safe_append(ws, header or INDICATOR_HEADER)
         for r in rows:
             safe_append(ws, list(r))
         for c in ws[1]:

@@ -97,6 +97,21 @@ class Quantity:
     def is_percent(self) -> bool:
         return self.unit == "%"
 
+    @property
+    def written(self) -> tuple[Decimal, str]:
+        """The number and the unit as typed, without the relation (the 指标值 and 度量单位 of a
+        form that prints them apart): ``≥7万元`` -> (7, '万元'), ``95%`` -> (95, '%'). A cell
+        read as a number (an Excel percent cell 0.95) has no unit of its own.
+
+        >>> parse_quantity("≥7万元").written, parse_quantity("95%").written, parse_quantity("1,500人次").written
+        ((Decimal('7'), '万元'), (Decimal('95'), '%'), (Decimal('1500'), '人次'))
+        """
+        s = _normalise_text(self.plain_text).replace(",", "")
+        m = _NUMBER.match(s)
+        if not m:
+            return Decimal(self.value.numerator) / Decimal(self.value.denominator), self.unit
+        return Decimal(m.group(1)), s[m.end():]
+
 
 def to_fraction(x) -> Fraction:
     """An exact fraction from an int, a float (its shortest decimal form), a Decimal or a

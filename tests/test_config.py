@@ -412,6 +412,12 @@ def _maximal_project(root: Path) -> dict:
                         "cadre": "村干部", "post": "岗位", "quarter": "季度", "points": "得分"}},
                     "stars": {"branches": "br.csv", "members": "ms.csv", "branch_column": "支部"},
                     "inspection": {"file": "i.csv", "columns": {"branch": "支部", "round": "轮次", "score": "得分"}}},
+        "funding": {"unit": "万元", "sources": {"当年财政拨款": {"initial": 90, "budget": "100万元", "spent": 92}},
+                    "reason": "结转"},
+        "goals": {"expected": "目标", "achieved": "完成"},
+        "form": {"code": "510000", "department": "组织部", "implementer": "镇党委", "year": 2023, "content": "内容",
+                 "conclusion": "结论", "problems": "问题", "measures": "措施", "leader": "张某",
+                 "finance_leader": "李某"},
     }
 
 
@@ -452,7 +458,9 @@ def _maximal_method() -> dict:
                                                           {"grew": ["收入2022", "收入2023"]}]}},
                       "member_stars": {"basic": ["学习"], "extra": "贡献", "max_stars": 2, "high": 1,
                                        "target_share": "10%"}},
-            "inspection": {"bottom": 3, "consecutive": 2}}
+            "inspection": {"bottom": 3, "consecutive": 2},
+            "bands": {"达成": [80, 100], "部分达成": [50, 80], "未达成": [0, 50]},
+            "layout": "county-2013", "budget_section": "投入"}
 
 
 def _leaves(doc, path=()):
@@ -536,11 +544,11 @@ def _doc_keys(model, doc) -> set[tuple[str, str]]:
     return out
 
 
-def _check_every_key(model, doc, load):
-    """Every key of ``doc`` (which uses every key of ``model``) given a value of the wrong type
-    is one KitError naming that key."""
-    assert _model_keys(model) <= _doc_keys(model, doc), \
-        sorted(_model_keys(model) - _doc_keys(model, doc))   # the document covers every key
+def _check_every_key(model, doc, load, skip=frozenset()):
+    """Every key of ``doc`` (which uses every key of ``model`` but ``skip``) given a value of the
+    wrong type is one KitError naming that key."""
+    assert _model_keys(model) - skip <= _doc_keys(model, doc), \
+        sorted(_model_keys(model) - skip - _doc_keys(model, doc))   # the document covers every key
     load(doc)   # valid as written
     checked = 0
     for path, value in list(_leaves(doc)):
@@ -562,7 +570,9 @@ def test_every_project_key_with_a_wrong_type(tmp_path):
     def load(d):
         (tmp_path / "project.yml").write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
         return kit.load_project(tmp_path)
-    assert _check_every_key(ProjectSpec, doc, load) > 250
+    # rollup: takes indicators and funding from its projects, so it cannot stand beside them:
+    # tests/test_forms.py checks it on a roll-up project of its own
+    assert _check_every_key(ProjectSpec, doc, load, skip={("ProjectSpec", "rollup")}) > 250
 
 
 def test_every_questionnaire_key_with_a_wrong_type(tmp_path):

@@ -195,8 +195,8 @@ def test_xlsx_docx_and_json_show_the_same_half_up_score(tmp_path):
     a = _assess(tmp_path, [("产出", None, "甲", 10, "定量", "扣分:0.125", "0次", "3", None, "三次", None)],
                 {"产出": 10})
     assert a.indicators[0].score == Decimal("9.63")
-    ws = load_workbook(write_self_table(a, tmp_path / "自评表.xlsx")).active
-    cell = next(r[6] for r in ws.iter_rows(min_row=3) if r[2].value == "甲")
+    ws = load_workbook(write_self_table(a, tmp_path / "自评表.xlsx")).active   # the county form (C)
+    cell = next(r[6] for r in ws.iter_rows(min_row=3) if "甲" in [c.value for c in r])
     assert cell.value == 9.63 and cell.number_format == "0.00"
     total = next(r[6] for r in ws.iter_rows(min_row=3) if r[0].value == "合计")
     assert total.value == 9.63 and total.number_format == "0.00"
@@ -243,6 +243,7 @@ def test_rendered_self_table_shows_the_same_scores_as_the_report(tmp_path):
                           capture_output=True, text=True).stdout
     lines = {ln.split()[0]: ln.split() for ln in text.splitlines() if ln.split()}
     assert "9.63" in text and "9.62" not in text and "6.67" in text
-    # as fmt_points prints them in the docx: 26.3 (not 26.30), 30 and 10 (not 30.00, 10.00)
-    assert lines["合计"] == ["合计", "30", "26.3"] and lines["产出小计"] == ["产出小计", "30", "26.3"]
-    assert "10.00" not in text
+    # the official form prints scores with two decimals (26.30, the docx's 26.3) and points as
+    # fmt_points writes them (30 and 10, not 30.00)
+    assert lines["合计"] == ["合计", "30", "26.30"] and lines["产出小计"] == ["产出小计", "30", "26.30"]
+    assert "30.00" not in text

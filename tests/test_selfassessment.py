@@ -76,13 +76,15 @@ def test_xlsx_has_merged_levels_subtotals_total_grade_and_a4(county):
     from openpyxl import load_workbook
 
     *_, paths = county
+    # the 2013-framework county form (kit/layouts/county-2013.yml, official-forms.md C)
     ws = load_workbook(paths["table"]).active
-    assert ws["A1"].value == "党建引领扶贫工程绩效自评表"
-    assert [c.value for c in ws[2]] == ["一级指标", "二级指标", "三级指标", "分值", "年度指标值",
+    assert (ws["A1"].value, ws["A2"].value) == ("项目支出绩效自评表", "（2019年度）")
+    assert (ws["A3"].value, ws["B3"].value) == ("项目名称", "党建引领扶贫工程")
+    assert [c.value for c in ws[5]] == ["一级指标", "二级指标", "三级指标", "分值", "年度指标值",
                                         "实际完成值", "得分", "偏差原因分析及改进措施"]
     merged = {str(m) for m in ws.merged_cells.ranges}
-    assert "A3:A6" in merged and "B3:B4" in merged                  # 投入, 项目立项
-    rows = {r[0].value: r for r in ws.iter_rows(min_row=3) if r[0].value}
+    assert "A6:A9" in merged and "B6:B7" in merged                  # 投入, 项目立项
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=6) if r[0].value}
     assert rows["过程小计"][3].value == 25 and rows["过程小计"][6].value == 23
     assert rows["合计"][3].value == 100 and rows["合计"][6].value == 98
     assert rows["评价等级"][3].value == "优秀"
@@ -233,7 +235,9 @@ def test_before_after_findings_flow_into_the_effect_section(tmp_path):
     for f in ("indicators.xlsx", "method.yml"):
         shutil.copy(ROOT / "surveys" / "unit-self-assessment" / f, dst / f)
     y = (dst / "project.yml").read_text(encoding="utf-8")
-    (dst / "project.yml").write_text(y + "indicators: indicators.xlsx\nmethod: method.yml\n",
+    funding = ("funding:\n  sources:\n    当年财政拨款: {initial: 100, budget: 100, spent: 92}\n"
+               "  reason: 结转下年\n")   # the 2020-self table's 预算执行率 comes from funding:
+    (dst / "project.yml").write_text(y + "indicators: indicators.xlsx\nmethod: method.yml\n" + funding,
                                      encoding="utf-8")
     proj = kit.load_project(dst)
     findings = project_findings(proj)

@@ -175,7 +175,7 @@ def project_sentences(name: str) -> tuple[list[str], dict]:
             sat = kit.analyse_satisfaction(r, target=proj.targets.get("overall_satisfied"))
     findings = change.project_findings(proj)
     out += findings
-    if proj.indicators is not None:
+    if proj.indicators is not None or proj.rollup:   # a roll-up (rollup:) scores its projects' tables
         from kit.selfassessment import assess_project
 
         a = assess_project(proj, satisfaction=sat, responses=r)

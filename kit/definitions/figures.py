@@ -84,8 +84,8 @@ def _needs_appraisal(part):
 
 
 def _needs_indicators(spec, qn):
-    if spec.indicators is None:
-        return "project.yml 中没有指标表 indicators:"
+    if spec.indicators is None and not spec.rollup:
+        return "project.yml 中没有指标表 indicators:（或汇总的 rollup:）"
 
 
 register("n_total", "答卷总数", "Responses", lambda r: r.n_total, kind="count")

@@ -216,6 +216,36 @@ class InspectionRules(Spec):
     consecutive: PositiveInt = 2
 
 
+BAND_NAMES = ("达成", "部分达成", "未达成")
+
+
+def check_quality_bands(bands: dict) -> dict:
+    """The three qualitative bands, each ``[low, high]`` in percent of the points, from 100
+    down to 0 without gap or overlap (nationally 80–100 / 60–80 / 0–60; one district 100–80 /
+    80–50 / 50–0)."""
+    if set(bands) != set(BAND_NAMES):
+        missing = [n for n in BAND_NAMES if n not in bands]
+        extra = [n for n in bands if n not in BAND_NAMES]
+        from .base import suggest
+
+        raise fail("定性三档应为 达成、部分达成、未达成，各写 [下限, 上限]（占分值的百分比），如 {达成: [80, 100], "
+                   f"部分达成: [60, 80], 未达成: [0, 60]}}；" + (f"缺少「{'」「'.join(missing)}」" if missing else
+                                                         f"「{extra[0]}」不是档名。{suggest(extra[0], BAND_NAMES)}"))
+    for name in BAND_NAMES:
+        v = bands[name]
+        if len(v) != 2 or not 0 <= v[0] < v[1] <= 100:
+            raise fail(f"应为 [下限, 上限]，0 ≤ 下限 < 上限 ≤ 100（占分值的百分比），实为 {list(v)}", key=f".{name}")
+    if bands["达成"][1] != 100:
+        raise fail(f"达成的上限应为100，实为 {bands['达成'][1]:g}", key=".达成")
+    if bands["未达成"][0] != 0:
+        raise fail(f"未达成的下限应为0，实为 {bands['未达成'][0]:g}", key=".未达成")
+    for hi, lo in (("达成", "部分达成"), ("部分达成", "未达成")):
+        if bands[lo][1] != bands[hi][0]:
+            raise fail(f"「{lo}」的上限 {bands[lo][1]:g} 应等于「{hi}」的下限 {bands[hi][0]:g}，否则两档之间"
+                       "重叠或留有空档", key=f".{lo}")
+    return bands
+
+
 class MethodSpec(Spec):
     # self-assessment (自评)
     framework: Annotated[str, PlainValidator(_framework)] = "custom"
@@ -223,6 +253,9 @@ class MethodSpec(Spec):
     total: Positive = 100
     sections: dict[Text, NonNegative] | None = None
     grades: Grades | None = None
+    bands: dict[Text, list[NonNegative]] | None = None   # 定性三档, % of the points
+    layout: Text | None = None            # the official 自评表 layout: a shipped name or a file
+    budget_section: Text | None = None    # the section funding: scores (default 预算执行率 …)
     # appraisal ledgers (考核台账)
     member_points: MemberPointsRules | None = None
     cadre_quarterly: CadreQuarterlyRules | None = None
@@ -239,6 +272,20 @@ class MethodSpec(Spec):
                 if ctx is None:
                     raise
                 raise fail(ctx["msg"], key="grades" + ctx.get("key", "")) from None
+        if self.bands is not None:
+            try:
+                check_quality_bands(self.bands)
+            except Exception as exc:
+                ctx = getattr(exc, "context", None)
+                if ctx is None:
+                    raise
+                raise fail(ctx["msg"], key="bands" + ctx.get("key", "")) from None
+        if self.sections is not None and self.budget_section is not None \
+                and self.budget_section not in self.sections:
+            from .base import suggest
+
+            raise fail(f"「{self.budget_section}」不是 sections 中的一级指标（有：{'、'.join(self.sections)}）。"
+                       f"{suggest(self.budget_section, self.sections)}", key="budget_section")
         if self.sections is not None:
             if not self.sections:
                 raise fail("应至少有一个一级指标", key="sections")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Annotated, Any
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import AliasChoices, Field, ValidationInfo, field_validator, model_validator
 from pydantic.functional_validators import PlainValidator
 
 from .base import (Bool, File, Identifier, Number, OptText, PositiveInt, Spec, Text, fail,
@@ -19,7 +19,8 @@ from .base import (Bool, File, Identifier, Number, OptText, PositiveInt, Spec, T
 
 __all__ = ["ProjectSpec", "WaveSpec", "WeightsSpec", "AppraisalSpec", "CadreAppraisalSpec",
            "MemberAppraisalSpec", "BatchSpec", "PanelSpec", "StagedTargetsSpec", "LedgersSpec",
-           "TargetsSpec", "LEDGER_COLUMNS", "label_text"]
+           "TargetsSpec", "LEDGER_COLUMNS", "label_text", "FundingSpec", "FundSourceSpec", "GoalsSpec",
+           "FormSpec"]
 
 WaveId = matching(r"^[A-Za-z0-9_-]+$", "应只含英文字母、数字、_ 或 -（如 w2019、baseline）")
 
@@ -214,6 +215,87 @@ def _notebook(v: Any) -> str:
     return s
 
 
+# ------------------------------------------------------------------------------ the official form
+def _amount(v: Any):
+    """An amount of money: a non-negative number (in funding.unit) or text with its own unit
+    (100万元, 920000元); kept as written, converted exactly by kit.projectinfo."""
+    if isinstance(v, bool) or v is None or isinstance(v, (list, dict)):
+        raise fail(f"应为金额，如 100（单位见 funding.unit）或 \"100万元\"，实为{type_name(v)}")
+    if isinstance(v, (int, float)):
+        from .base import _bounded
+
+        return _bounded(0)(v)
+    if isinstance(v, str):
+        from ..values import ValueParseError, parse_quantity
+
+        try:
+            q = parse_quantity(v)
+        except ValueParseError as exc:
+            raise fail(exc.message) from None
+        if q is None or q.relation is not None or q.unit not in ("", "元") or q.value < 0:
+            raise fail(f"应为非负金额，如 100 或 \"100万元\"，实为{type_name(v)}")
+        return v
+    raise fail(f"应为金额，实为{type_name(v)}")
+
+
+Amount = Annotated[Any, PlainValidator(_amount)]
+TOTAL_SOURCES = ("年度资金总额", "总额", "合计")
+
+
+class FundSourceSpec(Spec):
+    """One fund source: 年初预算数, 全年预算数 (调整后预算数), 全年执行数 (预算执行数)."""
+
+    initial: Amount | None = Field(None, validation_alias=AliasChoices("initial", "年初预算数", "年初预算"))
+    budget: Amount | None = Field(None, validation_alias=AliasChoices("budget", "全年预算数", "调整后预算数",
+                                                                      "全年预算"))
+    spent: Amount | None = Field(None, validation_alias=AliasChoices("spent", "全年执行数", "预算执行数", "执行数"))
+
+
+class FundingSpec(Spec):
+    """``funding:``: the project's funds by source, for the form's head and the budget score."""
+
+    unit: one_of("万元", "元", what="金额单位") = "万元"
+    sources: dict[Text, FundSourceSpec] = Field(min_length=1)
+    reason: OptText | None = None
+
+    @model_validator(mode="after")
+    def _total(self):
+        for name in self.sources:
+            if name in TOTAL_SOURCES:
+                raise fail("年度资金总额由各资金来源相加得出，不用填写；请只列来源（如 当年财政拨款、上年结转资金）",
+                           key=f"sources.{name}")
+        if not any(s.budget is not None for s in self.sources.values()) or \
+                not any(s.spent is not None for s in self.sources.values()):
+            raise fail("至少一个来源须写明 budget（全年预算数）和 spent（全年执行数），才能计算执行率",
+                       key="sources")
+        return self
+
+
+class GoalsSpec(Spec):
+    """``goals:``: 预期目标 (项目年度目标) and 实际完成情况 (年度目标完成情况)."""
+
+    expected: OptText | None = None
+    achieved: OptText | None = None
+
+
+Year = matching(r"^\d{4}$", "应为四位年份，如 2023")
+
+
+class FormSpec(Spec):
+    """``form:``: the header and closing fields of the official 自评表."""
+
+    code: OptText | None = None          # 项目编码
+    department: OptText | None = None    # 主管部门
+    implementer: OptText | None = None   # 实施单位
+    year: Year | None = None             # 年度 (default: from period)
+    content: OptText | None = None       # 项目实施内容及过程概述
+    conclusion: OptText | None = None    # 评价结论 (default: drafted from the score)
+    problems: OptText | None = None      # 存在问题 (default: the points lost, with reasons)
+    measures: OptText | None = None      # 改进措施
+    leader: OptText | None = None        # 项目负责人
+    finance_leader: OptText | None = None  # 财务负责人
+
+
 def _expected_value(v: Any, key: str):
     if isinstance(v, bool) or v is None or isinstance(v, (list, dict)) or \
             not isinstance(v, (int, float, str)):
@@ -266,6 +348,10 @@ class ProjectSpec(Spec):
     panel: PanelSpec | None = None
     staged_targets: StagedTargetsSpec | None = None
     ledgers: LedgersSpec | None = None
+    funding: FundingSpec | None = None
+    goals: GoalsSpec | None = None
+    form: FormSpec | None = None
+    rollup: list[Text] | None = Field(None, min_length=1)   # project folders rolled up into one table
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo):
@@ -277,7 +363,7 @@ class ProjectSpec(Spec):
             for j, other in enumerate(self.waves[:i]):
                 if w.export == other.export:
                     raise fail(f"与 waves[{j}] 是同一个导出文件，每轮应有自己的导出文件", key=f"waves[{i}].export")
-        analyses = [k for k in ("waves", "indicators", "batch", "panel", "staged_targets", "ledgers")
+        analyses = [k for k in ("waves", "indicators", "batch", "panel", "staged_targets", "ledgers", "rollup")
                     if getattr(self, k)]
         if not analyses:
             raise fail("项目中没有可分析的内容：问卷调查需要 questionnaire: 和 waves:；绩效自评需要 "
@@ -291,7 +377,10 @@ class ProjectSpec(Spec):
         for key in ("weights", "appraisal"):
             if getattr(self, key) is not None and self.questionnaire is None:
                 raise fail(f"{key} 需要问卷定义 questionnaire:", key=key)
-        for key in ("indicators", "batch", "ledgers"):
+        for key in ("indicators", "batch", "ledgers", "rollup"):
             if getattr(self, key) and self.method is None:
                 raise fail(f"{key} 需要评价办法文件，如 method: method.yml", key="method")
+        if self.rollup and (self.indicators is not None or self.funding is not None):
+            raise fail("汇总项目的指标和资金由 rollup: 所列项目相加得出，不要再写 indicators: 或 funding:",
+                       key="rollup")
         return self

@@ -249,7 +249,8 @@ def check_xlsx(path: str | Path) -> list[str]:
         if not isinstance(ws.cell(1, 1).value, str) or not ws.cell(1, 1).value.strip():
             out.append(f"{where}：第1行没有说明本表内容的标题")
         data_rows = ws.max_row > 3
-        if data_rows and ws.freeze_panes is None and ws.title != "说明":
+        form = "表样" in ws.defined_names   # an official form: fixed layout, nothing to freeze
+        if data_rows and ws.freeze_panes is None and ws.title != "说明" and not form:
             out.append(f"{where}：表头没有冻结")
         if not ws.print_area:
             out.append(f"{where}：没有设置打印区域")

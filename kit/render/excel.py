@@ -14,7 +14,11 @@ Build a :class:`Workbook` of :class:`Sheet` s holding :class:`~kit.render.model.
 - empty tables left out, with a note on a 说明 sheet saying which and why;
 - every text cell written through one text-safe writer: a text starting with = + - @ stays
   text (quote prefix) and never runs as a formula; characters XML cannot hold are dropped;
-- fixed properties and zip timestamps: the same content gives the same bytes.
+- fixed properties and zip timestamps: the same content gives the same bytes;
+- a form (``Sheet(form=True)``, an official 自评表 from :mod:`kit.render.forms`) starts at A1
+  with its own title rows, draws rules only inside its frame, grows its rows to the text they
+  hold (merged cells too, which Excel does not), repeats its indicator header on printed pages
+  and is named by a sheet-level defined name 表样 over its range (how the checks know it).
 """
 
 from __future__ import annotations
@@ -28,12 +32,14 @@ from typing import Mapping
 from .model import Column, Grid, Row, Table, _map_codes, excel_value, merge_runs
 from .text import clean_xml_text, display_width, is_cjk, longest_word, sheet_name
 
-__all__ = ["Sheet", "Workbook", "render_xlsx", "write_text", "FONT", "PORTRAIT_WIDTH"]
+__all__ = ["Sheet", "Workbook", "render_xlsx", "write_text", "FONT", "PORTRAIT_WIDTH", "FORM_NAME"]
 
 FONT = "宋体"
 PORTRAIT_WIDTH = 95      # Excel width units that fit an A4 portrait page at 100%
 MAX_WIDTH = {"text": 40, "wide": 60}
 FORMULA_START = ("=", "+", "-", "@")
+FORM_NAME = "表样"   # the sheet-level defined name over an official form
+UNIT_PT = 5.25       # points in one Excel width unit (a digit of the default 11-point font: 7 px)
 
 
 @dataclass
@@ -46,6 +52,8 @@ class Sheet:
     blocks: list = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     landscape: bool | None = None
+    form: bool = False              # an official form: no title row of its own, no frozen panes
+    font_size: float | None = None  # points (default 11)
 
     def is_empty(self) -> bool:
         return all(isinstance(b, Table) and b.is_empty() for b in self.blocks)
@@ -128,16 +136,17 @@ def _put(ws, row: int, col: int, value, column: Column | None, labels) -> object
     return cell
 
 
-def _styles():
+def _styles(size: float = 11):
     from openpyxl.styles import Alignment, Border, Font, Side
 
     thin, thick = Side(style="thin"), Side(style="medium")
     return {
-        "title": Font(name=FONT, size=14, bold=True),
-        "head": Font(name=FONT, size=11, bold=True),
-        "body": Font(name=FONT, size=11),
-        "bold": Font(name=FONT, size=11, bold=True),
-        "note": Font(name=FONT, size=10),
+        "size": size,
+        "title": Font(name=FONT, size=size + 3, bold=True),
+        "head": Font(name=FONT, size=size, bold=True),
+        "body": Font(name=FONT, size=size),
+        "bold": Font(name=FONT, size=size, bold=True),
+        "note": Font(name=FONT, size=size - 1),
         "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
         "left": Alignment(horizontal="left", vertical="center", wrap_text=True),
         "right": Alignment(horizontal="right", vertical="center", wrap_text=True),
@@ -221,31 +230,77 @@ def _rules(ws, style: str, top: int, last: int, n: int, st) -> None:
             ws.cell(last, c).border = B(bottom=thick)
 
 
-def _write_grid(ws, g: Grid, top: int, st, labels, widths: dict[int, float]) -> tuple[int, int]:
+def _write_grid(ws, g: Grid, top: int, st, labels, widths: dict[int, float],
+                form: bool = False) -> tuple[int, int]:
     from .model import cell_text
 
+    texts = {}
     for c in g.cells:
         cell = _put(ws, top + c.row, c.col + 1, c.value, c.column, labels)
-        cell.font = st["head"] if c.role in ("label", "title") else st["body"]
+        big_title = form and c.role == "title" and c.row == 0
+        cell.font = st["title"] if big_title else st["head"] if c.role in ("label", "title") else st["body"]
         text = cell_text(c.value, c.column, missing="")
-        align = c.align or ("center" if c.role in ("label", "title") or c.kind != "text"
+        texts[(c.row, c.col)] = text
+        align = c.align or ("left" if c.role == "note" else
+                            "center" if c.role in ("label", "title") or c.kind != "text"
                             or display_width(text) <= 12 else "left")
         cell.alignment = st[align]
         if c.rows > 1 or c.cols > 1:
             ws.merge_cells(start_row=top + c.row, start_column=c.col + 1,
                            end_row=top + c.row + c.rows - 1, end_column=c.col + c.cols)
     for j in range(g.n_cols):
-        if j < len(g.widths):
+        if j < len(g.widths) and form:  # a form's widths in characters of its font size
+            w = g.widths[j] * st["size"] / UNIT_PT + 1.5
+        elif j < len(g.widths):
             w = g.widths[j] * 2 + 2
         else:
             w = max([longest_word(cell_text(c.value, c.column, missing="")) * 2 + 2
                      for c in g.cells if c.col == j and c.cols == 1] + [6])
         widths[j + 1] = max(widths.get(j + 1, 0), w)
     last = top + g.n_rows - 1
-    for r in range(top, last + 1):
-        for c in range(1, g.n_cols + 1):
-            ws.cell(r, c).border = st["box"]
+    if form:  # rules inside the frame only: not around the title rows above it
+        for c in g.cells:
+            if c.role == "title":
+                continue
+            for r in range(c.row, c.row + c.rows):
+                for k in range(c.col, c.col + c.cols):
+                    ws.cell(top + r, k + 1).border = st["box"]
+        _row_heights(ws, g, top, texts, widths, st["size"])
+    else:
+        for r in range(top, last + 1):
+            for c in range(1, g.n_cols + 1):
+                ws.cell(r, c).border = st["box"]
     return top + max(g.header_rows - 1, 0), last
+
+
+def _row_heights(ws, g: Grid, top: int, texts: dict, widths: dict[int, float], size: float) -> None:
+    """Rows as tall as the wrapped text of their cells needs: Excel and LibreOffice do not grow
+    a row for a merged cell, so a form's long texts (目标, 原因) would be cut off in print."""
+    line = size * 1.4
+    need = {r: line + 4 for r in range(g.n_rows)}
+    multi = []
+    for c in g.cells:
+        text = texts.get((c.row, c.col), "")
+        units = sum(widths.get(k + 1, 8.43) for k in range(c.col, c.col + c.cols))
+        chars = max(((units * 7 + 5) * 0.75 - 2) / size, 1)   # 7 px a unit; a Chinese character is `size` pt
+        if c.role == "title" and c.row == 0:
+            size_here, chars = size + 3, chars * size / (size + 3)
+        else:
+            size_here = size
+        lines = sum(max(1, math.ceil(display_width(t) / chars)) for t in (text.split("\n") if text else [""]))
+        h = lines * size_here * 1.4 + 4
+        if c.rows == 1:
+            need[c.row] = max(need[c.row], h)
+        else:
+            multi.append((c, h))
+    for c, h in multi:
+        rows = range(c.row, c.row + c.rows)
+        have = sum(need[r] for r in rows)
+        if h > have:
+            for r in rows:
+                need[r] += (h - have) / c.rows
+    for r, h in need.items():
+        ws.row_dimensions[top + r].height = round(h, 1)
 
 
 def _note_rows(ws, row: int, notes: list[str], ncols: int, total_units: float, st) -> int:
@@ -271,7 +326,6 @@ def render_xlsx(book: Workbook, path: str | Path) -> Path:
 
     from .files import save_xlsx
 
-    st = _styles()
     wb = _WB()
     wb.remove(wb.active)
     taken: list[str] = []
@@ -289,8 +343,9 @@ def render_xlsx(book: Workbook, path: str | Path) -> Path:
             book.warnings.append(f"工作表名「{name}」不是中文或含内部代号")
         taken.append(name)
         ws = wb.create_sheet(name)
-        _render_sheet(ws, sh, blocks, st, book.labels)
+        _render_sheet(ws, sh, blocks, _styles(sh.font_size or 11), book.labels)
     if omitted or not wb.sheetnames:
+        st = _styles()
         ws = wb.create_sheet(sheet_name("说明", taken))
         ncols = 1
         cell = ws.cell(1, 1)
@@ -309,15 +364,18 @@ def _render_sheet(ws, sh: Sheet, blocks, st, labels) -> None:
 
     widths: dict[int, float] = {}
     ncols = max(len(b.columns) if isinstance(b, Table) else b.n_cols for b in blocks)
-    title = ws.cell(1, 1)
-    write_text(title, sh.title)
-    title.font = st["title"]
-    title.alignment = st["center"]
-    if ncols > 1:
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
-    ws.row_dimensions[1].height = 24
-    row = 2
+    row = 1
+    if sh.title or not sh.form:  # a form carries its own title rows
+        title = ws.cell(1, 1)
+        write_text(title, sh.title)
+        title.font = st["title"]
+        title.alignment = st["center"]
+        if ncols > 1:
+            ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
+        ws.row_dimensions[1].height = 24
+        row = 2
     first_header = None
+    repeat = None
     for k, b in enumerate(blocks):
         if k:
             row += 1  # a blank row between tables
@@ -330,8 +388,10 @@ def _render_sheet(ws, sh: Sheet, blocks, st, labels) -> None:
             head, last = _write_table(ws, b, row, st, labels, widths)
             notes = b.notes
         else:
-            head, last = _write_grid(ws, b, row, st, labels, widths)
+            head, last = _write_grid(ws, b, row, st, labels, widths, form=sh.form)
             head = head if b.header_rows else None
+            if b.repeat_rows is not None and repeat is None:
+                repeat = (row + b.repeat_rows[0], row + b.repeat_rows[1])
             notes = []
         if first_header is None and head is not None:
             first_header = (row, head)
@@ -342,17 +402,72 @@ def _render_sheet(ws, sh: Sheet, blocks, st, labels) -> None:
     row = _note_rows(ws, row, sh.notes, ncols, total, st)
     for j, w in widths.items():
         ws.column_dimensions[get_column_letter(j)].width = round(w, 1)
-    if first_header is not None:
+    if first_header is not None and not sh.form:
         ws.freeze_panes = ws.cell(first_header[1] + 1, 1).coordinate
     grid_land = next((b.landscape for b in blocks if isinstance(b, Grid) and b.landscape is not None), None)
     landscape = sh.landscape if sh.landscape is not None else grid_land if grid_land is not None \
         else total > PORTRAIT_WIDTH
     last_col = get_column_letter(ncols)
-    _print_setup(ws, f"A1:{last_col}{row - 1}",
-                 f"{first_header[0]}:{first_header[1]}" if first_header else None, landscape)
+    titles = f"{repeat[0]}:{repeat[1]}" if repeat else \
+        (f"{first_header[0]}:{first_header[1]}" if first_header else None)
+    _print_setup(ws, f"A1:{last_col}{row - 1}", titles, landscape, form=sh.form)
+    if sh.form:
+        from openpyxl.workbook.defined_name import DefinedName
+
+        ref = f"'{ws.title}'!$A$1:${last_col}${row - 1}"
+        ws.defined_names[FORM_NAME] = DefinedName(FORM_NAME, attr_text=ref)
+        grid = next(b for b in blocks if isinstance(b, Grid))
+        _page_breaks(ws, grid, 1, row - 1, widths, landscape, repeat)
 
 
-def _print_setup(ws, area: str, title_rows: str | None, landscape: bool) -> None:
+def _page_breaks(ws, g: Grid, top: int, last: int, widths: dict[int, float], landscape: bool,
+                 repeat: tuple[int, int] | None) -> None:
+    """Page breaks for a form that runs over a page, placed between rows where no merged
+    cell (a level-1 or level-2 group) would be cut, as far as the page allows: the printed
+    page height is known from the row heights the form set and the width scaling."""
+    from openpyxl.styles import Alignment
+    from openpyxl.worksheet.pagebreak import Break
+
+    page_w, page_h = (842, 595) if landscape else (595, 842)
+    inch = 72
+    width_pt = sum((w * 7 + 5) * 0.75 for w in widths.values())
+    scale = min(1.0, (page_w - inch * (ws.page_margins.left + ws.page_margins.right)) / width_pt)
+    room = (page_h - inch * (ws.page_margins.top + ws.page_margins.bottom) - 6) / scale
+
+    def height(r: int) -> float:
+        h = ws.row_dimensions[r].height
+        return h if h else 15.0
+
+    # boundaries inside a merged block that is smaller than half a page are not cut
+    bad = set()
+    for c in g.cells:
+        if c.rows > 1:
+            span = sum(height(top + r) for r in range(c.row, c.row + c.rows))
+            if span < room / 2:
+                bad.update(top + r for r in range(c.row, c.row + c.rows - 1))  # no break after r
+    repeated = sum(height(r) for r in range(repeat[0], repeat[1] + 1)) if repeat else 0.0
+    used, start = 0.0, top
+    r = top
+    while r <= last:
+        used += height(r)
+        if used > room:
+            cut = r - 1
+            while cut >= start and cut in bad:
+                cut -= 1
+            if cut < start:
+                cut = r - 1
+            ws.row_breaks.append(Break(id=cut))
+            for c in g.cells:  # a label cut by the break stands at the top, not across the cut
+                if top + c.row <= cut < top + c.row + c.rows - 1:
+                    cell = ws.cell(top + c.row, c.col + 1)
+                    cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="top",
+                                               wrap_text=True)
+            start = cut + 1
+            used = repeated + sum(height(k) for k in range(start, r + 1))
+        r += 1
+
+
+def _print_setup(ws, area: str, title_rows: str | None, landscape: bool, form: bool = False) -> None:
     from openpyxl.worksheet.properties import PageSetupProperties
 
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -361,7 +476,7 @@ def _print_setup(ws, area: str, title_rows: str | None, landscape: bool) -> None
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.top = ws.page_margins.bottom = 0.5 if form else 0.75
     ws.print_area = area
     if title_rows:
         ws.print_title_rows = title_rows

@@ -17,6 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Mapping, Sequence
 
+from ..definitions.layout import parse_ref
 from ..errors import KitError
 from .text import display_width, looks_numeric
 
@@ -29,7 +30,8 @@ KINDS: dict[str, tuple[int | None, str]] = {
     "int": (0, "0"),
     "number": (2, "0{d}"),
     "percent": (1, "0{d}%"),
-    "points": (2, "General"),
+    "points": (2, "General"),    # up to two decimals, no trailing zeros (as fmt_points shows them)
+    "score": (2, "0.00"),        # a form's 得分: always two decimals (9.20)
     "wan": (2, "0{d}"),          # 万元, two decimals
     "pvalue": (3, '[<0.001]"<0.001";0{d}'),
     "date": (None, 'yyyy"年"m"月"d"日"'),
@@ -256,6 +258,8 @@ def cell_text(v, col: Column | None = None, missing: str = "—") -> str:
             return fmt_percent(v, d)
         if k == "points":
             return fmt_points(v)
+        if k == "score":
+            return fmt_number(v, 2)
         if k == "pvalue":
             return "<0.001" if v < Fraction(1, 1000) else fmt_number(v, d)
         if k == "int":
@@ -355,6 +359,7 @@ class Grid:
     header_rows: int = 0
     landscape: bool | None = None
     title: str = ""
+    repeat_rows: tuple[int, int] | None = None  # rows (first, last) repeated on printed pages
 
     @property
     def n_rows(self) -> int:
@@ -391,32 +396,6 @@ class Grid:
         above = [c for c in self.cells if c.role == "label" and c.col <= cell.col < c.col + c.cols
                  and c.row + c.rows <= cell.row]
         return str(max(above, key=lambda c: c.row).value or "") if above else ""
-
-
-_REF = re.compile(r"^([A-Z]{1,3})([1-9][0-9]*)(?::([A-Z]{1,3})([1-9][0-9]*))?$")
-
-
-def parse_ref(ref: str) -> tuple[int, int, int, int]:
-    """An Excel-style reference to (row, col, rows, cols), 0-based.
-
-    >>> parse_ref("B3"), parse_ref("A1:H1"), parse_ref("AA10")
-    ((2, 1, 1, 1), (0, 0, 1, 8), (9, 26, 1, 1))
-    """
-    m = _REF.match(str(ref).strip().upper())
-    if not m:
-        raise ValueError(ref)
-
-    def col(s):
-        n = 0
-        for ch in s:
-            n = n * 26 + ord(ch) - 64
-        return n - 1
-
-    r1, c1 = int(m.group(2)) - 1, col(m.group(1))
-    r2, c2 = (int(m.group(4)) - 1, col(m.group(3))) if m.group(3) else (r1, c1)
-    if r2 < r1 or c2 < c1:
-        raise ValueError(ref)
-    return r1, c1, r2 - r1 + 1, c2 - c1 + 1
 
 
 _CELL_KEYS = {"at", "text", "field", "role", "limit", "kind", "digits", "align"}
