@@ -86,6 +86,7 @@ class Question:
     personal: str | None = None         # see PERSONAL_KINDS
     required: bool = False
     headers: list[str] = field(default_factory=list)  # other spellings seen in exports
+    mask: bool = True                   # false: names in this free text are not masked
 
     @property
     def has_scores(self) -> bool:
@@ -151,7 +152,7 @@ def questionnaire_from_spec(spec, path=None) -> Questionnaire:
                  dimension=q.dimension, reverse=q.reverse,
                  satisfied=list(q.satisfied) if q.satisfied is not None else None,
                  direction=q.direction, role=q.role, personal=q.personal, required=q.required,
-                 headers=list(q.headers))
+                 headers=list(q.headers), mask=q.mask)
         for q in spec.questions]
     qs = spec.quality
     quality = QualitySettings(exclude=list(qs.exclude), speeder_threshold_s=qs.speeder_threshold_s,
@@ -195,7 +196,11 @@ def questionnaire_to_dict(qn: Questionnaire) -> dict:
         d = asdict(q)
         if d.get("direction") == "ascending":
             d.pop("direction")
-        qs.append(_clean(d))
+        keep_mask = d.pop("mask") is False
+        d = _clean(d)
+        if keep_mask:
+            d["mask"] = False
+        qs.append(d)
     out = {"title": qn.title, "platform": qn.platform, "groups": qn.groups,
            "quality": asdict(qn.quality), "questions": qs}
     return {k: v for k, v in out.items() if v not in (None, [])}

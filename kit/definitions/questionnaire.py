@@ -16,7 +16,7 @@ __all__ = ["QuestionnaireSpec", "QuestionSpec", "OptionSpec", "RowSpec", "Qualit
 QUESTION_TYPES = ("single", "multi", "matrix", "scale", "text", "ranking", "yesno", "number",
                   "date", "cascade")
 PERSONAL_KINDS = ("phone", "id_card", "name", "nickname", "email", "ip", "coordinates",
-                  "respondent_id", "enumerator", "device", "supervisor")
+                  "respondent_id", "enumerator", "device", "supervisor", "address")
 QUALITY_REASONS = ("duplicate_id", "duplicate_phone", "duplicate_answers", "shared_ip",
                    "speeder", "straight_lining", "out_of_range", "missing_required")
 ROLES = ("group", "overall", "respondent_id")
@@ -84,6 +84,7 @@ class QuestionSpec(Spec):
     personal: PersonalKind | None = None
     required: Bool = False
     headers: list[Text] = []
+    mask: Bool = True  # false: names in this question's text are kept (numbers always masked)
 
     @field_validator("options")
     @classmethod

@@ -17,7 +17,8 @@ import pandas as pd
 
 from .. import missing as M
 from ..errors import ExportFormatError
-from ..privacy import blank_personal_numbers, contains_personal, hash_series, mask_series
+from ..privacy import (blank_personal_numbers, contains_personal, hash_series, looks_personal,
+                       mask_filename, mask_questionnaire_labels, mask_series)
 from ..quality import assess_quality
 from ..questionnaire import Questionnaire, load_questionnaire
 from ..responses import ExportInfo, Responses
@@ -177,8 +178,9 @@ def _meta_columns(parsed: ParsedExport, sink: ColumnSink, notes: list[str]) -> N
             dur = dur.mask(neg)
         add("duration_s", dur.astype("Float64"), dtitle)
     for name in _TEXT_META:
-        if name in m:
-            v = mask_series(m[name])
+        if name in m:  # 来源详情 may carry a nickname; regions and statuses are not names
+            v = mask_series(m[name], names=name not in ("region", "province", "city", "country",
+                                                         "status"))
             add(name, v.mask(v.isin(["NULL", ""]).fillna(False)), head(name))
     for name in _NUMBER_META:
         if name in m:
@@ -208,8 +210,10 @@ def _meta_columns(parsed: ParsedExport, sink: ColumnSink, notes: list[str]) -> N
             notes.append(f"「{header}」有{n_bad}个值不像{KIND_ZH.get(kind, kind)}，未参与哈希和重复检查 "
                          f"({n_bad} values not of that kind left out)")
     for name, (header, col) in parsed.custom_meta.items():
-        if contains_personal(col):
-            add(f"{name}_hash", hash_series(col), f"{header}（含个人信息，已加盐哈希）", kind="hash")
+        # custom fields (户主姓名, 家庭住址, 联系电话...) by their title, then by their values
+        kind = looks_personal(col, header)
+        if kind or contains_personal(col):
+            add(f"{name}_hash", hash_series(col, kind), f"{header}（含个人信息，已加盐哈希）", kind="hash")
             hashed.append(f"{header}→{name}_hash")
             continue
         vals = blank_personal_numbers(col) if col.dtype.kind in "fi" else mask_series(col)
@@ -223,6 +227,30 @@ def _meta_columns(parsed: ParsedExport, sink: ColumnSink, notes: list[str]) -> N
         if any("定位" in why for why in dropped.values()):
             notes.append("已删除定位信息列 (location columns dropped): " + "、".join(
                 h for h, why in dropped.items() if "定位" in why))
+
+
+def _rename_labels(sink: ColumnSink, changes: dict[str, dict[str, str]]) -> None:
+    """Carry masked option and row labels into the columns and their descriptions."""
+    if not changes:
+        return
+    renames = {}
+    for row in sink.rows:
+        mapping = changes.get(row.get("question_id"))
+        if not mapping:
+            continue
+        for key in ("option_label", "row_label"):
+            if row.get(key) in mapping:
+                row[key] = mapping[row[key]]
+        if row.get("options"):
+            row["options"] = [{**o, "label": mapping.get(o["label"], o["label"])}
+                              for o in row["options"]]
+        qid, _, label = row["column"].partition("__")
+        if label and label in {k.strip() for k in mapping}:
+            new = f"{qid}__{next(v for k, v in mapping.items() if k.strip() == label).strip()}"
+            renames[row["column"]] = new
+            row["column"] = new
+    sink.data = {renames.get(k, k): v for k, v in sink.data.items()}
+    sink.kinds = {renames.get(k, k): v for k, v in sink.kinds.items()}
 
 
 def _frame(parsed: ParsedExport, qn: Questionnaire | None):
@@ -244,13 +272,16 @@ def _frame(parsed: ParsedExport, qn: Questionnaire | None):
     sink = ColumnSink(index)
     notes = list(parsed.notes)
     _meta_columns(parsed, sink, notes)
-    if qn is None:
+    inferred = qn is None
+    if inferred:
         qn, inf_notes = infer_questionnaire(parsed)
         notes += inf_notes
         pairs = list(zip(qn.questions, parsed.questions))
     else:
         pairs = match_questionnaire(parsed, qn)
     notes += build_columns(parsed, pairs, sink)
+    if inferred:  # labels drafted from the data: a name or phone as an option label is masked
+        _rename_labels(sink, mask_questionnaire_labels(qn))
     data = pd.DataFrame(sink.data, index=index)
     missing = pd.DataFrame({c: M.kinds_series(k, index) for c, k in sink.kinds.items()}, index=index)
     questions = pd.DataFrame(sink.rows)
@@ -320,7 +351,7 @@ def assemble(parsed: ParsedExport, qn: Questionnaire | None) -> Responses:
     repeats, rmissing, rquestions = _link_repeats(parsed, data, notes)
     quality, used = assess_quality(data, missing, questions, qn)
     info = ExportInfo(platform=parsed.platform, variant=parsed.variant, era=parsed.era,
-                      files=[Path(f).name for f in parsed.files], n_rows=parsed.n_rows,
+                      files=[mask_filename(Path(f).name) for f in parsed.files], n_rows=parsed.n_rows,
                       notes=notes, quality_settings=used)
     return Responses(data=data, missing=missing, questions=questions, quality=quality, info=info,
                      questionnaire=qn, repeats=repeats, repeat_missing=rmissing,

@@ -138,10 +138,14 @@ def _per_distinct(s: pd.Series, value_fn, missing: int = _BLANK):
     return fc, kinds_u, values_u
 
 
-def text_kinds(text: pd.Series, mask: bool = True) -> tuple[pd.Series, np.ndarray]:
-    """Answer text with missing markers removed, and the missing kind code of each cell."""
-    # the one place answer text is masked: labels and other-text derive from it
-    fc, kinds_u, clean_u = _per_distinct(text, mask_text if mask else str)
+def text_kinds(text: pd.Series, mask: bool = True, names: bool = False) -> tuple[pd.Series, np.ndarray]:
+    """Answer text with missing markers removed, and the missing kind code of each cell.
+
+    Personal numbers are masked in every answer; ``names=True`` (free text) masks personal
+    names too. Choice answers keep names so that they still match their option labels; what is
+    kept of them as text (〖其他〗 answers) is masked with names by :func:`_text_labels`."""
+    fc, kinds_u, clean_u = _per_distinct(
+        text, (lambda t: mask_text(t, names=names)) if mask else str)
     return pd.Series(_take(clean_u, fc), index=text.index, dtype=object), kinds_u[fc]
 
 
@@ -265,7 +269,7 @@ def _answers(parts: list[Part], missing_codes) -> _Answers:
                 both = ok & (fc >= 0)
                 pairs = pd.DataFrame({"c": num[both].astype(np.int64), "t": fc[both]}).value_counts()
                 for (c, t), k in pairs.items():
-                    lb = _strip_other(mask_text(texts[t]))[0]
+                    lb = _strip_other(mask_text(texts[t], names=False))[0]
                     if texts[t] not in MISSING_TEXT and lb:
                         a.pairs.setdefault(int(c), Counter())[lb] += int(k)
                         a.add_label(lb, int(k))
@@ -277,7 +281,7 @@ def _answers(parts: list[Part], missing_codes) -> _Answers:
             for t, k in zip(texts, counts):
                 if k and t not in MISSING_TEXT:
                     a.samples.append(t)
-                    lb = _strip_other(mask_text(t))[0]
+                    lb = _strip_other(mask_text(t, names=False))[0]
                     if lb:
                         a.add_label(lb, int(k))
                         a.n += int(k)
@@ -539,7 +543,7 @@ def _infer(pq: ParsedQuestion, qid: str, missing_codes) -> tuple[Question, list[
                 labels: list[str] = []
                 for t in words:
                     if t not in MISSING_TEXT:
-                        for lb in _split_joined(mask_text(t), sep)[0]:
+                        for lb in _split_joined(mask_text(t, names=False), sep)[0]:
                             if lb not in labels:
                                 labels.append(lb)
                 q.options = pq.options or [Option(code=i + 1, label=lb) for i, lb in enumerate(labels)]
@@ -706,16 +710,37 @@ class ColumnSink:
         self.rows.append({"column": name, **meta})
 
 
-def _text_labels(text: pd.Series, sep: str | None = None):
+def _text_labels(text: pd.Series, sep: str | None = None, names: bool = True):
     """A text column, worked out per distinct value: the cells' codes into the distinct values,
     and for each distinct value its missing kind, its option label(s) (a list when ``sep``
-    joins several) and its fill-in text."""
-    split = (lambda t: _split_joined(mask_text(t), sep)) if sep else (
-        lambda t: _strip_other(mask_text(t)))
+    joins several) and its fill-in text. Personal numbers are masked everywhere; names only in
+    the fill-in (〖其他〗) text, unless ``names=False`` (the question says ``mask: false``):
+    labels keep their wording so that they match the codebook's options."""
+    split = (lambda t: _split_joined(mask_text(t, names=False), sep)) if sep else (
+        lambda t: _strip_other(mask_text(t, names=False)))
     fc, kinds_u, pairs_u = _per_distinct(text, split)
     labels_u = [None if p is None else p[0] for p in pairs_u]
-    others_u = [None if p is None else p[1] for p in pairs_u]
+    others_u = [None if p is None or p[1] is None else (mask_text(p[1]) if names else p[1])
+                for p in pairs_u]
     return fc, kinds_u, labels_u, others_u
+
+
+MASKED_MARK = "已隐去〕"  # every mask ends so: 〔姓名已隐去〕, 〔电话已隐去〕
+
+
+def _with_masked_labels(table: dict, export_labels) -> dict:
+    """``table`` (normalised codebook label -> value) also reached from an export label through
+    its masked form: a codebook drafted by the kit lists 〔姓名已隐去〕 where the export has the
+    name, and must still read that export."""
+    if not any(MASKED_MARK in k for k in table):
+        return table
+    from ..privacy import masked_aliases
+
+    out = dict(table)
+    for raw, masked in masked_aliases(list(dict.fromkeys(export_labels))).items():
+        if _norm_label(masked) in table and _norm_label(raw) not in table:
+            out[_norm_label(raw)] = table[_norm_label(masked)]
+    return out
 
 
 def _others_series(others_u: list, fc: np.ndarray, index) -> pd.Series | None:
@@ -743,16 +768,17 @@ def _choice_values(q: Question, part: Part, missing_codes, scores: bool = False)
             num = num.copy()
             num[known] = np.where(np.isnan(mapped), -1e18, mapped)  # -1e18: caught below
         if part.text is not None:
-            fc, kinds_u, _, others_u = _text_labels(part.text)
+            fc, kinds_u, _, others_u = _text_labels(part.text, names=q.mask)
             other_text = _others_series(others_u, fc, part.text.index)
             tk = kinds_u[fc]
             # the text file says more precisely why a cell is missing ((空) vs blank)
             same = np.isnan(num) & (tk != M.NONE)
             kinds[same] = tk[same]
     else:
-        fc, kinds_u, labels_u, others_u = _text_labels(part.text)
+        fc, kinds_u, labels_u, others_u = _text_labels(part.text, names=q.mask)
         other_text = _others_series(others_u, fc, part.text.index)
-        table = {_norm_label(o.label): o.code for o in q.options}
+        table = _with_masked_labels({_norm_label(o.label): o.code for o in q.options},
+                                    [lb for lb in labels_u if lb is not None])
         num_u = np.array([np.nan if lb is None else table.get(_norm_label(lb), np.nan)
                           for lb in labels_u] + [np.nan], dtype="float64")
         num = num_u[fc]
@@ -831,7 +857,12 @@ def build_columns(parsed: ParsedExport, pairs: list[tuple[Question, ParsedQuesti
             for i, part in enumerate(pq.parts):
                 name = q.id if len(pq.parts) == 1 else f"{q.id}_{i + 1}"
                 src = part.text if part.text is not None else part.codes
-                clean, kinds = text_kinds(src)
+                # a fill-in blank of several (姓名___ 电话___) is personal by its own label
+                kind = personal_kind(src, part.label or "") if len(pq.parts) > 1 else None
+                if kind:
+                    _hash_part(sink, f"{name}_hash", src, kind, base, part.label, notes, q.id)
+                    continue
+                clean, kinds = text_kinds(src, names=q.mask)
                 _add_text(sink, name, clean, base, kinds=kinds, value="text",
                           row_label=part.label)
     return notes
@@ -855,20 +886,26 @@ def _add_text(sink: ColumnSink, name, values: pd.Series, base: dict, kinds=None,
 
 
 def _personal_question(q: Question, pq: ParsedQuestion, sink: ColumnSink, base, notes):
-    part = pq.parts[0]
-    src = part.text if part.text is not None else part.codes
-    clean, kinds = text_kinds(src, mask=False)  # hashed below: the raw value is never kept
     if q.personal == "coordinates":
         notes.append(f"{q.id}: 坐标已删除 (coordinates dropped)")
         return
-    clean, n_other = keep_kind(clean, q.personal)
-    if n_other:
-        notes.append(f"{q.id}: {n_other}个答案不像{KIND_ZH.get(q.personal, q.personal)}，"
-                     "未参与哈希和重复检查 "
+    for i, part in enumerate(pq.parts):  # every blank: 姓名___ 电话___ both kept only as hashes
+        src = part.text if part.text is not None else part.codes
+        name = f"{q.id}_hash" if len(pq.parts) == 1 else f"{q.id}_{i + 1}_hash"
+        kind = (personal_kind(src, part.label or "") if len(pq.parts) > 1 else None) or q.personal
+        _hash_part(sink, name, src, kind, base, part.label if len(pq.parts) > 1 else None,
+                   notes, q.id)
+
+
+def _hash_part(sink: ColumnSink, name: str, src: pd.Series, kind: str, base: dict, row_label=None,
+               notes=None, qid=""):
+    clean, kinds = text_kinds(src, mask=False)  # hashed here: the raw value is never kept
+    clean, n_other = keep_kind(clean, kind)
+    if n_other and notes is not None:
+        notes.append(f"{qid}: {n_other}个答案不像{KIND_ZH.get(kind, kind)}，未参与哈希和重复检查 "
                      f"({n_other} answers not of that kind left out)")
-    hashed = hash_series(clean, q.personal)
-    sink.add(f"{q.id}_hash", hashed, kinds, **{**base, "type": "text"}, value="hash",
-             options=None, option_label=None, row_label=None)
+    sink.add(name, hash_series(clean, kind), kinds, **{**base, "type": "text"}, value="hash",
+             options=None, option_label=None, row_label=row_label)
 
 
 def _option_columns(q: Question, pq: ParsedQuestion, mc, sink: ColumnSink, base, q_path=None):
@@ -878,13 +915,20 @@ def _option_columns(q: Question, pq: ParsedQuestion, mc, sink: ColumnSink, base,
     labels = [o.label for o in q.options]
     if pq.structure == "options":
         by_label = {_norm_label(p.label or ""): p for p in pq.parts}
+        if any(MASKED_MARK in lb for lb in labels):  # a drafted codebook: labels masked
+            from ..privacy import masked_aliases
+
+            aliases = masked_aliases([p.label or "" for p in pq.parts])
+            for p in pq.parts:
+                if p.label in aliases:
+                    by_label.setdefault(_norm_label(aliases[p.label]), p)
         missing_labels = [lb for lb in labels if _norm_label(lb) not in by_label]
         if missing_labels:
             raise QuestionnaireError(f"{q.id} 的选项 {missing_labels} 在导出文件中没有对应列 "
                                      "(option columns missing)", path=q_path, column=pq.header)
         joined_kinds, others = None, None
         if pq.joined is not None:  # the 按文本 twin: why a cell is missing, and 〖其他〗 text
-            fc, kinds_u, _, others_u = _text_labels(pq.joined, sep)
+            fc, kinds_u, _, others_u = _text_labels(pq.joined, sep, names=q.mask)
             joined_kinds = kinds_u[fc]
             others = _others_series(others_u, fc, pq.joined.index)
         for o in q.options:
@@ -912,8 +956,9 @@ def _option_columns(q: Question, pq: ParsedQuestion, mc, sink: ColumnSink, base,
     # one text column with '┋' (multi) or '→' (ranking) joined labels, read per distinct answer
     part = pq.parts[0]
     src = part.text if part.text is not None else part.codes
-    fc, kinds_u, lists_u, others_u = _text_labels(src, sep)
-    table = {_norm_label(lb): j for j, lb in enumerate(labels)}
+    fc, kinds_u, lists_u, others_u = _text_labels(src, sep, names=q.mask)
+    table = _with_masked_labels({_norm_label(lb): j for j, lb in enumerate(labels)},
+                                [lb for items in lists_u if items for lb in items])
     k = len(labels)
     mat_u = np.zeros((len(lists_u) + 1, k), dtype="float64")
     unknown_u = np.zeros(len(lists_u) + 1, dtype=bool)

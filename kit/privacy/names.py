@@ -1,0 +1,232 @@
+"""Chinese personal names in free text, found with jieba's part-of-speech tagging and a
+surname list.
+
+jieba (MIT licence) tags person names ``nr`` from its dictionary and, for words it has never
+seen, from its hidden Markov model. Its tags alone are not enough: its dictionary calls common
+words such as 明白, 文明 or 谢谢 names, and an ordinary villager's name is in no dictionary. So a
+span counts as a name when it starts with a surname and
+
+1. jieba tags it as a person name and it is not a common dictionary word; or
+2. a surname that jieba splits off is followed by one or two characters that can be a given
+   name (not a title such as 书记, not a pronoun or particle), and jieba tags either part as a
+   name, or the text says it is a person (户主, 村民, 联系人, 我叫, ...), or the span is the whole
+   answer; or
+3. it follows a word that introduces a person (户主张伟反映 -> 张伟), where jieba's own
+   segmentation may have cut the name apart.
+
+The surnames are those of the 百家姓 (a Northern Song text, public domain): its single and
+compound surnames, plus 覃 (common in Guangxi, not in the 百家姓). Detection errs towards
+masking: a masked common word costs a reader little, a name left in clear cannot be recalled.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from functools import lru_cache
+
+__all__ = ["find_names", "mask_names", "looks_like_name", "SURNAMES", "COMPOUND_SURNAMES",
+           "NAME_MASK"]
+
+NAME_MASK = "〔姓名已隐去〕"
+
+# 百家姓 (public domain): the single surnames, in the text's order ...
+_BAIJIAXING_SINGLE = (
+    "赵钱孙李周吴郑王冯陈褚卫蒋沈韩杨朱秦尤许何吕施张孔曹严华金魏陶姜戚谢邹喻柏水窦章云苏潘葛"
+    "奚范彭郎鲁韦昌马苗凤花方俞任袁柳酆鲍史唐费廉岑薛雷贺倪汤滕殷罗毕郝邬安常乐于时傅皮卞齐康"
+    "伍余元卜顾孟平黄和穆萧尹姚邵湛汪祁毛禹狄米贝明臧计伏成戴谈宋茅庞熊纪舒屈项祝董梁杜阮蓝闵"
+    "席季麻强贾路娄危江童颜郭梅盛林刁钟徐邱骆高夏蔡田樊胡凌霍虞万支柯昝管卢莫经房裘缪干解应宗"
+    "丁宣贲邓郁单杭洪包诸左石崔吉钮龚程嵇邢滑裴陆荣翁荀羊於惠甄曲家封芮羿储靳汲邴糜松井段富巫"
+    "乌焦巴弓牧隗山谷车侯宓蓬全郗班仰秋仲伊宫宁仇栾暴甘钭厉戎祖武符刘景詹束龙叶幸司韶郜黎蓟薄"
+    "印宿白怀蒲邰从鄂索咸籍赖卓蔺屠蒙池乔阴鬱胥能苍双闻莘党翟谭贡劳逄姬申扶堵冉宰郦雍卻璩桑桂"
+    "濮牛寿通边扈燕冀郏浦尚农温别庄晏柴瞿阎充慕连茹习宦艾鱼容向古易慎戈廖庾终暨居衡步都耿满弘"
+    "匡国文寇广禄阙东欧殳沃利蔚越夔隆师巩厍聂晁勾敖融冷訾辛阚那简饶空曾毋沙乜养鞠须丰巢关蒯相"
+    "查后荆红游竺权逯盖益桓公"
+    # ... and those after the compound surnames
+    "仉督晋楚闫法汝鄢涂钦归海岳帅缑亢况郈有琴佘佴墨哈谯笪年爱阳佟言福"
+)
+# ... its compound surnames
+COMPOUND_SURNAMES = frozenset(
+    "万俟 司马 上官 欧阳 夏侯 诸葛 闻人 东方 赫连 皇甫 尉迟 公羊 澹台 公冶 宗政 濮阳 淳于 单于 太叔 "
+    "申屠 公孙 仲孙 轩辕 令狐 钟离 宇文 长孙 慕容 鲜于 闾丘 司徒 司空 亓官 司寇 子车 颛孙 端木 巫马 "
+    "公西 漆雕 乐正 壤驷 公良 拓跋 夹谷 宰父 谷梁 段干 百里 东郭 南门 呼延 羊舌 微生 梁丘 左丘 东门 "
+    "西门 商牟 伯赏 南宫 第五".split())
+SURNAMES = frozenset(_BAIJIAXING_SINGLE + "覃")
+
+# Words that introduce a person: 户主张伟, 联系人：李明, 村支书王建国, 我叫赵小兰.
+_INTRO = ("户主|户名|村民|居民|群众|党员|姓名|名字|联系人|填报人|填表人|填写人|负责人|申请人|受访人|"
+          "受访者|被访人|被访者|访问员|调查员|网格员|签名|签字|我叫|我是|本人是|名叫|叫做|家属|书记|"
+          "支书|主任|村长|组长|会计|委员|同志|老人|大爷|大妈|大娘|阿姨|叔叔|儿子|女儿|丈夫|妻子|爱人|"
+          "父亲|母亲|邻居|找|请|让|给|问|和|与|跟|叫")
+# What follows a surname but is not a given name: titles, kinship terms, 某 (already anonymous).
+_NOT_GIVEN = frozenset(
+    "书记 支书 副书记 主任 副主任 村长 镇长 乡长 县长 市长 组长 队长 会计 委员 干部 同志 老师 师傅 医生 "
+    "大夫 大爷 大妈 大娘 大姐 大哥 大叔 阿姨 叔叔 奶奶 爷爷 婶婶 婶子 老板 先生 女士 小姐 总 局长 部长 "
+    "科长 所长 站长 厂长 经理 家 家里 家人 某 某某 氏 姓 网格员 专干 主席 院长 校长 代表 户".split())
+_GIVEN_STOP_FLAGS = frozenset("r p c u uj ul uz ud ug uv d m q mq y e o f w ad x".split())
+# Words that start right after a given name; a given name stops before them.
+_AFTER = ("反映|说|讲|讲到|表示|认为|家|同志|的|在|是|电话|手机|联系|等|和|与|及|也|都|还|就|曾|"
+          "希望|建议|要求|提出|户|书记|主任|村长|组长|老师|这|那|已|今年|去年|一家|夫妇|")
+_PLACE_END = re.compile(r"(?:村|庄|镇|乡|屯|寨|湾|县|市|区|省|路|街|巷|组|社区|街道|小区|公司|厂|店|"
+                        r"集团|银行|学校|小学|中学|医院|山庄|家园)$")
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+_COMMON_FREQ = 100  # jieba dictionary words at least this frequent are common words, not names
+_NAME_FLAGS = ("nr", "nrfg", "nrt", "new")
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _jieba():
+    """jieba's tokenizer, initialised once (the dictionary load takes about a second)."""
+    with _lock:
+        import jieba
+        import jieba.posseg as pseg
+
+        jieba.setLogLevel(logging.WARNING)
+        logging.getLogger("jieba").setLevel(logging.WARNING)
+        jieba.initialize()
+        return jieba.dt, pseg.dt.word_tag_tab, jieba.dt.FREQ
+
+
+def _tokens(text: str) -> list[tuple[int, str, str]]:
+    """(offset, word, tag): jieba's segmentation with its hidden Markov model for unseen words,
+    each word tagged from jieba's dictionary; a word the dictionary lacks is tagged ``new``
+    (jieba's HMM mostly discovers names). Much faster than ``jieba.posseg`` with its HMM."""
+    dt, tags, _ = _jieba()
+    out, pos = [], 0
+    for w in dt.cut(text, HMM=True):
+        out.append((pos, w, tags.get(w, "new" if len(w) > 1 else "x")))
+        pos += len(w)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _intro_re():
+    sur = "|".join(sorted(COMPOUND_SURNAMES, key=len, reverse=True)) + "|[" + "".join(
+        sorted(SURNAMES)) + "]"
+    return re.compile(rf"(?:{_INTRO})[:：\s]*({sur})([\u4e00-\u9fff]{{1,2}})")
+
+
+@lru_cache(maxsize=1)
+def _after_re():
+    return re.compile(rf"^(?:{_AFTER.rstrip('|')})")
+
+
+def _surname_len(word: str) -> int:
+    """Length of the surname that ``word`` starts with (0: none)."""
+    if word[:2] in COMPOUND_SURNAMES and len(word) >= 3:
+        return 2
+    return 1 if word[:1] in SURNAMES else 0
+
+
+def _common(word: str, freq) -> bool:
+    return freq.get(word, 0) >= _COMMON_FREQ
+
+
+def _phrase(word: str, n: int, freq) -> bool:
+    """A dictionary 'name' that starts with a common word is a phrase: 明显提高, 文明建设."""
+    return len(word) >= 3 and n == 1 and _common(word[:2], freq)
+
+
+def _given_ok(g: str, flag: str, freq) -> bool:
+    return (1 <= len(g) <= 2 and bool(_CJK.match(g)) and g not in _NOT_GIVEN
+            and flag not in _GIVEN_STOP_FLAGS)
+
+
+def _cut_given(rest: str) -> str:
+    """At most two characters of given name from ``rest``, stopping before a word such as 反映."""
+    after = _after_re()
+    for k in (2, 1):
+        g = rest[:k]
+        if len(g) == k and _CJK.match(g) and not any(after.match(rest[j:]) for j in range(1, k)):
+            return g
+    return ""
+
+
+def find_names(text: str, whole: bool | None = None) -> list[tuple[int, int]]:
+    """Spans ``(start, end)`` of person names in ``text``.
+
+    >>> t = "户主张伟反映路灯坏了，村民王秀英说联系人是赵铁柱"
+    >>> [t[a:b] for a, b in find_names(t)]
+    ['张伟', '王秀英', '赵铁柱']
+    >>> find_names("加强精神文明建设，群众满意度明显提高")
+    []
+    """
+    if not text or not any(ch in SURNAMES for ch in text):
+        return []
+    freq = _jieba()[2]
+    toks = _tokens(text)
+    stripped = text.strip()
+    if whole is None:
+        whole = len(stripped) <= 4
+    spans: list[tuple[int, int]] = []
+    starts = {p: (w, f) for p, w, f in toks}
+    for i, (p, w, f) in enumerate(toks):
+        if not _CJK.match(w):
+            continue
+        n = _surname_len(w)
+        if not n:
+            continue
+        # 1. one token that jieba calls a person's name
+        if (f in _NAME_FLAGS and 2 <= len(w) <= 4 and not _common(w, freq)
+                and not _PLACE_END.search(w) and not _phrase(w, n, freq)):
+            # an unseen word may carry what follows the name: 张伟家 -> 张伟
+            k = len(w) if f != "new" else n + len(_cut_given(w[n:]) or w[n:])
+            spans.append((p, p + k))
+            continue
+        # 2. a surname on its own, then a given name
+        if len(w) == n and i + 1 < len(toks):
+            _, g, gf = toks[i + 1]
+            name = w + g
+            if not _given_ok(g, gf, freq) or _common(name, freq) or _PLACE_END.search(name):
+                continue
+            before = text[:p]
+            said = bool(re.search(rf"(?:{_INTRO})[:：\s]*$", before))
+            alone = whole and stripped == name
+            if f in _NAME_FLAGS or gf in _NAME_FLAGS or said or alone:
+                spans.append((p, p + len(name)))
+    # 3. introduced names that the segmentation cut apart (户/主张/伟)
+    for m in _intro_re().finditer(text):
+        s = m.start(1)
+        at = starts.get(s)
+        if at is not None and len(at[0]) >= 2 and at[1] not in _NAME_FLAGS and \
+                _CJK.match(at[0]) and len(at[0]) > len(m.group(1)):
+            continue  # a common word starts here: 群众/满意度, 党员/干部
+        if any(p <= m.start() and p + len(w) > s for p, w, _ in toks):
+            continue  # the introducing word is part of a longer one: 群众路线
+        g = _cut_given(text[m.end(1):])
+        if g and g not in _NOT_GIVEN and not _common(m.group(1) + g, freq):
+            spans.append((s, m.end(1) + len(g)))
+    return _merge(spans)
+
+
+def _merge(spans):
+    out: list[list[int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+def mask_names(text: str, whole: bool | None = None) -> str:
+    """``text`` with every name found replaced by 〔姓名已隐去〕.
+
+    >>> mask_names("建议李书记多来村里，张伟家的路还没修")
+    '建议李书记多来村里，〔姓名已隐去〕家的路还没修'
+    """
+    spans = find_names(text, whole)
+    for a, b in reversed(spans):
+        text = text[:a] + NAME_MASK + text[b:]
+    return text
+
+
+def looks_like_name(value: str) -> bool:
+    """Whether a short answer is, as a whole, a person's name (张伟, 欧阳娜娜; not 城关镇)."""
+    v = str(value).strip()
+    if not (2 <= len(v) <= 4) or not _CJK.match(v) or not _surname_len(v):
+        return False
+    return find_names(v, whole=True) == [(0, len(v))]
