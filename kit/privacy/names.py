@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import warnings
 from functools import lru_cache
 
 __all__ = ["find_names", "mask_names", "looks_like_name", "SURNAMES", "COMPOUND_SURNAMES",
@@ -80,7 +81,8 @@ _lock = threading.Lock()
 @lru_cache(maxsize=1)
 def _jieba():
     """jieba's tokenizer, initialised once (the dictionary load takes about a second)."""
-    with _lock:
+    with _lock, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # jieba imports pkg_resources, deprecated in setuptools
         import jieba
         import jieba.posseg as pseg
 
