@@ -11,9 +11,11 @@ import glob
 import os
 from functools import lru_cache
 
+from .atomic import save_figure  # charts are written whole or not at all
+
 __all__ = ["use_cjk_font", "set_theme", "FONT_CANDIDATES", "INSTALL_HINT", "plot_cadre_scores",
            "plot_member_ratings", "plot_section_scores", "plot_dumbbell", "plot_group_trends",
-           "plot_event_study"]
+           "plot_event_study", "save_figure"]
 
 FONT_CANDIDATES = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei",
                    "WenQuanYi Zen Hei", "SimHei", "Microsoft YaHei", "PingFang SC", "Heiti SC",

@@ -210,5 +210,7 @@ def dump_questionnaire(qn: Questionnaire, path: str | Path | None = None) -> str
     text = yaml.safe_dump(questionnaire_to_dict(qn), allow_unicode=True, sort_keys=False,
                           width=100)
     if path is not None:
-        Path(path).write_text(text, encoding="utf-8")
+        from .atomic import write_text
+
+        write_text(path, text)
     return text

@@ -96,12 +96,14 @@ def write_workbook(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
             width = max(len(str(c.value or "")) for c in col)
             ws.column_dimensions[col[0].column_letter].width = min(60, max(10, width * 1.6))
         if df.attrs.get("note"):  # a table note (注) under the bottom rule
-            ws.append([f"注：{df.attrs['note']}"])
+            safe_append(ws, [f"注：{df.attrs['note']}"])
+    from .atomic import atomic_path
     from .ooxml import FIXED_TIME, normalise_zip
 
     wb.properties.created = wb.properties.modified = FIXED_TIME
-    wb.save(path)
-    normalise_zip(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+        normalise_zip(tmp)
     return path
 
 

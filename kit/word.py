@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .atomic import atomic_path
 from .ooxml import FIXED_TIME, normalise_zip
 
 __all__ = ["new_document", "body_paragraph", "three_line_table", "save_document"]
@@ -107,6 +108,7 @@ def save_document(doc, path: str | Path, title: str) -> Path:
     cp.title = title
     cp.created = cp.modified = FIXED_TIME
     cp.revision = 1
-    doc.save(path)
-    normalise_zip(path)
+    with atomic_path(path) as tmp:
+        doc.save(tmp)
+        normalise_zip(tmp)
     return path
