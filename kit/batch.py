@@ -15,14 +15,17 @@ up once): units whose printed totals are equal are tied, share a rank, and the t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from .indicators import Assessment, assess, load_method, read_indicators
 
-__all__ = ["BatchResult", "assess_batch", "league_table", "run_batch"]
+__all__ = ["BatchResult", "assess_batch", "league_table", "run_batch", "unit_folders", "UNIT_FILES"]
+
+UNIT_FILES = ("自评表.xlsx", "自评报告.docx", "summary.json")
 
 
 @dataclass
@@ -30,6 +33,7 @@ class BatchResult:
     assessments: dict[str, Assessment]
     league: pd.DataFrame
     unit: str = "单位"
+    folders: dict[str, str] = field(default_factory=dict)  # unit -> units/<folder>
 
 
 def _sheet_names(path: Path) -> list[str]:
@@ -93,8 +97,44 @@ def league_display(t: pd.DataFrame, unit: str = "单位") -> pd.DataFrame:
     return out
 
 
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+             *(f"LPT{i}" for i in range(1, 10))}
+
+
 def _safe_name(name: str) -> str:
-    return re.sub(r'[\\/:*?"<>|]', "_", name).strip() or "unit"
+    """The folder name of a unit: characters Windows forbids and control characters replaced,
+    spaces and dots trimmed at both ends (Windows drops them)."""
+    s = re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", unicodedata.normalize("NFC", str(name)))
+    return s.strip(" .\t\u3000")
+
+
+def unit_folders(names, workbook: str | Path | None = None) -> dict[str, str]:
+    """Each unit's folder under ``units/``. Two sheets that would share a folder (names that
+    differ only by spaces at the end, by ``<>|:*?`` or by letter case) and names that make no
+    folder (``..``, ``CON``) are refused, naming the sheets.
+
+    >>> unit_folders(["东湖村", "西湖村"])
+    {'东湖村': '东湖村', '西湖村': '西湖村'}
+    """
+    from .errors import ProjectError
+
+    out: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for name in names:
+        folder = _safe_name(name)
+        if not folder or folder.split(".")[0].upper() in _RESERVED:
+            raise ProjectError(f"工作表「{name}」的名称不能用作单位文件夹名（不能为空，不能全是点或空格，"
+                               "不能是 CON、NUL 等系统保留名）：请在工作簿中改名 (a sheet name that "
+                               "cannot name a folder)", path=workbook)
+        key = folder.casefold()
+        if key in seen:
+            raise ProjectError(f"工作表「{seen[key]}」与「{name}」会写入同一个单位文件夹 units/{folder}/"
+                               "（名称只差末尾空格、大小写或 \\/:*?\"<>| 等不能用于文件名的字符），"
+                               "一个单位的结果会覆盖另一个：请在工作簿中把其中一个改名 (two sheets "
+                               "would share one unit folder)", path=workbook)
+        seen[key] = name
+        out[name] = folder
+    return out
 
 
 def run_batch(proj, out_dir: str | Path, progress: bool = True) -> BatchResult:
@@ -111,10 +151,13 @@ def run_batch(proj, out_dir: str | Path, progress: bool = True) -> BatchResult:
         raise ProjectError("project.yml 没有 batch:（批量工作簿）", path=proj.root / "project.yml")
     workbook, unit = proj.root / spec["workbook"], spec.get("unit", "单位")
     out = Path(out_dir)
+    folders = unit_folders(_sheet_names(workbook), workbook)  # before anything is scored or written
     assessments = assess_batch(workbook, proj.method)
-    inputs = {str(p.relative_to(proj.root)): p for p in proj.input_files()}
+    from .report import input_names
+
+    inputs = input_names(proj)
     for name, a in tqdm(assessments.items(), desc="逐单位写出", disable=not progress):
-        folder = out / "units" / _safe_name(name)
+        folder = out / "units" / folders[name]
         folder.mkdir(parents=True, exist_ok=True)
         title = f"{name}{proj.extra.get('report_title') or proj.title}"
         write_self_table(a, folder / "自评表.xlsx", title=title)
@@ -124,4 +167,5 @@ def run_batch(proj, out_dir: str | Path, progress: bool = True) -> BatchResult:
                                     synthetic=proj.synthetic), folder / "summary.json")
     league = league_table(assessments, unit)
     write_workbook({"排名": league_display(league, unit)}, out / "排名.xlsx")
-    return BatchResult(assessments=assessments, league=league, unit=unit)
+    return BatchResult(assessments=assessments, league=league, unit=unit,
+                       folders={n: f"units/{f}" for n, f in folders.items()})

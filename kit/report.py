@@ -1,25 +1,21 @@
-"""``kit report``: run a project's notebooks with papermill into ``reports/<project>/``."""
+"""``kit report``: run a project's notebooks with papermill into ``reports/<project>/``.
+
+The run is atomic as a whole (:mod:`kit.runfolder`): the folder is locked, marked 「未完成」 until
+the end, cleared of what the previous run wrote, every file lands under its final name only when
+complete (:mod:`kit.atomic`), and ``manifest.json`` is written last.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import sys
 from pathlib import Path
 
-from .paths import ROOT, resolve
+from .paths import ROOT, display_path, resolve
 from .project import load_project
+from .runfolder import OutputRun, file_sha256
 
-__all__ = ["run_report", "file_sha256", "raise_notebook_error"]
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+__all__ = ["run_report", "file_sha256", "raise_notebook_error", "input_names", "scrub_paths"]
 
 
 def raise_notebook_error(exc, notebook: str):
@@ -33,37 +29,108 @@ def raise_notebook_error(exc, notebook: str):
     raise exc
 
 
-def run_report(project: str | Path, out: str | Path | None = None, progress: bool = True) -> Path:
-    """Execute the project's notebooks (parameters: project folder, output folder), then
-    the batch of units when the project has ``batch:``; write ``manifest.json``."""
+def input_names(proj) -> dict[str, Path]:
+    """The project's input files keyed by their path in the project folder, with personal
+    parts of file names masked (a file named after a household or a phone is not copied into
+    the manifest or a summary)."""
+    from .privacy import mask_path
+
+    out: dict[str, Path] = {}
+    for p in proj.input_files():
+        try:
+            rel = p.relative_to(proj.root).as_posix()
+        except ValueError:
+            rel = p.name
+        key, k = mask_path(rel), 2
+        while key in out and out[key] != p:
+            key, k = f"{mask_path(rel)} ({k})", k + 1
+        out[key] = p
+    return out
+
+
+def scrub_paths(obj, replacements: list[tuple[str, str]]):
+    """``obj`` (a notebook as JSON) with each absolute path replaced: the repository root by a
+    relative path, the home folder (often named after the user) by ``~``."""
+    if isinstance(obj, str):
+        for old, new in replacements:
+            obj = obj.replace(old, new)
+        return obj
+    if isinstance(obj, list):
+        return [scrub_paths(x, replacements) for x in obj]
+    if isinstance(obj, dict):
+        return {k: scrub_paths(v, replacements) for k, v in obj.items()}
+    return obj
+
+
+def _replacements(*pairs: tuple[Path, str]) -> list[tuple[str, str]]:
+    """Longest paths first, each with and without a trailing separator."""
+    out = []
+    for p, new in pairs:
+        for s in {str(p), str(p.resolve())}:
+            out += [(s + os.sep, (new + "/") if new else ""), (s, new or ".")]
+    return sorted(set(out), key=lambda x: -len(x[0]))
+
+
+def _param_path(p: Path) -> str:
+    """A notebook parameter: relative to the repository root when inside it (the executed
+    notebook then shows no one's folder names); otherwise absolute, scrubbed after the run."""
+    try:
+        return p.resolve().relative_to(ROOT.resolve()).as_posix() or "."
+    except ValueError:
+        return str(p)
+
+
+def _execute(name: str, out_dir: Path, params: dict, progress: bool) -> Path:
+    """One notebook, executed under a temporary name, its paths scrubbed, then renamed."""
+    import json
+
     import papermill as pm
 
-    from . import __version__
+    from .atomic import atomic_path
 
-    proj = load_project(project)
-    out_dir = resolve(out) if out else ROOT / "reports" / proj.name
-    out_dir.mkdir(parents=True, exist_ok=True)
-    # the kernel must be this interpreter, whatever PATH says
-    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
-    proj.check_data()  # every column and label the configuration names, before any notebook
-    for name in proj.notebooks:
-        src = ROOT / "notebooks" / f"{name}.ipynb"
+    src = ROOT / "notebooks" / f"{name}.ipynb"
+    final = out_dir / f"{name}.ipynb"
+    with atomic_path(final) as tmp:
         try:
-            pm.execute_notebook(str(src), str(out_dir / f"{name}.ipynb"),
-                                parameters={"project": str(proj.root), "out_dir": str(out_dir)},
-                                progress_bar=progress, cwd=str(ROOT), kernel_name="python3")
+            pm.execute_notebook(str(src), str(tmp), parameters=params, progress_bar=progress,
+                                cwd=str(ROOT), kernel_name="python3")
         except pm.PapermillExecutionError as exc:
             raise_notebook_error(exc, name)
-    if proj.batch:  # many units: the kit's functions directly, no notebook per unit
-        from .batch import run_batch
+        nb = json.loads(tmp.read_text(encoding="utf-8"))
+        reps = [(str(tmp), display_path(final)), (tmp.name, final.name)]
+        reps += _replacements((out_dir, display_path(out_dir)), (ROOT, ""),
+                              (Path.home(), "~"))
+        tmp.write_text(json.dumps(scrub_paths(nb, reps), ensure_ascii=False, indent=1) + "\n",
+                       encoding="utf-8")
+    return final
 
-        run_batch(proj, out_dir, progress=progress)
+
+def run_report(project: str | Path, out: str | Path | None = None, progress: bool = True) -> Path:
+    """Execute the project's notebooks (parameters: project folder and output folder, shown
+    relative to the repository), then the batch of units when the project has ``batch:``;
+    ``manifest.json`` last."""
+    from . import __version__
+
+    proj = load_project(project)  # validated (and its pepper found) before the folder is touched
+    out_dir = resolve(out) if out else ROOT / "reports" / proj.name
+    proj.check_data()  # every column and label the configuration names, before any notebook
+    # the kernel must be this interpreter, whatever PATH says
+    os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
     manifest = {
         "project": proj.name, "title": proj.title, "kit_version": __version__,
         "synthetic": proj.synthetic,
-        "inputs": {str(p.relative_to(proj.root)): file_sha256(p) for p in proj.input_files()},
+        "inputs": {k: file_sha256(p) for k, p in input_names(proj).items()},
         "notebooks": proj.notebooks,
+        "hashing": ({"key": "pepper", "pepper_id": proj.pepper} if getattr(proj, "pepper", None)
+                    else {"key": "machine_salt"}),
     }
-    (out_dir / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
-                                           encoding="utf-8")
+    with OutputRun(out_dir, manifest, command=f"kit report {display_path(proj.root)}") as run:
+        params = {"project": _param_path(proj.root), "out_dir": _param_path(out_dir)}
+        for name in proj.notebooks:
+            _execute(name, out_dir, params, progress)
+        if proj.batch:  # many units: the kit's functions directly, no notebook per unit
+            from .batch import UNIT_FILES, run_batch
+
+            result = run_batch(proj, out_dir, progress=progress)
+            run.units = {Path(f).name: list(UNIT_FILES) for f in result.folders.values()}
     return out_dir

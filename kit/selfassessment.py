@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from .atomic import atomic_path, write_json, write_text
 from .fmt import fmt_points, quantize_half_up
 from .indicators import FRAMEWORKS, Assessment
 from .ooxml import FIXED_TIME, normalise_zip
@@ -72,6 +73,13 @@ def write_self_table(a: Assessment, path: str | Path, title: str = "", *, layout
     if warnings is not None:
         warnings.extend(warned)
     return path
+
+
+def _save_workbook(wb, path: Path) -> None:
+    """Save under a temporary name, fix the zip timestamps, then rename into place."""
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+        normalise_zip(tmp)
 
 
 def _merge_runs(ws, col: int, first: int, last: int, within: int | None = None,
@@ -269,10 +277,7 @@ def write_summary(summary: dict, path: str | Path) -> Path:
     import jsonschema
 
     jsonschema.validate(summary, summary_schema())
-    path = Path(path)
-    path.write_text(json.dumps(summary, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-                    encoding="utf-8")
-    return path
+    return write_json(path, summary, sort_keys=True)
 
 
 # ------------------------------------------------------------------------------ a project
@@ -355,7 +360,9 @@ def write_outputs(proj, a: Assessment, out_dir: str | Path, satisfaction=None, r
                                          organisation=proj.organisation, period=proj.period,
                                          satisfaction=satisfaction, figures=figures,
                                          findings=findings)}
-    inputs = {str(p.relative_to(proj.root)): p for p in proj.input_files()}
+    from .report import input_names
+
+    inputs = input_names(proj)  # file names with personal parts masked
     summary = build_summary(a, project=proj.name, title=proj.title, inputs=inputs,
                             satisfaction=satisfaction, responses=responses,
                             synthetic=proj.synthetic)
@@ -453,11 +460,10 @@ def write_indicator_template(framework: str, folder: str | Path, force: bool = F
         help_ws.column_dimensions[letter].width = width
     wb.properties.creator = "dangjian-eval-kit"
     wb.properties.created = wb.properties.modified = FIXED_TIME
-    wb.save(book)
-    normalise_zip(book)
+    _save_workbook(wb, book)
     grades = "\n".join(f"  - {{name: {g['name']}, min: {g['min']:g}}}" for g in DEFAULT_GRADES)
     sections = "\n".join(f"  {k}: {v:g}" for k, v in m.sections.items())
-    meth.write_text(
+    write_text(meth,
         f"# 评价办法：由 kit init-indicators --framework {framework} 生成，请按本地评价办法核对分值与等级。\n"
         f"# {FRAMEWORKS[framework]['label']}\n"
         f"framework: \"{framework}\"\ntitle: {m.title}\ntotal: {m.total:g}\n"
@@ -466,7 +472,7 @@ def write_indicator_template(framework: str, folder: str | Path, force: bool = F
         "# 定性指标三档（占分值的百分比）；本地档位不同时改这里，如 达成: [80, 100]、部分达成: [50, 80]、未达成: [0, 50]\n"
         "bands:\n  达成: [80, 100]\n  部分达成: [60, 80]\n  未达成: [0, 60]\n"
         "# 自评表表样：national-2020（全国通用）、sichuan-510000_0013zp（四川）、county-2013（县级），或本地表样文件\n"
-        f"layout: {default_layout(framework)}\n", encoding="utf-8")
+        f"layout: {default_layout(framework)}\n")
     return [book, meth]
 
 
@@ -501,6 +507,5 @@ def write_indicator_workbook(path: str | Path, sheets: dict[str, list[tuple]],
             ws.column_dimensions[letter].width = width
     wb.properties.creator = creator
     wb.properties.created = wb.properties.modified = FIXED_TIME
-    wb.save(path)
-    normalise_zip(path)
+    _save_workbook(wb, path)
     return path
