@@ -4,6 +4,7 @@
     kit check surveys/<project>                              the same for a project's waves
     kit init-questionnaire EXPORT [--codes FILE] [-o FILE]   draft a codebook from an export
     kit report surveys/<project> [--out DIR]                 run the project's notebooks
+    kit pepper new|export|import|status ...                  the project's hashing key (pepper)
     kit fonts                                                which CJK font charts will use
 """
 
@@ -37,8 +38,10 @@ def _check(args) -> int:
         appraisal = proj.appraisal
         runs = [(f"{proj.title} / {w.label}", proj.load(w.id)) for w in proj.waves]
     else:
-        runs = [(target.name, load_export(target, codes=args.codes,
-                                          questionnaire=args.questionnaire))]
+        from .privacy import mask_filename
+
+        runs = [(mask_filename(target.name), load_export(target, codes=args.codes,
+                                                         questionnaire=args.questionnaire))]
     for title, r in runs:
         print(f"== {title}")
         _print_table(recognition_table(r))
@@ -69,7 +72,9 @@ def _init_questionnaire(args) -> int:
         out = Path(args.output)
         if out.exists() and not args.force:
             raise KitError("文件已存在；用 --force 覆盖 (file exists)", path=out)
-        out.write_text(text, encoding="utf-8")
+        from .atomic import write_text
+
+        write_text(out, text)
         n_check = sum(bool(c) for c in draft.checks.values())
         print(f"已写入 {out}（{len(draft.questionnaire.questions)} 题，其中{n_check}题有待核对的推定）")
     else:
@@ -88,9 +93,17 @@ def _init_indicators(args) -> int:
 def _report(args) -> int:
     from .report import run_report
 
+    from .paths import display_path
+
     out = run_report(args.project, args.out, progress=not args.quiet)
-    print(f"报告已生成：{out}")
+    print(f"报告已生成：{display_path(out)}")
     return 0
+
+
+def _pepper(args) -> int:
+    from .pepper import pepper_command
+
+    return pepper_command(args)
 
 
 def _fonts(args) -> int:
@@ -194,6 +207,19 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--out")
     r.add_argument("--quiet", action="store_true")
     r.set_defaults(func=_report)
+    pp = sub.add_parser("pepper", help="项目的哈希密钥 pepper：生成、导出、导入 (the project's "
+                        "hashing key)")
+    pps = pp.add_subparsers(dest="action", required=True)
+    x = pps.add_parser("new", help="为项目生成 pepper，并在 project.yml 中记下它的编号")
+    x.add_argument("project")
+    x = pps.add_parser("export", help="导出 pepper，另行交给同事（不要与数据一起传送）")
+    x.add_argument("project")
+    x.add_argument("-o", "--output", help="写入文件（默认显示在屏幕上）")
+    x = pps.add_parser("import", help="导入同事交来的 pepper")
+    x.add_argument("source", help="pepper 文件，或 - 从标准输入读取")
+    x = pps.add_parser("status", help="项目是否设有 pepper、本机是否已有")
+    x.add_argument("project")
+    pp.set_defaults(func=_pepper)
     f = sub.add_parser("fonts", help="图表使用的中文字体 (the CJK font for charts)")
     f.set_defaults(func=_fonts)
     args = p.parse_args(argv)

@@ -90,6 +90,7 @@ class Project:
     goals: dict = field(default_factory=dict)  # 预期目标 / 实际完成情况
     form: dict = field(default_factory=dict)   # header fields of the official 自评表
     rollup: list = field(default_factory=list)  # the projects rolled up into this one (Project)
+    pepper: str | None = None   # id of the project's hashing key (kit pepper new), not the key
 
     @property
     def path(self) -> Path:
@@ -131,9 +132,12 @@ class Project:
         """Load a wave's export(s) with the project's codebook (default: the current wave)."""
         from .io import load_export
 
+        from .privacy import use_pepper
+
         w = self.wave(wave_id)
-        r = load_export(w.export, codes=w.codes, questionnaire=self.questionnaire,
-                        platform=w.platform)
+        with use_pepper(self.pepper):  # hashes keyed by the project's pepper, if it has one
+            r = load_export(w.export, codes=w.codes, questionnaire=self.questionnaire,
+                            platform=w.platform)
         r.wave = w.id
         return r
 
@@ -430,6 +434,10 @@ def load_project(folder: str | Path) -> Project:
     py = root / "project.yml"
     spec = load_spec(py, ProjectSpec, ProjectError, missing="找不到 project.yml：调查项目文件夹应包含 "
                      "project.yml (expected a survey project folder)", context={"root": root})
+    if spec.pepper is not None:
+        from .privacy import require_pepper
+
+        require_pepper(spec.pepper, py)  # the kit says so and stops when this machine lacks it
     questionnaire = load_questionnaire(spec.questionnaire) if spec.questionnaire else None
     _check_codebook_names(spec, questionnaire, py)
     sections = _check_method(spec, py)
@@ -450,7 +458,8 @@ def load_project(folder: str | Path) -> Project:
                    staged_targets=_plain(spec.staged_targets), ledgers=_plain(spec.ledgers),
                    extra={k: getattr(spec, k) for k in ("generator", "report_title") if getattr(spec, k)},
                    spec=spec, funding=funding_from_spec(spec.funding, py), goals=goals_from_spec(spec.goals),
-                   form=form_from_spec(spec.form), rollup=rollup)
+                   form=form_from_spec(spec.form), rollup=rollup,
+                   pepper=spec.pepper)
 
 
 def _check_layout(spec: ProjectSpec, py: Path, rollup: list) -> None:

@@ -205,10 +205,12 @@ class TargetsSpec(Spec):
 
 
 def _notebook(v: Any) -> str:
+    """Only the kit's own notebooks run, by name: a project folder is data, and a path would make
+    ``kit report`` run someone else's code."""
     from ..paths import ROOT
     from .base import _nonempty_text
 
-    s = _nonempty_text(v)
+    s = _nonempty_text(v).strip().removesuffix(".ipynb")
     have = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
     if s not in have:
         raise fail(f"找不到笔记本 notebooks/{s}.ipynb。{suggest(s, have)}可用的笔记本：{'、'.join(have)}")
@@ -294,6 +296,14 @@ class FormSpec(Spec):
     measures: OptText | None = None      # 改进措施
     leader: OptText | None = None        # 项目负责人
     finance_leader: OptText | None = None  # 财务负责人
+def _pepper_id(v: Any) -> str:
+    from .base import _nonempty_text
+
+    s = _nonempty_text(v).strip().lower()
+    if len(s) != 16 or any(c not in "0123456789abcdef" for c in s):
+        raise fail("应为 kit pepper new 写入的16位十六进制编号（编号，不是 pepper 本身）"
+                   "(expected the 16-hex-digit pepper id)")
+    return s
 
 
 def _expected_value(v: Any, key: str):
@@ -352,6 +362,7 @@ class ProjectSpec(Spec):
     goals: GoalsSpec | None = None
     form: FormSpec | None = None
     rollup: list[Text] | None = Field(None, min_length=1)   # project folders rolled up into one table
+    pepper: Annotated[str, PlainValidator(_pepper_id)] | None = None
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo):

@@ -619,8 +619,13 @@ def draft_questionnaire(parsed: ParsedExport, title: str | None = None) -> Draft
             used.add(r.id)
         questions.append(q)
         checks[q.id] = c
-    qn = Questionnaire(title=title or _export_title(parsed), questions=questions,
+    from ..privacy import mask_filename, mask_questionnaire_labels
+
+    # a draft holds no personal data: the title taken from a file name, and option labels that
+    # are names or phone numbers, are masked (build_columns still matches them to the export)
+    qn = Questionnaire(title=title or mask_filename(_export_title(parsed)), questions=questions,
                        platform=parsed.platform)
+    mask_questionnaire_labels(qn)
     return Draft(qn, checks, list(parsed.notes))
 
 
