@@ -59,7 +59,7 @@ SURNAMES = frozenset(_BAIJIAXING_SINGLE + "覃")
 _INTRO = ("户主|户名|村民|居民|群众|党员|姓名|名字|联系人|填报人|填表人|填写人|负责人|申请人|受访人|"
           "受访者|被访人|被访者|访问员|调查员|网格员|签名|签字|我叫|我是|本人是|名叫|叫做|家属|书记|"
           "支书|主任|村长|组长|会计|委员|同志|老人|大爷|大妈|大娘|阿姨|叔叔|儿子|女儿|丈夫|妻子|爱人|"
-          "父亲|母亲|邻居|找|请|让|给|问|和|与|跟|叫")
+          "父亲|母亲|邻居|建议|感谢|看到|看见|通知|告诉|帮助|照顾|找|请|让|给|问|和|与|跟|叫")
 # What follows a surname but is not a given name: titles, kinship terms, 某 (already anonymous).
 _NOT_GIVEN = frozenset(
     "书记 支书 副书记 主任 副主任 村长 镇长 乡长 县长 市长 组长 队长 会计 委员 干部 同志 老师 师傅 医生 "
@@ -118,7 +118,7 @@ def _after_re():
 
 def _surname_len(word: str) -> int:
     """Length of the surname that ``word`` starts with (0: none)."""
-    if word[:2] in COMPOUND_SURNAMES and len(word) >= 3:
+    if word[:2] in COMPOUND_SURNAMES and (len(word) >= 3 or word in COMPOUND_SURNAMES):
         return 2
     return 1 if word[:1] in SURNAMES else 0
 
@@ -185,20 +185,27 @@ def find_names(text: str, whole: bool | None = None) -> list[tuple[int, int]]:
             if not _given_ok(g, gf, freq) or _common(name, freq) or _PLACE_END.search(name):
                 continue
             before = text[:p]
-            said = bool(re.search(rf"(?:{_INTRO})[:：\s]*$", before))
+            said = bool(re.search(rf"(?:{_INTRO})[:：\s]*$", before)) or (
+                before.endswith(("、", "和")) and bool(spans) and spans[-1][1] == p - 1)
             alone = whole and stripped == name
-            if f in _NAME_FLAGS or gf in _NAME_FLAGS or said or alone:
+            # 苏/建设/说, 郑/锦涛/同志: what follows says a person was named
+            nxt = toks[i + 2][1] if i + 2 < len(toks) else ""
+            followed = bool(nxt) and bool(_after_re().match(nxt) or nxt in ("、", "，", ","))
+            if f in _NAME_FLAGS or gf in _NAME_FLAGS or said or alone or followed:
                 spans.append((p, p + len(name)))
     # 3. introduced names that the segmentation cut apart (户/主张/伟)
     for m in _intro_re().finditer(text):
         s = m.start(1)
         at = starts.get(s)
-        if at is not None and len(at[0]) >= 2 and at[1] not in _NAME_FLAGS and \
-                _CJK.match(at[0]) and len(at[0]) > len(m.group(1)):
-            continue  # a common word starts here: 群众/满意度, 党员/干部
-        if any(p <= m.start() and p + len(w) > s for p, w, _ in toks):
-            continue  # the introducing word is part of a longer one: 群众路线
+        if at is not None and at[1] not in _NAME_FLAGS and _CJK.match(at[0]) and \
+                len(at[0]) > len(m.group(1)) and (len(at[0]) >= 3 or _common(at[0], freq)):
+            continue  # a common word starts here: 群众/满意度, 党员/干部 (not 户主/云海/生)
+        if any(p <= m.start() and p + len(w) > s and f != "new" for p, w, f in toks):
+            continue  # the introducing word is part of a longer one: 群众路线 (not 请柏/青松)
         g = _cut_given(text[m.end(1):])
+        first = starts.get(m.end(1))
+        if first is not None and first[1] in _GIVEN_STOP_FLAGS:
+            continue  # 感谢党/和/政府: a conjunction, not a given name
         if g and g not in _NOT_GIVEN and not _common(m.group(1) + g, freq):
             spans.append((s, m.end(1) + len(g)))
     return _merge(spans)
