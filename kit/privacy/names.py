@@ -66,6 +66,8 @@ _NOT_GIVEN = frozenset(
     "大夫 大爷 大妈 大娘 大姐 大哥 大叔 阿姨 叔叔 奶奶 爷爷 婶婶 婶子 老板 先生 女士 小姐 总 局长 部长 "
     "科长 所长 站长 厂长 经理 家 家里 家人 某 某某 氏 姓 网格员 专干 主席 院长 校长 代表 户".split())
 _GIVEN_STOP_FLAGS = frozenset("r p c u uj ul uz ud ug uv d m q mq y e o f w ad x".split())
+_SURNAME_STOP_FLAGS = frozenset("r p c u uj ul uz ud ug uv y e o".split())
+_PLACE_CHARS = set("村庄镇乡屯寨湾县市区省")
 # Words that start right after a given name; a given name stops before them.
 _AFTER = ("反映|说|讲|讲到|表示|认为|家|同志|的|在|是|电话|手机|联系|等|和|与|及|也|都|还|就|曾|"
           "希望|建议|要求|提出|户|书记|主任|村长|组长|老师|这|那|已|今年|去年|一家|夫妇|")
@@ -75,6 +77,12 @@ _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 _COMMON_FREQ = 100  # jieba dictionary words at least this frequent are common words, not names
 _NAME_FLAGS = ("nr", "nrfg", "nrt", "new")
 
+# Party-building words that start with a surname character (党, 支, 两, 红...): jieba does not
+# know them and would read them as names.
+_DOMAIN_WORDS = ("党日 主题党日 党课 党费 党务 党建 党史 党龄 党群 党小组 党支部 党总支 党员户 党员岗 党代表 "
+                 "村两委 两委 两新 两学一做 三会一课 四议两公开 第一书记 驻村 网格员 网格长 积分超市 星级 "
+                 "红色 红旗 红榜 黑榜 明白纸 连心卡 农家书屋 新时代文明实践站 文明实践 乡风文明 "
+                 "低保户 五保户 脱贫户 监测户 易地搬迁 光伏 合作社 集体经济 经济合作社").split()
 _lock = threading.Lock()
 
 
@@ -89,6 +97,9 @@ def _jieba():
         jieba.setLogLevel(logging.WARNING)
         logging.getLogger("jieba").setLevel(logging.WARNING)
         jieba.initialize()
+        for word in _DOMAIN_WORDS:  # words of this field that jieba would take for names
+            jieba.add_word(word, freq=2000, tag="n")
+            pseg.dt.word_tag_tab[word] = "n"
         return jieba.dt, pseg.dt.word_tag_tab, jieba.dt.FREQ
 
 
@@ -132,6 +143,29 @@ def _phrase(word: str, n: int, freq) -> bool:
     return len(word) >= 3 and n == 1 and _common(word[:2], freq)
 
 
+def _in_context(text: str, toks, i: int, spans, whole: bool) -> bool:
+    """Whether token ``i`` stands where a person is named: after 户主/联系人/..., before
+    说/同志/..., in a list of names, or as the whole answer."""
+    p, w, _ = toks[i]
+    before = text[:p]
+    if re.search(rf"(?:{_INTRO})[:：\s]*$", before):
+        return True
+    if before.endswith(("、", "和")) and spans and spans[-1][1] == p - 1:
+        return True
+    nxt = toks[i + 1][1] if i + 1 < len(toks) else ""
+    if nxt and (_after_re().match(nxt) or nxt in ("、", "，", ",")):
+        return True
+    return whole and text.strip() == w
+
+
+def _ends_name(toks, j: int, text: str) -> bool:
+    """Whether a name may end before token ``j``: at the end, punctuation or 说/同志/..."""
+    if j >= len(toks):
+        return True
+    w = toks[j][1]
+    return not _CJK.match(w[:1]) or bool(_after_re().match(w))
+
+
 def _given_ok(g: str, flag: str, freq) -> bool:
     return (1 <= len(g) <= 2 and bool(_CJK.match(g)) and g not in _NOT_GIVEN
             and flag not in _GIVEN_STOP_FLAGS)
@@ -172,14 +206,26 @@ def find_names(text: str, whole: bool | None = None) -> list[tuple[int, int]]:
         if not n:
             continue
         # 1. one token that jieba calls a person's name
-        if (f in _NAME_FLAGS and 2 <= len(w) <= 4 and not _common(w, freq)
+        # an unseen two-character word (党日) needs more than its first character
+        bare_new = f == "new" and len(w) == 2 and not _in_context(text, toks, i, spans, whole)
+        if (f in _NAME_FLAGS and 2 <= len(w) <= 4 and not _common(w, freq) and not bare_new
                 and not _PLACE_END.search(w) and not _phrase(w, n, freq)):
             # an unseen word may carry what follows the name: 张伟家 -> 张伟
             k = len(w) if f != "new" else n + len(_cut_given(w[n:]) or w[n:])
             spans.append((p, p + k))
             continue
+        # 1b. an unseen word that holds the surname and part of the given name: 汤雨/萱/说,
+        # 李来/福说
+        if f == "new" and len(w) == 2 and i + 1 < len(toks):
+            nw = toks[i + 1][1]
+            if _CJK.match(nw[:1]) and toks[i + 1][2] not in _GIVEN_STOP_FLAGS and (
+                    (len(nw) == 1 and _ends_name(toks, i + 2, text)) or
+                    (len(nw) >= 2 and _after_re().match(nw[1:]))) and \
+                    not _PLACE_END.search(w + nw[0]) and not _common(w + nw[0], freq):
+                spans.append((p, p + 3))
+                continue
         # 2. a surname on its own, then a given name
-        if len(w) == n and i + 1 < len(toks):
+        if len(w) == n and i + 1 < len(toks) and f not in _SURNAME_STOP_FLAGS:
             _, g, gf = toks[i + 1]
             name = w + g
             if not _given_ok(g, gf, freq) or _common(name, freq) or _PLACE_END.search(name):
@@ -193,6 +239,16 @@ def find_names(text: str, whole: bool | None = None) -> list[tuple[int, int]]:
             followed = bool(nxt) and bool(_after_re().match(nxt) or nxt in ("、", "，", ","))
             if f in _NAME_FLAGS or gf in _NAME_FLAGS or said or alone or followed:
                 spans.append((p, p + len(name)))
+    # 4. an answer that is a name and nothing else (汤雨萱, 王满囤)
+    if whole and 2 <= len(stripped) <= 4 and _CJK.match(stripped) and _surname_len(stripped) \
+            and not _PLACE_END.search(stripped):
+        inner = [t for t in toks if t[1].strip()]
+        known = [t for t in inner if t[2] != "new" and t[1] in freq]
+        one_word = len(inner) == 1 and inner[0][2] not in _NAME_FLAGS
+        if not one_word and not (len(known) == len(inner) and all(_common(t[1], freq)
+                                                                    for t in inner)):
+            off = text.index(stripped)
+            spans.append((off, off + len(stripped)))
     # 3. introduced names that the segmentation cut apart (户/主张/伟)
     for m in _intro_re().finditer(text):
         s = m.start(1)
@@ -206,6 +262,11 @@ def find_names(text: str, whole: bool | None = None) -> list[tuple[int, int]]:
         first = starts.get(m.end(1))
         if first is not None and first[1] in _GIVEN_STOP_FLAGS:
             continue  # 感谢党/和/政府: a conjunction, not a given name
+        if at is not None and at[1] in _SURNAME_STOP_FLAGS:
+            continue  # 老人/和/儿童: the 'surname' is a conjunction
+        end = m.end(1) + len(g)
+        if _PLACE_END.search(m.group(1) + g) or text[end:end + 1] in _PLACE_CHARS:
+            continue  # 和李庄村: a place
         if g and g not in _NOT_GIVEN and not _common(m.group(1) + g, freq):
             spans.append((s, m.end(1) + len(g)))
     return _merge(spans)
