@@ -75,8 +75,10 @@ def _init_questionnaire(args) -> int:
         from .atomic import write_text
 
         write_text(out, text)
+        from .paths import display_path
+
         n_check = sum(bool(c) for c in draft.checks.values())
-        print(f"已写入 {out}（{len(draft.questionnaire.questions)} 题，其中{n_check}题有待核对的推定）")
+        print(f"已写入 {display_path(out)}（{len(draft.questionnaire.questions)} 题，其中{n_check}题有待核对的推定）")
     else:
         sys.stdout.write(text)
     return 0

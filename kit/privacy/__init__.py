@@ -129,12 +129,12 @@ def mask_series(s: pd.Series, names: bool = True) -> pd.Series:
 
 
 def mask_label(label: str) -> str:
-    """An option or row label drafted from the data: personal numbers masked, and the label
-    masked whole when it is, as a whole, a person's name (城关镇 and 非常满意 stay)."""
+    """An option or row label drafted from the data, masked like free text: a label that is a
+    name (韦春花) becomes 〔姓名已隐去〕, one that holds a name or phone has it masked (城关镇
+    and 非常满意 stay)."""
     if not isinstance(label, str):
         return label
-    out = mask_numbers(label) if might_hold_numbers(label) else label
-    return NAME_MASK if looks_like_name(out) else out
+    return NAME_MASK if looks_like_name(label) else mask_text(label)
 
 
 def mask_filename(name: str | Path) -> str:

@@ -70,6 +70,7 @@ _SURNAME_STOP_FLAGS = frozenset("r p c u uj ul uz ud ug uv y e o".split())
 _PLACE_CHARS = set("村庄镇乡屯寨湾县市区省")
 # Words that start right after a given name; a given name stops before them.
 _AFTER = ("反映|说|讲|讲到|表示|认为|家|同志|的|在|是|电话|手机|联系|等|和|与|及|也|都|还|就|曾|"
+          "分享|推荐|介绍|转发|填写|填报|提供|签字|签名|"
           "希望|建议|要求|提出|户|书记|主任|村长|组长|老师|这|那|已|今年|去年|一家|夫妇|")
 _PLACE_END = re.compile(r"(?:村|庄|镇|乡|屯|寨|湾|县|市|区|省|路|街|巷|组|社区|街道|小区|公司|厂|店|"
                         r"集团|银行|学校|小学|中学|医院|山庄|家园)$")
@@ -237,7 +238,8 @@ def find_names(text: str, whole: bool | None = None) -> list[tuple[int, int]]:
             # 苏/建设/说, 郑/锦涛/同志: what follows says a person was named
             nxt = toks[i + 2][1] if i + 2 < len(toks) else ""
             followed = bool(nxt) and bool(_after_re().match(nxt) or nxt in ("、", "，", ","))
-            if f in _NAME_FLAGS or gf in _NAME_FLAGS or said or alone or followed:
+            rare_compound = n == 2 and not _common(w, freq)  # 钟离, 欧阳: hardly ever a word
+            if f in _NAME_FLAGS or gf in _NAME_FLAGS or said or alone or followed or rare_compound:
                 spans.append((p, p + len(name)))
     # 4. an answer that is a name and nothing else (汤雨萱, 王满囤)
     if whole and 2 <= len(stripped) <= 4 and _CJK.match(stripped) and _surname_len(stripped) \

@@ -48,7 +48,7 @@ _FIND = [
     ("phone", re.compile(r"(?<![0-9A-Za-z])(?:(?:\+|00)\s?86\s?[ \-]?|[(（]\+?86[)）]\s?|86[ \-])?"
                          r"1[3-9]\d(?:" + _SEP + r"\d){8}(?![0-9])")),
     ("landline", re.compile(r"(?<![0-9A-Za-z])(?:(?:\+|00)\s?86[ \-]?)?(?:[(（]0?\d{2,3}[)）]\s?|0\d{2,3}"
-                            r"[ \-]?)[2-9]\d{2,3}[ \-]?\d{4}(?:\s*(?:转|-|ext\.?|x)\s*\d{1,5})?"
+                            r"[ \-]?)[1-9]\d{2,3}[ \-]?\d{4}(?:\s*(?:转|-|ext\.?|x)\s*\d{1,5})?"
                             r"(?![0-9])")),
     # a number right after a word that says it is a phone: 电话3312301, 座机：3312 301
     ("keyed_phone", re.compile(r"(?:电话|手机|座机|联系方式|联系电话|tel|TEL|Tel|微信|QQ|qq)(?:号码?)?"
@@ -59,7 +59,7 @@ _FIND = [
     ("coordinates", re.compile(r"(?<![0-9.])-?\d{1,3}\.\d{4,}\s*[,，/ ]\s*-?\d{1,3}\.\d{4,}(?![0-9])")),
 ]
 _KIND = {"id_card15": "id_card", "ip6": "ip", "landline": "phone", "keyed_phone": "phone"}
-_ANY = re.compile(r"\d{3}|\d\.\d|@|:.*:|[０-９＠]")
+_ANY = re.compile(r"\d{3}|\d\.\d|@|:.*:|[０-９＠]|[A-Za-z0-9_-]{27}")
 
 
 def is_valid_id_card(s: str) -> bool:
