@@ -124,6 +124,11 @@ def _intro_re():
 
 
 @lru_cache(maxsize=1)
+def _candidate_re():
+    return re.compile("[" + "".join(sorted(SURNAMES)) + "][\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=1)
 def _after_re():
     return re.compile(rf"^(?:{_AFTER.rstrip('|')})")
 
@@ -191,8 +196,8 @@ def find_names(text: str, whole: bool | None = None) -> list[tuple[int, int]]:
     >>> find_names("加强精神文明建设，群众满意度明显提高")
     []
     """
-    if not text or not any(ch in SURNAMES for ch in text):
-        return []
+    if not text or not _candidate_re().search(text):
+        return []  # no surname followed by another character: nothing to segment
     freq = _jieba()[2]
     toks = _tokens(text)
     stripped = text.strip()
