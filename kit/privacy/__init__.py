@@ -57,6 +57,8 @@ def _normalised(s: pd.Series, kind: str | None) -> pd.Series:
         t[whole] = v[whole].astype("int64").astype(str)
         t = t.astype("string")
     else:
+        if s.dtype == object:  # a mixed column: 13800138000.0 is the number 13800138000
+            s = s.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v)
         t = s.astype("string[pyarrow]")
         if not t.str.isascii().fillna(True).all():  # full-width digits: read as ASCII
             t = t.astype("string").str.translate(_FULLWIDTH).astype("string[pyarrow]")
