@@ -12,8 +12,9 @@
         label: 2019年电话回访
         export: raw/…_按文本_….xlsx
         codes: raw/…_按序号_….xlsx   # optional 按序号 twin
-    notebooks: [01_load_and_check]
+    notebooks: [01_load_and_check]   # the kit's own notebooks, by name (never a path)
     data_log: DATA_LOG.md
+    pepper: 3f9c2a7b1d4e6f80  # id of the hashing key made by ``kit pepper new`` (not the key)
 
 Every key is typed and checked on load (:mod:`kit.definitions.project`); the names it gives
 (question ids, first-level indicators, figures in ``expected:``) are checked against the codebook

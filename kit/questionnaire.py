@@ -24,6 +24,11 @@ Example (abridged)::
         title: 联系电话
         type: text
         personal: phone
+      - id: advice
+        number: 6
+        title: 您所在的村名及建议
+        type: text
+        mask: false                    # names in this text are kept (phones are always masked)
       - id: overall
         number: 7
         title: 您对本村党建引领扶贫工作的总体满意度
