@@ -149,7 +149,9 @@ def test_names_in_metadata_custom_fields_and_labels():
     from kit.privacy import looks_personal, mask_filename, mask_label
 
     assert mask_label("韦秀兰") == "〔姓名已隐去〕" and mask_label("城关镇") == "城关镇"
-    assert mask_label("村干部邬桂兰上门宣传") == "村干部〔姓名已隐去〕上门宣传"
+    # a label is the questionnaire's wording: only a label that is a name, or a number, is masked
+    assert mask_label("双扬声器") == "双扬声器" and mask_label("苏宁易购") == "苏宁易购"
+    assert mask_label("请致电13800138000") == "请致电〔电话已隐去〕"
     assert mask_filename("韦秀兰_13800138000_按文本_入户调查_8_8.xlsx") == \
         "〔姓名已隐去〕_〔电话已隐去〕_按文本_入户调查_8_8.xlsx"
     col = pd.Series(["郝建军", "邬桂兰", "滕玉凤"])
@@ -284,3 +286,34 @@ def test_mask_false_keeps_names_but_never_numbers(tmp_path):
     s = pd.Series(["柏青松家门口的路 13800138000"])
     assert text_kinds(s, names=False)[0][0] == "柏青松家门口的路 〔电话已隐去〕"
     assert text_kinds(s, names=True)[0][0] == "〔姓名已隐去〕家门口的路 〔电话已隐去〕"
+
+
+def test_drafted_codebook_with_masked_labels_reads_its_export(tmp_path):
+    """Option labels that are names are masked in a drafted codebook (〔姓名已隐去〕,
+    〔姓名已隐去〕2) and the codebook still reads the export it was drafted from."""
+    from openpyxl import Workbook
+
+    import kit
+    from kit.questionnaire import dump_questionnaire
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP", "1、您推荐的党员",
+               "第2题(韦秀兰)", "第2题(郝建军)", "第2题(村广播)"])
+    rows = [("韦秀兰", 1, 0, 1), ("郝建军", 0, 1, 1), ("殷德胜", 1, 1, 0), ("郝建军", 0, 0, 1)]
+    for i, (nominee, a, b, c) in enumerate(rows):
+        ws.append([i + 1, "2024/5/1 9:00:00", "100秒", "微信", "直接访问", "1.2.3.4(安徽-合肥)",
+                   nominee, a, b, c])
+    path = tmp_path / "按文本_评议_4_4.xlsx"
+    wb.save(path)
+    r = kit.load_export(path)
+    assert [c for c in r.data.columns if c.startswith("q2")] == [
+        "q2__〔姓名已隐去〕", "q2__〔姓名已隐去〕2", "q2__村广播"]
+    assert [o.label for o in r.questionnaire.by_id()["q1"].options] == [
+        "〔姓名已隐去〕", "〔姓名已隐去〕2", "〔姓名已隐去〕3"]
+    draft = tmp_path / "q.yml"
+    draft.write_text(dump_questionnaire(r.questionnaire), encoding="utf-8")
+    assert "韦秀兰" not in draft.read_text(encoding="utf-8")
+    again = kit.load_export(path, questionnaire=draft)
+    assert again.data["q1"].tolist() == [1, 2, 3, 2]
+    assert again.data["q2__〔姓名已隐去〕2"].tolist() == [0, 1, 1, 0]

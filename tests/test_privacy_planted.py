@@ -204,3 +204,5 @@ def test_planted_personal_data_never_leaves_the_loader(tmp_path):
     # and the masking left the answers readable: free text kept, names replaced
     assert r.data["q6"].str.contains("〔姓名已隐去〕").sum() >= 8
     assert r.data["q6"].str.contains("希望多组织技能培训", regex=False).any()
+    # the nominees (option labels that are names) are masked in the draft, yet read as options
+    assert r.data["q5"].notna().all() and r.data["q5"].nunique() == 3

@@ -37,7 +37,7 @@ from .patterns import (EMAIL, ID18, MASKS as _NUMBER_MASKS, MOBILE, find_persona
 
 __all__ = ["get_salt", "hash_series", "mask_text", "mask_series", "mask_label", "mask_filename",
            "is_valid_id_card", "looks_personal", "contains_personal", "blank_personal_numbers",
-           "mask_questionnaire_labels", "MASKS", "use_pepper", "active_pepper_id", "pepper_id",
+           "mask_questionnaire_labels", "masked_aliases", "MASKS", "use_pepper", "active_pepper_id", "pepper_id",
            "new_pepper", "store_pepper", "find_pepper", "require_pepper", "PepperError",
            "config_dir", "MIN_SALT_CHARS", "hash_key"]
 
@@ -151,12 +151,34 @@ def mask_series(s: pd.Series, names: bool = True) -> pd.Series:
 
 
 def mask_label(label: str) -> str:
-    """An option or row label drafted from the data, masked like free text: a label that is a
-    name (韦春花) becomes 〔姓名已隐去〕, one that holds a name or phone has it masked (城关镇
-    and 非常满意 stay)."""
+    """An option or row label drafted from the data: a label that is, as a whole, a person's
+    name (韦春花) becomes 〔姓名已隐去〕; phones and other personal numbers in it are masked.
+    The rest of a label is the questionnaire's own wording and stays (城关镇, 苏宁易购)."""
     if not isinstance(label, str):
         return label
-    return NAME_MASK if looks_like_name(label) else mask_text(label)
+    out = mask_numbers(label) if might_hold_numbers(label) else label
+    return NAME_MASK if looks_like_name(out) else out
+
+
+def masked_aliases(labels) -> dict[str, str]:
+    """``{label: masked label}`` for the labels (in order) that :func:`mask_label` changes;
+    labels masked alike are numbered in order (〔姓名已隐去〕, 〔姓名已隐去〕2, ...), as in a
+    drafted codebook, so that the codebook still matches the export it was drafted from."""
+    used = set(labels)
+    out: dict[str, str] = {}
+    for label in labels:
+        if label in out:
+            continue
+        new = mask_label(label)
+        if new == label:
+            continue
+        k, cand = 1, new
+        while cand in used:
+            k += 1
+            cand = f"{new}{k}"
+        used.add(cand)
+        out[label] = cand
+    return out
 
 
 def mask_filename(name: str | Path) -> str:
@@ -188,18 +210,11 @@ def mask_questionnaire_labels(qn) -> dict[str, dict[str, str]]:
     for q in qn.questions:
         mapping: dict[str, str] = {}
         for items in (q.options, q.rows):
-            used = {x.label for x in items}
+            aliases = masked_aliases([x.label for x in items])
             for x in items:
-                new = mask_label(x.label)
-                if new == x.label:
-                    continue
-                k, cand = 1, new
-                while cand in used:
-                    k += 1
-                    cand = f"{new}{k}"
-                used.add(cand)
-                mapping[x.label] = cand
-                x.label = cand
+                if x.label in aliases:
+                    mapping[x.label] = aliases[x.label]
+                    x.label = aliases[x.label]
         # an export header can hold an option label (第3题(韦春花)): the same labels are masked
         # there; the rest of a header is the questionnaire's own wording
         headers = []

@@ -214,7 +214,7 @@ def find_names(text: str, whole: bool | None = None) -> list[tuple[int, int]]:
         # 1. one token that jieba calls a person's name
         # an unseen two-character word (党日) needs more than its first character
         bare_new = f == "new" and len(w) == 2 and not _in_context(text, toks, i, spans, whole)
-        if (f in _NAME_FLAGS and 2 <= len(w) <= 4 and not _common(w, freq) and not bare_new
+        if (f in _NAME_FLAGS and 2 <= len(w) <= n + 2 and not _common(w, freq) and not bare_new
                 and not _PLACE_END.search(w) and not _phrase(w, n, freq)):
             # an unseen word may carry what follows the name: 张伟家 -> 张伟
             k = len(w) if f != "new" else n + len(_cut_given(w[n:]) or w[n:])
@@ -248,7 +248,7 @@ def find_names(text: str, whole: bool | None = None) -> list[tuple[int, int]]:
                 spans.append((p, p + len(name)))
     # 4. an answer that is a name and nothing else (汤雨萱, 王满囤)
     if whole and 2 <= len(stripped) <= 4 and _CJK.match(stripped) and _surname_len(stripped) \
-            and not _PLACE_END.search(stripped):
+            and len(stripped) - _surname_len(stripped) <= 2 and not _PLACE_END.search(stripped):
         inner = [t for t in toks if t[1].strip()]
         known = [t for t in inner if t[2] != "new" and t[1] in freq]
         one_word = len(inner) == 1 and inner[0][2] not in _NAME_FLAGS
