@@ -178,7 +178,8 @@ def write_bug_log(exc: BaseException, argv: list[str]) -> Path:
                 lines.append(f"    {fs.line}")
         lines.append(f"{_ename(exc)}: {message}")
     path = _log_dir() / f"kit-error-{dt.datetime.now():%Y%m%d-%H%M%S-%f}.log"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # the home folder is often named after the user: shown as ~ (kit.privacy)
+    path.write_text("\n".join(lines).replace(str(Path.home()), "~") + "\n", encoding="utf-8")
     return path
 
 

@@ -307,11 +307,14 @@ def test_project_naming_a_foreign_notebook_is_refused(tmp_path, entry):
 
 
 def test_kit_notebooks_by_name(tmp_path):
-    (tmp_path / "project.yml").write_text("title: t\nnotebooks: [03_self_assessment.ipynb]\n"
-                                          "method: m.yml\nindicators: i.xlsx\n", encoding="utf-8")
-    (tmp_path / "m.yml").write_text("x: 1\n", encoding="utf-8")
-    (tmp_path / "i.xlsx").write_bytes(b"")
-    assert kit.load_project(tmp_path).notebooks == ["03_self_assessment"]
+    import shutil
+
+    proj = tmp_path / "proj"
+    shutil.copytree(ROOT / "surveys" / "department-evaluation", proj)
+    text = (proj / "project.yml").read_text(encoding="utf-8")
+    (proj / "project.yml").write_text(text.replace("  - 03_self_assessment", "  - 03_self_assessment.ipynb"),
+                                      encoding="utf-8")
+    assert kit.load_project(proj).notebooks == ["03_self_assessment"]
 
 
 # ---------------------------------------------------------------------- formulas as text

@@ -67,6 +67,7 @@ _NOT_GIVEN = frozenset(
     "科长 所长 站长 厂长 经理 家 家里 家人 某 某某 氏 姓 网格员 专干 主席 院长 校长 代表 户".split())
 _GIVEN_STOP_FLAGS = frozenset("r p c u uj ul uz ud ug uv d m q mq y e o f w ad x".split())
 _SURNAME_STOP_FLAGS = frozenset("r p c u uj ul uz ud ug uv y e o".split())
+_WORDY_FLAGS = frozenset("v vn vd d a ad an m q".split())
 _PLACE_CHARS = set("村庄镇乡屯寨湾县市区省")
 # Words that start right after a given name; a given name stops before them.
 _AFTER = ("反映|说|讲|讲到|表示|认为|家|同志|的|在|是|电话|手机|联系|等|和|与|及|也|都|还|就|曾|"
@@ -214,10 +215,10 @@ def find_names(text: str, whole: bool | None = None) -> list[tuple[int, int]]:
         # 1. one token that jieba calls a person's name
         # an unseen two-character word (党日) needs more than its first character
         bare_new = f == "new" and len(w) == 2 and not _in_context(text, toks, i, spans, whole)
-        if (f in _NAME_FLAGS and 2 <= len(w) <= n + 2 and not _common(w, freq) and not bare_new
-                and not _PLACE_END.search(w) and not _phrase(w, n, freq)):
-            # an unseen word may carry what follows the name: 张伟家 -> 张伟
-            k = len(w) if f != "new" else n + len(_cut_given(w[n:]) or w[n:])
+        # an unseen word may carry what follows the name: 张伟家 -> 张伟
+        k = len(w) if f != "new" else n + len(_cut_given(w[n:]) or w[n:])
+        if (f in _NAME_FLAGS and 2 <= k <= n + 2 and not _common(w, freq) and not bare_new
+                and not _PLACE_END.search(w[:k]) and not _phrase(w, n, freq)):
             spans.append((p, p + k))
             continue
         # 1b. an unseen word that holds the surname and part of the given name: 汤雨/萱/说,
@@ -242,8 +243,10 @@ def find_names(text: str, whole: bool | None = None) -> list[tuple[int, int]]:
             alone = whole and stripped == name
             # 苏/建设/说, 郑/锦涛/同志: what follows says a person was named
             nxt = toks[i + 2][1] if i + 2 < len(toks) else ""
-            followed = bool(nxt) and bool(_after_re().match(nxt) or nxt in ("、", "，", ","))
-            rare_compound = n == 2 and not _common(w, freq)  # 钟离, 欧阳: hardly ever a word
+            followed = bool(nxt) and bool(_after_re().match(nxt) or nxt == "、")
+            if f in _WORDY_FLAGS:  # 有/困难, 能/解决: a verb or adverb, named only by context
+                followed = False
+            rare_compound = n == 2 and not _common(w, freq) and f not in _WORDY_FLAGS
             if f in _NAME_FLAGS or gf in _NAME_FLAGS or said or alone or followed or rare_compound:
                 spans.append((p, p + len(name)))
     # 4. an answer that is a name and nothing else (汤雨萱, 王满囤)

@@ -3,7 +3,6 @@ that a reader never sees half a file and an interrupted run leaves the old file 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from ..ooxml import FIXED_TIME, normalise_zip
@@ -14,17 +13,13 @@ AUTHOR = "dangjian-eval-kit"
 
 
 def _atomic(path: Path, write) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
+    """Through :mod:`kit.atomic`, the one writer of outputs (temporary name, rename, journal)."""
+    from ..atomic import atomic_path
+
+    with atomic_path(path) as tmp:
         write(tmp)
         normalise_zip(tmp)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path
+    return Path(path)
 
 
 def save_docx(doc, path: str | Path, title: str) -> Path:
