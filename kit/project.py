@@ -139,6 +139,9 @@ class Project:
         with use_pepper(self.pepper):  # hashes keyed by the project's pepper, if it has one
             r = load_export(w.export, codes=w.codes, questionnaire=self.questionnaire,
                             platform=w.platform)
+        if self.pepper is None and not self.synthetic:
+            r.info.notes.append("本项目没有设哈希密钥 pepper：电话等的哈希以本机盐值为密钥，只在本机可比，"
+                                "持有本机盐值的人可以用枚举还原电话号码；处理真实数据请先运行 kit pepper new")
         r.wave = w.id
         return r
 

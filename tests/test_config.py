@@ -381,6 +381,16 @@ def test_ledger_names_checked_against_the_data(tmp_path):
 
 
 # ------------------------------------------------------------------------------ every key, wrong type
+_PEPPER = "ab" * 32
+_PEPPER_ID = "8588d0c1e306fb11"  # kit.privacy.pepper_id(_PEPPER), checked below
+
+
+def test_maximal_project_pepper_id():
+    from kit.privacy import pepper_id
+
+    assert pepper_id(_PEPPER) == _PEPPER_ID
+
+
 def _maximal_project(root: Path) -> dict:
     """A project.yml using every key, valid for load_project (files created empty)."""
     for name in ("e1.csv", "c1.csv", "log.md", "ind.xlsx", "pop.csv", "b.xlsx", "panel.csv", "st.csv",
@@ -393,7 +403,7 @@ def _maximal_project(root: Path) -> dict:
         "generator": "g", "report_title": "r", "questionnaire": "q.yml",
         "waves": [{"id": "w1", "label": "l", "export": "e1.csv", "codes": "c1.csv", "platform": "wjx"}],
         "notebooks": ["01_load_and_check", "03_self_assessment"], "data_log": "log.md",
-        "indicators": "ind.xlsx", "method": "m.yml",
+        "indicators": "ind.xlsx", "method": "m.yml", "pepper": _PEPPER_ID,
         "expected": {"n_total": 1, "self_grade": "优", "w1": {"n_valid": 1}},
         "targets": {"overall_satisfied": "98%"},
         "weights": {"cells": "village", "population": "pop.csv", "label_column": "村", "count_column": "户数",
@@ -437,6 +447,7 @@ def _maximal_questionnaire() -> dict:
                 {"id": "overall", "title": "满意度", "type": "scale", "satisfied": [2], "role": "overall",
                  "options": [{"code": 1, "label": "不满意", "score": 1}, {"code": 2, "label": "满意", "score": 2}]},
                 {"id": "phone", "title": "电话", "type": "text", "personal": "phone"},
+                {"id": "advice", "title": "建议", "type": "text", "mask": False},
             ]}
 
 
@@ -562,9 +573,10 @@ def _check_every_key(model, doc, load, skip=frozenset()):
     return checked
 
 
-def test_every_project_key_with_a_wrong_type(tmp_path):
+def test_every_project_key_with_a_wrong_type(tmp_path, monkeypatch):
     from kit.definitions import ProjectSpec
 
+    monkeypatch.setenv("KIT_PEPPER", _PEPPER)  # the pepper: named in project.yml is on this machine
     doc = _maximal_project(tmp_path)
 
     def load(d):
