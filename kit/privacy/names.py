@@ -54,6 +54,10 @@ COMPOUND_SURNAMES = frozenset(
     "公西 漆雕 乐正 壤驷 公良 拓跋 夹谷 宰父 谷梁 段干 百里 东郭 南门 呼延 羊舌 微生 梁丘 左丘 东门 "
     "西门 商牟 伯赏 南宫 第五".split())
 SURNAMES = frozenset(_BAIJIAXING_SINGLE + "覃")
+# surnames that are also everyday words (有, 和, 能, 党, 明...): a word jieba has not seen that
+# starts with one is a name only where the text says a person is meant
+_WEAK = frozenset("有和于从能都那后东国文经干应计成全平明时万方向古易双党相查盖益公广通连习别居步满空红"
+                  "利师福言爱年法海归帅琴还甘丰牧山谷车宁秋伊宫宿白印从索咸籍能苍双闻党贡劳扶终")
 
 # Words that introduce a person: 户主张伟, 联系人：李明, 村支书王建国, 我叫赵小兰.
 _INTRO = ("户主|户名|村民|居民|群众|党员|姓名|名字|联系人|填报人|填表人|填写人|负责人|申请人|受访人|"
@@ -214,7 +218,8 @@ def find_names(text: str, whole: bool | None = None) -> list[tuple[int, int]]:
             continue
         # 1. one token that jieba calls a person's name
         # an unseen two-character word (党日) needs more than its first character
-        bare_new = f == "new" and len(w) == 2 and not _in_context(text, toks, i, spans, whole)
+        bare_new = f == "new" and (len(w) == 2 or w[0] in _WEAK) and \
+            not _in_context(text, toks, i, spans, whole)
         # an unseen word may carry what follows the name: 张伟家 -> 张伟
         k = len(w) if f != "new" else n + len(_cut_given(w[n:]) or w[n:])
         if (f in _NAME_FLAGS and 2 <= k <= n + 2 and not _common(w, freq) and not bare_new
@@ -244,10 +249,13 @@ def find_names(text: str, whole: bool | None = None) -> list[tuple[int, int]]:
             # 苏/建设/说, 郑/锦涛/同志: what follows says a person was named
             nxt = toks[i + 2][1] if i + 2 < len(toks) else ""
             followed = bool(nxt) and bool(_after_re().match(nxt) or nxt == "、")
-            if f in _WORDY_FLAGS:  # 有/困难, 能/解决: a verb or adverb, named only by context
+            if f in _WORDY_FLAGS or w in _WEAK:  # 有/困难, 能/解决: named only by context
                 followed = False
             rare_compound = n == 2 and not _common(w, freq) and f not in _WORDY_FLAGS
-            if f in _NAME_FLAGS or gf in _NAME_FLAGS or said or alone or followed or rare_compound:
+            weak = f in _WORDY_FLAGS or w in _WEAK  # 有/独卫: the 'given name' must be a known one
+            given_named = gf in ("nr", "nrfg", "nrt") or (gf == "new" and not weak)
+            alone = alone and not weak
+            if f in _NAME_FLAGS or given_named or said or alone or followed or rare_compound:
                 spans.append((p, p + len(name)))
     # 4. an answer that is a name and nothing else (汤雨萱, 王满囤)
     if whole and 2 <= len(stripped) <= 4 and _CJK.match(stripped) and _surname_len(stripped) \
@@ -255,8 +263,10 @@ def find_names(text: str, whole: bool | None = None) -> list[tuple[int, int]]:
         inner = [t for t in toks if t[1].strip()]
         known = [t for t in inner if t[2] != "new" and t[1] in freq]
         one_word = len(inner) == 1 and inner[0][2] not in _NAME_FLAGS
-        if not one_word and not (len(known) == len(inner) and all(_common(t[1], freq)
-                                                                    for t in inner)):
+        weak = stripped[0] in _WEAK and _surname_len(stripped) == 1 and not (
+            len(inner) == 1 and inner[0][2] in ("nr", "nrfg", "nrt"))  # 有独卫, 文静: words
+        if not one_word and not weak and not (len(known) == len(inner) and all(
+                _common(t[1], freq) for t in inner)):
             off = text.index(stripped)
             spans.append((off, off + len(stripped)))
     # 3. introduced names that the segmentation cut apart (户/主张/伟)
