@@ -30,7 +30,10 @@ class KitError(Exception):
         self.column = column
         where = []
         if self.path:
-            where.append(f"文件 {self.path}")
+            from kit.paths import display_path
+            # inside the kit's folder relative to it, under the home folder as ~/…: a home
+            # folder is often named after its user, and messages are copied into e-mails and logs
+            where.append(f"文件 {display_path(self.path)}")
         if row is not None:
             where.append(f"第{row}行")
         if column is not None:
