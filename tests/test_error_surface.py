@@ -192,3 +192,19 @@ def test_kit_error_inside_a_notebook_is_that_error(monkeypatch, tmp_path, capsys
     other = PapermillExecutionError(2, 2, "", "ZeroDivisionError", "division by zero", [])
     with pytest.raises(PapermillExecutionError):
         raise_notebook_error(other, "03_x")
+
+
+def test_error_messages_do_not_show_the_home_folder_name():
+    """A home folder is usually named after its user (/home/zhangsan): messages that are copied
+    into e-mails show it as ~; files inside the kit are shown relative to it."""
+    from pathlib import Path
+
+    from kit.errors import KitError
+    from kit.paths import ROOT
+
+    home = Path.home()
+    err = KitError("缺少列", path=home / "评估" / "问卷.xlsx", row=3, column="Q1")
+    assert str(err) == "文件 ~/评估/问卷.xlsx，第3行，列「Q1」：缺少列"
+    assert str(home) not in str(err) or str(home) == "/"
+    inside = KitError("缺少列", path=ROOT / "surveys" / "x" / "a.csv")
+    assert str(inside) == "文件 surveys/x/a.csv：缺少列"
