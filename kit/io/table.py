@@ -1,17 +1,29 @@
 """Read a raw sheet (xlsx, xls, ods, csv) into header rows and a typed body.
 
-Readers know formats, not analyses. Workbooks are read with fastexcel (Rust, calamine);
-CSV text is decoded as utf-8-sig, utf-8 or GB18030 (Excel on Chinese Windows saves GBK, a
-subset of GB18030) and split on ``,``, ``;`` or tab. Files are opened read-only and never
-written.
+Readers know formats, not analyses. The format is chosen by the file's bytes, not its name
+(a workbook saved as ``.csv`` or a CSV named ``.xlsx`` is read for what it is, with a note).
+Workbooks are read with fastexcel (Rust, calamine) from their bytes; an ``.xlsx`` is scanned
+cheaply first (sheet size, formulas saved without a value, merged cells), so that a stray
+cell at ``XFD1048576`` is refused with a message instead of a 512 GiB allocation. CSV text is
+decoded as utf-8-sig, utf-8 or GB18030 (Excel on Chinese Windows saves GBK, a subset of
+GB18030) and split on ``,``, ``;`` or tab; an unbalanced ``"`` is found by line, not allowed
+to swallow the rest of the file. Files are opened read-only and never written.
+
+Every row read is accounted for: blank rows are dropped with a note naming them; a row whose
+number of fields differs from the header, or a last row cut short, is kept and listed in
+``RawTable.row_flags`` (file row -> reason) for the quality table. Control characters pasted
+from Word (``\\x0b`` line breaks, ``\\x07`` cell marks) are cleaned from every cell, with a note.
 """
 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import logging
 import re
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,13 +32,28 @@ import pandas as pd
 
 from ..errors import EncodingError, ExportFormatError
 
-__all__ = ["RawTable", "read_table", "EXCEL_SUFFIXES", "CSV_SUFFIXES"]
+__all__ = ["RawTable", "read_table", "read_frame", "require_numeric", "sheet_names",
+           "drop_summary_rows", "fill_merged_cells", "decode_bytes", "EXCEL_SUFFIXES",
+           "CSV_SUFFIXES", "MAX_CELLS", "SPARSE_CELLS", "SUMMARY_LABELS"]
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTION_MARK = "EncryptionInfo".encode("utf-16-le")
+# A sheet larger than this many cells (rows x columns of its used range) is refused before
+# reading: calamine allocates the whole range (32 bytes a cell), so 2**24 cells is 512 MiB.
+# A large real export (20,000 responses x 400 columns) is 8 million cells.
+MAX_CELLS = 1 << 24
+# A range above this many cells that is less than 1% filled is a stray far cell, refused too.
+SPARSE_CELLS = 1 << 20
+# The first cell of a row under the data that makes it a summary, not a response.
+SUMMARY_LABELS = {"合计", "总计", "小计", "总和", "汇总", "平均", "平均值", "平均分", "均值",
+                  "总平均", "合计：", "总计：", "平均：", "total", "sum", "average", "mean"}
+# C0 controls except tab, newline and carriage return; DEL; BOM and zero-width characters.
+# Word's manual line break (\x0b) and page break (\x0c) become a line break; the rest go.
+_CTRL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200b-\u200d\u2060]")
+_CTRL_AS_NEWLINE = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 
 
 @dataclass
@@ -36,7 +63,9 @@ class RawTable:
     ``first_data_row`` is the 1-based row number, in the file, of the first row after the
     header; ``row_numbers`` gives the file row of every ``body`` row (blank rows are dropped,
     so body row i is not always ``first_data_row + i``), so that messages point at the row an
-    evaluator sees in Excel.
+    evaluator sees in Excel. ``row_flags`` maps the file row of a damaged row (too few or too
+    many fields, cut short at the end of the file) to ``(reason, detail)``; such rows are kept
+    in ``body`` and the quality check excludes them with that reason.
     """
 
     path: Path
@@ -47,6 +76,8 @@ class RawTable:
     delimiter: str | None = None
     notes: list[str] = field(default_factory=list)
     row_numbers: np.ndarray | None = None
+    row_flags: dict[int, tuple[str, str]] = field(default_factory=dict)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # body (r0, c0, r1, c1)
 
     def __post_init__(self):
         if self.row_numbers is None:
@@ -60,97 +91,427 @@ class RawTable:
     def file_row(self, body_index: int) -> int:
         return int(self.row_numbers[int(body_index)])
 
+    def keep_rows(self, keep: np.ndarray) -> None:
+        """Keep only the body rows where ``keep`` is True (row numbers follow)."""
+        self.body = self.body.loc[keep].reset_index(drop=True)
+        self.row_numbers = np.asarray(self.row_numbers)[keep]
 
-def _sniff_kind(path: Path, head: bytes) -> str:
-    suffix = path.suffix.lower()
-    if head.startswith(_ZIP_MAGIC) or head.startswith(_CFB_MAGIC):
-        return "excel"
-    if suffix in EXCEL_SUFFIXES:
-        return "excel"
+
+def _shown(items: list, k: int = 10) -> str:
+    return "、".join(str(x) for x in items[:k]) + ("…" if len(items) > k else "")
+
+
+def _col_letter(j: int) -> str:
+    """0-based column index to Excel letters: 0 -> A, 16383 -> XFD."""
+    s = ""
+    j += 1
+    while j:
+        j, r = divmod(j - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _col_index(letters: str) -> int:
+    """Excel letters to a 0-based column index: A -> 0, XFD -> 16383."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+# --------------------------------------------------------------------------- format sniffing
+def _sniff_kind(path: Path, raw: bytes) -> str:
+    """``xlsx``, ``ods``, ``xls`` or ``csv`` from the bytes; refuses what is none of these."""
+    head = raw[:8]
+    if head.startswith(_ZIP_MAGIC):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(raw)).namelist())
+        except (zipfile.BadZipFile, EOFError, ValueError):
+            raise ExportFormatError(
+                "无法读取该工作簿：文件已损坏或被截断（压缩包不完整）；请重新下载或在 Excel 中"
+                "另存后再导入 (damaged or truncated workbook)", path=path) from None
+        if any(n.endswith("workbook.xml") or n.endswith("workbook.bin") for n in names):
+            return "xlsx"
+        if "content.xml" in names:
+            return "ods"
+        what = "Word 文档" if "word/document.xml" in names else "ZIP 压缩包"
+        raise ExportFormatError(f"这是{what}，不是 Excel 工作簿或 CSV 问卷导出 (not a workbook)",
+                                path=path)
+    if head.startswith(_CFB_MAGIC):
+        return "xls"
+    start = raw[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith(b"<") and (b"<html" in start or b"<table" in start or b"<!doctype" in start):
+        raise ExportFormatError(
+            "这是网页（HTML）格式的表格，只是扩展名像 Excel：请用 Excel 打开后另存为 .xlsx 再导入 "
+            "(an HTML table saved with a spreadsheet extension)", path=path)
     return "csv"
 
 
-# fastexcel logs "Could not determine dtype for column N, falling back to string" for an
-# all-blank or mixed column (e.g. 来自IP = NULL). That is expected here: every column is
-# typed again below. The zero-based column number only confuses evaluators, so it stays quiet.
-logging.getLogger("fastexcel.types.dtype").setLevel(logging.ERROR)
+def _kind_note(path: Path, kind: str) -> list[str]:
+    suffix = path.suffix.lower()
+    fits = {"xlsx": {".xlsx", ".xlsm", ".xlsb"}, "xls": {".xls"}, "ods": {".ods"},
+            "csv": CSV_SUFFIXES}[kind]
+    if suffix in fits or (not suffix and kind == "csv"):
+        return []
+    what = {"xlsx": "Excel 工作簿（.xlsx）", "xls": "Excel 97-2003 工作簿（.xls）",
+            "ods": "OpenDocument 表格（.ods）", "csv": "CSV 文本"}[kind]
+    return [f"文件扩展名为「{suffix or '无'}」，但内容是{what}，已按内容读取 "
+            f"(read as {kind} by its content, not its extension)"]
 
 
-def read_table(path: str | Path, header_rows: int = 1, sheet: int | str = 0) -> RawTable:
+def read_table(path: str | Path, header_rows: int = 1, sheet: int | str = 0,
+               header_row: int | None = None, export: bool = False) -> RawTable:
     """Read a sheet of ``path`` (the first by default; by index or name) with ``header_rows``
-    rows of column titles."""
+    rows of column titles.
+
+    ``header_row`` is the file row (1-based, as Excel numbers it) of the first header row
+    when rows above it are a title; by default the first row that holds anything.
+    ``export``: the sheet is a response export, so a merged cell's value fills the cells it
+    covers and a 合计/总计/平均 row under the data is dropped, both with a note (an indicator
+    table's merged or 合计 cells mean something else and are left as they are).
+    """
     path = Path(path)
     if not path.exists():
         raise ExportFormatError("文件不存在 (file not found)", path=path)
     if path.is_dir():
         raise ExportFormatError("这是一个文件夹，不是问卷导出文件 (expected a file)", path=path)
-    with open(path, "rb") as fh:  # read-only, never rewritten
-        head = fh.read(8)
-    if not head:
+    raw = path.read_bytes()  # read-only, never rewritten
+    if not raw:
         raise ExportFormatError("文件为空 (empty file)", path=path)
-    if _sniff_kind(path, head) == "excel":
-        return _read_excel(path, header_rows, head, sheet)
-    return _read_csv(path, header_rows)
+    kind = _sniff_kind(path, raw)
+    if kind == "csv":
+        table = _read_csv(path, raw, header_rows, header_row)
+    else:
+        table = _read_excel(path, raw, kind, header_rows, sheet, header_row)
+    table.notes[:0] = _kind_note(path, kind)
+    _clean_controls(table)
+    if export:
+        fill_merged_cells(table)
+        drop_summary_rows(table)
+    return table
 
 
-# ----------------------------------------------------------------------------------- Excel
-def _read_excel(path: Path, header_rows: int, head: bytes, sheet: int | str = 0) -> RawTable:
+def sheet_names(path: str | Path) -> list[str]:
+    """The sheet names of a workbook, read the way :func:`read_table` reads it."""
+    path = Path(path)
+    if not path.is_file():
+        raise ExportFormatError("文件不存在 (file not found)", path=path)
+    raw = path.read_bytes()
+    kind = _sniff_kind(path, raw)
+    if kind == "csv":
+        return [path.stem]
+    return list(_open_workbook(path, raw).sheet_names)
+
+
+# ------------------------------------------------------------------------------------ Excel
+# fastexcel logs "Could not determine dtype for column N, falling back to string" for an
+# all-blank or mixed column (e.g. 来自IP = NULL). That is expected here: every column is
+# typed again below. The zero-based column number only confuses evaluators, so it stays quiet.
+logging.getLogger("fastexcel.types.dtype").setLevel(logging.ERROR)
+_DAMAGED = ("无法读取该工作簿：文件可能已损坏、被截断，或并非 Excel 文件；请重新下载或在 Excel 中"
+            "打开后另存再导入")
+
+
+def _is_rust_panic(exc: BaseException) -> bool:
+    """pyo3 turns a panic inside calamine into ``pyo3_runtime.PanicException``, which derives
+    from BaseException (``except Exception`` misses it) and cannot be imported by name."""
+    return type(exc).__name__ == "PanicException" and type(exc).__module__ == "pyo3_runtime"
+
+
+def _fastexcel_call(path: Path, fn):
+    """Run a fastexcel call; its own errors and a calamine panic on a damaged file become
+    one ExportFormatError. Anything else is a bug and propagates."""
     import fastexcel
 
-    if head.startswith(_CFB_MAGIC):
-        with open(path, "rb") as fh:
-            if _ENCRYPTION_MARK in fh.read(1 << 16):
-                raise ExportFormatError(
-                    "工作簿设有打开密码（已加密），无法读取；请在 Excel 中取消密码后另存再导入 "
-                    "(workbook is encrypted: save it without a password)", path=path)
     try:
-        reader = fastexcel.read_excel(str(path))
-        if not reader.sheet_names:
-            raise ExportFormatError("工作簿中没有工作表 (no sheet)", path=path)
-        if isinstance(sheet, str) and sheet not in reader.sheet_names:
-            raise ExportFormatError(f"工作簿中没有工作表「{sheet}」(no such sheet; have: "
-                                    f"{'、'.join(reader.sheet_names)})", path=path)
-        if header_rows == 1:
-            # one pass: fastexcel parses the whole sheet on every load_sheet call
-            body = reader.load_sheet(sheet, header_row=0, schema_sample_rows=1000).to_pandas()
-            header = [_undo_dedup([str(c) for c in body.columns])]
-        else:
-            frame = reader.load_sheet(sheet, header_row=None, dtypes="string").to_pandas()
-            header = [[_cell_text(v) for v in frame.iloc[i].tolist()]
-                      for i in range(min(header_rows, len(frame)))]
-            body = _type_columns(frame.iloc[header_rows:].reset_index(drop=True).astype(object))
-    except ExportFormatError:
-        raise
-    except Exception as exc:  # fastexcel raises its own error types for damaged files
+        return fn()
+    except fastexcel.FastExcelError as exc:
+        first = str(exc).splitlines()[0][:200]
+        raise ExportFormatError(f"{_DAMAGED} ({type(exc).__name__}: {first})", path=path) from None
+    except BaseException as exc:
+        if not _is_rust_panic(exc):
+            raise
+        raise ExportFormatError(f"{_DAMAGED}（读取程序在解析时中止：{str(exc)[:120]}）"
+                                "(the reader aborted on damaged content)", path=path) from None
+
+
+def _open_workbook(path: Path, raw: bytes):
+    import fastexcel
+
+    if raw.startswith(_CFB_MAGIC) and _ENCRYPTION_MARK in raw[: 1 << 16]:
         raise ExportFormatError(
-            "无法读取该工作簿：文件可能已损坏、被截断、加密，或并非 Excel 文件 "
-            f"(cannot read workbook: {type(exc).__name__}: {str(exc).splitlines()[0][:200]})",
-            path=path) from None
+            "工作簿设有打开密码（已加密），无法读取；请在 Excel 中取消密码后另存再导入 "
+            "(workbook is encrypted: save it without a password)", path=path)
+    return _fastexcel_call(path, lambda: fastexcel.read_excel(raw))
+
+
+@dataclass
+class _SheetScan:
+    """What a cheap pass over an .xlsx sheet's XML finds before calamine reads it."""
+    first_row: int = 1          # 1-based sheet row of calamine's first range row
+    first_col: int = 0          # 0-based sheet column of its first range column
+    formulas: dict = field(default_factory=dict)   # (row1, col0) -> formula text, no value saved
+    merged: list = field(default_factory=list)     # (row1, col0, row1, col0) inclusive
+
+
+_XVALCELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?<!/)>')
+_XREF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+_XROW = re.compile(rb'<row\b[^>]*?\br="([0-9]{1,7})"')
+_XFORMULA = re.compile(rb'<f\b[^>]*?(?:/>|>(.*?)</f>)', re.S)
+_XVALUE = re.compile(rb'<v>\s*[^<\s]', re.S)
+_XMERGE = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
+
+
+def _sheet_xml_name(zf: zipfile.ZipFile, sheet: int | str) -> str | None:
+    """The part name of a sheet of an .xlsx (by index or name), or None when not found."""
+    try:
+        wb = zf.read(next(n for n in zf.namelist() if n.endswith("workbook.xml"))).decode("utf-8", "replace")
+        rels = zf.read(next(n for n in zf.namelist() if n.endswith("workbook.xml.rels"))).decode(
+            "utf-8", "replace")
+    except (StopIteration, KeyError, zipfile.BadZipFile, OSError):
+        return None
+    attrs = lambda tag: dict(re.findall(r'([\w:]+)="([^"]*)"', tag))  # noqa: E731
+    sheets = [attrs(t) for t in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", wb)]
+    targets = {a.get("Id"): a.get("Target", "") for a in
+               (attrs(t) for t in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels))}
+    if isinstance(sheet, str):
+        chosen = next((s for s in sheets if html.unescape(s.get("name", "")) == sheet), None)
+    else:
+        chosen = sheets[sheet] if 0 <= sheet < len(sheets) else None
+    if chosen is None:
+        return None
+    rid = next((v for k, v in chosen.items() if k.endswith(":id")), None)
+    target = targets.get(rid)
+    if not target:
+        return None
+    name = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return name if name in zf.namelist() else None
+
+
+def _scan_xlsx(path: Path, raw: bytes, sheet: int | str, sheet_label: str) -> _SheetScan:
+    """A cheap pass over the sheet XML before calamine reads it: the used range of cells that
+    hold something (refused when absurd), where that range starts, formulas saved without a
+    computed value, merged ranges.
+
+    The size check does no per-cell work for an ordinary sheet: the range is bounded by the
+    last row and the last cell of each row; only a range that may be too large, or that is
+    almost empty, is measured cell by cell."""
+    scan = _SheetScan()
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(raw))
+        name = _sheet_xml_name(zf, sheet)
+        if name is None:
+            return scan
+        data = zf.read(name)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, NotImplementedError,
+            zlib.error):
+        return scan  # a damaged or encrypted part: fastexcel reports it with its own message
+    first = _XVALCELL.search(data)
+    if first is None:
+        return scan
+    scan.first_row = int(first.group(2))
+    if not re.search(rb'<c\b[^>]*?\br="A[0-9]', data):
+        scan.first_col = min(_col_index(x.decode()) for x in set(
+            m.group(1) for m in _XVALCELL.finditer(data)))
+    rows, cols = _range_bound(data, scan)
+    if rows * cols > SPARSE_CELLS and (rows * cols > MAX_CELLS
+                                       or data.count(b"<c ") < rows * cols // 100):
+        _refuse_size(path, data, sheet_label)
+    if b"<f" in data:
+        for m in re.finditer(rb"<f[\s>/]", data):
+            start = data.rfind(b"<c ", 0, m.start())
+            end = data.find(b"</c>", m.start())
+            cell = data[start:end]
+            if start < 0 or end < 0 or _XVALUE.search(cell) or b"<is>" in cell:
+                continue
+            ref = _XREF.search(cell[: cell.find(b">") + 1])
+            f = _XFORMULA.search(cell)
+            if ref and f:
+                text = html.unescape((f.group(1) or b"").decode("utf-8", "replace"))
+                scan.formulas[(int(ref.group(2)), _col_index(ref.group(1).decode()))] = text
+    for m in _XMERGE.finditer(data):
+        scan.merged.append((int(m.group(2)), _col_index(m.group(1).decode()),
+                            int(m.group(4)), _col_index(m.group(3).decode())))
+    return scan
+
+
+def _range_bound(data: bytes, scan: _SheetScan) -> tuple[int, int]:
+    """Rows and columns of the used range, bounded from above cheaply: the last row element,
+    and the last cell of each row (cells are written in column order)."""
+    last_row = max([int(x) for x in _XROW.findall(data)] + [scan.first_row])
+    cmax = scan.first_col
+    for m in re.finditer(rb"</row>", data):
+        start = data.rfind(b"<c ", 0, m.start())
+        if start < 0:
+            continue
+        ref = _XREF.search(data, start, data.find(b">", start) + 1)
+        if ref:
+            cmax = max(cmax, _col_index(ref.group(1).decode()))
+    return last_row - scan.first_row + 1, cmax - scan.first_col + 1
+
+
+def _refuse_size(path: Path, data: bytes, sheet_label: str) -> None:
+    """Measure the used range exactly (only for a sheet that may be absurd) and refuse it
+    when it is too large to read or almost empty (a stray cell far from the data)."""
+    rmin = cmin = 1 << 30
+    rmax = cmax = -1
+    n = 0
+    far = ""
+    for m in _XVALCELL.finditer(data):
+        r, c = int(m.group(2)), _col_index(m.group(1).decode())
+        n += 1
+        rmin, cmin = min(rmin, r), min(cmin, c)
+        if r > rmax or c > cmax:
+            far = m.group(1).decode() + m.group(2).decode()
+        rmax, cmax = max(rmax, r), max(cmax, c)
+    rows, cols = rmax - rmin + 1, cmax - cmin + 1
+    size = rows * cols
+    if size <= SPARSE_CELLS or (size <= MAX_CELLS and n >= size // 100):
+        return
+    gib = size * 32 / (1 << 30)
+    need = f"读取需要约{gib:,.0f} GiB内存" if gib >= 1 else f"读取需要约{size * 32 >> 20:,} MiB内存"
+    raise ExportFormatError(
+        f"工作表{sheet_label}的数据区域为 {_col_letter(cmin)}{rmin}:{_col_letter(cmax)}{rmax}"
+        f"（{rows:,}行 × {cols:,}列），{need}，其中只有{n:,}个单元格有内容，远超问卷导出的大小；"
+        f"最远的有内容单元格是 {far}，多半是误在该处输入或粘贴了内容。请在 Excel 中删除多余的行和列"
+        f"（或清除 {far}）后另存，再导入 (the sheet's used range is absurdly large)",
+        path=path, row=rmax, column=_col_letter(cmax))
+
+
+def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int | str = 0,
+                header_row: int | None = None) -> RawTable:
+    reader = _open_workbook(path, raw)
+    if not reader.sheet_names:
+        raise ExportFormatError("工作簿中没有工作表 (no sheet)", path=path)
+    if isinstance(sheet, str) and sheet not in reader.sheet_names:
+        raise ExportFormatError(f"工作簿中没有工作表「{sheet}」(no such sheet; have: "
+                                f"{'、'.join(reader.sheet_names)})", path=path)
+    if isinstance(sheet, int) and not 0 <= sheet < len(reader.sheet_names):
+        raise ExportFormatError(f"工作簿中没有第{sheet + 1}个工作表 (no such sheet)", path=path)
+    label = f"「{sheet if isinstance(sheet, str) else reader.sheet_names[sheet]}」"
+    scan = _scan_xlsx(path, raw, sheet, label) if kind == "xlsx" else _SheetScan()
+    skip_rows = max(0, header_row - scan.first_row) if header_row else 0
+    notes: list[str] = []
+    # every row decides a column's type (the default samples 1,000 rows and silently blanks
+    # a later cell that does not fit, such as 满意 under codes or a date written as text)
+    if header_rows == 1:
+        body = _fastexcel_call(path, lambda: reader.load_sheet(
+            sheet, header_row=skip_rows, schema_sample_rows=None).to_pandas())
+        header = [_undo_dedup([str(c) for c in body.columns])]
+        if body.shape[1] == 0:
+            header = [[]]
+    else:
+        frame = _fastexcel_call(path, lambda: reader.load_sheet(
+            sheet, header_row=None, dtypes="string", schema_sample_rows=None).to_pandas())
+        frame = frame.iloc[skip_rows:].reset_index(drop=True)
+        header = [[_cell_text(v) for v in frame.iloc[i].tolist()]
+                  for i in range(min(header_rows, len(frame)))]
+        body = _type_columns(frame.iloc[header_rows:].reset_index(drop=True).astype(object))
     if len(header) < header_rows or not header[0] or all(h == "" for h in header[0]):
         raise ExportFormatError(
             f"工作表为空：需要{header_rows}行表头，后接答卷 (empty sheet: expected "
             f"{header_rows} header row(s) then responses)", path=path)
     ncol = len(header[0])
     body = _align_body(body, ncol)
-    body, rows, notes = _drop_blank_rows(body, header_rows + 1)
-    return RawTable(path=path, header=header, body=body, first_data_row=header_rows + 1,
-                    notes=notes, row_numbers=rows)
+    # sheet row of body row 0; calamine's range starts at the first cell that holds something
+    top = scan.first_row + skip_rows + header_rows
+    body = _put_formulas(body, scan, top, notes)
+    merged = _merged_in_body(scan, top, len(body), ncol)
+    if merged:
+        shown = [f"{_col_letter(c0 + scan.first_col)}{r0 + top}:{_col_letter(c1 + scan.first_col)}"
+                 f"{r1 + top}" for r0, c0, r1, c1 in merged]
+        notes.append(f"数据区有{len(merged)}处合并单元格（{_shown(shown, 5)}）"
+                     "(merged cells in the data)")
+    table = RawTable(path=path, header=header, body=body, first_data_row=top, notes=notes,
+                     row_numbers=np.arange(len(body)) + top, merged=merged)
+    _drop_blank_rows(table)
+    return table
 
 
-def _drop_blank_rows(body: pd.DataFrame, first_row: int) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
-    """Rows with no value at all are not responses: drop them, and say which. Returns the
-    body, the file row number of each remaining row, and the note."""
-    file_rows = np.arange(len(body)) + first_row
+def _put_formulas(body: pd.DataFrame, scan: _SheetScan, top: int, notes: list[str]) -> pd.DataFrame:
+    """A formula saved without its computed value (a file written by a program, never opened
+    in Excel) reads as blank: put its text, ``=SUM(…)``, in the cell so that it is caught as
+    an answer that cannot be read, and say where."""
+    cells = []
+    for (r, c), text in sorted(scan.formulas.items()):
+        i, j = r - top, c - scan.first_col
+        if 0 <= i < len(body) and 0 <= j < body.shape[1] and pd.isna(body.iat[i, j]):
+            if body[j].dtype != object:
+                body[j] = body[j].astype(object).where(body[j].notna(), None)
+            body.iat[i, j] = "=" + (text or "（共享公式）")
+            cells.append(f"{_col_letter(c)}{r}")
+    if cells:
+        notes.append(f"{len(cells)}个公式单元格没有保存计算结果（{_shown(cells, 5)}），按无法识别的"
+                     "内容处理；请在 Excel 中打开、重新计算并保存后再导入 (formulas without a "
+                     "cached value)")
+    return body
+
+
+def _merged_in_body(scan: _SheetScan, top: int, nrow: int, ncol: int) -> list:
+    out = []
+    for r0, c0, r1, c1 in scan.merged:
+        a, b = r0 - top, r1 - top
+        if b < 0 or a >= nrow:
+            continue  # a merged title or header cell
+        out.append((max(a, 0), c0 - scan.first_col, min(b, nrow - 1), min(c1 - scan.first_col, ncol - 1)))
+    return out
+
+
+def fill_merged_cells(table: RawTable) -> None:
+    """In a response export, a merged cell means its value for every cell it covers (what
+    the evaluator sees in Excel): fill them, and say which ranges. Call before blank rows or
+    summary rows are dropped from ``table``."""
+    if not table.merged:
+        return
+    body = table.body
+    pos = {int(r): i for i, r in enumerate(table.row_numbers)}
+    top = table.first_data_row
+    done = []
+    for r0, c0, r1, c1 in table.merged:
+        src = pos.get(r0 + top)
+        if src is None or c0 < 0:
+            continue
+        value = body.iat[src, c0]
+        if pd.isna(value):
+            continue
+        for r in range(r0, r1 + 1):
+            i = pos.get(r + top)
+            for j in range(c0, c1 + 1):
+                if i is None or (i == src and j == c0):
+                    continue
+                if body[j].dtype != object and not isinstance(value, (int, float, np.number)):
+                    body[j] = body[j].astype(object).where(body[j].notna(), None)
+                body.iat[i, j] = value
+        done.append(f"{_col_letter(c0)}{r0 + top}:{_col_letter(c1)}{r1 + top}")
+    if done:
+        table.notes = [n for n in table.notes if "合并单元格" not in n]
+        table.notes.append(f"{len(done)}处合并单元格按左上角的值填入其覆盖的每一格（{_shown(done, 5)}）"
+                           "(merged cells filled with their value)")
+    table.merged = []
+
+
+def _drop_blank_rows(table: RawTable) -> None:
+    """Rows with no value at all are not responses: drop them, and say which."""
+    body = table.body
     has_value = np.zeros(len(body), dtype=bool)
     for j in body.columns:  # usually the first column (序号) settles it
         has_value |= body[j].notna().to_numpy()
         if has_value.all():
-            return body, file_rows, []
+            return
     blank = ~has_value
-    rows = file_rows[blank].tolist()
-    shown = "、".join(str(r) for r in rows[:10]) + ("…" if len(rows) > 10 else "")
-    note = f"忽略了{len(rows)}个空白行（文件第{shown}行） ({len(rows)} blank rows ignored)"
-    return body.loc[~blank].reset_index(drop=True), file_rows[~blank], [note]
+    rows = np.asarray(table.row_numbers)[blank].tolist()
+    # a blank row still covered by a merged cell is filled later, not dropped
+    if table.merged:
+        covered = {r + table.first_data_row for r0, c0, r1, c1 in table.merged
+                   for r in range(r0, r1 + 1)}
+        keep_blank = np.array([r in covered for r in np.asarray(table.row_numbers)])
+        blank &= ~keep_blank
+        rows = np.asarray(table.row_numbers)[blank].tolist()
+        if not rows:
+            return
+    table.notes.append(f"忽略了{len(rows)}个空白行（文件第{_shown(rows)}行） ({len(rows)} blank rows "
+                       "ignored)")
+    table.keep_rows(~blank)
 
 
 def _undo_dedup(names: list[str]) -> list[str]:
@@ -184,28 +545,64 @@ def _cell_text(v) -> str:
     return str(v)
 
 
+# -------------------------------------------------------------------------- control chars
+def _clean_text(s: str) -> str:
+    return _CTRL.sub("", s.translate(_CTRL_AS_NEWLINE))
+
+
+def _clean_controls(table: RawTable) -> None:
+    """Remove control characters (Word's \\x0b line breaks become line breaks, \\x07 cell
+    marks and the like go) and invisible BOM / zero-width marks from header and body cells,
+    and note where. The Word and Excel writers refuse control characters."""
+    cells: list[str] = []
+    for h in table.header:
+        for j, v in enumerate(h):
+            if _CTRL.search(v):
+                h[j] = _clean_text(v).strip()
+                cells.append(f"表头{_col_letter(j)}列")
+    body = table.body
+    for j in body.columns:
+        col = body[j]
+        if col.dtype.kind in "fiumbM":
+            continue
+        try:
+            hit = col.str.contains(_CTRL.pattern, regex=True, na=False)
+        except (AttributeError, TypeError):  # mixed objects: check them one by one
+            hit = col.map(lambda v: isinstance(v, str) and bool(_CTRL.search(v)))
+        hit = hit.to_numpy(dtype=bool)
+        if hit.any():
+            if col.dtype != object:
+                col = col.astype(object).where(col.notna(), None)
+            idx = np.flatnonzero(hit)
+            col.iloc[idx] = [_clean_text(v) for v in col.iloc[idx]]
+            body[j] = col
+            rows = np.asarray(table.row_numbers)[idx]
+            cells += [f"{_col_letter(int(j))}{int(r)}" for r in rows]
+    if cells:
+        table.notes.append(f"清除了{len(cells)}个单元格中的控制字符或不可见字符（如从 Word 粘贴的换行符、"
+                           f"单元格标记；位置 {_shown(cells, 8)}）(control characters removed)")
+
+
 # ------------------------------------------------------------------------------------- CSV
 def decode_bytes(raw: bytes, path: Path) -> tuple[str, str]:
-    """Decode CSV bytes: BOM, then strict utf-8, then strict GB18030, then a guess."""
+    """Decode CSV bytes: BOM, then strict utf-8, then strict GB18030, then a guess. A file
+    cut in the middle of a character loses that character, and the encoding returned ends
+    in ``+truncated`` so that the last row is flagged."""
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ExportFormatError("这不是文本文件（含二进制内容），不是 CSV 问卷导出 "
                                 "(binary content: not a CSV export)", path=path)
     try:
         if raw.startswith(b"\xef\xbb\xbf"):
-            return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+            return _decode_cut(raw[3:], "utf-8", "utf-8-sig")
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return raw.decode("utf-16"), "utf-16"
+            return _decode_cut(raw, "utf-16", "utf-16")
     except UnicodeDecodeError as exc:
-        raise EncodingError(f"文件标明为 UTF 编码，但第{exc.start}字节处不是有效字符"
-                            f"{'（文件末尾不完整，可能被截断）' if exc.start >= len(raw) - 4 else ''} "
+        raise EncodingError(f"文件标明为 UTF 编码，但第{exc.start}字节处不是有效字符 "
                             "(BOM says UTF but the bytes are not valid)", path=path) from None
     for enc in ("utf-8", "gb18030"):
         try:
-            return raw.decode(enc), enc
-        except UnicodeDecodeError as exc:
-            if enc == "utf-8" and exc.reason == "unexpected end of data" and exc.start >= len(raw) - 4:
-                raise EncodingError("文件末尾有不完整的字符，文件可能被截断 (the file ends in the "
-                                    "middle of a character: truncated?)", path=path) from None
+            return _decode_cut(raw, enc, enc)
+        except UnicodeDecodeError:
             continue
     from charset_normalizer import from_bytes
 
@@ -216,6 +613,17 @@ def decode_bytes(raw: bytes, path: Path) -> tuple[str, str]:
             "另存为“CSV UTF-8”后再导入 (undetectable encoding: expected UTF-8 or GB18030)",
             path=path)
     return str(best), best.encoding
+
+
+def _decode_cut(raw: bytes, codec: str, name: str) -> tuple[str, str]:
+    """Strict decode; an incomplete character in the last 3 bytes (a cut file) is dropped."""
+    try:
+        return raw.decode(codec), name
+    except UnicodeDecodeError as exc:
+        cut = exc.reason in ("unexpected end of data", "incomplete multibyte sequence")
+        if not cut or exc.start < len(raw) - 4:
+            raise
+        return raw[: exc.start].decode(codec), name + "+truncated"
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -231,67 +639,218 @@ def _sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _read_csv(path: Path, header_rows: int) -> RawTable:
-    raw = path.read_bytes()
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _records(lines: list[str], start: int, delim: str) -> list[tuple[list[str], int, int]]:
+    """CSV records from physical line ``start`` (0-based) on, each with its first and last
+    physical line (1-based). A field may be as long as the file (a stray quote makes one that
+    long; it is found and reported by line below, not refused as "field larger than limit")."""
+    out = []
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, sum(len(x) for x in lines[start:]) + 1))
+    try:
+        rd = csv.reader(iter(lines[start:]), delimiter=delim)
+        prev = 0
+        for rec in rd:
+            out.append((rec, start + prev + 1, start + rd.line_num))
+            prev = rd.line_num
+    finally:
+        csv.field_size_limit(limit)
+    return out
+
+
+def _first_kind(v: str) -> str:
+    v = v.strip()
+    return "empty" if not v else ("number" if _NUMBER.fullmatch(v) else "text")
+
+
+def _swallowed(rec, first, last, lines, width, delim, id_kind) -> bool:
+    """A record spanning several lines whose inner lines each look like a whole row: a ``"``
+    opened a field that never closed and took the following rows with it."""
+    if last == first or width < 2:
+        return False
+    for ln in lines[first:last]:  # the lines after the first
+        fields = next(csv.reader([ln], delimiter=delim), [])
+        if len(fields) == width and (id_kind is None or _first_kind(fields[0]) == id_kind):
+            return True
+    return False
+
+
+def _recover_line(line: str, width: int, delim: str) -> list[str] | None:
+    """The fields of one line with an unbalanced quote read as a plain character."""
+    for quoting in (csv.QUOTE_NONE, csv.QUOTE_MINIMAL):
+        kw = {"quoting": quoting, "escapechar": None} if quoting == csv.QUOTE_NONE else {}
+        fields = next(csv.reader([line.rstrip("\r\n")], delimiter=delim, **kw), [])
+        if len(fields) == width:
+            return fields
+    return None
+
+
+def _parse_csv(path: Path, text: str, delim: str, header_rows: int, header_row: int | None):
+    """Records with their line spans; unbalanced quotes recovered line by line or refused."""
+    lines = _LINE.findall(text)
+    recs = _records(lines, 0, delim)
+    nonblank = [r for r in recs if any(c.strip() for c in r[0])]
+    skip_rows = _skip_count(nonblank, header_row)
+    head = nonblank[skip_rows: skip_rows + header_rows]
+    if len(head) < header_rows:
+        return recs, [], lines
+    width = max(len(r[0]) for r in head)
+    # the kind of the first field in ordinary rows (序号 or an ID: a number)
+    kinds = [_first_kind(r[0][0]) for r in nonblank[skip_rows + header_rows:][:200]
+             if r[0] and r[2] == r[1]]
+    id_kind = "number" if kinds and sum(k == "number" for k in kinds) >= 0.9 * len(kinds) else None
+    notes: list[str] = []
+    recovered = []
+    body_from = head[-1][2]  # multi-line header cells (Qualtrics labels) are not checked
+    i = 0
+    while i < len(recs):
+        rec, first, last = recs[i]
+        if first <= body_from or not _swallowed(rec, first, last, lines, width, delim, id_kind):
+            i += 1
+            continue
+        fields = _recover_line(lines[first - 1], width, delim)
+        if fields is None or len(recovered) >= 20:
+            raise ExportFormatError(
+                f"第{first}行有一个不成对的引号「\"」：从这里到第{last}行共{last - first + 1}行被读成了"
+                "同一个单元格，后面的答卷会丢失。请在文本编辑器中检查第"
+                f"{first}行的引号（成对使用，或删去多余的一个）后另存一份再导入 (unbalanced quote)",
+                path=path, row=first)
+        recovered.append(first)
+        recs = recs[:i] + [(fields, first, first)] + _records(lines, first, delim)
+        i += 1
+    if recovered:
+        notes.append(f"第{_shown(recovered)}行有不成对的引号「\"」，已按普通字符读取该行（否则其后的各行会被"
+                     "并入一个单元格）(unbalanced quotes read literally)")
+    return recs, notes, lines
+
+
+def _skip_count(nonblank: list, header_row: int | None) -> int:
+    """How many non-blank records lie above the header row (a file row, 1-based)."""
+    if not header_row:
+        return 0
+    return sum(1 for _, first, _ in nonblank if first < header_row)
+
+
+def _read_csv(path: Path, raw: bytes, header_rows: int, header_row: int | None = None) -> RawTable:
     text, encoding = decode_bytes(raw, path)
+    truncated = encoding.endswith("+truncated")
+    encoding = encoding.removesuffix("+truncated")
     if not text.strip():
         raise ExportFormatError("文件为空 (empty file)", path=path)
     delim = _sniff_delimiter(text)
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+    recs, notes, lines = _parse_csv(path, text, delim, header_rows, header_row)
+    if truncated:
+        notes.append("文件末尾有不完整的字符，文件可能被截断 (the file ends in the middle of a "
+                     "character: truncated?)")
     # blank lines are not responses; body rows keep their file line numbers in the note below
-    blank_lines = [i + 1 for i, r in enumerate(rows) if not any(c.strip() for c in r)]
-    line_numbers = [i + 1 for i, r in enumerate(rows) if any(c.strip() for c in r)]
-    rows = [r for r in rows if any(c.strip() for c in r)]
-    if len(rows) < header_rows:
+    blank_lines = [first for rec, first, _ in recs if not any(c.strip() for c in rec)]
+    recs = [r for r in recs if any(c.strip() for c in r[0])]
+    recs = recs[_skip_count(recs, header_row):]
+    if len(recs) < header_rows:
         raise ExportFormatError(f"表头不足{header_rows}行 (expected {header_rows} header "
                                 "row(s))", path=path)
-    width = max(len(r) for r in rows)
-    header = [r + [""] * (width - len(r)) for r in rows[:header_rows]]
-    notes: list[str] = []
+    header_recs, body_recs = recs[:header_rows], recs[header_rows:]
+    width = max(len(r[0]) for r in header_recs)
+    header = [r[0] + [""] * (width - len(r[0])) for r in header_recs]
     # Trailing columns with no title in any header row and no value (e.g. Qualtrics legacy's
     # trailing comma, 腾讯问卷's trailing empty column) are dropped, and said so.
-    body_rows = rows[header_rows:]
     while width > 0 and all(h[width - 1].strip() == "" for h in header) and all(
-        len(r) < width or r[width - 1].strip() == "" for r in body_rows
+        len(r) < width or r[width - 1].strip() == "" for r, _, _ in body_recs
     ):
         width -= 1
         notes.append("末尾空白列已忽略 (a trailing empty column was ignored)")
-    body_blank = [ln for ln in blank_lines if ln > header_rows]
-    if body_blank:
-        shown = "、".join(str(r) for r in body_blank[:10]) + ("…" if len(body_blank) > 10 else "")
-        notes.append(f"忽略了{len(body_blank)}个空白行（文件第{shown}行） "
-                     f"({len(body_blank)} blank rows ignored)")
     header = [h[:width] for h in header]
-    data = [(r + [""] * (width - len(r)))[:width] for r in body_rows]
-    for i, r in enumerate(body_rows):
-        if len(r) > width and any(c.strip() for c in r[width:]):
-            raise ExportFormatError(
-                f"该行有{len(r)}个字段，表头只有{width}列 (row has more fields than the header)",
-                path=path, row=line_numbers[header_rows + i])
-    body = pd.DataFrame(data, columns=range(width), dtype=object) if data else pd.DataFrame(
-        columns=range(width), dtype=object)
-    body = body.replace({"": None})
-    body = _type_columns(body)
-    return RawTable(path=path, header=header, body=body, first_data_row=header_rows + 1,
+    first_body = header_recs[-1][2] + 1
+    body_blank = [ln for ln in blank_lines if ln >= first_body]
+    if body_blank:
+        notes.append(f"忽略了{len(body_blank)}个空白行（文件第{_shown(body_blank)}行） "
+                     f"({len(body_blank)} blank rows ignored)")
+    ends_cleanly = text.endswith(("\n", "\r"))
+    flags: dict[int, tuple[str, str]] = {}
+    data = []
+    for k, (r, first, last) in enumerate(body_recs):
+        n = len(r)
+        extra = n > width and any(c.strip() for c in r[width:])
+        is_last = k == len(body_recs) - 1
+        if is_last and (truncated or (not ends_cleanly and (n < width or _open_quote(lines, first, last)))):
+            flags[first] = ("incomplete_row", f"文件末行不完整（{n}个字段，表头{width}列），文件可能被截断")
+        elif n < width or extra:
+            flags[first] = ("row_length", f"该行有{n}个字段，表头有{width}列，各列可能错位")
+        data.append((r + [""] * (width - n))[:width])
+    if flags:
+        rows = sorted(flags)
+        notes.append(f"{len(rows)}行的字段数与表头不符或不完整（文件第{_shown(rows)}行），已标记并剔除 "
+                     "(rows with a wrong number of fields flagged)")
+    body = _type_columns_lists(data, width)
+    return RawTable(path=path, header=header, body=body, first_data_row=first_body,
                     encoding=encoding, delimiter=delim, notes=notes,
-                    row_numbers=np.array(line_numbers[header_rows:], dtype=np.int64))
+                    row_numbers=np.array([first for _, first, _ in body_recs], dtype=np.int64),
+                    row_flags=flags)
+
+
+def _open_quote(lines: list[str], first: int, last: int) -> bool:
+    """Whether the record on lines first..last ends inside a quoted field (cut at EOF)."""
+    return "".join(lines[first - 1: last]).count('"') % 2 == 1
+
+
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _type_columns_lists(data: list[list[str]], width: int) -> pd.DataFrame:
+    """Columns of CSV text: a column whose every non-empty value is a plain number (ASCII
+    digits) becomes float64, as a workbook reader does; text IDs with leading zeros stay
+    text; empty cells are None."""
+    cols = list(zip(*data)) if data else [()] * width
+    out = {}
+    for j in range(width):
+        vals = cols[j]
+        stripped = [v.strip() for v in vals]
+        nonempty = [v for v in stripped if v]
+        if nonempty and all(_NUMBER.fullmatch(v) for v in nonempty) and not any(
+                len(v) > 1 and v[0] == "0" and v[1].isdigit() for v in nonempty):
+            out[j] = np.array([float(v) if v else np.nan for v in stripped], dtype="float64")
+        else:
+            out[j] = np.array([v if s else None for v, s in zip(vals, stripped)], dtype=object)
+    return pd.DataFrame(out, index=pd.RangeIndex(len(data)), columns=range(width))
 
 
 def _type_columns(body: pd.DataFrame) -> pd.DataFrame:
     """Make columns whose every non-empty value is a number float64, as a workbook reader does."""
-    out = {}
-    for j in body.columns:
+    data = [[None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v)
+             for v in row] for row in body.itertuples(index=False)]
+    data = [[v if v is not None else "" for v in row] for row in data]
+    out = _type_columns_lists(data, body.shape[1])
+    out.index = body.index
+    out.columns = body.columns
+    return out
+
+
+# ------------------------------------------------------------------------- export helpers
+def drop_summary_rows(table: RawTable) -> None:
+    """A 合计 / 总计 / 平均 row typed under the data is not a response: drop it and say which
+    row (for response exports; an indicator table's 合计 row means something else)."""
+    body = table.body
+    if not len(body):
+        return
+    first = pd.Series([None] * len(body), index=body.index, dtype=object)
+    for j in body.columns[: min(6, body.shape[1])]:
         col = body[j]
-        nonnull = col.dropna()
-        if len(nonnull) and nonnull.map(lambda s: isinstance(s, str) and s.strip() != "").all():
-            conv = pd.to_numeric(nonnull.str.strip(), errors="coerce")
-            # keep text IDs with leading zeros as text
-            lead0 = nonnull.str.strip().str.match(r"^0\d").any()
-            if conv.notna().all() and not lead0:
-                out[j] = pd.to_numeric(col, errors="coerce").astype("float64")
-                continue
-        out[j] = col.astype(object).where(col.notna(), None)
-    return pd.DataFrame(out, index=body.index)
+        take = first.isna() & col.notna()
+        if take.any():
+            first[take] = col[take].astype(str)
+    label = first.map(lambda v: re.sub(r"[\s:：]", "", v).lower() if isinstance(v, str) else "")
+    hit = label.isin({re.sub(r"[\s:：]", "", x) for x in SUMMARY_LABELS}).to_numpy()
+    if not hit.any():
+        return
+    rows = np.asarray(table.row_numbers)[hit].tolist()
+    words = sorted(set(first[hit]))
+    table.notes.append(f"文件第{_shown(rows)}行是「{'」「'.join(words)}」汇总行，不是答卷，已排除 "
+                       "(summary rows under the data are not responses)")
+    for r in rows:
+        table.row_flags.pop(int(r), None)
+    table.keep_rows(~hit)
 
 
 def read_frame(path: str | Path, sheet: int | str = 0) -> pd.DataFrame:
