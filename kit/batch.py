@@ -37,14 +37,9 @@ class BatchResult:
 
 
 def _sheet_names(path: Path) -> list[str]:
-    import fastexcel
+    from .io.table import sheet_names
 
-    from .errors import ProjectError
-
-    try:
-        return list(fastexcel.read_excel(str(path)).sheet_names)
-    except Exception as exc:  # fastexcel's own error types for damaged files
-        raise ProjectError(f"无法读取批量工作簿 ({type(exc).__name__})", path=path) from None
+    return sheet_names(path)  # a damaged workbook is an ExportFormatError naming the file
 
 
 def assess_batch(workbook: str | Path, method_path: str | Path) -> dict[str, Assessment]:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from .errors import QuestionnaireError
 from .questionnaire import Questionnaire
-from .quality import REASON_LABELS, quality_summary
+from .quality import REASON_LABELS, excludes, quality_summary
 
 __all__ = ["Responses", "ExportInfo"]
 
@@ -42,13 +42,18 @@ class Responses:
         One row per data column: ``column``, ``question_id``, ``title``, ``type``,
         ``value`` (code, score, selected, rank, text, hash, meta), ``options``, ``dimension``.
     quality : DataFrame
-        One row per flagged response: ``response_id``, ``reasons``, ``detail``, ``excluded``.
+        One row per flagged response: ``response_id``, ``row`` (its row in the file),
+        ``reasons``, ``detail``, ``excluded``.
     repeats : dict of DataFrame
         Repeat groups (KoboToolbox extra sheets), by name: one row per repeat instance, with
         ``response_row`` (the row of ``data`` it belongs to), ``repeat_index``,
         ``parent_table`` and ``parent_index``. ``repeat_missing[name]`` and
         ``repeat_questions[name]`` describe its cells and columns as ``missing`` and
         ``questions`` do for ``data``.
+    invalid : DataFrame
+        One row per cell that could not be read (its kind in ``missing`` is ``invalid``):
+        ``response_id``, ``row``, ``column``, ``raw`` (the text as written, personal numbers
+        masked), ``reason``, ``code`` (the quality reason it feeds).
     """
 
     data: pd.DataFrame
@@ -61,6 +66,8 @@ class Responses:
     repeats: dict[str, pd.DataFrame] = field(default_factory=dict)
     repeat_missing: dict[str, pd.DataFrame] = field(default_factory=dict)
     repeat_questions: dict[str, pd.DataFrame] = field(default_factory=dict)
+    invalid: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["response_id", "row", "column", "raw", "reason", "code"]))
 
     @property
     def excluded(self) -> pd.Series:
@@ -124,7 +131,7 @@ class Responses:
             ex = self.quality[self.quality["excluded"]]
             counts: dict[str, int] = {}
             for rs in ex["reasons"].str.split(";"):
-                first = next(r for r in rs if r in self.questionnaire.quality.exclude)
+                first = next(r for r in rs if excludes(r, self.questionnaire.quality.exclude))
                 counts[first] = counts.get(first, 0) + 1
             parts = [f"{REASON_LABELS[r]}{n}份" for r, n in counts.items()]
         inner = f"，剔除{self.n_excluded}份（{'、'.join(parts)}）" if parts else "，无剔除"

@@ -12,6 +12,7 @@ from .responses import Responses
 from .values import to_fraction
 
 __all__ = ["three_line", "recognition_table", "quality_table", "quality_summary_table", "write_quality_workbook",
+           "invalid_cells_table",
            "satisfaction_item_table", "dimension_table", "awareness_table", "group_table",
            "group_test_table", "pairwise_table", "drivers_table", "reliability_table", "item_reliability_table", "write_workbook",
            "write_satisfaction_workbook"]
@@ -58,7 +59,7 @@ def recognition_table(r: Responses) -> pd.DataFrame:
 
 def quality_table(r: Responses) -> pd.DataFrame:
     """One row per flagged response, Chinese headers. Holds no personal data."""
-    q = r.quality.rename(columns={"response_id": "答卷编号", "reasons": "原因代码",
+    q = r.quality.rename(columns={"response_id": "答卷编号", "row": "文件行号", "reasons": "原因代码",
                                   "detail": "说明", "excluded": "是否剔除"})
     q["是否剔除"] = q["是否剔除"].map({True: "剔除", False: "保留（仅标记）"})
     return q.reset_index(drop=True)
@@ -107,10 +108,19 @@ def write_workbook(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
     return path
 
 
+def invalid_cells_table(r: Responses) -> pd.DataFrame:
+    """One row per cell that could not be read, with its raw text (personal numbers masked)."""
+    t = r.invalid
+    return pd.DataFrame({"答卷编号": t["response_id"].to_numpy(), "文件行号": t["row"].to_numpy(),
+                         "列": t["column"].to_numpy(), "原文": t["raw"].to_numpy(),
+                         "原因": t["reason"].to_numpy()})
+
+
 def write_quality_workbook(r: Responses, path: str | Path) -> Path:
-    """质量检查.xlsx: recognition, summary and the flagged responses."""
+    """质量检查.xlsx: recognition, summary, the flagged responses and the unreadable cells."""
     return write_workbook({"识别结果": recognition_table(r), "质量汇总": quality_summary_table(r),
-                           "标记答卷": quality_table(r)}, path)
+                           "标记答卷": quality_table(r), "无法识别的单元格": invalid_cells_table(r)},
+                          path)
 
 
 def _pct(x):

@@ -18,7 +18,8 @@ QUESTION_TYPES = ("single", "multi", "matrix", "scale", "text", "ranking", "yesn
 PERSONAL_KINDS = ("phone", "id_card", "name", "nickname", "email", "ip", "coordinates",
                   "respondent_id", "enumerator", "device", "supervisor", "address")
 QUALITY_REASONS = ("duplicate_id", "duplicate_phone", "duplicate_answers", "shared_ip",
-                   "speeder", "straight_lining", "out_of_range", "missing_required")
+                   "speeder", "straight_lining", "out_of_range", "missing_required",
+                   "pair_mismatch", "incomplete_row", "row_length", "duplicate_serial")
 ROLES = ("group", "overall", "respondent_id")
 DEFAULT_EXCLUDE = ("duplicate_id", "duplicate_phone", "speeder")
 _NEEDS_OPTIONS = ("single", "scale", "yesno", "matrix", "multi", "ranking")

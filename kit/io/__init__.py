@@ -10,13 +10,14 @@ quality flags, repeat groups.
 from __future__ import annotations
 
 import inspect
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .. import missing as M
-from ..errors import ExportFormatError
+from ..errors import ExportFormatError, QuestionnaireError
 from ..privacy import (blank_personal_numbers, contains_personal, hash_series, looks_personal,
                        mask_filename, mask_questionnaire_labels, mask_series)
 from ..quality import assess_quality
@@ -43,13 +44,18 @@ def __getattr__(name):
 
 def parse_export(path, *, platform: str | None = None, variant: str | None = None,
                  questionnaire: Questionnaire | None = None) -> ParsedExport:
-    """Recognise the platform of ``path`` (or use ``platform``) and run its reader."""
+    """Recognise the platform of ``path`` (or use ``platform``) and run its reader. A title
+    row above the header is skipped (and said); merged cells and 合计 rows are handled by
+    :func:`~kit.io.table.read_table` (``export=True``)."""
     path = Path(path)
-    table = read_table(path, header_rows=1)
-    probe = [table.header[0]] + [
-        ["" if pd.isna(v) else str(v) for v in table.body.iloc[i].tolist()]
-        for i in range(min(2, len(table.body)))]
-    name = platform or detect_platform(probe)
+    table = read_table(path, header_rows=1, export=True)
+    at = _header_below_title(table, platform)
+    if at is not None:
+        title = next((h.strip() for h in table.header[0] if h.strip()), "")
+        table = read_table(path, header_rows=1, header_row=at, export=True)
+        table.notes.insert(0, f"表头上方的{at - 1}行是标题（「{title[:40]}」），已跳过，表头在第{at}行 "
+                              "(title rows above the header skipped)")
+    name = platform or detect_platform(_probe(table))
     if name is None:
         if questionnaire is None:
             raise ExportFormatError(
@@ -57,16 +63,42 @@ def parse_export(path, *, platform: str | None = None, variant: str | None = Non
                 + "。其他格式请提供问卷定义（--questionnaire）说明各列，或指定 platform=\"generic\"。"
                 f"表头前几列为：{first_cells(table.header[0])} "
                 "(not a recognised survey export; give a codebook that maps its headers)",
-                path=path, row=1)
+                path=path, row=table.first_data_row - 1)
         name = "generic"
     reader = get_platform(name)
     if reader.header_rows != 1:
-        table = read_table(path, header_rows=reader.header_rows)
+        table = read_table(path, header_rows=reader.header_rows, header_row=at, export=True)
     if len(table.body) == 0:
         raise ExportFormatError("只有表头，没有答卷 (no responses below the header)", path=path)
     if variant is not None and "variant" in inspect.signature(reader.parse).parameters:
         return reader.parse(table, variant=variant)
     return reader.parse(table)
+
+
+def _probe(table, start: int = -1) -> list[list[str]]:
+    """The header row (start=-1) or body row ``start`` and the two rows after it, as text."""
+    rows = [table.header[0]] if start < 0 else []
+    first = max(start, 0)
+    for i in range(first, min(first + 3 - len(rows), len(table.body))):
+        rows.append(["" if pd.isna(v) else str(v) for v in table.body.iloc[i].tolist()])
+    return rows
+
+
+def _header_below_title(table, platform: str | None) -> int | None:
+    """The file row of the real header when the first row is a title (one cell of text over
+    the table, often merged across it) and a header follows within the next rows."""
+    first = [h for h in table.header[0] if h.strip()]
+    if len(first) > 1 or not len(table.body):
+        return None
+    for i in range(min(10, len(table.body))):
+        probe = _probe(table, i)
+        if detect_platform(probe) or (platform and sum(bool(c.strip()) for c in probe[0]) > 1):
+            return table.file_row(i)
+    # no platform recognised: the first row with several cells (a codebook names its headers)
+    for i in range(min(10, len(table.body))):
+        if sum(bool(c.strip()) for c in _probe(table, i)[0]) > 1:
+            return table.file_row(i)
+    return None
 
 
 def first_cells(h: list[str], k: int = 5) -> str:
@@ -107,8 +139,7 @@ def load_export(path, *, codes=None, questionnaire=None, platform: str | None = 
         if parsed.platform != "wjx":
             raise ExportFormatError("按序号文件只用于问卷星导出 (codes= is for 问卷星 pairs)",
                                     path=path)
-        ctab = read_table(Path(codes), header_rows=1)
-        cparsed = wjx.parse_wjx(ctab, "codes")
+        cparsed = parse_export(Path(codes), platform="wjx", variant="codes")
         parsed = wjx.pair_wjx(parsed, cparsed)
     return assemble(parsed, qn)
 
@@ -120,8 +151,8 @@ _NUMBER_META = ("kobo_index", "repeat_index", "parent_index")
 
 
 def _meta_columns(parsed: ParsedExport, sink: ColumnSink, notes: list[str]) -> None:
-    def add(name, values, title, kind="meta"):
-        sink.add(name, values, None, question_id=None, title=title, type="meta",
+    def add(name, values, title, kind="meta", kinds=None, invalid=None):
+        sink.add(name, values, kinds, invalid=invalid, question_id=None, title=title, type="meta",
                  dimension=None, reverse=False, value=kind, options=None, option_label=None,
                  row_label=None)
 
@@ -134,10 +165,7 @@ def _meta_columns(parsed: ParsedExport, sink: ColumnSink, notes: list[str]) -> N
             + "（含个人信息，已加盐哈希）", kind="hash")
         hashed.append(f"{head('response_id')}→response_id")
     elif "response_id" in m:
-        rid = m["response_id"]
-        num = pd.to_numeric(rid, errors="coerce")
-        add("response_id", num.astype("Int64") if num.notna().all() and (num % 1 == 0).all()
-            else mask_series(rid).astype("string"), head("response_id"))
+        add("response_id", _response_ids(parsed), head("response_id"))
     else:
         add("response_id", pd.Series(np.arange(1, parsed.n_rows + 1)).astype("Int64"), "编号（行号）")
     times = {}
@@ -146,21 +174,24 @@ def _meta_columns(parsed: ParsedExport, sink: ColumnSink, notes: list[str]) -> N
             t, local, bad = parse_times(m[name])
             if local is not None and local.equals(t.dt.tz_localize(None)):
                 local = None  # written in UTC already (a server's clock): no second column
-            add(name, t, head(name) + ("（UTC）" if local is not None else ""))
+            unread = t.isna().to_numpy() & _has_text(m[name])
+            add(name, t, head(name) + ("（UTC）" if local is not None else ""),
+                **_meta_invalid(m[name], t, unread, "无法识别的日期时间（不存在的日期或写法）"))
             if local is not None:
                 add(f"{name}_local", local, head(name) + "（当地时间）")
             if bad:
-                notes.append(f"「{head(name)}」有{bad}个时间无法识别，已置空 "
-                             f"({bad} unreadable times set missing)")
+                notes.append(f"「{head(name)}」有{bad}个时间无法识别，记为无效并保留原文 "
+                             f"({bad} unreadable times marked invalid)")
             times[name] = t
     dur = None
     if "duration_s" in m:
         raw_dur = m["duration_s"]
         secs = duration_seconds(raw_dur)
         given = raw_dur.notna() & ~raw_dur.astype(str).str.strip().isin(["", "NULL", "null"])
-        if (bad := int((given & secs.isna()).sum())):
-            notes.append(f"「{head('duration_s')}」有{bad}个值无法识别为时长，已置空 "
-                         f"({bad} unreadable durations set missing)")
+        unread_dur = (given & secs.isna()).to_numpy(dtype=bool)
+        if (bad := int(unread_dur.sum())):
+            notes.append(f"「{head('duration_s')}」有{bad}个值无法识别为时长，记为无效并保留原文 "
+                         f"({bad} unreadable durations marked invalid)")
         dur = blank_personal_numbers(secs)
         dtitle = head("duration_s")
     elif "started_at" in times and "submitted_at" in times and (
@@ -176,7 +207,9 @@ def _meta_columns(parsed: ParsedExport, sink: ColumnSink, notes: list[str]) -> N
             notes.append(f"{int(neg.sum())}份答卷的结束时间早于开始时间（设备时钟有误），答题用时置空 "
                          "(negative durations set missing)")
             dur = dur.mask(neg)
-        add("duration_s", dur.astype("Float64"), dtitle)
+        extra = ({} if "duration_s" not in m else
+                 _meta_invalid(m["duration_s"], dur, unread_dur, "无法识别的答题用时"))
+        add("duration_s", dur.astype("Float64"), dtitle, **extra)
     for name in _TEXT_META:
         if name in m:  # 来源详情 may carry a nickname; regions and statuses are not names
             v = mask_series(m[name], names=name not in ("region", "province", "city", "country",
@@ -251,6 +284,50 @@ def _rename_labels(sink: ColumnSink, changes: dict[str, dict[str, str]]) -> None
             row["column"] = new
     sink.data = {renames.get(k, k): v for k, v in sink.data.items()}
     sink.kinds = {renames.get(k, k): v for k, v in sink.kinds.items()}
+    for cell in sink.invalid:
+        cell["column"] = renames.get(cell["column"], cell["column"])
+
+
+def _has_text(s: pd.Series) -> np.ndarray:
+    """Cells that hold something other than blank or NULL."""
+    t = s.astype(object).where(s.notna(), None).map(lambda v: None if v is None else str(v).strip())
+    return (t.notna() & ~t.isin(["", "NULL", "null"])).to_numpy(dtype=bool)
+
+
+def _meta_invalid(raw: pd.Series, values: pd.Series, bad: np.ndarray, why: str) -> dict:
+    """Missing kinds of a metadata column (blank, or invalid where text could not be read)
+    and the raw text of the invalid cells."""
+    kinds = np.where(pd.isna(values).to_numpy(), M.code_of(M.BLANK), M.NONE).astype(np.int8)
+    if not bad.any():
+        return {"kinds": kinds}
+    kinds[bad] = M.code_of(M.INVALID)
+    return {"kinds": kinds, "invalid": (mask_series(raw.astype(object).where(raw.notna(), None)
+                                                    .map(lambda v: None if v is None else str(v))), why)}
+
+
+def _response_ids(parsed: ParsedExport) -> pd.Series:
+    """序号 / respondent numbers as integers. A number with a fraction (10.5) is not an ID to
+    truncate, nor is a word among 问卷星's whole-number 序号 (a row typed in by hand): both are
+    errors naming the row. A column of text IDs (A001, an edited file's own 编号) stays text."""
+    rid = parsed.meta["response_id"]
+    num = pd.to_numeric(rid, errors="coerce")
+    has = _has_text(rid)
+    header = parsed.meta_headers.get("response_id", "编号")
+    numeric = num.notna().to_numpy() & has
+    fraction = numeric & (num.fillna(0) % 1 != 0).to_numpy()
+    word = has & ~numeric
+    serial = parsed.platform == "wjx" and header.strip() == "序号" and numeric.sum() >= 0.9 * has.sum()
+    bad = fraction | (word if serial else np.zeros(len(rid), dtype=bool))
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        value = str(rid.iloc[i])
+        why = ("是没有保存计算结果的公式：请在 Excel 中打开、重新计算并保存后再导入" if value.startswith("=")
+               else "；序号是答卷的编号，不能有小数或文字。请核对该行是否为手工插入或改动的行")
+        raise ExportFormatError(f"{header}应为整数，实际为「{value}」{why} (expected a whole number)",
+                                path=parsed.files[0], row=int(parsed.file_rows.iloc[i]), column=header)
+    if not word.any():
+        return num.astype("Float64").astype("Int64")
+    return mask_series(rid).astype("string")
 
 
 def _frame(parsed: ParsedExport, qn: Questionnaire | None):
@@ -279,6 +356,8 @@ def _frame(parsed: ParsedExport, qn: Questionnaire | None):
         pairs = list(zip(qn.questions, parsed.questions))
     else:
         pairs = match_questionnaire(parsed, qn)
+        for old, new in _check_id_collisions(qn, sink, parsed).items():
+            notes = [n.replace(f"→{old}", f"→{new}") for n in notes]
     notes += build_columns(parsed, pairs, sink)
     if inferred:  # labels drafted from the data: a name or phone as an option label is masked
         _rename_labels(sink, mask_questionnaire_labels(qn))
@@ -290,7 +369,9 @@ def _frame(parsed: ParsedExport, qn: Questionnaire | None):
     if len(hashed_q):
         notes.append("填写个人信息的题目已加盐哈希（原值不保留）(personal answers hashed): " + "、".join(
             f"{t}→{c}" for t, c in zip(hashed_q["title"], hashed_q["column"])))
-    return data, missing, questions, notes, qn
+    invalid = sink.invalid_table(data["response_id"], pd.Series(np.asarray(parsed.file_rows),
+                                                                index=index))
+    return data, missing, questions, notes, qn, invalid
 
 
 def _staff_note(data: pd.DataFrame) -> list[str]:
@@ -316,7 +397,7 @@ def _link_repeats(parsed: ParsedExport, data: pd.DataFrame, notes: list[str]):
     main_pos = pd.Series(data.index, index=pd.Index(main_key.astype("Int64")))
     main_pos = main_pos[~main_pos.index.duplicated()]
     for name, rp in parsed.repeats.items():
-        rdata, rmissing, rquestions, rnotes, _ = _frame(rp, None)
+        rdata, rmissing, rquestions, rnotes, _, _ = _frame(rp, None)
         parent = rdata["parent_table"] if "parent_table" in rdata else pd.Series(
             pd.NA, index=rdata.index, dtype="string")
         pidx = rdata["parent_index"] if "parent_index" in rdata else pd.Series(
@@ -346,13 +427,47 @@ def _link_repeats(parsed: ParsedExport, data: pd.DataFrame, notes: list[str]):
 
 
 def assemble(parsed: ParsedExport, qn: Questionnaire | None) -> Responses:
-    data, missing, questions, notes, qn = _frame(parsed, qn)
+    data, missing, questions, notes, qn, invalid = _frame(parsed, qn)
     notes += _staff_note(data)
     repeats, rmissing, rquestions = _link_repeats(parsed, data, notes)
-    quality, used = assess_quality(data, missing, questions, qn)
+    quality, used = assess_quality(data, missing, questions, qn, row_flags=parsed.row_flags,
+                                   file_rows=pd.Series(np.asarray(parsed.file_rows), index=data.index),
+                                   invalid=invalid)
+    notes += used.pop("notes", [])
     info = ExportInfo(platform=parsed.platform, variant=parsed.variant, era=parsed.era,
                       files=[mask_filename(Path(f).name) for f in parsed.files], n_rows=parsed.n_rows,
                       notes=notes, quality_settings=used)
     return Responses(data=data, missing=missing, questions=questions, quality=quality, info=info,
                      questionnaire=qn, repeats=repeats, repeat_missing=rmissing,
-                     repeat_questions=rquestions)
+                     repeat_questions=rquestions, invalid=invalid)
+
+
+def _check_id_collisions(qn: Questionnaire, sink: ColumnSink, parsed: ParsedExport) -> dict:
+    """A codebook question whose id (or the hashed column it makes) is already the name of a
+    metadata column: a personal metadata hash moves aside (``phone_2_hash``; the renames are
+    returned); a standard metadata name cannot, so the codebook must change."""
+    planned = {}
+    renamed: dict[str, str] = {}
+    for q in qn.questions:
+        names = [f"{q.id}_hash"] if q.personal else [q.id] + [r.id for r in q.rows]
+        for n in names:
+            planned[n] = q
+    for name in list(sink.data):
+        q = planned.get(name)
+        if q is None:
+            continue
+        m = re.fullmatch(r"(\w+?)(?:_(\d+))?_hash", name)
+        if m and name in parsed.personal_meta:
+            i = 2
+            while f"{m.group(1)}_{i}_hash" in sink.data or f"{m.group(1)}_{i}_hash" in planned:
+                i += 1
+            sink.rename(name, f"{m.group(1)}_{i}_hash")
+            renamed[name] = f"{m.group(1)}_{i}_hash"
+            continue
+        i = next(k for k, x in enumerate(qn.questions) if x is q)
+        title = next((r["title"] for r in sink.rows if r["column"] == name), name)
+        raise QuestionnaireError(
+            f"题目 id「{q.id}」与导出文件的元数据列「{title}」（{name}）重名，两者无法区分：请在问卷"
+            f"定义中把 questions[{i}].id 改为别的名字（如 q_{q.id}）(question id collides with a "
+            "metadata column)", path=qn.path or parsed.files[0])
+    return renamed

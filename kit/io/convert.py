@@ -149,16 +149,26 @@ def text_kinds(text: pd.Series, mask: bool = True, names: bool = False) -> tuple
     return pd.Series(_take(clean_u, fc), index=text.index, dtype=object), kinds_u[fc]
 
 
+_PLAIN_NUMBER = re.compile(r"\s*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*")
+
+
 def _number_or_text(t: str):
-    try:
-        v = float(t)
-    except ValueError:
+    """A code as written in a 按序号 cell (ASCII digits: ``４`` and ``4分`` are text)."""
+    if not _PLAIN_NUMBER.fullmatch(t):
         return mask_text(t)
+    v = float(t)
     return v if math.isfinite(v) else mask_text(t)
 
 
 def code_kinds(codes: pd.Series, missing_codes: dict[int, str]) -> tuple[np.ndarray, np.ndarray, pd.Series | None]:
-    """Numeric codes (float array, NaN where missing), missing kinds, and any non-numeric text."""
+    """Numeric codes (float array, NaN where missing), missing kinds, and any non-numeric text
+    (masked), whose cells are of kind ``invalid``: text in a code cell (满意, ４, 4分, =SUM(…))
+    is an answer that cannot be read, not answered and not silently blank.
+
+    >>> num, kinds, other = code_kinds(pd.Series(["4", "满意", "４", "-3", None]), {-3: "skipped"})
+    >>> num.tolist()[:1], [M.KINDS[k] if k >= 0 else None for k in kinds], other.dropna().tolist()
+    ([4.0], [None, 'invalid', 'invalid', 'skipped', 'blank'], ['满意', '４'])
+    """
     other = None
     if codes.dtype.kind in "fi":
         num = codes.to_numpy(dtype="float64", na_value=np.nan, copy=True)
@@ -170,6 +180,7 @@ def code_kinds(codes: pd.Series, missing_codes: dict[int, str]) -> tuple[np.ndar
         num, kinds = num_u[fc], kinds_u[fc]
         if any(o is not None for o in other_u):
             other = pd.Series(_take(other_u, fc), index=codes.index, dtype=object)
+            kinds[other.notna().to_numpy()] = _KIND[M.INVALID]
     num = np.array(num, dtype="float64")  # writable copy
     for code, kind in missing_codes.items():
         hit = num == code
@@ -241,6 +252,7 @@ class _Answers:
     numbers: set[float] = field(default_factory=set)   # distinct codes/numbers (codes file)
     has_codes: bool = False
     words_in_codes: bool = False                       # a codes column holding words: free text
+    n_words: int = 0                                   # answered cells of a codes column in words
     samples: list[str] = field(default_factory=list)   # distinct raw texts (personal checks)
 
     def add_label(self, lb: str, k: int) -> None:
@@ -264,6 +276,7 @@ def _answers(parts: list[Part], missing_codes) -> _Answers:
                 words = other.dropna().unique().tolist()
                 a.samples += words[:500]
                 a.n += int(other.notna().sum())
+                a.n_words += int(other.notna().sum())
             if p.text is not None:  # a 按文本 twin: which label goes with which code
                 fc, texts = _factorize(p.text)
                 both = ok & (fc >= 0)
@@ -316,7 +329,9 @@ def _free_text(a: _Answers, title: str) -> tuple[bool, str]:
     """Free text or a choice: the answers decide; the title only breaks a tie."""
     if a.n == 0:
         return True, "没有任何回答，按填空题起草；请核对题型"
-    if a.words_in_codes:
+    if a.words_in_codes and 2 * a.n_words >= a.n:
+        # half the answers words: free text; a few words typed into a code column do not make
+        # it one (they are invalid cells of a choice question)
         return True, "按序号文件中本题的答案是文字，是填空题"
     if a.has_codes:  # a 按序号 column: codes are options, other numbers were typed in
         if not _code_like(a.numbers):
@@ -696,15 +711,19 @@ def _nullable_int(num: np.ndarray) -> pd.Series:
 
 
 class ColumnSink:
-    """Collects output columns, their missing kinds and their rows of ``Responses.questions``."""
+    """Collects output columns, their missing kinds and their rows of ``Responses.questions``,
+    and the raw text of every invalid cell with the reason it could not be read."""
 
     def __init__(self, index: pd.Index):
         self.index = index
         self.data: dict[str, pd.Series] = {}
         self.kinds: dict[str, np.ndarray] = {}
         self.rows: list[dict] = []
+        self.invalid: list[dict] = []
 
-    def add(self, name: str, values: pd.Series, kinds: np.ndarray | None, **meta):
+    def add(self, name: str, values: pd.Series, kinds: np.ndarray | None, invalid=None, **meta):
+        """``invalid``: ``(raw, why)``, the column's raw cells (a Series) and the reason, one
+        string or one per cell, kept for the cells whose kind is ``invalid``."""
         if name in self.data:
             raise QuestionnaireError(f"输出列名「{name}」重复 (duplicate column name)")
         values.index = self.index
@@ -713,6 +732,81 @@ class ColumnSink:
             kinds = np.where(values.isna().to_numpy(), M.KINDS.index(M.BLANK), M.NONE).astype(np.int8)
         self.kinds[name] = kinds
         self.rows.append({"column": name, **meta})
+        at = np.flatnonzero(kinds == _KIND[M.INVALID])
+        if len(at):
+            raw, why = invalid if invalid is not None else (None, "无法识别")
+            texts = [""] * len(at) if raw is None else [
+                mask_text(_cell_text(v)) for v in raw.iloc[at].tolist()]
+            for text, i in zip(texts, at):
+                reason = (why if isinstance(why, str) else why[i]) or "无法识别"
+                self.invalid.append({"position": int(i), "column": name, "raw": text,
+                                     "reason": reason,
+                                     "code": "pair_mismatch" if reason == PAIR_MISMATCH
+                                     else "out_of_range"})
+
+    def rename(self, old: str, new: str) -> None:
+        self.data = {(new if k == old else k): v for k, v in self.data.items()}
+        self.kinds = {(new if k == old else k): v for k, v in self.kinds.items()}
+        for r in self.rows + self.invalid:
+            if r["column"] == old:
+                r["column"] = new
+
+    def invalid_table(self, response_id: pd.Series, file_rows: pd.Series) -> pd.DataFrame:
+        """One row per invalid cell: response, file row, column, raw text (masked), reason."""
+        cols = ["response_id", "row", "column", "raw", "reason", "code"]
+        if not self.invalid:
+            return pd.DataFrame(columns=cols).astype({"row": "int64"})
+        t = pd.DataFrame(self.invalid)
+        pos = t.pop("position").to_numpy()
+        t.insert(0, "response_id", response_id.to_numpy()[pos])
+        t.insert(1, "row", np.asarray(file_rows)[pos].astype("int64"))
+        t.index = self.index[pos]
+        return t[cols]
+
+
+PAIR_MISMATCH = "按文本与按序号两个文件不一致"
+
+
+def _why_code_cells(raw: pd.Series, kinds: np.ndarray, valid_codes: np.ndarray) -> np.ndarray:
+    """Why each invalid cell of a code column could not be read."""
+    why = np.full(len(kinds), None, dtype=object)
+    at = np.flatnonzero(kinds == _KIND[M.INVALID])
+    shown = "、".join(str(int(c)) for c in valid_codes[:12]) + ("…" if len(valid_codes) > 12 else "")
+    for i, v in zip(at, raw.iloc[at].tolist()):
+        t = _cell_text(v)
+        if t.startswith("="):
+            why[i] = "公式没有保存计算结果"
+        elif _PLAIN_NUMBER.fullmatch(t):
+            why[i] = f"超出选项范围（选项编码为{shown}）"
+        else:
+            why[i] = "不是选项编码：按序号下载的单元格应为数字"
+    return why
+
+
+def _with_pair_text(codes: pd.Series, text: pd.Series, where: np.ndarray) -> pd.Series:
+    """The raw cells, with both files' values written out where they disagree."""
+    raw = pd.Series([_cell_text(v) for v in codes.tolist()], index=codes.index, dtype=object)
+    at = np.flatnonzero(where)
+    ttext = [_cell_text(v) for v in text.iloc[at].tolist()]
+    raw.iloc[at] = [f"按文本「{t}」，按序号「{c}」" for t, c in zip(ttext, raw.iloc[at])]
+    return raw
+
+
+def _off_majority(num: np.ndarray, label: np.ndarray) -> np.ndarray:
+    """Cells of a 按序号/按文本 pair whose label is not the one the other answers with that code
+    carry (code 5 is 非常满意 in 400 rows and 非常不满意 in one): the two files disagree there.
+    A code whose labels tie has no majority, so nothing to compare."""
+    both = ~np.isnan(num) & np.array([lb is not None for lb in label], dtype=bool)
+    out = np.zeros(len(num), dtype=bool)
+    if not both.any():
+        return out
+    pairs = pd.DataFrame({"code": num[both], "label": label[both]})
+    counts = pairs.value_counts()
+    top = counts.groupby(level=0).idxmax().map(lambda t: t[1])
+    tied = counts.groupby(level=0).apply(lambda c: bool((c == c.max()).sum() > 1))
+    expected = pairs["code"].map(top).where(~pairs["code"].map(tied).astype(bool))
+    out[np.flatnonzero(both)] = (expected.notna() & (pairs["label"] != expected)).to_numpy()
+    return out
 
 
 def _text_labels(text: pd.Series, sep: str | None = None, names: bool = True):
@@ -755,13 +849,18 @@ def _others_series(others_u: list, fc: np.ndarray, index) -> pd.Series | None:
 
 
 def _choice_values(q: Question, part: Part, missing_codes, scores: bool = False):
-    """Codes (or scores) of one single-choice column, its missing kinds and its other-text.
+    """Codes (or scores) of one single-choice column, its missing kinds, its other-text and
+    ``(raw, why)`` for its invalid cells.
 
     ``scores``: the cells hold option scores (问卷星 按分数 download); they are turned back into
     codes through the codebook, so a score that no option has is caught as invalid.
+    With both a 按序号 and a 按文本 column, a cell where the two disagree (text 非常不满意,
+    code 5; an answer in one file and (跳过) or nothing in the other) is invalid, both values
+    kept.
     """
     valid_codes = np.array([o.code for o in q.options], dtype="float64")
     other_text = None
+    raw, why = part.codes if part.codes is not None else part.text, "不是问卷定义中的选项"
     if part.codes is not None:
         num, kinds, _ = code_kinds(part.codes, missing_codes)
         if scores and q.has_scores:
@@ -772,13 +871,26 @@ def _choice_values(q: Question, part: Part, missing_codes, scores: bool = False)
             mapped = pd.Series(num[known]).map(by_score).to_numpy(dtype="float64")
             num = num.copy()
             num[known] = np.where(np.isnan(mapped), -1e18, mapped)  # -1e18: caught below
+        bad = ~np.isnan(num) & ~np.isin(num, valid_codes)
+        kinds[bad] = _KIND[M.INVALID]
+        num[bad] = np.nan
+        why = _why_code_cells(part.codes, kinds, valid_codes)
+        if scores and q.has_scores:
+            why[bad] = "不是任何选项的分值"
         if part.text is not None:
-            fc, kinds_u, _, others_u = _text_labels(part.text, names=q.mask)
+            fc, kinds_u, labels_u, others_u = _text_labels(part.text, names=q.mask)
             other_text = _others_series(others_u, fc, part.text.index)
             tk = kinds_u[fc]
+            invalid = kinds == _KIND[M.INVALID]
             # the text file says more precisely why a cell is missing ((空) vs blank)
-            same = np.isnan(num) & (tk != M.NONE)
+            same = np.isnan(num) & (tk != M.NONE) & ~invalid
             kinds[same] = tk[same]
+            mismatch = _pair_mismatch(q, num, kinds, tk, labels_u, fc)
+            if mismatch.any():
+                raw = _with_pair_text(part.codes, part.text, mismatch)
+                why[mismatch] = PAIR_MISMATCH
+                kinds[mismatch] = _KIND[M.INVALID]
+                num[mismatch] = np.nan
     else:
         fc, kinds_u, labels_u, others_u = _text_labels(part.text, names=q.mask)
         other_text = _others_series(others_u, fc, part.text.index)
@@ -809,7 +921,25 @@ def _choice_values(q: Question, part: Part, missing_codes, scores: bool = False)
         values = pd.Series(pd.array(vals, dtype="Float64"))
     else:
         values = _nullable_int(num)
-    return values, kinds, other_text
+    return values, kinds, other_text, (raw, why)
+
+
+def _pair_mismatch(q: Question, num, kinds, tk, labels_u, fc) -> np.ndarray:
+    """Cells where a 按序号 code and its 按文本 label disagree: the label names another
+    option, or is not the label the other answers with that code carry, or one file has an
+    answer where the other has (跳过)/(空)/nothing."""
+    label = _take([None if lb is None else _norm_label(lb) for lb in labels_u], fc)
+    seen = Counter(_norm_label(o.label) for o in q.options)
+    table = {_norm_label(o.label): float(o.code) for o in q.options
+             if seen[_norm_label(o.label)] == 1}  # a masked or repeated label names no option
+    tcode = np.array([np.nan if lb is None else table.get(lb, np.nan) for lb in label],
+                     dtype="float64")
+    answered_c = ~np.isnan(num)
+    answered_t = tk == M.NONE
+    said_missing = np.isin(tk, [_KIND[M.SKIPPED], _KIND[M.EMPTY]])
+    code_missing = (kinds != M.NONE) & (kinds != _KIND[M.INVALID])
+    return ((answered_c & ~np.isnan(tcode) & (num != tcode)) | (answered_c & said_missing)
+            | (answered_t & ~np.isnan(tcode) & code_missing) | _off_majority(num, label))
 
 
 def _opt_meta(q: Question) -> list[dict]:
@@ -828,9 +958,10 @@ def build_columns(parsed: ParsedExport, pairs: list[tuple[Question, ParsedQuesti
             continue
         if q.type in ("single", "scale", "yesno"):
             part = pq.parts[0]
-            vals, kinds, other = _choice_values(q, part, mc,
+            vals, kinds, other, invalid = _choice_values(q, part, mc,
                                                          scores=parsed.variant == "scores")
-            sink.add(q.id, vals, kinds, **base, value="score" if q.has_scores else "code",
+            sink.add(q.id, vals, kinds, invalid=invalid, **base,
+                     value="score" if q.has_scores else "code",
                      options=_opt_meta(q), option_label=None, row_label=None)
             if other is not None:
                 _add_text(sink, f"{q.id}__other_text", other, {**base, "type": "text"},
@@ -838,9 +969,9 @@ def build_columns(parsed: ParsedExport, pairs: list[tuple[Question, ParsedQuesti
         elif q.type == "matrix":
             _same_rows(q, pq, parsed)
             for row, part in zip(q.rows, pq.parts):
-                vals, kinds, _ = _choice_values(q, part, mc,
+                vals, kinds, _, invalid = _choice_values(q, part, mc,
                                                          scores=parsed.variant == "scores")
-                sink.add(row.id, vals, kinds, **{**base, "dimension": row.dimension or q.dimension,
+                sink.add(row.id, vals, kinds, invalid=invalid, **{**base, "dimension": row.dimension or q.dimension,
                                                  "reverse": row.reverse or q.reverse},
                          value="score" if q.has_scores else "code", options=_opt_meta(q),
                          option_label=None, row_label=row.label)
@@ -913,6 +1044,26 @@ def _hash_part(sink: ColumnSink, name: str, src: pd.Series, kind: str, base: dic
              options=None, option_label=None, row_label=row_label)
 
 
+def _positions(lists_u: list, labels: list[str], rank: bool) -> list[dict | None]:
+    """For each distinct '┋'/'→'-joined answer: option index -> rank (or 1 if chosen); None
+    where the answer is missing or names a label the options lack (nothing to compare)."""
+    table = {_norm_label(lb): j for j, lb in enumerate(labels)}
+    out: list[dict | None] = []
+    for items in lists_u:
+        if items is None:
+            out.append(None)
+            continue
+        pos: dict | None = {}
+        for k, lb in enumerate(items):
+            j = table.get(_norm_label(lb))
+            if j is None:
+                pos = None
+                break
+            pos[j] = k + 1 if rank else 1
+        out.append(pos)
+    return out
+
+
 def _option_columns(q: Question, pq: ParsedQuestion, mc, sink: ColumnSink, base, q_path=None):
     rank = q.type == "ranking"
     sep = "→" if rank else "┋"
@@ -931,28 +1082,46 @@ def _option_columns(q: Question, pq: ParsedQuestion, mc, sink: ColumnSink, base,
         if missing_labels:
             raise QuestionnaireError(f"{q.id} 的选项 {missing_labels} 在导出文件中没有对应列 "
                                      "(option columns missing)", path=q_path, column=pq.header)
-        joined_kinds, others = None, None
+        joined_kinds, others, said_pos = None, None, None
         if pq.joined is not None:  # the 按文本 twin: why a cell is missing, and 〖其他〗 text
-            fc, kinds_u, _, others_u = _text_labels(pq.joined, sep, names=q.mask)
+            fc, kinds_u, lists_u, others_u = _text_labels(pq.joined, sep, names=q.mask)
             joined_kinds = kinds_u[fc]
             others = _others_series(others_u, fc, pq.joined.index)
-        for o in q.options:
+            said_pos = _take(_positions(lists_u, labels, rank), fc)
+        for j, o in enumerate(q.options):
             part = by_label[_norm_label(o.label)]
             if part.codes is not None:
                 num, kinds, _ = code_kinds(part.codes, mc)
             else:
-                clean, kinds = text_kinds(part.text)
-                num = pd.to_numeric(clean, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-            if joined_kinds is not None:
-                said = joined_kinds != M.NONE
-                kinds[said] = joined_kinds[said]
-                num[said] = np.nan
+                num, kinds, _ = code_kinds(part.text, mc)
+            raw = part.codes if part.codes is not None else part.text
             bad = ~np.isnan(num) & ((num < 0) | ((num > 1) if not rank else False))
             kinds[bad] = M.KINDS.index(M.INVALID)
             num[bad] = np.nan
+            why = _why_code_cells(raw, kinds, np.array([0.0, 1.0]))
+            if rank:
+                why[bad] = "不是有效的名次"
+            if joined_kinds is not None:
+                said = joined_kinds != M.NONE
+                # the text file's answer for this option: its rank / 1 if chosen, 0 if not
+                expect = np.array([np.nan if ps is None else float(ps.get(j, 0)) for ps in said_pos])
+                valid = kinds != _KIND[M.INVALID]
+                if rank:
+                    mismatch = ~said & valid & ~np.isnan(num) & ~np.isnan(expect) & (num != expect)
+                else:
+                    mismatch = ~said & valid & ~np.isnan(expect) & (np.nan_to_num(num) != expect)
+                mismatch |= said & ~np.isnan(num) & (num > 0)  # (跳过) in one file, chosen in the other
+                kinds[said] = joined_kinds[said]
+                num[said] = np.nan
+                if mismatch.any():
+                    raw = _with_pair_text(raw, pq.joined, mismatch)
+                    why[mismatch] = PAIR_MISMATCH
+                    kinds[mismatch] = _KIND[M.INVALID]
+                    num[mismatch] = np.nan
             vals = _nullable_int(num)
             name = f"{q.id}__{o.label.strip()}"
-            sink.add(name, vals, kinds, **base, value="rank" if rank else "selected",
+            sink.add(name, vals, kinds, invalid=(raw, why), **base,
+                     value="rank" if rank else "selected",
                      options=None, option_label=o.label, row_label=None)
         if others is not None:
             _add_text(sink, f"{q.id}__other_text", others, {**base, "type": "text"},
@@ -991,7 +1160,8 @@ def _option_columns(q: Question, pq: ParsedQuestion, mc, sink: ColumnSink, base,
         kk[unknown] = M.KINDS.index(M.INVALID)
         col[unknown] = np.nan
         name = f"{q.id}__{o.label.strip()}"
-        sink.add(name, _nullable_int(col), kk, **base, value="rank" if rank else "selected",
+        sink.add(name, _nullable_int(col), kk, invalid=(src, "含有问卷定义中没有的选项"), **base,
+                 value="rank" if rank else "selected",
                  options=None, option_label=o.label, row_label=None)
     others = _others_series(others_u, fc, src.index)
     if others is not None:

@@ -94,3 +94,5 @@ class ParsedExport:
     repeats: dict[str, "ParsedExport"] = field(default_factory=dict)
     # hashed (personal_meta) or dropped columns, said in the notes: header -> why
     dropped_reasons: dict[str, str] = field(default_factory=dict)
+    # file row -> (quality reason, detail) for rows the reader found damaged (kit.io.table)
+    row_flags: dict[int, tuple[str, str]] = field(default_factory=dict)

@@ -74,8 +74,50 @@ def parse_times(s: pd.Series) -> tuple[pd.Series, pd.Series | None, int]:
         out = pd.to_datetime(t, errors="coerce", format=fmt)
         if out.notna().sum() == has.sum():
             return out, None, 0
-    out = pd.to_datetime(t, errors="coerce", format="mixed")
+    # cell by cell: dates typed by hand ('2019年11月1日 09:17:39', '２０１９/11/1 9:17') read
+    # exactly, so that '2019/02/30' is unreadable rather than guessed; Excel serial numbers
+    # written as text (a column that one damaged cell made text); anything else by the general
+    # parser
+    norm = t.map(_norm_date)
+    out = pd.to_datetime(norm, errors="coerce", format="%Y/%m/%d %H:%M:%S")
+    num = pd.to_numeric(t.where(norm.isna() & has).map(
+        lambda v: v if isinstance(v, str) and _SERIAL.fullmatch(v) else None), errors="coerce")
+    serial = num.notna()
+    if serial.any():
+        out[serial] = pd.to_datetime(num[serial], unit="D", origin="1899-12-30").dt.round("s")
+    rest = has & norm.isna() & ~serial
+    if rest.any():
+        out[rest] = pd.to_datetime(t[rest], errors="coerce", format="mixed")
     return out, None, int((out.isna() & has).sum())
+
+
+_SERIAL = re.compile(r"[2-7][0-9]{4}(?:\.[0-9]+)?")  # Excel day numbers 20000-79999: 1954-2119
+
+
+_CN_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?\s*(.*)$", re.S)
+_YMD = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?)?$")
+
+
+def _norm_date(v) -> str | None:
+    """'2019年11月1日 9:17' / '2019-11-01' / '２０１９/11/1' -> '2019/11/01 09:17:00'; None when
+    the text is not a plain date (left to the general parser).
+
+    >>> _norm_date("2019年11月1日 09:17:39"), _norm_date("2019/02/30"), _norm_date("next week")
+    ('2019/11/01 09:17:39', '2019/02/30 00:00:00', None)
+    """
+    if not isinstance(v, str):
+        return None
+    import unicodedata
+
+    v = unicodedata.normalize("NFKC", v).strip()
+    m = _CN_DATE.match(v)
+    if m:
+        v = f"{m.group(1)}/{m.group(2)}/{m.group(3)} {m.group(4)}".strip()
+    m = _YMD.match(v)
+    if not m:
+        return None
+    y, mo, d, hh, mm, ss = (int(x) if x else 0 for x in m.groups())
+    return f"{y:04d}/{mo:02d}/{d:02d} {hh:02d}:{mm:02d}:{ss:02d}"
 
 
 _HMS = re.compile(r"^\s*(\d+):(\d{1,2})(?::(\d{1,2}))?\s*$")

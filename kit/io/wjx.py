@@ -100,7 +100,7 @@ def is_wjx(headers: list[str]) -> bool:
         return False
     first = next((h for h in hs if h and not _is_meta_header(h)), "")
     return bool(_Q.match(first) or _OPT_OLD.match(first)) and (
-        len(numbered) >= 2 or len(hs) <= 2)
+        len(numbered) >= 2 or len(hs) <= 2 or "—" in first)  # '1、题目—第一行': a matrix
 
 
 @dataclass
@@ -170,7 +170,9 @@ def _numeric_share(body: pd.DataFrame, cols: list[int]) -> float:
         vals = vals[~vals.isin(list(MISSING_TEXT))]
         if len(vals) and vals.str.contains("┋", regex=False).any():
             return 0.0  # '┋'-joined labels only occur in 按文本 downloads
-        numeric += bool(pd.to_numeric(vals, errors="coerce").notna().all())
+        # nine in ten: one 满意 typed into a code cell does not make a column text (nor,
+        # with few questions, the whole file 按文本)
+        numeric += not len(vals) or pd.to_numeric(vals, errors="coerce").notna().mean() >= 0.9
     return numeric / len(cols) if cols else 0.0
 
 
@@ -198,6 +200,18 @@ def guess_variant(path, body: pd.DataFrame | None = None, headers=None) -> str:
     return detect_variant(path, body, headers)[0]
 
 
+def content_variant(columns: list[pd.Series]) -> str:
+    """codes or text from the answers of some columns alone (:func:`_numeric_share`).
+
+    >>> col = pd.Series(["1", "2", "满意"] + ["3"] * 17)
+    >>> content_variant([col] * 4 + [pd.Series(["很好的建议"] * 20)])
+    'codes'
+    """
+    body = pd.concat([c.reset_index(drop=True) for c in columns], axis=1, ignore_index=True) \
+        if columns else pd.DataFrame()
+    return "codes" if columns and _numeric_share(body, list(body.columns)) >= 0.8 else "text"
+
+
 def _split_title(rest: str) -> tuple[str, str | None, bool, str | None]:
     """(title, type tag, required, matrix row label) of a numbered header's text."""
     row = None
@@ -220,12 +234,18 @@ def _structure(table: RawTable, variant: str) -> tuple[dict, list[ParsedQuestion
     started = False
     cur: ParsedQuestion | None = None
     seen_titles: dict[str, int] = {}
+    hrow = table.first_data_row - 1  # the header's row in the file (a title may sit above)
     for j, raw_h in enumerate(headers):
         h = raw_h.strip()
+        if h == "" and table.body[j].isna().all():
+            notes.append(f"第{j + 1}列没有标题也没有内容，已忽略 (an empty untitled column ignored)")
+            continue
+        if h == "":
+            # a blank title would make the column a row of the matrix before it, or metadata
+            raise ExportFormatError("表头为空白：该列有内容却没有标题，无法判断它属于哪一题；请补上"
+                                    "问卷星导出时的列标题 (a column has no title)", path=table.path,
+                                    row=hrow, column=f"第{j + 1}列")
         if not started and not (_Q.match(h) or _OPT_OLD.match(h)):
-            if h == "":
-                raise ExportFormatError("表头为空白 (a column has no title)", path=table.path,
-                                        row=1, column=f"第{j + 1}列")
             meta_cols[j] = h
             continue
         if started and not (_Q.match(h) or _OPT_OLD.match(h)) and _is_meta_header(h):
@@ -241,7 +261,7 @@ def _structure(table: RawTable, variant: str) -> tuple[dict, list[ParsedQuestion
         if (mo or mq) and h in seen_titles:
             raise ExportFormatError(
                 f"列标题重复：与第{seen_titles[h] + 1}列相同 (duplicate column title)",
-                path=table.path, row=1, column=h)
+                path=table.path, row=hrow, column=h)
         if mo or mq:
             seen_titles[h] = j
         if mo:
@@ -302,9 +322,6 @@ def _structure(table: RawTable, variant: str) -> tuple[dict, list[ParsedQuestion
             cur.structure = "rows"
             cur.parts.append(part)
             continue
-        if h == "":
-            raise ExportFormatError("表头为空白 (a column has no title)", path=table.path, row=1,
-                                    column=f"第{j + 1}列")
         cur = ParsedQuestion(key=f"col_{len(questions) + 1}", number=None, title=h, header=raw_h,
                              structure="single", parts=[part])
         questions.append(cur)
@@ -388,7 +405,7 @@ def _meta(table: RawTable, meta_cols: dict, parsed: ParsedExport):
         if name is not None:
             if name in parsed.meta:
                 raise ExportFormatError("元数据列重复 (duplicate metadata column)",
-                                        path=table.path, row=1, column=h)
+                                        path=table.path, row=table.first_data_row - 1, column=h)
             parsed.meta[name] = col
             parsed.meta_headers[name] = h
         elif h in PERSONAL_META:
@@ -445,6 +462,7 @@ def parse_wjx(table: RawTable, variant: str | None = None) -> ParsedExport:
                           file_rows=pd.Series(table.row_numbers,
                                               index=table.body.index),
                           questions=questions, notes=notes + snotes + table.notes,
+                          row_flags=dict(table.row_flags),
                           missing_codes=dict(MISSING_CODES) if variant != "text" else {})
     _meta(table, meta_cols, parsed)
     return parsed
@@ -479,11 +497,20 @@ def _era(table: RawTable, meta_cols: dict) -> str:
 
 def pair_wjx(text: ParsedExport, codes: ParsedExport) -> ParsedExport:
     """Join a 按文本 export to its 按序号 twin on 序号: codes from one, labels from the other."""
+    _check_twin(text, codes)
     tid = _ids(text)
     cid = _ids(codes)
-    if tid.duplicated().any() or cid.duplicated().any():
-        dup = tid[tid.duplicated()].tolist()[:5] or cid[cid.duplicated()].tolist()[:5]
-        raise ExportFormatError(f"序号重复：{dup} (duplicate 序号)", path=text.files[0])
+    for p, ids in ((text, tid), (codes, cid)):
+        dup = ids.duplicated(keep=False)
+        if dup.any():
+            rows = p.file_rows.reset_index(drop=True)[dup.to_numpy()]
+            first = ids[dup].iloc[0]
+            at = rows[(ids[dup] == first).to_numpy()].tolist()
+            raise ExportFormatError(
+                f"序号{first}出现了{len(at)}次（文件第{'、'.join(map(str, at))}行）；按文本与按序号两个文件"
+                f"按序号一一对应，序号不能重复（共{int(ids.duplicated().sum())}个重复）。请删除重复的行后"
+                "另存一份再导入，或只导入其中一个文件 (duplicate 序号)", path=p.files[0],
+                row=int(at[1]), column="序号")
     only_t = sorted(set(tid) - set(cid))
     only_c = sorted(set(cid) - set(tid))
     if only_t or only_c:
@@ -535,6 +562,34 @@ def pair_wjx(text: ParsedExport, codes: ParsedExport) -> ParsedExport:
     return codes
 
 
+def _check_twin(text: ParsedExport, codes: ParsedExport) -> None:
+    """The 按序号 file must be another file, and hold codes: the 按文本 file passed as its own
+    twin (or a second 按文本 download) would pair labels with labels."""
+    from pathlib import Path
+
+    t, c = Path(text.files[0]), Path(codes.files[0])
+    same = t.resolve() == c.resolve() or (t.stat().st_size == c.stat().st_size
+                                          and t.read_bytes() == c.read_bytes())
+    if same:
+        raise ExportFormatError(
+            f"按序号文件与按文本文件是同一个文件（{t.name}）：codes 应指定按序号（按选项序号）下载的"
+            "另一个文件；没有按序号文件时，只导入按文本文件即可 (the text file was given as its own "
+            "codes twin)", path=c)
+    # the columns where the 按文本 file holds choice labels: the 按序号 file must hold numbers
+    twin = {pq.key: pq for pq in text.questions}
+    pairs = [(tp.text, cp.codes) for pq in codes.questions if pq.key in twin
+             and pq.structure in ("single", "rows") and len(twin[pq.key].parts) == len(pq.parts)
+             for tp, cp in zip(twin[pq.key].parts, pq.parts)
+             if tp.text is not None and cp.codes is not None]
+    choice = [(t, c) for t, c in pairs if content_variant([t]) == "text"
+              and t.dropna().astype(str).nunique() <= 30]
+    if choice and sum(content_variant([c]) == "text" for _, c in choice) >= 0.8 * len(choice):
+        raise ExportFormatError(
+            "作为按序号文件导入的这个文件，答案是选项文字而不是数字编码：它看来是按文本下载。请在问卷星"
+            "“下载答卷数据”中选择“按选项序号”下载，作为按序号文件 (the codes file holds labels, not "
+            "codes)", path=c)
+
+
 def _ids(p: ParsedExport) -> pd.Series:
     if "response_id" not in p.meta:
         raise ExportFormatError("按文本与按序号两个文件靠「序号」列逐份配对，本文件没有「序号」列（可能已被删除）；"
@@ -542,9 +597,9 @@ def _ids(p: ParsedExport) -> pd.Series:
                                 "two files)", path=p.files[0], row=1)
     s = p.meta["response_id"]
     num = pd.to_numeric(s, errors="coerce")
-    if num.notna().all():
+    if num.notna().all() and (num % 1 == 0).all():
         return num.astype("int64").reset_index(drop=True)
-    bad = num.isna()
+    bad = num.isna() | (num % 1 != 0)
     row = int(p.file_rows[bad].iloc[0])
     raise ExportFormatError(f"序号应为整数，实际为「{s[bad].iloc[0]}」 (expected an integer 序号)",
                             path=p.files[0], row=row, column="序号")

@@ -41,7 +41,7 @@ def new_parsed(table: RawTable, platform: str, variant: str, era: str) -> Parsed
     return ParsedExport(platform=platform, variant=variant, era=era, files=[str(table.path)],
                         n_rows=len(table.body), index=table.body.index,
                         file_rows=pd.Series(table.row_numbers, index=table.body.index),
-                        notes=list(table.notes))
+                        notes=list(table.notes), row_flags=dict(table.row_flags))
 
 
 def drop_column(parsed: ParsedExport, header: str, reason: str) -> None:
