@@ -32,7 +32,7 @@ from pydantic_core import PydanticCustomError
 from ..errors import KitError
 
 __all__ = ["Spec", "validate", "fail", "Text", "OptText", "Identifier", "Number", "NonNegative",
-           "Positive", "PositiveInt", "NonNegativeInt", "Bool", "Share", "File", "Date",
+           "Positive", "PositiveInt", "NonNegativeInt", "Bool", "Share", "File", "ExportFile", "Date",
            "one_of", "matching", "key_path", "suggest", "type_name", "to_plain"]
 
 
@@ -256,7 +256,7 @@ def _share(v: Any) -> Fraction:
 Share = Annotated[Fraction, PlainValidator(_share)]
 
 
-def _file(v: Any, info: ValidationInfo) -> Path:
+def _file(v: Any, info: ValidationInfo, outside_ok: bool = False) -> Path:
     s = _nonempty_text(v)
     root = (info.context or {}).get("root")
     p = Path(s).expanduser()
@@ -267,7 +267,7 @@ def _file(v: Any, info: ValidationInfo) -> Path:
             inside = p.resolve().is_relative_to(Path(root).resolve())
         except OSError:
             inside = False
-        if not inside:
+        if not inside and not outside_ok:
             raise fail(f"{p} 不在项目文件夹 {root} 内；请把文件复制到项目文件夹中，写相对路径，"
                        "这样整个项目文件夹可以复制给别人重新运行")
         if not p.exists():
@@ -278,6 +278,10 @@ def _file(v: Any, info: ValidationInfo) -> Path:
 
 
 File = Annotated[Path, PlainValidator(_file)]
+# A raw export holding personal data may be kept outside the project folder (a protected
+# drive), so that the project folder can be shared without it; outputs then name it by its
+# file name (kit.paths.input_name).
+ExportFile = Annotated[Path, PlainValidator(lambda v, info: _file(v, info, outside_ok=True))]
 
 
 def _date(v: Any) -> date:

@@ -14,8 +14,8 @@ from typing import Annotated, Any
 from pydantic import AliasChoices, Field, ValidationInfo, field_validator, model_validator
 from pydantic.functional_validators import PlainValidator
 
-from .base import (Bool, File, Identifier, Number, OptText, PositiveInt, Spec, Text, fail,
-                   matching, one_of, suggest, type_name)
+from .base import (Bool, ExportFile, File, Identifier, Number, OptText, PositiveInt, Spec, Text,
+                   fail, matching, one_of, suggest, type_name)
 
 __all__ = ["ProjectSpec", "WaveSpec", "WeightsSpec", "AppraisalSpec", "CadreAppraisalSpec",
            "MemberAppraisalSpec", "BatchSpec", "PanelSpec", "StagedTargetsSpec", "LedgersSpec",
@@ -49,8 +49,8 @@ Label = Annotated[Any, PlainValidator(_label)]
 class WaveSpec(Spec):
     id: WaveId
     label: OptText = ""
-    export: File
-    codes: File | None = None
+    export: ExportFile
+    codes: ExportFile | None = None
     platform: Text | None = None
 
 
