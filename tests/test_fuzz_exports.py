@@ -15,7 +15,8 @@ The expected outcome of each mutation kind is stated with it:
 - same counts as the original: re-saving as CSV/xlsx, other encodings, a wrong file
   extension, a title row, a BOM, merged cells, blank and 合计 rows, control characters,
   reversed row order, an unbalanced quote that can be read literally, renamed files;
-- changed counts with the reason recorded: a duplicated 序号 (one more response, flagged
+- changed counts with the reason recorded: an Excel error value (#DIV/0!) in a code cell
+  (invalid, raw text kept), a duplicated 序号 (one more response, flagged
   ``duplicate_serial`` and excluded), a short or long CSV row (``row_length``), a CSV cut in
   the middle (the last response flagged ``incomplete_row``), text or a formula in a code cell
   (one more ``invalid`` cell with its raw text, the response flagged ``out_of_range``), a
@@ -373,6 +374,10 @@ def variants(tmp: Path) -> list[Variant]:
             fx = write_xlsx(g, d / f"{stem}_formula.xlsx",
                             edit=lambda ws, c=f"{L}{row}": ws.__setitem__(c, "=1+2"))
             add("formula", src, fx, invalid_cell(row, "=1+2"))
+            row = 3 + k % (n - 2)  # not drawn from rng: the other variants stay as they were
+            ev = write_xlsx(g, d / f"{stem}_error.xlsx",
+                            edit=lambda ws, c=f"{L}{row}": ws.__setitem__(c, "#DIV/0!"))
+            add("error_value", src, ev, invalid_cell(row, "#DIV/0!"))
         # -------- control characters pasted from Word
         if src.text_cols or src.code_cols:
             j = (src.text_cols or [src.id_col])[0]
@@ -641,7 +646,7 @@ def fuzz(tmp_path_factory):
 KINDS = ["resave_csv", "resave_xlsx", "encoding", "wrong_extension", "truncated_workbook",
          "truncated_csv", "extra_rows", "title_row", "edited_header", "merged_cells", "formula",
          "control_chars", "reverse_rows", "row_length", "unbalanced_quote", "duplicate_id",
-         "fraction_id", "dates", "text_in_code", "huge_dimension", "garbage", "pair", "wide"]
+         "fraction_id", "dates", "text_in_code", "error_value", "huge_dimension", "garbage", "pair", "wide"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

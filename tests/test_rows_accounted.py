@@ -197,6 +197,20 @@ def test_formula_without_a_value_is_invalid_not_blank(tmp_path):
     assert "公式" in cell["reason"].iloc[0] and any("M5" in n for n in r.info.notes)
 
 
+def test_excel_error_value_is_invalid_not_blank(tmp_path):
+    """#DIV/0! in a code cell (fastexcel reads an error value as blank): invalid, raw kept;
+    the cell at M5 is the response on file row 5 (hand count: header on row 1)."""
+    r = load_export(edit(CODES, tmp_path / "e_按序号.xlsx", lambda ws: ws.__setitem__("M5", "#DIV/0!")),
+                    questionnaire=QN)
+    cell = r.invalid[r.invalid["column"] == "overall"]
+    assert cell[["row", "raw", "code"]].values.tolist() == [[5, "#DIV/0!", "out_of_range"]]
+    assert any("M5" in n and "错误值" in n for n in r.info.notes)
+    # the response is flagged, not excluded (out_of_range only marks): the sample's 412 stay
+    assert (r.n_total, r.n_valid) == (420, 412)
+    q = r.quality[r.quality["row"] == 5]
+    assert "out_of_range" in q["reasons"].iloc[0] and not bool(q["excluded"].iloc[0])
+
+
 def test_dates_written_by_hand(tmp_path):
     def dates(ws):
         ws["B5"] = "2019年11月1日 09:17:39"

@@ -251,6 +251,7 @@ class _SheetScan:
     first_row: int = 1          # 1-based sheet row of calamine's first range row
     first_col: int = 0          # 0-based sheet column of its first range column
     formulas: dict = field(default_factory=dict)   # (row1, col0) -> formula text, no value saved
+    errors: dict = field(default_factory=dict)     # (row1, col0) -> Excel error value (#DIV/0!)
     merged: list = field(default_factory=list)     # (row1, col0, row1, col0) inclusive
 
 
@@ -259,6 +260,7 @@ _XREF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
 _XROW = re.compile(rb'<row\b[^>]*?\br="([0-9]{1,7})"')
 _XFORMULA = re.compile(rb'<f\b[^>]*?(?:/>|>(.*?)</f>)', re.S)
 _XVALUE = re.compile(rb'<v>\s*[^<\s]', re.S)
+_XLASTREF = re.compile(rb'r="([A-Z]{1,3})[0-9]')
 _XMERGE = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
 
 
@@ -329,22 +331,32 @@ def _scan_xlsx(path: Path, raw: bytes, sheet: int | str, sheet_label: str) -> _S
             if ref and f:
                 text = html.unescape((f.group(1) or b"").decode("utf-8", "replace"))
                 scan.formulas[(int(ref.group(2)), _col_index(ref.group(1).decode()))] = text
-    for m in _XMERGE.finditer(data):
+    if b't="e"' in data:  # error values (#DIV/0!, #REF!): calamine reads them as blank
+        for m in re.finditer(rb't="e"', data):
+            start = data.rfind(b"<c ", 0, m.start())
+            end = data.find(b"</c>", m.start())
+            ref = _XREF.search(data, start, m.start()) if start >= 0 else None
+            value = re.search(rb"<v>([^<]*)</v>", data[m.end(): end]) if end >= 0 else None
+            if ref and value:
+                scan.errors[(int(ref.group(2)), _col_index(ref.group(1).decode()))] = \
+                    html.unescape(value.group(1).decode("utf-8", "replace")).strip() or "#ERROR"
+    for m in _XMERGE.finditer(data, max(0, data.rfind(b"</sheetData>"))):  # after the cells
         scan.merged.append((int(m.group(2)), _col_index(m.group(1).decode()),
                             int(m.group(4)), _col_index(m.group(3).decode())))
     return scan
 
 
 def _range_bound(data: bytes, scan: _SheetScan) -> tuple[int, int]:
-    """Rows and columns of the used range, bounded from above cheaply: the last row element,
-    and the last cell of each row (cells are written in column order)."""
-    last_row = max([int(x) for x in _XROW.findall(data)] + [scan.first_row])
+    """Rows and columns of the used range, bounded from above cheaply: the last row element
+    (rows are written in ascending order) and the last cell of each row (cells are written
+    in column order), found by byte searches rather than per-cell parsing."""
+    last_row = scan.first_row
+    at = data.rfind(b"<row ")
+    if at >= 0 and (m := _XROW.match(data, at)):
+        last_row = max(last_row, int(m.group(1)))
     cmax = scan.first_col
     for m in re.finditer(rb"</row>", data):
-        start = data.rfind(b"<c ", 0, m.start())
-        if start < 0:
-            continue
-        ref = _XREF.search(data, start, data.find(b">", start) + 1)
+        ref = _XLASTREF.match(data, data.rfind(b' r="', 0, m.start()) + 1)
         if ref:
             cmax = max(cmax, _col_index(ref.group(1).decode()))
     return last_row - scan.first_row + 1, cmax - scan.first_col + 1
@@ -430,20 +442,30 @@ def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int 
 
 def _put_formulas(body: pd.DataFrame, scan: _SheetScan, top: int, notes: list[str]) -> pd.DataFrame:
     """A formula saved without its computed value (a file written by a program, never opened
-    in Excel) reads as blank: put its text, ``=SUM(…)``, in the cell so that it is caught as
-    an answer that cannot be read, and say where."""
-    cells = []
-    for (r, c), text in sorted(scan.formulas.items()):
-        i, j = r - top, c - scan.first_col
-        if 0 <= i < len(body) and 0 <= j < body.shape[1] and pd.isna(body.iat[i, j]):
-            if body[j].dtype != object:
-                body[j] = body[j].astype(object).where(body[j].notna(), None)
-            body.iat[i, j] = "=" + (text or "（共享公式）")
-            cells.append(f"{_col_letter(c)}{r}")
+    in Excel) and an Excel error value (#DIV/0!, #REF!) read as blank: put their text,
+    ``=SUM(…)`` or ``#DIV/0!``, in the cell so that it is caught as an answer that cannot be
+    read, and say where."""
+    def put(items: dict, text_of) -> list[str]:
+        cells = []
+        for (r, c), text in sorted(items.items()):
+            i, j = r - top, c - scan.first_col
+            if 0 <= i < len(body) and 0 <= j < body.shape[1] and pd.isna(body.iat[i, j]):
+                if body[j].dtype != object:
+                    body[j] = body[j].astype(object).where(body[j].notna(), None)
+                body.iat[i, j] = text_of(text)
+                cells.append(f"{_col_letter(c)}{r}")
+        return cells
+
+    cells = put(scan.formulas, lambda text: "=" + (text or "（共享公式）"))
     if cells:
         notes.append(f"{len(cells)}个公式单元格没有保存计算结果（{_shown(cells, 5)}），按无法识别的"
                      "内容处理；请在 Excel 中打开、重新计算并保存后再导入 (formulas without a "
                      "cached value)")
+    cells = put(scan.errors, lambda text: text)
+    if cells:
+        notes.append(f"{len(cells)}个单元格是 Excel 错误值（{_shown(cells, 5)}，如"
+                     f"「{next(iter(scan.errors.values()))}」），按无法识别的内容处理 "
+                     "(Excel error values)")
     return body
 
 
@@ -834,18 +856,29 @@ def drop_summary_rows(table: RawTable) -> None:
     body = table.body
     if not len(body):
         return
-    first = pd.Series([None] * len(body), index=body.index, dtype=object)
+    labels = {re.sub(r"[\s:：]", "", x) for x in SUMMARY_LABELS}
+    # the first non-empty cell of each row among the first six columns; only a text cell
+    # can be a label, so numeric columns only mark their rows as decided
+    decided = np.zeros(len(body), dtype=bool)
+    hit = np.zeros(len(body), dtype=bool)
+    first = np.empty(len(body), dtype=object)
     for j in body.columns[: min(6, body.shape[1])]:
         col = body[j]
-        take = first.isna() & col.notna()
-        if take.any():
-            first[take] = col[take].astype(str)
-    label = first.map(lambda v: re.sub(r"[\s:：]", "", v).lower() if isinstance(v, str) else "")
-    hit = label.isin({re.sub(r"[\s:：]", "", x) for x in SUMMARY_LABELS}).to_numpy()
+        filled = col.notna().to_numpy()
+        new = filled & ~decided
+        if col.dtype.kind == "O" and new.any():  # object or string dtype
+            idx = np.flatnonzero(new)
+            for i, v in zip(idx, col.to_numpy()[idx]):
+                if isinstance(v, str) and len(v) <= 40 and \
+                        re.sub(r"[\s:：]", "", v).lower() in labels:
+                    hit[i], first[i] = True, v
+        decided |= filled
+        if decided.all():
+            break
     if not hit.any():
         return
     rows = np.asarray(table.row_numbers)[hit].tolist()
-    words = sorted(set(first[hit]))
+    words = sorted(set(first[hit].tolist()))
     table.notes.append(f"文件第{_shown(rows)}行是「{'」「'.join(words)}」汇总行，不是答卷，已排除 "
                        "(summary rows under the data are not responses)")
     for r in rows:
