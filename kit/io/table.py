@@ -290,35 +290,81 @@ def _sheet_xml_name(zf: zipfile.ZipFile, sheet: int | str) -> str | None:
     return name if name in zf.namelist() else None
 
 
+_CHUNK = 1 << 23  # the sheet XML is read in pieces of about 8 MB, each ending after a row
+
+
+def _sheet_chunks(zf: zipfile.ZipFile, name: str):
+    """The sheet XML in pieces that end after a ``</row>`` (the last piece holds the rest),
+    so that a cell never straddles two pieces and the XML is never held whole in memory."""
+    with zf.open(name) as f:
+        carry = b""
+        while block := f.read(_CHUNK):
+            data = carry + block
+            cut = data.rfind(b"</row>")
+            if cut < 0:
+                carry = data
+                continue
+            yield data[: cut + 6]
+            carry = data[cut + 6:]
+        if carry:
+            yield carry
+
+
+_SCAN_ERRORS = (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, NotImplementedError,
+                zlib.error)
+
+
 def _scan_xlsx(path: Path, raw: bytes, sheet: int | str, sheet_label: str) -> _SheetScan:
     """A cheap pass over the sheet XML before calamine reads it: the used range of cells that
     hold something (refused when absurd), where that range starts, formulas saved without a
-    computed value, merged ranges.
+    computed value, error values, merged ranges.
 
     The size check does no per-cell work for an ordinary sheet: the range is bounded by the
     last row and the last cell of each row; only a range that may be too large, or that is
-    almost empty, is measured cell by cell."""
+    almost empty, is measured cell by cell (a second pass)."""
     scan = _SheetScan()
     try:
         zf = zipfile.ZipFile(io.BytesIO(raw))
         name = _sheet_xml_name(zf, sheet)
         if name is None:
             return scan
-        data = zf.read(name)
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, NotImplementedError,
-            zlib.error):
-        return scan  # a damaged or encrypted part: fastexcel reports it with its own message
-    first = _XVALCELL.search(data)
-    if first is None:
-        return scan
-    scan.first_row = int(first.group(2))
-    if not re.search(rb'<c\b[^>]*?\br="A[0-9]', data):
-        scan.first_col = min(_col_index(x.decode()) for x in set(
-            m.group(1) for m in _XVALCELL.finditer(data)))
-    rows, cols = _range_bound(data, scan)
-    if rows * cols > SPARSE_CELLS and (rows * cols > MAX_CELLS
-                                       or data.count(b"<c ") < rows * cols // 100):
-        _refuse_size(path, data, sheet_label)
+        found, has_a, min_col = False, False, 1 << 30
+        last_row, cmax, n_rows = 0, 0, 0
+        for data in _sheet_chunks(zf, name):
+            if not found and (first := _XVALCELL.search(data)):
+                found, scan.first_row = True, int(first.group(2))
+            if not has_a:
+                if re.search(rb'<c\b[^>]*?\br="A[0-9]', data):
+                    has_a = True
+                else:
+                    min_col = min([min_col] + [_col_index(m.group(1).decode())
+                                               for m in _XVALCELL.finditer(data)])
+            last_row = max(last_row, _last_row(data))
+            c, k = _last_col(data)
+            cmax, n_rows = max(cmax, c), n_rows + k
+            _scan_cells(data, scan)
+            tail = data.rfind(b"</sheetData>")  # merged ranges are listed after the cells
+            for m in (_XMERGE.finditer(data, tail) if tail >= 0 else ()):
+                scan.merged.append((int(m.group(2)), _col_index(m.group(1).decode()),
+                                    int(m.group(4)), _col_index(m.group(3).decode())))
+        if not found:
+            return _SheetScan()
+        scan.first_col = 0 if has_a else min(min_col, 1 << 14)
+        rows = max(last_row, scan.first_row) - scan.first_row + 1
+        cols = max(cmax, scan.first_col) - scan.first_col + 1
+        # a row with cells has at least one: count the cells (a second pass) only when the
+        # rows alone do not show that the range is filled
+        if rows * cols > SPARSE_CELLS and (rows * cols > MAX_CELLS or (
+                n_rows < rows * cols // 100 and
+                sum(d.count(b"<c ") for d in _sheet_chunks(zf, name)) < rows * cols // 100)):
+            _refuse_size(path, _sheet_chunks(zf, name), sheet_label)
+    except _SCAN_ERRORS:
+        return _SheetScan()  # a damaged or encrypted part: fastexcel reports it with its own message
+    return scan
+
+
+def _scan_cells(data: bytes, scan: _SheetScan) -> None:
+    """Formulas saved without a value, and error values (#DIV/0!), in one piece of the XML."""
     if b"<f" in data:
         for m in re.finditer(rb"<f[\s>/]", data):
             start = data.rfind(b"<c ", 0, m.start())
@@ -340,42 +386,42 @@ def _scan_xlsx(path: Path, raw: bytes, sheet: int | str, sheet_label: str) -> _S
             if ref and value:
                 scan.errors[(int(ref.group(2)), _col_index(ref.group(1).decode()))] = \
                     html.unescape(value.group(1).decode("utf-8", "replace")).strip() or "#ERROR"
-    for m in _XMERGE.finditer(data, max(0, data.rfind(b"</sheetData>"))):  # after the cells
-        scan.merged.append((int(m.group(2)), _col_index(m.group(1).decode()),
-                            int(m.group(4)), _col_index(m.group(3).decode())))
-    return scan
 
 
-def _range_bound(data: bytes, scan: _SheetScan) -> tuple[int, int]:
-    """Rows and columns of the used range, bounded from above cheaply: the last row element
-    (rows are written in ascending order) and the last cell of each row (cells are written
-    in column order), found by byte searches rather than per-cell parsing."""
-    last_row = scan.first_row
+def _last_row(data: bytes) -> int:
+    """The number of the last row element of a piece (rows are written in ascending order)."""
     at = data.rfind(b"<row ")
-    if at >= 0 and (m := _XROW.match(data, at)):
-        last_row = max(last_row, int(m.group(1)))
-    cmax = scan.first_col
+    m = _XROW.match(data, at) if at >= 0 else None
+    return int(m.group(1)) if m else 0
+
+
+def _last_col(data: bytes) -> tuple[int, int]:
+    """The widest column among the last cells of the rows of a piece (cells are written in
+    column order), found by byte searches rather than per-cell parsing; and how many rows
+    hold a cell."""
+    cmax = n = 0
     for m in re.finditer(rb"</row>", data):
         ref = _XLASTREF.match(data, data.rfind(b' r="', 0, m.start()) + 1)
         if ref:
-            cmax = max(cmax, _col_index(ref.group(1).decode()))
-    return last_row - scan.first_row + 1, cmax - scan.first_col + 1
+            cmax, n = max(cmax, _col_index(ref.group(1).decode())), n + 1
+    return cmax, n
 
 
-def _refuse_size(path: Path, data: bytes, sheet_label: str) -> None:
+def _refuse_size(path: Path, chunks, sheet_label: str) -> None:
     """Measure the used range exactly (only for a sheet that may be absurd) and refuse it
     when it is too large to read or almost empty (a stray cell far from the data)."""
     rmin = cmin = 1 << 30
     rmax = cmax = -1
     n = 0
     far = ""
-    for m in _XVALCELL.finditer(data):
-        r, c = int(m.group(2)), _col_index(m.group(1).decode())
-        n += 1
-        rmin, cmin = min(rmin, r), min(cmin, c)
-        if r > rmax or c > cmax:
-            far = m.group(1).decode() + m.group(2).decode()
-        rmax, cmax = max(rmax, r), max(cmax, c)
+    for data in chunks:
+        for m in _XVALCELL.finditer(data):
+            r, c = int(m.group(2)), _col_index(m.group(1).decode())
+            n += 1
+            rmin, cmin = min(rmin, r), min(cmin, c)
+            if r > rmax or c > cmax:
+                far = m.group(1).decode() + m.group(2).decode()
+            rmax, cmax = max(rmax, r), max(cmax, c)
     rows, cols = rmax - rmin + 1, cmax - cmin + 1
     size = rows * cols
     if size <= SPARSE_CELLS or (size <= MAX_CELLS and n >= size // 100):
