@@ -338,3 +338,327 @@ def plot_event_study(es, outcome: str, ax=None):
     ax.set_ylabel(f"{outcome}：项目村与对照村之差（相对基期）")
     ax.set_title(f"事件研究：{outcome}")
     return ax
+
+
+# ------------------------------------------------------------ every question (issue 18)
+_BLUE, _GREY = "#4C72B0", "#555555"
+NO_DATA = "本题没有有效回答，不绘制图表。"
+
+
+def _wrap(text: str, width: int = 16) -> str:
+    """Break a label into lines of at most ``width`` display units (a CJK character is two)."""
+    from .render.text import display_width
+
+    lines, cur = [], ""
+    for ch in str(text):
+        if display_width(cur + ch) > width * 2 and cur:
+            lines.append(cur)
+            cur = ""
+        cur += ch
+    lines.append(cur)
+    return "\n".join(lines[:4]) + ("…" if len(lines) > 4 else "")
+
+
+def _lines(labels) -> int:
+    return sum(str(lb).count("\n") + 1 for lb in labels)
+
+
+def _new_ax(ax, n_lines: int, width: float = 7.5, extra: float = 1.6):
+    import matplotlib.pyplot as plt
+
+    use_cjk_font()
+    if ax is None:
+        _, ax = plt.subplots(figsize=(width, max(2.2, 0.32 * n_lines + extra)))
+    return ax
+
+
+def _hbars(ax, labels, values, lo=None, hi=None, texts=None, xlabel="", title="", color=_BLUE):
+    import numpy as np
+
+    y = np.arange(len(values))
+    ax.barh(y, values, color=color, alpha=0.9, height=0.6)
+    right = np.asarray(values, dtype="float64")
+    if lo is not None and hi is not None:
+        lo, hi = np.asarray(lo, dtype="float64"), np.asarray(hi, dtype="float64")
+        ax.errorbar(values, y, xerr=[np.clip(values - lo, 0, None), np.clip(hi - values, 0, None)],
+                    fmt="none", ecolor=_GREY, capsize=3, linewidth=1)
+        right = np.maximum(right, hi)
+    top = float(np.nanmax(right)) if len(right) else 1.0
+    for yi, x, t in zip(y, right, texts or []):
+        ax.text(x + top * 0.02, yi, t, va="center", fontsize=9)
+    ax.set_xlim(0, top * 1.32 if top > 0 else 1)
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(xlabel)
+    ax.set_title(title, fontsize=11)
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+def plot_question(res, ax=None):
+    """The chart of one question's table (:class:`kit.descriptives.QuestionResult`): bars
+    of the options chosen (share with its Wilson interval; multi-select: 普及率; ranking:
+    综合得分), a 100% stacked bar per matrix row, a histogram of a numeric fill-in. Only
+    categories with n > 0 are drawn. Returns the Axes, or None when there is nothing to draw
+    (:data:`NO_DATA` says so); a text question's chart is :func:`plot_word_frequencies`."""
+    from .fmt import fmt_number, fmt_percent
+
+    if res.is_empty or res.kind in ("text", "personal"):
+        return None
+    title = _wrap(f"{res.label}（{res.kind_zh}）", 26)
+    t = res.table
+    if res.kind in ("single", "yesno", "scale"):
+        t = t[t["n"] > 0]
+        labels = [_wrap(x) for x in t["option"]]
+        ax = _new_ax(ax, _lines(labels))
+        return _hbars(ax, labels, t["share"].to_numpy() * 100, t["ci_low"].to_numpy() * 100,
+                      t["ci_high"].to_numpy() * 100,
+                      [f"{fmt_percent(p)}（{n}）" for p, n in zip(t["share"], t["n"])],
+                      f"比例（%），线段为95%置信区间；样本量 n={res.base}", title)
+    if res.kind == "multi":
+        t = t[t["n"] > 0]
+        labels = [_wrap(x) for x in t["option"]]
+        ax = _new_ax(ax, _lines(labels))
+        return _hbars(ax, labels, t["case_share"].to_numpy() * 100, t["ci_low"].to_numpy() * 100,
+                      t["ci_high"].to_numpy() * 100,
+                      [f"{fmt_percent(p)}（{n}）" for p, n in zip(t["case_share"], t["n"])],
+                      f"选择该项的人数占回答人数的比例（普及率，%）；n={res.base}", title)
+    if res.kind == "ranking":
+        t = t[t["n_ranked"] > 0]
+        labels = [_wrap(x) for x in t["option"]]
+        ax = _new_ax(ax, _lines(labels))
+        return _hbars(ax, labels, t["score"].to_numpy(), texts=[fmt_number(s, 2) for s in t["score"]],
+                      xlabel=f"综合得分（权值＝{res.summary['positions']}−名次＋1）；n={res.base}", title=title)
+    if res.kind == "matrix":
+        return _plot_matrix(res, ax, title)
+    if res.kind == "numeric":
+        return _plot_numeric(res, ax, title)
+    return None
+
+
+def _rgb(color):
+    from matplotlib.colors import to_rgb
+
+    return to_rgb(color)
+
+
+def _stacked(ax, row_labels, shares, col_labels, counts, legend_title=""):
+    """100% stacked horizontal bars: one bar per row, a segment per column with n > 0."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    k = len(col_labels)
+    palette = [plt.cm.RdYlBu(0.1 + 0.8 * i / max(1, k - 1)) for i in range(k)] if k > 2 else ["#4C72B0", "#DD8452"][:k]
+    y = np.arange(len(row_labels))
+    used = np.zeros(k, dtype=bool)
+    for i in range(len(row_labels)):
+        left = 0.0
+        for j in range(k):
+            if counts[i, j] <= 0:
+                continue
+            v = shares[i, j] * 100
+            ax.barh(i, v, left=left, color=palette[j], height=0.6,
+                    label=col_labels[j] if not used[j] else None)
+            used[j] = True
+            if v >= 8:
+                r_, g_, b_ = palette[j][:3] if isinstance(palette[j], tuple) else _rgb(palette[j])
+                dark = 0.299 * r_ + 0.587 * g_ + 0.114 * b_ < 0.5
+                ax.text(left + v / 2, i, f"{v:.0f}", ha="center", va="center", fontsize=8,
+                        color="white" if dark else "black")
+            left += v
+    ax.set_yticks(y, row_labels)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    handles, labels = ax.get_legend_handles_labels()
+    order = sorted(range(len(labels)), key=lambda i: list(col_labels).index(labels[i]))
+    ax.legend([handles[i] for i in order], [_wrap(labels[i], 8) for i in order], loc="upper left",
+              bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8, title=legend_title or None,
+              title_fontsize=8)
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+def _plot_matrix(res, ax, title):
+    import numpy as np
+
+    d = res.distribution
+    rows = res.table[res.table["n"] > 0]
+    if not len(rows):
+        return None
+    opts = list(dict.fromkeys(d["option"]))
+    counts = np.array([[d[(d["row_id"] == r) & (d["option"] == o)]["n"].sum() for o in opts]
+                       for r in rows["row_id"]], dtype="float64")
+    shares = counts / counts.sum(axis=1, keepdims=True)
+    labels = [_wrap(x) for x in rows["row"]]
+    ax = _new_ax(ax, _lines(labels), width=8, extra=1.6)
+    _stacked(ax, labels, shares, opts, counts)
+    ax.set_xlabel("各选项所占比例（%）")
+    ax.set_title(title, fontsize=11)
+    return ax
+
+
+def _plot_numeric(res, ax, title):
+    import numpy as np
+
+    x = _numeric_values(res)
+    if not len(x):
+        return None
+    ax = _new_ax(ax, 6)
+    whole = np.all(x == np.round(x))
+    span = x.max() - x.min()
+    bins = np.arange(x.min() - 0.5, x.max() + 1.5) if whole and span <= 30 else "auto"
+    ax.hist(x, bins=bins, color=_BLUE, alpha=0.9, rwidth=0.85 if whole and span <= 30 else None)
+    med = float(np.median(x))
+    ax.axvline(med, color="#C44E52", linestyle="--", linewidth=1)
+    ax.text(med, ax.get_ylim()[1] * 0.95, f" 中位数 {med:g}", color="#C44E52", fontsize=9, va="top")
+    unit = res.summary.get("unit") or ""
+    ax.set_xlabel(f"数值{('（' + unit + '）') if unit else ''}；n={res.base}")
+    ax.set_ylabel("人数")
+    ax.set_title(title, fontsize=11)
+    return ax
+
+
+def _numeric_values(res):
+    import numpy as np
+
+    from .descriptives import numeric_answers
+
+    if res.answers is None:
+        return np.array([])
+    vals, _, _ = numeric_answers(res.answers)
+    return vals.to_numpy(dtype="float64")
+
+
+def plot_crosstab(ct, ax=None):
+    """The chart of a cross-tabulation (:class:`kit.crosstab.CrossTab`): 100% stacked bars of
+    the row percentages (one bar per row category with n > 0); multi-select by group: one point
+    per group and option chosen (普及率); numeric by group: a box per group. None when empty."""
+    import numpy as np
+
+    if ct.is_empty:
+        return None
+    title = _wrap(f"{ct.rows_title} × {ct.columns_title}", 26)
+    if ct.kind == "categorical":
+        labels = [_wrap(f"{x}（n={n}）") for x, n in zip(ct.counts.index, ct.counts.sum(axis=1))]
+        ax = _new_ax(ax, _lines(labels), width=8, extra=1.6)
+        _stacked(ax, labels, ct.row_share.to_numpy(), list(ct.counts.columns), ct.counts.to_numpy(),
+                 legend_title=_wrap(ct.columns_title, 8))
+        ax.set_xlabel(f"行百分比（%）；共{ct.base}份")
+        ax.set_title(title, fontsize=11)
+        return ax
+    if ct.kind == "multi_by_group":
+        import matplotlib.pyplot as plt
+
+        share = ct.row_share if not ct.multi_on_rows else ct.row_share
+        counts = ct.counts
+        opts = [o for o in counts.columns if counts[o].sum() > 0]
+        labels = [_wrap(o) for o in opts]
+        ax = _new_ax(ax, _lines(labels), width=8, extra=1.6)
+        groups = list(counts.index)
+        colors = [plt.cm.tab10(i % 10) for i in range(len(groups))]
+        for gi, g in enumerate(groups):
+            pts = [(j, share.loc[g, o] * 100) for j, o in enumerate(opts) if counts.loc[g, o] > 0]
+            if pts:
+                ys, xs = zip(*pts)
+                ax.scatter(xs, ys, color=colors[gi], label=f"{g}（n={int(ct.group_base[g])}）", zorder=3, s=28)
+        ax.set_yticks(np.arange(len(opts)), labels)
+        ax.invert_yaxis()
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("选择该项的人数占该组回答人数的比例（普及率，%）")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8,
+                  title=_wrap(ct.rows_title if not ct.multi_on_rows else ct.columns_title, 8), title_fontsize=8)
+        ax.set_title(title, fontsize=11)
+        return ax
+    if ct.kind == "numeric_by_group":
+        s = ct.summary
+        if not len(s):
+            return None
+        ax = _new_ax(ax, _lines(s["group"]) + 1)
+        return _plot_numeric_groups(ct, ax, title)
+    return None
+
+
+def _plot_numeric_groups(ct, ax, title):
+    labels = [_wrap(f"{g}（n={n}）") for g, n in zip(ct.summary["group"], ct.summary["n"])]
+    ax.boxplot([ct.values[g] for g in ct.summary["group"]], vert=False, widths=0.5,
+               medianprops={"color": "#C44E52"})
+    ax.set_yticks(range(1, len(labels) + 1), labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(_wrap(ct.columns_title, 30))
+    ax.set_title(title, fontsize=11)
+    return ax
+
+
+def plot_word_frequencies(tr, top: int = 20, ax=None):
+    """Bars of the words most answers use (:class:`kit.opentext.TextResult`); None when no
+    answer has a word left after stop words."""
+    from .fmt import fmt_percent
+
+    w = tr.words.head(top)
+    w = w[w["n_answers"] > 0]
+    if tr.is_empty or not len(w):
+        return None
+    ax = _new_ax(ax, len(w))
+    return _hbars(ax, list(w["word"]), w["n_answers"].to_numpy(),
+                  texts=[f"{n}（{fmt_percent(p)}）" for n, p in zip(w["n_answers"], w["share"])],
+                  xlabel=f"提到该词的回答数（共{tr.n_answered}条回答）",
+                  title=_wrap(f"{tr.title}：高频词", 26))
+
+
+def plot_wordcloud(tr, ax=None, top: int = 100):
+    """A word cloud of the frequency table: an option, needs ``pip install '.[cloud]'``
+    (wordcloud, MIT). The bar chart (:func:`plot_word_frequencies`) is the default."""
+    import matplotlib.pyplot as plt
+
+    from .errors import KitError
+
+    try:
+        from wordcloud import WordCloud
+    except ImportError:
+        raise KitError("词云需要 wordcloud 包：pip install -e '.[cloud]'（MIT 许可）；"
+                       "默认的高频词条形图不需要它") from None
+    w = tr.words.head(top)
+    w = w[w["n_answers"] > 0]
+    if tr.is_empty or not len(w):
+        return None
+    from matplotlib import font_manager
+
+    font = font_manager.findfont(font_manager.FontProperties(family=use_cjk_font()))
+    wc = WordCloud(font_path=font, width=900, height=500, background_color="white", random_state=0,
+                   prefer_horizontal=1.0).generate_from_frequencies(dict(zip(w["word"], w["n_answers"])))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 5))
+    ax.imshow(wc, interpolation="bilinear")
+    ax.set_axis_off()
+    ax.set_title(_wrap(f"{tr.title}：词云", 30), fontsize=11)
+    return ax
+
+
+def text_overlaps(fig) -> list[tuple[str, str]]:
+    """Pairs of visible texts of a figure whose boxes overlap (tick labels, annotations,
+    titles, legend entries): a chart check."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    items, seen = [], set()
+    for t in fig.findobj(lambda a: hasattr(a, "get_text") and hasattr(a, "get_window_extent")):
+        if id(t) in seen or not t.get_visible() or not str(t.get_text()).strip():
+            continue
+        seen.add(id(t))
+        if not t.get_visible():
+            continue
+        try:
+            bb = t.get_window_extent(renderer)
+        except (RuntimeError, ValueError):
+            continue
+        if bb.width > 0 and bb.height > 0:
+            items.append((t.get_text(), bb.shrunk(0.97, 0.9)))
+    out = []
+    for i in range(len(items)):
+        for j in range(i + 1, len(items)):
+            if items[i][1].overlaps(items[j][1]):
+                out.append((items[i][0], items[j][0]))
+    return out
+
+
+__all__ += ["plot_question", "plot_crosstab", "plot_word_frequencies", "plot_wordcloud", "text_overlaps",
+            "NO_DATA"]

@@ -92,6 +92,11 @@ class Project:
     form: dict = field(default_factory=dict)   # header fields of the official 自评表
     rollup: list = field(default_factory=list)  # the projects rolled up into this one (Project)
     pepper: str | None = None   # id of the project's hashing key (kit pepper new), not the key
+    # every question tabulated (kit.descriptives, kit.crosstab, kit.opentext; notebook 07)
+    profile: list = field(default_factory=list)      # 样本基本情况的题目 id
+    crosstabs: list = field(default_factory=list)    # [(行题目, 列题目)]
+    codes: dict = field(default_factory=dict)        # {题目 id 或 "*": {类别: [关键词]}}
+    stopwords: list = field(default_factory=list)    # 词频统计另外剔除的词
 
     @property
     def path(self) -> Path:
@@ -463,7 +468,9 @@ def load_project(folder: str | Path) -> Project:
                    extra={k: getattr(spec, k) for k in ("generator", "report_title") if getattr(spec, k)},
                    spec=spec, funding=funding_from_spec(spec.funding, py), goals=goals_from_spec(spec.goals),
                    form=form_from_spec(spec.form), rollup=rollup,
-                   pepper=spec.pepper)
+                   pepper=spec.pepper, profile=list(spec.profile),
+                   crosstabs=[tuple(t) for t in spec.crosstabs], codes=dict(spec.codes),
+                   stopwords=list(spec.stopwords))
 
 
 def _check_layout(spec: ProjectSpec, py: Path, rollup: list) -> None:
@@ -543,6 +550,7 @@ def _check_codebook_names(spec: ProjectSpec, qn: Questionnaire | None, py: Path)
         question("weights.cells", w.cells, ("single",))
         question("weights.cluster", w.cluster, ("single", "text"))
         question("weights.strata", w.strata, ("single", "text"))
+    _check_tabulation_names(spec, qn, py, question)
     a = spec.appraisal
     if a is not None:
         if a.cadres is not None:
@@ -553,6 +561,44 @@ def _check_codebook_names(spec: ProjectSpec, qn: Questionnaire | None, py: Path)
             n_bands = len(ids[a.members.question].options)
             if a.members.help_bands >= n_bands:
                 raise _fail(py, "appraisal.members.help_bands", f"应少于评议等次的个数（{n_bands}个）")
+
+
+def _check_tabulation_names(spec: ProjectSpec, qn: Questionnaire, py: Path, question) -> None:
+    """``profile:``, ``crosstabs:`` and ``codes:`` name questions (or matrix rows) that can be
+    tabulated that way::
+
+        profile: [township, identity, gender]      # 样本基本情况（默认：groups 与 role: profile 的题目）
+        crosstabs:
+          - [identity, overall]                    # 行 × 列：题目 id 或矩阵行 id
+          - {rows: township, columns: services}    # 多选题按组比较
+        codes:                                     # 开放题关键词编码：类别 → 关键词
+          suggestion: {道路交通: [修路, 道路, 路灯]}
+          "*": {环境卫生: [垃圾, 卫生]}            # 所有开放题（含“其他（请注明）”）
+        stopwords: [本村, 村里]                     # 词频统计另外剔除的词
+    """
+    ids = qn.by_id()
+    rows = {r.id: q for q in qn.questions for r in q.rows}
+    for i, qid in enumerate(spec.profile):
+        question(f"profile[{i}]", qid, ("single", "yesno", "scale", "multi"))
+    for i, pair in enumerate(spec.crosstabs):
+        types = []
+        for x in pair:
+            if x in rows:
+                types.append("matrix_row")
+                continue
+            if x not in ids:
+                raise _fail(py, f"crosstabs[{i}]", f"问卷中没有题目或矩阵行「{x}」。{suggest(x, list(ids) + list(rows))}")
+            q = ids[x]
+            if q.type == "matrix":
+                raise _fail(py, f"crosstabs[{i}]", f"「{x}」是矩阵题：请写其中一行的 id（如 {q.rows[0].id}）")
+            if q.type == "ranking" or q.personal:
+                raise _fail(py, f"crosstabs[{i}]", f"「{x}」是{'排序题' if q.type == 'ranking' else '个人信息'}，不能交叉")
+            types.append(q.type)
+        if types == ["multi", "multi"]:
+            raise _fail(py, f"crosstabs[{i}]", "两道多选题不能交叉；请把其中一道换成单选题")
+    for qid in spec.codes:
+        if qid != "*":
+            question(f"codes.{qid}", qid)
 
 
 def _check_method(spec: ProjectSpec, py: Path) -> list[str]:

@@ -336,6 +336,55 @@ def _expected(v: Any) -> dict:
     return out
 
 
+def _crosstab(v: Any) -> tuple[str, str]:
+    """``[行题目, 列题目]`` or ``{rows: 行题目, columns: 列题目}``: question or matrix row ids."""
+    from .base import _nonempty_text
+
+    if isinstance(v, dict):
+        if set(v) != {"rows", "columns"}:
+            raise fail(f"应写 rows 和 columns 两项，如 {{rows: identity, columns: overall}}，实为{type_name(v)}")
+        pair = (v["rows"], v["columns"])
+    elif isinstance(v, list) and len(v) == 2:
+        pair = tuple(v)
+    else:
+        raise fail(f"应为 [行题目, 列题目] 或 {{rows: …, columns: …}}，实为{type_name(v)}")
+    a, b = (_nonempty_text(x) for x in pair)
+    if a == b:
+        raise fail(f"行与列是同一题「{a}」")
+    return a, b
+
+
+def _keywords(v: Any) -> list[str]:
+    from .base import _nonempty_text
+
+    words = [v] if isinstance(v, (str, int)) and not isinstance(v, bool) else v
+    if not isinstance(words, list) or not words:
+        raise fail(f"应为非空的关键词列表，如 [修路, 道路]，实为{type_name(v)}")
+    return [_nonempty_text(w) for w in words]
+
+
+def _codes(v: Any) -> dict:
+    """``{题目 id 或 "*": {类别: [关键词, …]}}``."""
+    from .base import _nonempty_text
+
+    if not isinstance(v, dict):
+        raise fail(f"应为 {{题目 id: {{类别: [关键词, …]}}}}（\"*\" 表示所有开放题），实为{type_name(v)}")
+    out: dict = {}
+    for qid, cats in v.items():
+        q = _nonempty_text(qid)
+        if not isinstance(cats, dict) or not cats:
+            raise fail(f"应为 {{类别: [关键词, …]}}，实为{type_name(cats)}", key=q)
+        clean = {}
+        for cat, words in cats.items():
+            try:
+                clean[_nonempty_text(cat)] = _keywords(words)
+            except Exception as exc:  # PydanticCustomError: re-raised with the key
+                raise fail(exc.context["msg"] if hasattr(exc, "context") and exc.context else str(exc),
+                           key=f"{q}.{cat}") from None
+        out[q] = clean
+    return out
+
+
 class ProjectSpec(Spec):
     title: Text
     organisation: OptText = ""
@@ -363,6 +412,11 @@ class ProjectSpec(Spec):
     form: FormSpec | None = None
     rollup: list[Text] | None = Field(None, min_length=1)   # project folders rolled up into one table
     pepper: Annotated[str, PlainValidator(_pepper_id)] | None = None
+    # every question tabulated (kit.descriptives, kit.crosstab, kit.opentext; notebook 07)
+    profile: list[Identifier] = []
+    crosstabs: list[Annotated[tuple, PlainValidator(_crosstab)]] = []
+    codes: Annotated[dict, PlainValidator(_codes)] = {}
+    stopwords: list[Text] = []
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo):
@@ -385,6 +439,9 @@ class ProjectSpec(Spec):
                        key="questionnaire")
         if self.questionnaire is not None and not self.waves:
             raise fail("写了问卷定义，但没有调查轮次；请添加 waves:（每轮的 id 和 export）", key="waves")
+        for key in ("weights", "appraisal", "profile", "crosstabs", "codes"):
+            if getattr(self, key) and self.questionnaire is None:
+                raise fail(f"{key} 需要问卷定义 questionnaire:", key=key)
         for key in ("weights", "appraisal"):
             if getattr(self, key) is not None and self.questionnaire is None:
                 raise fail(f"{key} 需要问卷定义 questionnaire:", key=key)
