@@ -271,7 +271,7 @@ def _choice(r: Responses, q: Question, col: str, valid: pd.Series, recode: bool)
     ocol = f"{q.id}__other_text"
     if ocol in r.data:
         otext = r.data.loc[valid, ocol]
-        keep = otext.notna().to_numpy()
+        keep = otext.notna().to_numpy().copy()
         other_keys = [o.score if scored else o.code for o in opts if o.code in _other_option(q)]
         if recode and keep.any() and other_keys:
             labels = [o.label for o in opts]
@@ -329,7 +329,7 @@ def _multi(r: Responses, q: Question, cols: list[str], valid: pd.Series, recode:
     other_j = [j for j, lb in enumerate(labels) if is_other_label(lb)]
     if ocol in r.data:
         otext = r.data.loc[valid, ocol]
-        has = otext.notna().to_numpy()
+        has = otext.notna().to_numpy().copy()
         keep = has.copy()
         if recode and has.any() and other_j:
             rows = []

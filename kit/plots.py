@@ -510,9 +510,8 @@ def _plot_numeric(res, ax, title):
     ax.hist(x, bins=bins, color=_BLUE, alpha=0.9, rwidth=0.85 if whole and span <= 30 else None)
     med = float(np.median(x))
     ax.axvline(med, color="#C44E52", linestyle="--", linewidth=1)
-    ax.text(med, ax.get_ylim()[1] * 0.95, f" 中位数 {med:g}", color="#C44E52", fontsize=9, va="top")
     unit = res.summary.get("unit") or ""
-    ax.set_xlabel(f"数值{('（' + unit + '）') if unit else ''}；n={res.base}")
+    ax.set_xlabel(f"数值{('（' + unit + '）') if unit else ''}；n={res.base}；红色虚线为中位数（{med:g}）")
     ax.set_ylabel("人数")
     ax.set_title(title, fontsize=11)
     return ax

@@ -296,3 +296,22 @@ def save_charts(tab, out_dir, crosstabs=(), texts=(), dpi: int = 150) -> tuple[l
             skipped.append(f"{tr.title}：没有回答或没有可统计的词，不绘制词频图。")
         save(ax, f"词频_{tr.question_id}")
     return files, skipped
+
+
+def show(t: Table) -> None:
+    """Display a table in a notebook: its caption, the three-line table, its notes (or the
+    sentence an empty table gets)."""
+    from IPython.display import display
+
+    from .tables import three_line
+
+    if t.is_empty():
+        print(f"{t.caption}：{t.empty or '没有数据'}。")
+        return
+    display(three_line(as_frame(t), caption=t.caption))
+    for n in t.notes:
+        if n:
+            print(n)
+
+
+__all__ += ["show"]
