@@ -579,7 +579,7 @@ def plot_crosstab(ct, ax=None):
 
 def _plot_numeric_groups(ct, ax, title):
     labels = [_wrap(f"{g}（n={n}）") for g, n in zip(ct.summary["group"], ct.summary["n"])]
-    ax.boxplot([ct.values[g] for g in ct.summary["group"]], vert=False, widths=0.5,
+    ax.boxplot([ct.values[g] for g in ct.summary["group"]], orientation="horizontal", widths=0.5,
                medianprops={"color": "#C44E52"})
     ax.set_yticks(range(1, len(labels) + 1), labels)
     ax.invert_yaxis()
@@ -636,10 +636,12 @@ def plot_wordcloud(tr, ax=None, top: int = 100):
 def text_overlaps(fig) -> list[tuple[str, str]]:
     """Pairs of visible texts of a figure whose boxes overlap (tick labels, annotations,
     titles, legend entries): a chart check."""
+    from matplotlib.text import Text
+
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
     items, seen = [], set()
-    for t in fig.findobj(lambda a: hasattr(a, "get_text") and hasattr(a, "get_window_extent")):
+    for t in fig.findobj(Text):
         if id(t) in seen or not t.get_visible() or not str(t.get_text()).strip():
             continue
         seen.add(id(t))

@@ -1,0 +1,183 @@
+"""Charts, workbook and project keys of every-question tabulation: one bar or point per
+category with n > 0, no overlapping labels, no chart from empty data (a sentence instead),
+the workbook rendered with numbers as numbers and printed by LibreOffice, and project.yml keys
+validated with errors naming the key."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import yaml  # noqa: E402
+
+import kit  # noqa: E402
+from kit import plots  # noqa: E402
+from kit.crosstab import crosstab, crosstabs  # noqa: E402
+from kit.descriptives import tabulate_questions  # noqa: E402
+from kit.opentext import analyse_open_answers  # noqa: E402
+from kit.paths import ROOT  # noqa: E402
+from kit.question_tables import save_charts, write_questions_workbook  # noqa: E402
+
+NEEDS = ROOT / "surveys" / "village-needs"
+
+
+@pytest.fixture(scope="module")
+def needs():
+    plots.set_theme()
+    proj = kit.load_project(NEEDS)
+    r = proj.load()
+    tab = tabulate_questions(r, profile=proj.profile)
+    return proj, r, tab, crosstabs(r, proj.crosstabs), analyse_open_answers(tab, codes=proj.codes,
+                                                                            stopwords=proj.stopwords)
+
+
+def _bars(ax):
+    return [p for p in ax.patches if p.get_width() > 0 and p.get_height() > 0]
+
+
+def _expected_marks(q) -> int:
+    t = q.table
+    if q.kind in ("single", "yesno", "scale", "multi"):
+        return int((t["n"] > 0).sum())
+    if q.kind == "ranking":
+        return int((t["n_ranked"] > 0).sum())
+    if q.kind == "matrix":
+        return int((q.distribution["n"] > 0).sum())
+    return -1
+
+
+def _check_questions(tab):
+    drawn = 0
+    for q in tab.questions:
+        ax = plots.plot_question(q)
+        if q.kind in ("text", "personal"):
+            assert ax is None
+            continue
+        assert ax is not None, q.question_id
+        fig = ax.figure
+        if q.kind != "numeric":
+            assert len(_bars(ax)) == _expected_marks(q), q.question_id
+        assert plots.text_overlaps(fig) == [], q.question_id
+        plt.close(fig)
+        drawn += 1
+    return drawn
+
+
+def test_question_charts_one_bar_per_category_chosen_no_overlaps(needs):
+    _, _, tab, _, _ = needs
+    assert _check_questions(tab) == 11
+
+
+def test_800_pair_charts(exports):
+    plots.set_theme()
+    r = kit.load_export(exports / "wjx_reportgen_800_800_0_text.xls",
+                        codes=exports / "wjx_reportgen_800_800_2_codes.xls")
+    assert _check_questions(tabulate_questions(r)) == 8
+
+
+def test_crosstab_and_word_charts(needs):
+    _, _, _, cts, texts = needs
+    for ct in cts:
+        ax = plots.plot_crosstab(ct)
+        fig = ax.figure
+        if ct.kind == "categorical":
+            assert len(_bars(ax)) == int((ct.counts.to_numpy() > 0).sum())
+        elif ct.kind == "multi_by_group":
+            points = sum(len(c.get_offsets()) for c in ax.collections)
+            assert points == int((ct.counts.to_numpy() > 0).sum())
+        else:
+            assert len(ax.get_yticklabels()) == len(ct.summary)
+        assert plots.text_overlaps(fig) == [], ct.label
+        plt.close(fig)
+    for tr in texts:
+        ax = plots.plot_word_frequencies(tr)
+        assert len(_bars(ax)) == min(20, int((tr.words["n_answers"] > 0).sum()))
+        assert plots.text_overlaps(ax.figure) == []
+        plt.close(ax.figure)
+
+
+def test_no_chart_from_empty_data(needs, tmp_path):
+    _, r, _, _, _ = needs
+    nobody = r.excluded | True                    # no valid response at all
+    from kit.descriptives import tabulate_question
+
+    res = tabulate_question(r, "volunteer_sat", valid=~nobody)[0]
+    assert res.base == 0 and plots.plot_question(res) is None
+    from kit.descriptives import SampleProfile, Tabulation
+    import pandas as pd
+
+    tab = Tabulation(SampleProfile(0, 0, 0, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), None, None, [], ""),
+                     [res])
+    files, skipped = save_charts(tab, tmp_path)
+    assert files == [] and skipped == [f"{res.label}：{plots.NO_DATA}"]
+
+
+def test_workbook_numbers_are_numbers_and_prints(needs, tmp_path, office):
+    from openpyxl import load_workbook
+
+    from kit.render.checks import check_xlsx
+    from kit.render.pdf import read_pdf
+
+    _, _, tab, cts, texts = needs
+    path = write_questions_workbook(tab, tmp_path / "逐题统计.xlsx", cts, texts)
+    assert check_xlsx(path) == []
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["样本基本情况", "逐题统计", "交叉分析", "开放题", "其他归类"]
+    ws = wb["逐题统计"]
+    values = [c.value for row in ws.iter_rows() for c in row]
+    assert 356 in values                                       # counts stored as numbers
+    pct = [c for row in ws.iter_rows() for c in row if c.number_format == "0.0%"]
+    assert pct and all(isinstance(c.value, (int, float)) for c in pct if c.value is not None)
+    text = "".join(str(v) for v in values if isinstance(v, str))
+    assert "样本量：回答本题的有效答卷147份（有效答卷356份，其中逻辑跳过209份不计入）。" in text
+    import re
+
+    every = "".join(str(c.value) for s in wb for row in s.iter_rows() for c in row if c.value is not None)
+    assert not re.search(r"1[3-9]\d{9}", every)                  # the planted phone numbers never show
+    pdf = office([path], tmp_path / "pdf")[0]
+    printed = "".join(line for p in read_pdf(pdf) for line in p.lines())
+    assert "逐题统计" in printed and "综合得分" in printed
+
+
+def test_save_charts_writes_a_png_per_question_crosstab_and_open_question(needs, tmp_path):
+    _, _, tab, cts, texts = needs
+    files, skipped = save_charts(tab, tmp_path, cts, texts, dpi=60)
+    assert skipped == [] and len(files) == 11 + len(cts) + len(texts)
+
+
+def _project(tmp_path, **keys):
+    import shutil
+
+    dst = tmp_path / "p"
+    shutil.copytree(NEEDS, dst)
+    d = yaml.safe_load((dst / "project.yml").read_text(encoding="utf-8"))
+    d.update(keys)
+    (dst / "project.yml").write_text(yaml.safe_dump(d, allow_unicode=True), encoding="utf-8")
+    return dst
+
+
+@pytest.mark.parametrize("keys,message", [
+    ({"profile": ["gender", "nosuch"]}, r"profile\[1\].*nosuch"),
+    ({"crosstabs": [["gender", "evaluation"]]}, r"crosstabs\[0\].*矩阵题"),
+    ({"crosstabs": [["services", "services"]]}, r"crosstabs\[0\].*同一题"),
+    ({"crosstabs": [["gender"]]}, r"crosstabs\[0\]"),
+    ({"crosstabs": [{"rows": "gender", "cols": "age"}]}, r"crosstabs\[0\].*rows 和 columns"),
+    ({"codes": {"suggestion": {"道路": []}}}, r"codes\.suggestion\.道路"),
+    ({"codes": {"nosuch": {"道路": ["路"]}}}, r"codes\.nosuch"),
+    ({"stopwords": "本村"}, r"stopwords"),
+])
+def test_project_keys_validated_naming_the_key(tmp_path, keys, message):
+    with pytest.raises(kit.ProjectError, match=message):
+        kit.load_project(_project(tmp_path, **keys))
+
+
+def test_project_keys_read(tmp_path):
+    p = kit.load_project(_project(tmp_path, crosstabs=[{"rows": "gender", "columns": "eval_1"}],
+                                  codes={"*": {"道路": "修路"}}))
+    assert p.crosstabs == [("gender", "eval_1")] and p.codes == {"*": {"道路": ["修路"]}}
+    assert crosstab(p.load(), *p.crosstabs[0]).base == 356
+    assert np.isfinite(crosstab(p.load(), "gender", "eval_1").test["p_value"])
