@@ -259,42 +259,60 @@ def write_questions_workbook(tab, path, crosstabs=(), texts=(), title: str = "�
     return render_xlsx(book, path)
 
 
-def save_charts(tab, out_dir, crosstabs=(), texts=(), dpi: int = 150) -> tuple[list[Path], list[str]]:
-    """One PNG per question, cross-tab and open question with words (图_…); returns the files
-    and, for each chart not drawn, the sentence saying why."""
+def _draw(job):
+    """Draw and save one chart (in this process or a worker); the sentence when not drawn."""
     import matplotlib.pyplot as plt
 
-    from .plots import NO_DATA, plot_crosstab, plot_question, plot_word_frequencies
+    from .plots import NO_DATA, plot_crosstab, plot_question, plot_word_frequencies, use_cjk_font
+
+    kind, obj, path, dpi = job
+    use_cjk_font()
+    ax = {"question": plot_question, "crosstab": plot_crosstab, "words": plot_word_frequencies}[kind](obj)
+    if ax is None:
+        return None, {"question": f"{getattr(obj, 'label', '')}：{NO_DATA}",
+                      "crosstab": f"{getattr(obj, 'label', '')}：两题没有同时回答的有效答卷，不绘制图表。",
+                      "words": f"{getattr(obj, 'title', '')}：没有回答或没有可统计的词，不绘制词频图。"}[kind]
+    ax.figure.savefig(path, dpi=dpi, bbox_inches="tight")
+    plt.close(ax.figure)
+    return path, None
+
+
+def _draw_in_worker(job):
+    import matplotlib.pyplot as plt
+
+    if plt.get_backend().lower() != "agg":
+        plt.switch_backend("Agg")
+    return _draw(job)
+
+
+def save_charts(tab, out_dir, crosstabs=(), texts=(), dpi: int = 150,
+                workers: int | None = None) -> tuple[list[Path], list[str]]:
+    """One PNG per question (题NN_id.png), cross-tab (交叉NN_…) and open question with words
+    (词频_id.png); returns the files and, for each chart not drawn, the sentence saying why.
+    Charts are drawn in ``workers`` processes (default: the CPU count, at most 4, when there
+    are more than 8 charts); the files do not depend on it."""
+    import os
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    files, skipped = [], []
+    jobs = [("question", q, out / f"题{k:02d}_{q.question_id}.png", dpi)
+            for k, q in enumerate(tab.questions, start=1) if q.kind not in ("text", "personal")]
+    jobs += [("crosstab", ct, out / f"交叉{k:02d}_{ct.rows_id}_{ct.columns_id}.png", dpi)
+             for k, ct in enumerate(crosstabs, start=1)]
+    jobs += [("words", tr, out / f"词频_{tr.question_id}.png", dpi) for tr in texts]
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if len(jobs) > 8 else 1
+    if workers > 1:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
 
-    def save(ax, name):
-        if ax is None:
-            return
-        f = out / f"{name}.png"
-        ax.figure.savefig(f, dpi=dpi, bbox_inches="tight")
-        plt.close(ax.figure)
-        files.append(f)
-
-    for k, q in enumerate(tab.questions, start=1):
-        if q.kind in ("text", "personal"):
-            continue
-        ax = plot_question(q)
-        if ax is None:
-            skipped.append(f"{q.label}：{NO_DATA}")
-        save(ax, f"题{k:02d}_{q.question_id}")
-    for k, ct in enumerate(crosstabs, start=1):
-        ax = plot_crosstab(ct)
-        if ax is None:
-            skipped.append(f"{ct.label}：两题没有同时回答的有效答卷，不绘制图表。")
-        save(ax, f"交叉{k:02d}_{ct.rows_id}_{ct.columns_id}")
-    for tr in texts:
-        ax = plot_word_frequencies(tr)
-        if ax is None:
-            skipped.append(f"{tr.title}：没有回答或没有可统计的词，不绘制词频图。")
-        save(ax, f"词频_{tr.question_id}")
+        method = "fork" if "fork" in mp.get_all_start_methods() else None
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(method)) as pool:
+            done = list(pool.map(_draw_in_worker, jobs, chunksize=max(1, len(jobs) // (workers * 4))))
+    else:
+        done = [_draw(j) for j in jobs]
+    files = [Path(f) for f, _ in done if f is not None]
+    skipped = [s for _, s in done if s is not None]
     return files, skipped
 
 
