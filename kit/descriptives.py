@@ -57,6 +57,7 @@ __all__ = ["QuestionResult", "SampleProfile", "Tabulation", "tabulate_question",
 KIND_ZH = {"single": "单选题", "yesno": "是非题", "scale": "量表题", "multi": "多选题",
            "ranking": "排序题", "matrix": "矩阵题", "numeric": "数值填空题", "text": "填空题",
            "personal": "个人信息"}
+PROFILE_KINDS = ("single", "yesno", "scale", "multi")   # questions the profile table can list
 MIN_NUMERIC_SHARE = 0.8       # a fill-in is numeric when at least this share of answers are numbers
 # whole answers that say there is nothing to say (after punctuation and spaces are removed)
 NONE_ANSWERS = frozenset({"无", "没有", "暂无", "暂时没有", "暂时无", "无意见", "没有意见", "暂无意见",
@@ -587,7 +588,11 @@ def tabulate_questions(r: Responses, *, profile: list[str] | None = None, recode
         results += tabulate_question(r, q.id, recode_other=recode_other, valid=valid)
     by_id = {x.question_id: x for x in results}
     ids, source = profile_questions(r, profile, groups)
-    prof = sample_profile(r, [by_id[i] for i in ids if i in by_id], source)
+    chosen = [by_id[i] for i in ids if i in by_id and by_id[i].kind in PROFILE_KINDS]
+    prof = sample_profile(r, chosen, source)
+    left = [by_id[i].label for i in ids if i in by_id and by_id[i].kind not in PROFILE_KINDS]
+    if left:
+        prof.sentences.append(f"{'、'.join(left)}不是选择题，未列入样本基本情况（见逐题统计）。")
     return Tabulation(prof, results)
 
 

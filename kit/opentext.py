@@ -159,8 +159,9 @@ def analyse_text(texts: pd.Series, *, question_id: str = "", title: str = "",
     n = len(s)
     none = _none(s) if n else np.zeros(0, dtype=bool)
     content = s[~none]
+    masked = mask_series(content).astype(str) if len(content) else content  # words never show personal data
     stop = load_stopwords(stopwords)
-    codes_f, uniq = pd.factorize(content)
+    codes_f, uniq = pd.factorize(masked)
     seg = [segment(u, stop) for u in uniq]
     n_answers: dict[str, int] = {}
     n_occ: dict[str, int] = {}
@@ -179,7 +180,6 @@ def analyse_text(texts: pd.Series, *, question_id: str = "", title: str = "",
     coded = pd.DataFrame(columns=["category", "keywords", "n", "share"])
     quotes_rows: list[dict] = []
     notes: list[str] = []
-    masked = mask_series(content)
     if codes:
         m = code_answers(content, codes)
         rows = [{"category": c, "keywords": "、".join(codes[c]), "n": int(m[c].sum())} for c in codes]

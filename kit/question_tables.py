@@ -132,8 +132,9 @@ def profile_tables(profile) -> list[Table]:
                   caption="答卷提交日期", empty="导出文件中没有提交时间，无法列出答卷日期")
     prow = []
     for q in profile.questions:
+        share = "share" if "share" in q.table else "case_share"   # a multi-select: 普及率
         for r in q.table.itertuples():
-            prow.append([q.title, r.option, r.n, r.share])
+            prow.append([q.title, r.option, r.n, getattr(r, share)])
     notes = [f"样本基本情况的题目：{profile.source}。比例的分母为回答该题的有效答卷。"] + \
         [f"{q.title}：{q.base_text().removeprefix('样本量：')}" for q in profile.questions
          if any(q.missing.values())]
@@ -235,10 +236,14 @@ def text_tables(tr) -> list[Table]:
 
 def recode_table(tab) -> Table:
     """Every 「其他」 text counted under an existing option."""
+    from .privacy import mask_series
+
     rows = []
     for q in tab.questions:
-        for r in q.recoded.itertuples():
-            rows.append([q.label, r.response_id, r.text, r.option])
+        if len(q.recoded):
+            texts = mask_series(q.recoded["text"].astype(str)).astype(str)
+            for r, text in zip(q.recoded.itertuples(), texts):
+                rows.append([q.label, r.response_id, text, r.option])
     return Table([Column("题目", wide=True), Column("答卷编号"), Column("“其他”填写内容", wide=True), Column("归入选项")],
                  rows, caption="“其他”归类", merge=1, empty="没有与已有选项相同的“其他”填写内容",
                  notes=["与某一选项文字相同（或只含该选项文字、没有否定词）的“其他”填写内容归入该选项；原始导出文件不变。"])

@@ -162,6 +162,7 @@ def _project(tmp_path, **keys):
 
 @pytest.mark.parametrize("keys,message", [
     ({"profile": ["gender", "nosuch"]}, r"profile\[1\].*nosuch"),
+    ({"profile": ["gender", "suggestion"]}, r"profile\[1\].*suggestion"),
     ({"crosstabs": [["gender", "evaluation"]]}, r"crosstabs\[0\].*矩阵题"),
     ({"crosstabs": [["services", "services"]]}, r"crosstabs\[0\].*同一题"),
     ({"crosstabs": [["gender"]]}, r"crosstabs\[0\]"),
