@@ -407,22 +407,16 @@ def plot_question(res, ax=None):
         return None
     title = _wrap(f"{res.label}（{res.kind_zh}）", 26)
     t = res.table
-    if res.kind in ("single", "yesno", "scale"):
+    if res.kind in ("single", "yesno", "scale", "multi"):
+        share = "case_share" if res.kind == "multi" else "share"
         t = t[t["n"] > 0]
         labels = [_wrap(x) for x in t["option"]]
         ax = _new_ax(ax, _lines(labels))
-        return _hbars(ax, labels, t["share"].to_numpy() * 100, t["ci_low"].to_numpy() * 100,
+        xlabel = (f"选择该项的人数占回答人数的比例（普及率，%）；n={res.base}" if res.kind == "multi"
+                  else f"比例（%），线段为95%置信区间；样本量 n={res.base}")
+        return _hbars(ax, labels, t[share].to_numpy() * 100, t["ci_low"].to_numpy() * 100,
                       t["ci_high"].to_numpy() * 100,
-                      [f"{fmt_percent(p)}（{n}）" for p, n in zip(t["share"], t["n"])],
-                      f"比例（%），线段为95%置信区间；样本量 n={res.base}", title)
-    if res.kind == "multi":
-        t = t[t["n"] > 0]
-        labels = [_wrap(x) for x in t["option"]]
-        ax = _new_ax(ax, _lines(labels))
-        return _hbars(ax, labels, t["case_share"].to_numpy() * 100, t["ci_low"].to_numpy() * 100,
-                      t["ci_high"].to_numpy() * 100,
-                      [f"{fmt_percent(p)}（{n}）" for p, n in zip(t["case_share"], t["n"])],
-                      f"选择该项的人数占回答人数的比例（普及率，%）；n={res.base}", title)
+                      [f"{fmt_percent(p)}（{n}）" for p, n in zip(t[share], t["n"])], xlabel, title)
     if res.kind == "ranking":
         t = t[t["n_ranked"] > 0]
         labels = [_wrap(x) for x in t["option"]]

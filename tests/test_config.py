@@ -428,6 +428,8 @@ def _maximal_project(root: Path) -> dict:
         "form": {"code": "510000", "department": "组织部", "implementer": "镇党委", "year": 2023, "content": "内容",
                  "conclusion": "结论", "problems": "问题", "measures": "措施", "leader": "张某",
                  "finance_leader": "李某"},
+        "profile": ["village"], "crosstabs": [["village", "overall"]],
+        "codes": {"overall": {"道路": ["修路"]}}, "stopwords": ["本村"],
     }
 
 

@@ -178,7 +178,7 @@ def test_project_keys_validated_naming_the_key(tmp_path, keys, message):
 
 def test_project_keys_read(tmp_path):
     p = kit.load_project(_project(tmp_path, crosstabs=[{"rows": "gender", "columns": "eval_1"}],
-                                  codes={"*": {"道路": "修路"}}))
+                                  codes={"*": {"道路": ["修路"]}}))
     assert p.crosstabs == [("gender", "eval_1")] and p.codes == {"*": {"道路": ["修路"]}}
     assert crosstab(p.load(), *p.crosstabs[0]).base == 356
     assert np.isfinite(crosstab(p.load(), "gender", "eval_1").test["p_value"])

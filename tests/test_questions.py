@@ -312,3 +312,14 @@ def test_match_other_rules():
     assert match_other("不要技能培训", labels) is None
     assert match_other("其他", labels) is None
     assert match_other("", labels) is None
+
+
+@pytest.mark.parametrize("text,codes", [PAIR_800, ("wjx_reportgen_357_357_0_text.xls", "wjx_reportgen_357_357_2_codes.xls"),
+                                        ("wjx_reportgen_2016_readable.xls", "wjx_reportgen_2016_original.xls")])
+def test_every_wjx_pair_of_the_corpus_tabulated(exports, text, codes):
+    r = kit.load_export(exports / text, codes=exports / codes)
+    tab = tabulate_questions(r)
+    assert [q.question_id for q in tab.questions] == [q.id for q in r.questionnaire.questions]
+    for q in tab.questions:
+        if q.kind in ("single", "yesno", "scale", "text", "numeric"):
+            assert q.base + sum(q.missing.values()) == q.n_valid == r.n_valid, q.question_id

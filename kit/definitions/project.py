@@ -343,24 +343,20 @@ def _crosstab(v: Any) -> tuple[str, str]:
     if isinstance(v, dict):
         if set(v) != {"rows", "columns"}:
             raise fail(f"应写 rows 和 columns 两项，如 {{rows: identity, columns: overall}}，实为{type_name(v)}")
-        pair = (v["rows"], v["columns"])
+        items = [("rows", v["rows"]), ("columns", v["columns"])]
     elif isinstance(v, list) and len(v) == 2:
-        pair = tuple(v)
+        items = [("[0]", v[0]), ("[1]", v[1])]
     else:
         raise fail(f"应为 [行题目, 列题目] 或 {{rows: …, columns: …}}，实为{type_name(v)}")
-    a, b = (_nonempty_text(x) for x in pair)
-    if a == b:
-        raise fail(f"行与列是同一题「{a}」")
-    return a, b
-
-
-def _keywords(v: Any) -> list[str]:
-    from .base import _nonempty_text
-
-    words = [v] if isinstance(v, (str, int)) and not isinstance(v, bool) else v
-    if not isinstance(words, list) or not words:
-        raise fail(f"应为非空的关键词列表，如 [修路, 道路]，实为{type_name(v)}")
-    return [_nonempty_text(w) for w in words]
+    pair = []
+    for key, x in items:
+        try:
+            pair.append(_nonempty_text(x))
+        except Exception as exc:  # PydanticCustomError: re-raised with the key
+            raise fail(exc.context["msg"], key=key) from None
+    if pair[0] == pair[1]:
+        raise fail(f"行与列是同一题「{pair[0]}」")
+    return pair[0], pair[1]
 
 
 def _codes(v: Any) -> dict:
@@ -376,11 +372,14 @@ def _codes(v: Any) -> dict:
             raise fail(f"应为 {{类别: [关键词, …]}}，实为{type_name(cats)}", key=q)
         clean = {}
         for cat, words in cats.items():
-            try:
-                clean[_nonempty_text(cat)] = _keywords(words)
-            except Exception as exc:  # PydanticCustomError: re-raised with the key
-                raise fail(exc.context["msg"] if hasattr(exc, "context") and exc.context else str(exc),
-                           key=f"{q}.{cat}") from None
+            if not isinstance(words, list) or not words:
+                raise fail(f"应为非空的关键词列表，如 [修路, 道路]，实为{type_name(words)}", key=f"{q}.{cat}")
+            clean[_nonempty_text(cat)] = []
+            for i, w in enumerate(words):
+                try:
+                    clean[str(cat)].append(_nonempty_text(w))
+                except Exception as exc:  # PydanticCustomError: re-raised with the key
+                    raise fail(exc.context["msg"], key=f"{q}.{cat}[{i}]") from None
         out[q] = clean
     return out
 
