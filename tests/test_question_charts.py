@@ -182,3 +182,12 @@ def test_project_keys_read(tmp_path):
     assert p.crosstabs == [("gender", "eval_1")] and p.codes == {"*": {"道路": ["修路"]}}
     assert crosstab(p.load(), *p.crosstabs[0]).base == 356
     assert np.isfinite(crosstab(p.load(), "gender", "eval_1").test["p_value"])
+
+
+def test_word_cloud_is_an_option_with_a_clear_message(needs, monkeypatch):
+    import sys
+
+    _, _, _, _, texts = needs
+    monkeypatch.setitem(sys.modules, "wordcloud", None)          # not installed
+    with pytest.raises(kit.KitError, match=r"wordcloud.*\[cloud\]"):
+        plots.plot_wordcloud(texts[-1])
