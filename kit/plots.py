@@ -388,7 +388,7 @@ def _hbars(ax, labels, values, lo=None, hi=None, texts=None, xlabel="", title=""
         ax.text(x + top * 0.02, yi, t, va="center", fontsize=9)
     ax.set_xlim(0, top * 1.32 if top > 0 else 1)
     ax.set_yticks(y, labels)
-    ax.invert_yaxis()
+    ax.set_ylim(len(values) - 0.5, -0.5)        # first category on top, no empty band
     ax.set_xlabel(xlabel)
     ax.set_title(title, fontsize=11)
     ax.grid(axis="y", visible=False)
@@ -461,7 +461,7 @@ def _stacked(ax, row_labels, shares, col_labels, counts, legend_title=""):
                         color="white" if dark else "black")
             left += v
     ax.set_yticks(y, row_labels)
-    ax.invert_yaxis()
+    ax.set_ylim(len(row_labels) - 0.5, -0.5)
     ax.set_xlim(0, 100)
     handles, labels = ax.get_legend_handles_labels()
     order = sorted(range(len(labels)), key=lambda i: list(col_labels).index(labels[i]))
