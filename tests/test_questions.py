@@ -323,3 +323,12 @@ def test_every_wjx_pair_of_the_corpus_tabulated(exports, text, codes):
     for q in tab.questions:
         if q.kind in ("single", "yesno", "scale", "text", "numeric"):
             assert q.base + sum(q.missing.values()) == q.n_valid == r.n_valid, q.question_id
+
+
+def test_village_needs_generator_is_reproducible(tmp_path, run_script):
+    assert run_script("village-needs/generate.py", tmp_path) == {"n": 360, "speeders": 4}
+    for kind in ("按文本", "按序号"):
+        new = next((tmp_path / "raw").glob(f"*{kind}*"))
+        old = next((NEEDS / "raw").glob(f"*{kind}*"))
+        pd.testing.assert_frame_equal(kit.io.table.read_table(new).body, kit.io.table.read_table(old).body)
+    assert (tmp_path / "questionnaire.yml").read_text("utf-8") == (NEEDS / "questionnaire.yml").read_text("utf-8")
