@@ -421,7 +421,7 @@ def _matrix(r: Responses, q: Question, cols: list[str], valid: pd.Series) -> Que
         label = label if isinstance(label, str) else col
         for o, c in zip(opts, counts):
             dist.append({"row_id": col, "row": label, "option_code": o.code, "option": o.label,
-                         "n": int(c), "share": c / n if n else np.nan})
+                         "score": o.score, "n": int(c), "share": c / n if n else np.nan})
         row = {"row_id": col, "row": label, "n": n,
                **{k: v for k, v in _kinds_count(r.missing.loc[valid, col]).items()}}
         if scored:

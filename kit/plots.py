@@ -479,7 +479,10 @@ def _plot_matrix(res, ax, title):
     rows = res.table[res.table["n"] > 0]
     if not len(rows):
         return None
-    opts = list(dict.fromkeys(d["option"]))
+    first = d.drop_duplicates("option")
+    if first["score"].notna().all():           # colours run from the lowest score (red) to the highest (blue)
+        first = first.sort_values("score", kind="stable")
+    opts = list(first["option"])
     counts = np.array([[d[(d["row_id"] == r) & (d["option"] == o)]["n"].sum() for o in opts]
                        for r in rows["row_id"]], dtype="float64")
     shares = counts / counts.sum(axis=1, keepdims=True)
