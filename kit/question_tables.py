@@ -277,7 +277,9 @@ def _draw(job):
         return None, {"question": f"{getattr(obj, 'label', '')}：{NO_DATA}",
                       "crosstab": f"{getattr(obj, 'label', '')}：两题没有同时回答的有效答卷，不绘制图表。",
                       "words": f"{getattr(obj, 'title', '')}：没有回答或没有可统计的词，不绘制词频图。"}[kind]
-    ax.figure.savefig(path, dpi=dpi, bbox_inches="tight")
+    from .atomic import save_figure
+
+    save_figure(ax.figure, path, dpi=dpi)     # whole or not at all (kit.atomic)
     plt.close(ax.figure)
     return path, None
 
