@@ -52,7 +52,7 @@ from .responses import Responses
 
 __all__ = ["QuestionResult", "SampleProfile", "Tabulation", "tabulate_question",
            "tabulate_questions", "sample_profile", "profile_questions", "numeric_answers",
-           "match_other", "is_profile_title", "is_other_label", "KIND_ZH", "MIN_NUMERIC_SHARE", "NONE_ANSWERS"]
+           "match_other", "with_part", "is_profile_title", "is_other_label", "KIND_ZH", "MIN_NUMERIC_SHARE", "NONE_ANSWERS"]
 
 KIND_ZH = {"single": "单选题", "yesno": "是非题", "scale": "量表题", "multi": "多选题",
            "ranking": "排序题", "matrix": "矩阵题", "numeric": "数值填空题", "text": "填空题",
@@ -72,6 +72,7 @@ _PROFILE_TITLE = re.compile(rf"^.{{0,2}}({_PROFILE_WORDS})(情况|类别|类型)
 _OTHER = re.compile(r"^\s*(其他|其它)")
 _PUNCT = re.compile(r"[\s\u3000,，.。、;；:：!！?？'\"“”‘’()（）\[\]【】〖〗<>《》~～·…—\-_/\\|]+")
 _NEGATION = re.compile(r"不|没|无|非|未|别|勿")
+_TITLE_END = re.compile(r"[\s？?。.：:；;，,！!]+$")
 
 
 @dataclass
@@ -166,6 +167,18 @@ def is_other_label(label: str) -> bool:
     False
     """
     return bool(_OTHER.match(str(label)))
+
+
+def with_part(title: str, part: str) -> str:
+    """A caption naming one part of a question: 「title：part」, without the title's closing
+    question mark or stop (「…建议？：高频词」 reads badly).
+
+    >>> with_part("您对村党组织的工作还有什么意见或建议？", "高频词")
+    '您对村党组织的工作还有什么意见或建议：高频词'
+    >>> with_part("您的年龄 × 您最希望村党组织提供哪些服务?", "普及率")
+    '您的年龄 × 您最希望村党组织提供哪些服务：普及率'
+    """
+    return _TITLE_END.sub("", str(title)) + "：" + part
 
 
 def _core(label: str) -> str:

@@ -588,6 +588,7 @@ def _plot_numeric_groups(ct, ax, title):
 def plot_word_frequencies(tr, top: int = 20, ax=None):
     """Bars of the words most answers use (:class:`kit.opentext.TextResult`); None when no
     answer has a word left after stop words."""
+    from .descriptives import with_part
     from .fmt import fmt_percent
 
     w = tr.words.head(top)
@@ -598,7 +599,7 @@ def plot_word_frequencies(tr, top: int = 20, ax=None):
     return _hbars(ax, list(w["word"]), w["n_answers"].to_numpy(),
                   texts=[f"{n}（{fmt_percent(p)}）" for n, p in zip(w["n_answers"], w["share"])],
                   xlabel=f"提到该词的回答数（共{tr.n_answered}条回答）",
-                  title=_wrap(f"{tr.title}：高频词", 26))
+                  title=_wrap(with_part(tr.title, "高频词"), 26))
 
 
 def plot_wordcloud(tr, ax=None, top: int = 100):
@@ -606,6 +607,7 @@ def plot_wordcloud(tr, ax=None, top: int = 100):
     (wordcloud, MIT). The bar chart (:func:`plot_word_frequencies`) is the default."""
     import matplotlib.pyplot as plt
 
+    from .descriptives import with_part
     from .errors import KitError
 
     try:
@@ -626,7 +628,7 @@ def plot_wordcloud(tr, ax=None, top: int = 100):
         _, ax = plt.subplots(figsize=(9, 5))
     ax.imshow(wc, interpolation="bilinear")
     ax.set_axis_off()
-    ax.set_title(_wrap(f"{tr.title}：词云", 30), fontsize=11)
+    ax.set_title(_wrap(with_part(tr.title, "词云"), 30), fontsize=11)
     return ax
 
 

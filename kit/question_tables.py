@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .descriptives import with_part
 from .opentext import MAX_QUOTES, QUOTES_PER_CATEGORY
 from .render import Column, Row, Table, Workbook, cell_text, render_xlsx
 
@@ -184,31 +185,31 @@ def crosstab_tables(ct) -> list[Table]:
         head = [Column(first), Column("回答人数", "int")]
         cnt = Table(head + [Column(o, "int") for o in c.columns],
                     [[g, int(ct.group_base[g])] + [int(x) for x in c.loc[g]] for g in c.index],
-                    caption=f"{cap}：选择人数", notes=[base] + drop, empty=empty)
+                    caption=with_part(cap, "选择人数"), notes=[base] + drop, empty=empty)
         pct = Table(head + [Column(o, "percent") for o in c.columns],
                     [[g, int(ct.group_base[g])] + list(ct.row_share.loc[g]) for g in c.index],
-                    caption=f"{cap}：普及率", notes=list(ct.notes), empty=empty)
+                    caption=with_part(cap, "普及率"), notes=list(ct.notes), empty=empty)
         tt = ct.tests
         tests = Table([Column("选项"), Column("检验方法"), Column("统计量", "number"), Column("p值", "pvalue"),
                        Column("Holm校正p值", "pvalue"), Column("说明", wide=True)],
                       [[r.option, _METHOD_ZH.get(r.method, "—"), r.statistic if r.method == "chi_square" else None,
                         r.p_value, getattr(r, "p_holm", None), r.caveat or ""] for r in tt.itertuples()],
-                      caption=f"{cap}：各选项检验", empty="没有可检验的选项")
+                      caption=with_part(cap, "各选项检验"), empty="没有可检验的选项")
         return [cnt, pct, tests]
     cols = [Column(f"{ct.rows_title}"), *[Column(str(x), "int") for x in c.columns], Column("合计", "int")]
     rows = [[g, *[int(x) for x in c.loc[g]], int(c.loc[g].sum())] for g in c.index]
     rows.append(Row(["合计", *[int(x) for x in c.sum(axis=0)], int(c.to_numpy().sum())], bold=True))
-    cnt = Table(cols, rows if ct.base else [], caption=f"{cap}：人数", notes=[base, test_sentence(ct)] + drop,
+    cnt = Table(cols, rows if ct.base else [], caption=with_part(cap, "人数"), notes=[base, test_sentence(ct)] + drop,
                 empty=empty)
     pcols = [Column(f"{ct.rows_title}"), *[Column(str(x), "percent") for x in c.columns], Column("合计", "percent")]
     rp = [[g, *list(ct.row_share.loc[g]), 1.0] for g in c.index]
     colsum = c.sum(axis=0)
     rp.append(Row(["合计", *list(colsum / colsum.sum()), 1.0], bold=True) if ct.base else Row(["合计"] + [None] * (len(c.columns) + 1)))
-    rowp = Table(pcols, rp if ct.base else [], caption=f"{cap}：行百分比", empty=empty,
+    rowp = Table(pcols, rp if ct.base else [], caption=with_part(cap, "行百分比"), empty=empty,
                  notes=["每行的比例之和为100%（该行受访者中各选项所占比例）。"])
     cp = [[g, *list(ct.col_share.loc[g]), c.loc[g].sum() / c.to_numpy().sum()] for g in c.index]
     cp.append(Row(["合计", *[1.0] * len(c.columns), 1.0], bold=True))
-    colp = Table(pcols, cp if ct.base else [], caption=f"{cap}：列百分比", empty=empty,
+    colp = Table(pcols, cp if ct.base else [], caption=with_part(cap, "列百分比"), empty=empty,
                  notes=["每列的比例之和为100%（该列受访者中各行所占比例）。"])
     return [cnt, rowp, colp]
 
@@ -219,17 +220,17 @@ def text_tables(tr) -> list[Table]:
     base = f"共{tr.n_answered}条回答" + (f"，其中{tr.n_no_content}条没有具体内容（无、没有等）" if tr.n_no_content else "") + "。"
     words = Table([Column("词语"), Column("提到的回答数", "int"), Column("占回答比例", "percent"), Column("出现次数", "int")],
                   [[r.word, r.n_answers, r.share, r.n_occurrences] for r in tr.words.itertuples()],
-                  caption=f"{cap}：高频词", notes=[base, "分词：jieba；停用词：Stopwords ISO 中文表（MIT）与本工具的调查用语表；"
+                  caption=with_part(cap, "高频词"), notes=[base, "分词：jieba；停用词：Stopwords ISO 中文表（MIT）与本工具的调查用语表；"
                                                   "一条回答中多次出现只计一次（出现次数另列）。"],
                   empty="没有回答或没有可统计的词")
     out = [words]
     if tr.codes_given:
         out.append(Table([Column("类别"), Column("关键词", wide=True), Column("回答数", "int"), Column("占回答比例", "percent")],
                          [[r.category, r.keywords, r.n, r.share] for r in tr.coded.itertuples()],
-                         caption=f"{cap}：关键词归类", notes=[base] + list(tr.notes), empty="没有回答"))
+                         caption=with_part(cap, "关键词归类"), notes=[base] + list(tr.notes), empty="没有回答"))
     out.append(Table([Column("类别"), Column("回答（已隐去个人信息）", wide=True), Column("相同回答数", "int")],
                      [[r.category, r.quote, r.n_same] for r in tr.quotes.itertuples()],
-                     caption=f"{cap}：典型回答", notes=[f"每类最多列出{QUOTES_PER_CATEGORY}条，全表最多{MAX_QUOTES}条；按相同回答的人数、长度和文字排序。"],
+                     caption=with_part(cap, "典型回答"), notes=[f"每类最多列出{QUOTES_PER_CATEGORY}条，全表最多{MAX_QUOTES}条；按相同回答的人数、长度和文字排序。"],
                      empty="没有回答"))
     return out
 
@@ -249,18 +250,22 @@ def recode_table(tab) -> Table:
                  notes=["与某一选项文字相同（或只含该选项文字、没有否定词）的“其他”填写内容归入该选项；原始导出文件不变。"])
 
 
-def write_questions_workbook(tab, path, crosstabs=(), texts=(), title: str = "逐题统计") -> Path:
+def write_questions_workbook(tab, path, crosstabs=(), texts=(), title: str | None = None) -> Path:
     """逐题统计.xlsx: 样本基本情况, 逐题统计 (every question, its base under it), 交叉分析,
-    开放题, “其他”归类."""
-    book = Workbook(title)
+    开放题, “其他”归类. ``title`` (the survey's name, project.yml ``title:``) heads every
+    sheet: 「<title>：逐题统计」."""
+    def head(part: str) -> str:
+        return f"{title}：{part}" if title else part
+
+    book = Workbook(f"{title}：逐题统计" if title else "逐题统计")
     p = profile_tables(tab.profile)
-    book.sheet("样本基本情况", f"{title}：样本基本情况", *p)
-    book.sheet("逐题统计", f"{title}：逐题统计", *[question_table(q) for q in tab.questions])
+    book.sheet("样本基本情况", head("样本基本情况"), *p)
+    book.sheet("逐题统计", head("逐题统计"), *[question_table(q) for q in tab.questions])
     if crosstabs:
-        book.sheet("交叉分析", f"{title}：交叉分析", *[t for ct in crosstabs for t in crosstab_tables(ct)])
+        book.sheet("交叉分析", head("交叉分析"), *[t for ct in crosstabs for t in crosstab_tables(ct)])
     if texts:
-        book.sheet("开放题", f"{title}：开放题", *[t for tr in texts for t in text_tables(tr)])
-    book.sheet("其他归类", f"{title}：“其他”归类", recode_table(tab))
+        book.sheet("开放题", head("开放题"), *[t for tr in texts for t in text_tables(tr)])
+    book.sheet("其他归类", head("“其他”归类"), recode_table(tab))
     return render_xlsx(book, path)
 
 

@@ -123,7 +123,7 @@ def test_workbook_numbers_are_numbers_and_prints(needs, tmp_path, office):
     from kit.render.pdf import read_pdf
 
     _, _, tab, cts, texts = needs
-    path = write_questions_workbook(tab, tmp_path / "逐题统计.xlsx", cts, texts)
+    path = write_questions_workbook(tab, tmp_path / "逐题统计.xlsx", cts, texts, title="村级党组织服务需求调查")
     assert check_xlsx(path) == []
     wb = load_workbook(path)
     assert wb.sheetnames == ["样本基本情况", "逐题统计", "交叉分析", "开放题", "其他归类"]
@@ -138,9 +138,19 @@ def test_workbook_numbers_are_numbers_and_prints(needs, tmp_path, office):
 
     every = " ".join(c.value for s in wb for row in s.iter_rows() for c in row if isinstance(c.value, str))
     assert not re.search(r"1[3-9]\d{9}", every)                  # the planted phone numbers never show
+    # a sheet of many tables: every table under its own caption, the first too; what repeats on
+    # each printed page is the sheet's title row, never the first table's header
+    assert ws["A1"].value == "村级党组织服务需求调查：逐题统计"
+    assert ws["A2"].value == "第1题 您所在的乡镇（单选题）" and ws["A3"].value == "选项"
+    assert wb["样本基本情况"]["A2"].value == "答卷回收与剔除"
+    assert all(wb[s].print_title_rows == "$1:$1" and wb[s].freeze_panes == "A2"
+               for s in ["样本基本情况", "逐题统计", "交叉分析", "开放题"])
+    assert wb["其他归类"].print_title_rows == "$2:$2"            # one table: its header repeats
     pdf = office([path], tmp_path / "pdf")[0]
-    printed = "".join(line for p in read_pdf(pdf) for line in p.lines())
-    assert "逐题统计" in printed and "综合得分" in printed
+    pages = read_pdf(pdf)
+    printed = "".join(line for p in pages for line in p.lines())
+    assert "逐题统计" in printed and "综合得分" in printed and "第1题 您所在的乡镇（单选题）" in printed
+    assert "？：" not in printed and "?：" not in printed      # 「…服务？：选择人数」 reads badly
 
 
 def test_save_charts_writes_a_png_per_question_crosstab_and_open_question(needs, tmp_path):

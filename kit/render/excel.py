@@ -7,7 +7,8 @@ Build a :class:`Workbook` of :class:`Sheet` s holding :class:`~kit.render.model.
   below 0.001 kept as its value and shown <0.001), rounded half up to what they show; text
   that reads as a number (98.3%, 4.65) written by older tables is turned into the number;
 - a title row saying what the sheet is; the header row frozen and repeated on every printed
-  page; level-1 cells merged; Chinese sheet names, unique, at most 31 characters;
+  page (on a sheet of several tables, each under its caption, the title row instead); level-1
+  cells merged; Chinese sheet names, unique, at most 31 characters;
 - print set-up on every sheet: A4, landscape where the table is wide, fitted to the page
   width, print area set, page numbers in the footer;
 - Chinese labels for codes (per column, or for the whole workbook);
@@ -376,14 +377,17 @@ def _render_sheet(ws, sh: Sheet, blocks, st, labels) -> None:
         row = 2
     first_header = None
     repeat = None
+    # a sheet of several tables (逐题统计): each under its own caption, the first too, and the
+    # sheet's title row (not the first table's header) frozen and repeated on printed pages
+    many = sum(isinstance(b, Table) for b in blocks) > 1 and not sh.form and row == 2
     for k, b in enumerate(blocks):
         if k:
             row += 1  # a blank row between tables
-            if isinstance(b, Table) and b.caption:
-                cell = ws.cell(row, 1)
-                write_text(cell, b.caption)
-                cell.font = st["bold"]
-                row += 1
+        if isinstance(b, Table) and b.caption and (k or (many and b.caption != sh.title)):
+            cell = ws.cell(row, 1)
+            write_text(cell, b.caption)
+            cell.font = st["bold"]
+            row += 1
         if isinstance(b, Table):
             head, last = _write_table(ws, b, row, st, labels, widths)
             notes = b.notes
@@ -402,6 +406,8 @@ def _render_sheet(ws, sh: Sheet, blocks, st, labels) -> None:
     row = _note_rows(ws, row, sh.notes, ncols, total, st)
     for j, w in widths.items():
         ws.column_dimensions[get_column_letter(j)].width = round(w, 1)
+    if many:
+        first_header = (1, 1)
     if first_header is not None and not sh.form:
         ws.freeze_panes = ws.cell(first_header[1] + 1, 1).coordinate
     grid_land = next((b.landscape for b in blocks if isinstance(b, Grid) and b.landscape is not None), None)
