@@ -20,6 +20,10 @@ numeric by group
     (one side a numeric fill-in) n, mean, standard deviation and median per group, and a
     Kruskal-Wallis test.
 
+A 「其他」 text that names an existing option is counted under that option, as in the
+per-question tables (:func:`kit.descriptives.recode_other_choice`), so a cross-tab's totals
+are the tables' counts.
+
 Results keep snake_case fields; percentages are fractions 0-1.
 """
 
@@ -30,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .descriptives import numeric_answers
+from .descriptives import numeric_answers, recode_other_choice, recode_other_multi
 from .errors import KitError
 from .responses import Responses
 from .stats import adjust_p, chi_square, expected_counts, fisher_exact, kruskal
@@ -148,7 +152,7 @@ def _variable(r: Responses, vid: str, valid: pd.Series) -> _Var:
         cols = [c for c in meta.index if meta.loc[c, "question_id"] == q.id and meta.loc[c, "value"] == "selected"]
         m = r.data.loc[valid, cols].to_numpy(dtype="float64", na_value=np.nan)
         answered = ~np.isnan(m).all(axis=1)
-        m = np.nan_to_num(m, nan=0.0)
+        m, _, _ = recode_other_multi(r, q, valid, np.nan_to_num(m, nan=0.0))  # as the tables count
         answered &= m.sum(axis=1) > 0
         m[~answered] = np.nan
         labels = [meta.loc[c, "option_label"] for c in cols]
@@ -166,6 +170,8 @@ def _variable(r: Responses, vid: str, valid: pd.Series) -> _Var:
     opts = q.options
     keys = np.array([o.score if q.has_scores else o.code for o in opts], dtype="float64")
     x = r.data.loc[valid, col].to_numpy(dtype="float64", na_value=np.nan)
+    if col == q.id:  # a 「其他」 text naming an option counts under it, as in the tables
+        x, _, _ = recode_other_choice(r, q, valid, x)
     idx = np.full(len(x), -1, dtype=np.int64)
     for j, k in enumerate(keys):
         idx[(x == k) & (idx < 0)] = j

@@ -52,7 +52,7 @@ from .responses import Responses
 
 __all__ = ["QuestionResult", "SampleProfile", "Tabulation", "tabulate_question",
            "tabulate_questions", "sample_profile", "profile_questions", "numeric_answers",
-           "match_other", "with_part", "is_profile_title", "is_other_label", "KIND_ZH", "MIN_NUMERIC_SHARE", "NONE_ANSWERS"]
+           "match_other", "recode_other_choice", "recode_other_multi", "with_part", "is_profile_title", "is_other_label", "KIND_ZH", "MIN_NUMERIC_SHARE", "NONE_ANSWERS"]
 
 KIND_ZH = {"single": "单选题", "yesno": "是非题", "scale": "量表题", "multi": "多选题",
            "ranking": "排序题", "matrix": "矩阵题", "numeric": "数值填空题", "text": "填空题",
@@ -271,6 +271,61 @@ def _mean_summary(x: np.ndarray, lo: float | None, hi: float | None) -> dict:
     return out
 
 
+# ------------------------------------------------------------------ 「其他」 recoded
+def recode_other_choice(r: Responses, q: Question, valid: pd.Series, x: np.ndarray,
+                        recode: bool = True) -> tuple[np.ndarray, list[tuple], pd.Series]:
+    """A single choice's answers (``x``: codes, or scores when the question is scored, for the
+    ``valid`` responses) with each 「其他」 text that names an option (:func:`match_other`)
+    counted under that option: (answers, [(response_id, text, option)], the 「其他」 texts
+    left). The tables (:func:`tabulate_question`) and the cross-tabs (:mod:`kit.crosstab`)
+    both count this way."""
+    x = x.copy()
+    ocol = f"{q.id}__other_text"
+    if ocol not in r.data:
+        return x, [], pd.Series(dtype="string")
+    otext = r.data.loc[valid, ocol]
+    keep = otext.notna().to_numpy().copy()
+    scored = q.has_scores
+    other_keys = [o.score if scored else o.code for o in q.options if o.code in _other_option(q)]
+    rows = []
+    if recode and keep.any() and other_keys:
+        labels = [o.label for o in q.options]
+        key_of = {o.label: (o.score if scored else o.code) for o in q.options}
+        for i in np.flatnonzero(keep & np.isin(x, other_keys)):
+            hit = match_other(otext.iloc[i], labels)
+            if hit is not None:
+                x[i] = key_of[hit]
+                keep[i] = False
+                rows.append((r.data.loc[otext.index[i], "response_id"], otext.iloc[i], hit))
+    return x, rows, otext[keep].astype("string")
+
+
+def recode_other_multi(r: Responses, q: Question, valid: pd.Series, mat: np.ndarray,
+                       recode: bool = True) -> tuple[np.ndarray, list[tuple], pd.Series]:
+    """A multi-select's 0/1 matrix (valid responses x options) with each 「其他」 text that
+    names an option moved to that option (counted once when it was also chosen):
+    (matrix, [(response_id, text, option)], the 「其他」 texts left)."""
+    mat = mat.copy()
+    ocol = f"{q.id}__other_text"
+    if ocol not in r.data:
+        return mat, [], pd.Series(dtype="string")
+    labels = [o.label for o in q.options]
+    other_j = [j for j, lb in enumerate(labels) if is_other_label(lb)]
+    otext = r.data.loc[valid, ocol]
+    has = otext.notna().to_numpy()
+    keep = has.copy()
+    rows = []
+    if recode and has.any() and other_j:
+        for i in np.flatnonzero(has):
+            hit = match_other(otext.iloc[i], labels)
+            if hit is not None and (mat[i, other_j] > 0).any():
+                mat[i, labels.index(hit)] = 1
+                mat[i, other_j] = 0
+                keep[i] = False
+                rows.append((r.data.loc[otext.index[i], "response_id"], otext.iloc[i], hit))
+    return mat, rows, otext[keep].astype("string")
+
+
 # ------------------------------------------------------------------------ per question
 def _choice(r: Responses, q: Question, col: str, valid: pd.Series, recode: bool) -> QuestionResult:
     data = r.data.loc[valid, col]
@@ -282,25 +337,10 @@ def _choice(r: Responses, q: Question, col: str, valid: pd.Series, recode: bool)
     notes: list[str] = []
     recoded = pd.DataFrame(columns=["response_id", "text", "option"])
     others = pd.Series(dtype="string")
-    ocol = f"{q.id}__other_text"
-    if ocol in r.data:
-        otext = r.data.loc[valid, ocol]
-        keep = otext.notna().to_numpy().copy()
-        other_keys = [o.score if scored else o.code for o in opts if o.code in _other_option(q)]
-        if recode and keep.any() and other_keys:
-            labels = [o.label for o in opts]
-            key_of = {o.label: (o.score if scored else o.code) for o in opts}
-            rows = []
-            for i in np.flatnonzero(keep & np.isin(x, other_keys)):
-                hit = match_other(otext.iloc[i], labels)
-                if hit is not None:
-                    x[i] = key_of[hit]
-                    keep[i] = False
-                    rows.append((r.data.loc[data.index[i], "response_id"], otext.iloc[i], hit))
-            if rows:
-                recoded = pd.DataFrame(rows, columns=["response_id", "text", "option"])
-                notes.append(f"「其他」中有{len(rows)}条文字与已有选项相同，已归入该选项（见“其他”归类表）。")
-        others = otext[keep].astype("string")
+    x, rows, others = recode_other_choice(r, q, valid, x, recode)
+    if rows:
+        recoded = pd.DataFrame(rows, columns=["response_id", "text", "option"])
+        notes.append(f"「其他」中有{len(rows)}条文字与已有选项相同，已归入该选项（见“其他”归类表）。")
     ok = np.isin(x, keys)
     base = int(ok.sum())
     counts = _count_keys(x[ok], keys)
@@ -338,28 +378,11 @@ def _multi(r: Responses, q: Question, cols: list[str], valid: pd.Series, recode:
     mat = np.nan_to_num(mat, nan=0.0)
     notes: list[str] = []
     recoded = pd.DataFrame(columns=["response_id", "text", "option"])
-    others = pd.Series(dtype="string")
-    ocol = f"{q.id}__other_text"
-    other_j = [j for j, lb in enumerate(labels) if is_other_label(lb)]
-    if ocol in r.data:
-        otext = r.data.loc[valid, ocol]
-        has = otext.notna().to_numpy().copy()
-        keep = has.copy()
-        if recode and has.any() and other_j:
-            rows = []
-            for i in np.flatnonzero(has):
-                hit = match_other(otext.iloc[i], labels)
-                if hit is not None and mat[i, other_j].any():
-                    j = labels.index(hit)
-                    mat[i, j] = 1
-                    mat[i, other_j] = 0
-                    keep[i] = False
-                    rows.append((r.data.loc[otext.index[i], "response_id"], otext.iloc[i], hit))
-            if rows:
-                recoded = pd.DataFrame(rows, columns=["response_id", "text", "option"])
-                notes.append(f"「其他」中有{len(rows)}条文字与已有选项相同，已归入该选项"
-                             "（已选该选项的不重复计数；见“其他”归类表）。")
-        others = otext[keep].astype("string")
+    mat, rows, others = recode_other_multi(r, q, valid, mat, recode)
+    if rows:
+        recoded = pd.DataFrame(rows, columns=["response_id", "text", "option"])
+        notes.append(f"「其他」中有{len(rows)}条文字与已有选项相同，已归入该选项"
+                     "（已选该选项的不重复计数；见“其他”归类表）。")
     selected = (mat > 0).sum(axis=1)
     in_base = answered & (selected > 0)
     base = int(in_base.sum())

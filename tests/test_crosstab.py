@@ -18,6 +18,7 @@ References
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections import Counter
 
@@ -52,8 +53,8 @@ def test_identity_by_volunteer_counts_and_chi_square_as_r(needs):
     ident = ["党员" if t == "其他【请注明】〖党员〗" else i for i, t in zip(ident, typed)]
     vol = column(header, rows, "9、")
     ct = crosstab(r, "identity", "volunteer")
-    # the cross-tab counts the codes as exported (其他 not recoded): 其他〖党员〗 stays 其他
-    raw = Counter(zip([c.split("〖")[0] for c in typed], vol))
+    # 其他〖党员〗 is counted under 党员, as in the per-question table, so the totals agree
+    raw = Counter(zip(ident, vol))
     for (a, b), k in raw.items():
         assert ct.counts.loc[a, b] == k
     x = ct.counts.to_numpy()
@@ -67,7 +68,11 @@ def test_identity_by_volunteer_counts_and_chi_square_as_r(needs):
     # row and column percentages by hand
     assert ct.row_share.to_numpy() == pytest.approx(x / x.sum(axis=1, keepdims=True))
     assert ct.col_share.to_numpy() == pytest.approx(x / x.sum(axis=0, keepdims=True))
-    assert ident  # (used above for readability)
+    from kit.descriptives import tabulate_question
+
+    table = tabulate_question(r, "identity")[0].table.set_index("option")["n"]
+    assert ct.counts.sum(axis=1).to_dict() == {k: v for k, v in table.items() if v}
+    assert ct.counts.loc["党员"].sum() == Counter(ident)["党员"] == 77     # 73 ticked + 4 typed
 
 
 def test_small_expected_switches_to_fisher_with_caveat(tmp_path):
@@ -102,7 +107,9 @@ def test_cochran_rule_and_agresti_chi_square():
 def test_multi_by_group_case_percent_and_per_option_tests(needs):
     r, header, rows = needs
     age = column(header, rows, "4、")
-    serv = [[x.split("〖")[0] for x in c.split("┋")] for c in column(header, rows, "7、")]
+    # 其他〖技能培训〗 and 其他〖希望多开展技能培训〗 count under 技能培训, as in the question's table
+    serv = [{"技能培训" if re.search(r"〖(希望多开展)?技能培训〗", x) else x.split("〖")[0] for x in c.split("┋")}
+            for c in column(header, rows, "7、")]
     ct = crosstab(r, "age", "services")
     assert ct.kind == "multi_by_group" and ct.base == len(rows)
     groups = sorted(set(age), key=list(ct.counts.index).index)
@@ -122,6 +129,10 @@ def test_multi_by_group_case_percent_and_per_option_tests(needs):
         row = ct.tests.set_index("option").loc[opt]
         assert row["method"] == "chi_square" and row["p_value"] == pytest.approx(p, rel=1e-9)
         ps.append(p)
+    from kit.descriptives import tabulate_question
+
+    table = tabulate_question(r, "services")[0].table.set_index("option")["n"]
+    assert ct.counts.sum(axis=0).to_dict() == {k: v for k, v in table.items() if v}   # as the table
     p_all = ct.tests["p_value"].to_numpy()
     order = np.argsort(p_all)
     m = len(p_all)
