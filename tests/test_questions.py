@@ -299,10 +299,18 @@ def test_every_question_of_every_bundled_survey_is_tabulated(name):
         assert any(i == q.id or i.startswith(q.id + "_") for i in ids), (name, q.id)
     for q in tab.questions:
         assert q.n_valid == r.n_valid and 0 <= q.base <= q.n_valid, (name, q.question_id)
-        if q.kind in ("single", "yesno", "scale", "text", "personal"):
-            # every valid response is in the base or counted as missing by kind
-            assert q.base + sum(q.missing.values()) == q.n_valid, (name, q.question_id, q.missing)
+        _every_response_in_the_base_or_missing(q)
         assert q.base_text().startswith("样本量：")
+
+
+def _every_response_in_the_base_or_missing(q):
+    """Every valid response is in the base or counted once as missing by kind (skipped, empty,
+    blank, invalid, nothing selected, not a number), for every kind of question; a matrix's
+    rows each the same way."""
+    assert q.base + sum(q.missing.values()) == q.n_valid, (q.question_id, q.kind, q.missing)
+    if q.kind == "matrix":
+        for row in q.table.itertuples():
+            assert row.n + row.skipped + row.empty + row.blank + row.invalid == q.n_valid, (q.question_id, row)
 
 
 def test_match_other_rules():
@@ -321,8 +329,8 @@ def test_every_wjx_pair_of_the_corpus_tabulated(exports, text, codes):
     tab = tabulate_questions(r)
     assert [q.question_id for q in tab.questions] == [q.id for q in r.questionnaire.questions]
     for q in tab.questions:
-        if q.kind in ("single", "yesno", "scale", "text", "numeric"):
-            assert q.base + sum(q.missing.values()) == q.n_valid == r.n_valid, q.question_id
+        assert q.n_valid == r.n_valid
+        _every_response_in_the_base_or_missing(q)
 
 
 def test_village_needs_generator_is_reproducible(tmp_path, run_script):
