@@ -441,6 +441,8 @@ def _stacked(ax, row_labels, shares, col_labels, counts, legend_title=""):
     import matplotlib.pyplot as plt
     import numpy as np
 
+    from .fmt import fmt_number  # percentages in the segments rounded half up (12.5 -> 13)
+
     k = len(col_labels)
     palette = [plt.cm.RdYlBu(0.1 + 0.8 * i / max(1, k - 1)) for i in range(k)] if k > 2 else ["#4C72B0", "#DD8452"][:k]
     y = np.arange(len(row_labels))
@@ -457,7 +459,7 @@ def _stacked(ax, row_labels, shares, col_labels, counts, legend_title=""):
             if v >= 8:
                 r_, g_, b_ = palette[j][:3] if isinstance(palette[j], tuple) else _rgb(palette[j])
                 dark = 0.299 * r_ + 0.587 * g_ + 0.114 * b_ < 0.5
-                ax.text(left + v / 2, i, f"{v:.0f}", ha="center", va="center", fontsize=8,
+                ax.text(left + v / 2, i, fmt_number(v, 0), ha="center", va="center", fontsize=8,
                         color="white" if dark else "black")
             left += v
     ax.set_yticks(y, row_labels)
@@ -489,7 +491,8 @@ def _plot_matrix(res, ax, title):
     labels = [_wrap(x) for x in rows["row"]]
     ax = _new_ax(ax, _lines(labels), width=8, extra=1.6)
     _stacked(ax, labels, shares, opts, counts)
-    ax.set_xlabel("各选项所占比例（%）")
+    lo, hi = int(rows["n"].min()), int(rows["n"].max())
+    ax.set_xlabel("各选项所占比例（%）；" + (f"每行样本量 n={lo}" if lo == hi else f"各行样本量 n={lo}–{hi}"))
     ax.set_title(title, fontsize=11)
     return ax
 
@@ -505,10 +508,12 @@ def _plot_numeric(res, ax, title):
     span = x.max() - x.min()
     bins = np.arange(x.min() - 0.5, x.max() + 1.5) if whole and span <= 30 else "auto"
     ax.hist(x, bins=bins, color=_BLUE, alpha=0.9, rwidth=0.85 if whole and span <= 30 else None)
+    from .fmt import fmt_number
+
     med = float(np.median(x))
     ax.axvline(med, color="#C44E52", linestyle="--", linewidth=1)
     unit = res.summary.get("unit") or ""
-    ax.set_xlabel(f"数值{('（' + unit + '）') if unit else ''}；n={res.base}；红色虚线为中位数（{med:g}）")
+    ax.set_xlabel(f"数值{('（' + unit + '）') if unit else ''}；n={res.base}；红色虚线为中位数（{fmt_number(med, 0 if med == round(med) else 2)}）")
     ax.set_ylabel("人数")
     ax.set_title(title, fontsize=11)
     return ax

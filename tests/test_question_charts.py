@@ -201,3 +201,16 @@ def test_word_cloud_is_an_option_with_a_clear_message(needs, monkeypatch):
     monkeypatch.setitem(sys.modules, "wordcloud", None)          # not installed
     with pytest.raises(kit.KitError, match=r"wordcloud.*\[cloud\]"):
         plots.plot_wordcloud(texts[-1])
+
+
+def test_stacked_segments_rounded_half_up_and_matrix_base_stated(needs):
+    """12.5% and 87.5% print as 13 and 88 (四舍五入; Python's format would give 12 and 88);
+    the matrix chart states its rows' base."""
+    fig, ax = plt.subplots()
+    plots._stacked(ax, ["甲"], np.array([[0.125, 0.875]]), ["好", "差"], np.array([[1, 7]]))
+    assert sorted(t.get_text() for t in ax.texts) == ["13", "88"]
+    plt.close(fig)
+    _, _, tab, _, _ = needs
+    ax = plots.plot_question(tab.by_id()["evaluation"])
+    assert ax.get_xlabel().endswith("每行样本量 n=356")
+    plt.close(ax.figure)
