@@ -151,6 +151,14 @@ def test_workbook_numbers_are_numbers_and_prints(needs, tmp_path, office):
     printed = "".join(line for p in pages for line in p.lines())
     assert "逐题统计" in printed and "综合得分" in printed and "第1题 您所在的乡镇（单选题）" in printed
     assert "？：" not in printed and "?：" not in printed      # 「…服务？：选择人数」 reads badly
+    # no table cut by a page: each printed page of 逐题统计 goes on from its title row straight
+    # to a question's caption (第N题 …), never to the middle of a table
+    tops = []
+    for page in pages:
+        spans = sorted(page.spans, key=lambda t: (-round(t[1]), t[0]))
+        if spans[0][2].strip().endswith("：逐题统计"):
+            tops.append(spans[1][2].strip())
+    assert len(tops) >= 3 and all(t == "第" or t.startswith("第") for t in tops), tops
 
 
 def test_save_charts_writes_a_png_per_question_crosstab_and_open_question(needs, tmp_path):

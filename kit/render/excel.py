@@ -380,9 +380,11 @@ def _render_sheet(ws, sh: Sheet, blocks, st, labels) -> None:
     # a sheet of several tables (逐题统计): each under its own caption, the first too, and the
     # sheet's title row (not the first table's header) frozen and repeated on printed pages
     many = sum(isinstance(b, Table) for b in blocks) > 1 and not sh.form and row == 2
+    spans: list[tuple[int, int]] = []  # rows of each table (caption to notes), kept on one page
     for k, b in enumerate(blocks):
         if k:
             row += 1  # a blank row between tables
+        start = row
         if isinstance(b, Table) and b.caption and (k or (many and b.caption != sh.title)):
             cell = ws.cell(row, 1)
             write_text(cell, b.caption)
@@ -402,6 +404,7 @@ def _render_sheet(ws, sh: Sheet, blocks, st, labels) -> None:
         row = last + 1
         total = sum(widths.values())
         row = _note_rows(ws, row, notes, ncols, total, st)
+        spans.append((start, row - 1))
     total = sum(widths.values())
     row = _note_rows(ws, row, sh.notes, ncols, total, st)
     for j, w in widths.items():
@@ -417,6 +420,8 @@ def _render_sheet(ws, sh: Sheet, blocks, st, labels) -> None:
     titles = f"{repeat[0]}:{repeat[1]}" if repeat else \
         (f"{first_header[0]}:{first_header[1]}" if first_header else None)
     _print_setup(ws, f"A1:{last_col}{row - 1}", titles, landscape, form=sh.form)
+    if many:
+        _keep_together(ws, spans, widths, landscape)
     if sh.form:
         from openpyxl.workbook.defined_name import DefinedName
 
@@ -471,6 +476,44 @@ def _page_breaks(ws, g: Grid, top: int, last: int, widths: dict[int, float], lan
             start = cut + 1
             used = repeated + sum(height(k) for k in range(start, r + 1))
         r += 1
+
+
+def _page_room(ws, widths: dict[int, float], landscape: bool) -> float:
+    """The height (points, before scaling) a printed page holds once the sheet is fitted to
+    the page width."""
+    page_w, page_h = (842, 595) if landscape else (595, 842)
+    inch = 72
+    width_pt = sum((w * 7 + 5) * 0.75 for w in widths.values()) or 1.0
+    scale = min(1.0, (page_w - inch * (ws.page_margins.left + ws.page_margins.right)) / width_pt)
+    return (page_h - inch * (ws.page_margins.top + ws.page_margins.bottom) - 6) / scale
+
+
+def _keep_together(ws, spans: list[tuple[int, int]], widths: dict[int, float], landscape: bool) -> None:
+    """Page breaks on a sheet of several tables so that a table that fits on a page is not
+    cut (its caption, header, rows and notes printed together); a table longer than a page
+    starts on a new page and runs on. A row whose height is not set is taken as 13.5 points
+    (LibreOffice prints 12.8, Excel 13.5-14.25 in 宋体 11), and a twentieth of the page is
+    left for rows made taller by wrapped text."""
+    from openpyxl.worksheet.pagebreak import Break
+
+    room = _page_room(ws, widths, landscape) * 0.95
+
+    def height(r: int) -> float:
+        h = ws.row_dimensions[r].height
+        return h if h else 13.5
+
+    repeated = height(1)             # the title row printed on every page
+    used = repeated + sum(height(r) for r in range(2, spans[0][0])) if spans else 0.0
+    for k, (a, b) in enumerate(spans):
+        h = sum(height(r) for r in range(a, b + 1))
+        gap = height(a - 1) if k else 0.0
+        if k and used + gap + h > room:
+            ws.row_breaks.append(Break(id=a - 1))
+            used = repeated
+            gap = 0.0
+        used += gap + h
+        while used > room:          # a table longer than a page runs on
+            used -= room - repeated
 
 
 def _print_setup(ws, area: str, title_rows: str | None, landscape: bool, form: bool = False) -> None:
