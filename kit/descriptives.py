@@ -640,7 +640,7 @@ def profile_questions(r: Responses, profile: list[str] | None = None,
     questions whose titles name a respondent's attributes (性别, 年龄, 身份, 学历, 乡镇, 村 …)."""
     qs = r.questionnaire.questions
     if profile:
-        return list(profile), "project.yml 的 profile:"
+        return list(profile), "project.yml 中 profile: 指定的题目"
     ids = list(groups if groups is not None else r.questionnaire.groups)
     ids += [q.id for q in qs if q.role in ("group", "profile") and q.id not in ids]
     if ids:

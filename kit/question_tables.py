@@ -136,7 +136,7 @@ def profile_tables(profile) -> list[Table]:
         share = "share" if "share" in q.table else "case_share"   # a multi-select: 普及率
         for r in q.table.itertuples():
             prow.append([q.title, r.option, r.n, getattr(r, share)])
-    notes = [f"样本基本情况的题目：{profile.source}。比例的分母为回答该题的有效答卷。"] + \
+    notes = [f"样本基本情况的题目：{profile.source}；比例的分母为回答该题的有效答卷。"] + \
         [f"{q.title}：{q.base_text().removeprefix('样本量：')}" for q in profile.questions
          if any(q.missing.values())]
     prof = Table([Column("题目"), Column("选项"), Column("人数", "int"), Column("比例", "percent")], prow,
@@ -228,9 +228,13 @@ def text_tables(tr) -> list[Table]:
         out.append(Table([Column("类别"), Column("关键词", wide=True), Column("回答数", "int"), Column("占回答比例", "percent")],
                          [[r.category, r.keywords, r.n, r.share] for r in tr.coded.itertuples()],
                          caption=with_part(cap, "关键词归类"), notes=[base] + list(tr.notes), empty="没有回答"))
-    out.append(Table([Column("类别"), Column("回答（已隐去个人信息）", wide=True), Column("相同回答数", "int")],
-                     [[r.category, r.quote, r.n_same] for r in tr.quotes.itertuples()],
-                     caption=with_part(cap, "典型回答"), notes=[f"每类最多列出{QUOTES_PER_CATEGORY}条，全表最多{MAX_QUOTES}条；按相同回答的人数、长度和文字排序。"],
+    coded = tr.codes_given      # without codes: no 类别 column, up to three times as many answers
+    cap_note = (f"每类最多列出{QUOTES_PER_CATEGORY}条，全表最多{MAX_QUOTES}条" if coded
+                else f"最多列出{min(QUOTES_PER_CATEGORY * 3, MAX_QUOTES)}条")
+    out.append(Table(([Column("类别")] if coded else []) + [Column("回答（已隐去个人信息）", wide=True),
+                                                          Column("相同回答数", "int")],
+                     [([r.category] if coded else []) + [r.quote, r.n_same] for r in tr.quotes.itertuples()],
+                     caption=with_part(cap, "典型回答"), notes=[f"{cap_note}；按相同回答的人数、长度和文字排序。"],
                      empty="没有回答"))
     return out
 
