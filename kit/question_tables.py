@@ -6,6 +6,7 @@ Word and the notebook show them rounded half up by :mod:`kit.fmt`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -261,7 +262,7 @@ def write_questions_workbook(tab, path, crosstabs=(), texts=(), title: str | Non
     def head(part: str) -> str:
         return f"{title}：{part}" if title else part
 
-    book = Workbook(f"{title}：逐题统计" if title else "逐题统计")
+    book = Workbook("逐题统计")
     p = profile_tables(tab.profile)
     book.sheet("样本基本情况", head("样本基本情况"), *p)
     book.sheet("逐题统计", head("逐题统计"), *[question_table(q) for q in tab.questions])
@@ -269,7 +270,7 @@ def write_questions_workbook(tab, path, crosstabs=(), texts=(), title: str | Non
         book.sheet("交叉分析", head("交叉分析"), *[t for ct in crosstabs for t in crosstab_tables(ct)])
     if texts:
         book.sheet("开放题", head("开放题"), *[t for tr in texts for t in text_tables(tr)])
-    book.sheet("其他归类", head("“其他”归类"), recode_table(tab))
+    book.sheet("其他归类", head("“其他”归类"), replace(recode_table(tab), caption=head("“其他”归类")))
     return render_xlsx(book, path)
 
 

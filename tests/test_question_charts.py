@@ -222,3 +222,22 @@ def test_stacked_segments_rounded_half_up_and_matrix_base_stated(needs):
     ax = plots.plot_question(tab.by_id()["evaluation"])
     assert ax.get_xlabel().endswith("每行样本量 n=356")
     plt.close(ax.figure)
+
+
+def test_workbook_of_a_survey_without_recodes_prints_its_note_sheet_whole(tmp_path, office):
+    """poverty-alleviation has no 「其他」 text to recode: the empty table is listed on the 说明
+    sheet, once named, and the sheet prints inside the page (no text left of its edge)."""
+    from kit.render.pdf import read_pdf
+
+    proj = kit.load_project(ROOT / "surveys" / "poverty-alleviation")
+    r = proj.load()
+    tab = tabulate_questions(r, profile=proj.profile)
+    title = proj.title + "（2019年11月电话回访，受县委组织部委托由第三方评估机构实施）"  # a long line
+    path = write_questions_workbook(tab, tmp_path / "逐题统计.xlsx", (), analyse_open_answers(tab),
+                                    title=title)
+    pages = read_pdf(office([path], tmp_path / "pdf")[0])
+    note = [p for p in pages if "逐题统计：说明" in p.text]
+    assert len(note) == 1
+    text = note[0].text.replace("\n", "")
+    assert f"1. {title}：“其他”归类：没有与已有选项相同的“其他”填写内容" in text
+    assert all(0 <= x <= note[0].width for x, _, _ in note[0].spans)

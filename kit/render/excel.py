@@ -354,8 +354,8 @@ def render_xlsx(book: Workbook, path: str | Path) -> Path:
         cell.font = st["title"]
         lines = (["以下表格没有数据，未列出："] + [f"{k}. {o}" for k, o in enumerate(omitted, start=1)]) \
             if omitted else ["本工作簿没有可列出的数据。"]
-        ws.column_dimensions["A"].width = 90
-        _note_rows(ws, 2, lines, ncols, 90, st)
+        ws.column_dimensions["A"].width = 80   # 90 runs off an A4 portrait page in LibreOffice
+        _note_rows(ws, 2, lines, ncols, 80, st)
         _print_setup(ws, f"A1:A{len(lines) + 1}", None, False)
     return save_xlsx(wb, path, book.title)
 
@@ -491,7 +491,8 @@ def _page_room(ws, widths: dict[int, float], landscape: bool) -> float:
 def _keep_together(ws, spans: list[tuple[int, int]], widths: dict[int, float], landscape: bool) -> None:
     """Page breaks on a sheet of several tables so that a table that fits on a page is not
     cut (its caption, header, rows and notes printed together); a table longer than a page
-    starts on a new page and runs on. A row whose height is not set is taken as 13.5 points
+    has pages of its own (where it runs over is the program's choice, so the next table
+    starts on a new page rather than after a guess). A row whose height is not set is taken as 13.5 points
     (LibreOffice prints 12.8, Excel 13.5-14.25 in 宋体 11), and a twentieth of the page is
     left for rows made taller by wrapped text."""
     from openpyxl.worksheet.pagebreak import Break
@@ -507,13 +508,14 @@ def _keep_together(ws, spans: list[tuple[int, int]], widths: dict[int, float], l
     for k, (a, b) in enumerate(spans):
         h = sum(height(r) for r in range(a, b + 1))
         gap = height(a - 1) if k else 0.0
-        if k and used + gap + h > room:
+        if k and used + gap + h > room and used > repeated:
             ws.row_breaks.append(Break(id=a - 1))
             used = repeated
             gap = 0.0
         used += gap + h
-        while used > room:          # a table longer than a page runs on
-            used -= room - repeated
+        if used > room and k + 1 < len(spans):   # ran over a page: the next table on a new one
+            ws.row_breaks.append(Break(id=b + 1))
+            used = repeated
 
 
 def _print_setup(ws, area: str, title_rows: str | None, landscape: bool, form: bool = False) -> None:
