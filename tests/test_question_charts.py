@@ -241,3 +241,34 @@ def test_workbook_of_a_survey_without_recodes_prints_its_note_sheet_whole(tmp_pa
     text = note[0].text.replace("\n", "")
     assert f"1. {title}：“其他”归类：没有与已有选项相同的“其他”填写内容" in text
     assert all(0 <= x <= note[0].width for x, _, _ in note[0].spans)
+
+
+def _survey_projects():
+    """Every bundled project that has a survey (waves: with an export)."""
+    out = []
+    for p in sorted((ROOT / "surveys").glob("*/project.yml")):
+        d = yaml.safe_load(p.read_text(encoding="utf-8"))
+        if d.get("waves"):
+            out.append((p.parent.name, d.get("notebooks") or []))
+    return out
+
+
+@pytest.mark.parametrize("name,notebooks", _survey_projects(), ids=[n for n, _ in _survey_projects()])
+def test_notebook_07_in_every_survey_project_and_its_outputs_made(name, notebooks, tmp_path):
+    """Every bundled survey runs 07_questions, and what 07 writes is made for it: the
+    workbook passes the kit's Excel checks, one PNG per question with data, cross-tab and open
+    question, a sentence for each chart not drawn."""
+    from kit.render.checks import check_xlsx
+
+    assert "07_questions" in notebooks
+    proj = kit.load_project(ROOT / "surveys" / name)
+    r = proj.load()
+    tab = tabulate_questions(r, profile=proj.profile)
+    cts = crosstabs(r, proj.crosstabs)
+    texts = analyse_open_answers(tab, codes=proj.codes, stopwords=proj.stopwords)
+    path = write_questions_workbook(tab, tmp_path / "逐题统计.xlsx", cts, texts, title=proj.title)
+    assert check_xlsx(path) == []
+    files, skipped = save_charts(tab, tmp_path / "figures", cts, texts, dpi=40, workers=1)
+    charted = [q for q in tab.questions if q.kind not in ("text", "personal")]
+    assert len(files) + len(skipped) == len(charted) + len(cts) + len(texts)
+    assert all(f.stat().st_size > 0 for f in files)
