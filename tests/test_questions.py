@@ -271,6 +271,12 @@ def test_needs_numeric_fill_in_from_raw_cells(needs):
         (statistics.fmean(nums), med, q1, q3), abs=1e-12)
     assert row["sd"] == pytest.approx(statistics.stdev(nums), abs=1e-12)
     assert res.summary["unit"] == "人"
+    from kit.question_tables import summary_sentence
+
+    from decimal import ROUND_HALF_UP, Decimal
+
+    mean = Decimal(sum(nums)) / Decimal(len(nums))            # exact, then 四舍五入 to 2 places
+    assert summary_sentence(res).startswith(f"平均数{mean.quantize(Decimal('0.01'), ROUND_HALF_UP)}")  # not 平均分
 
 
 def test_needs_profile_and_sample_accounting(needs):
