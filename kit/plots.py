@@ -469,7 +469,7 @@ def _stacked(ax, row_labels, shares, col_labels, counts, legend_title=""):
     order = sorted(range(len(labels)), key=lambda i: list(col_labels).index(labels[i]))
     ax.legend([handles[i] for i in order], [_wrap(labels[i], 8) for i in order], loc="upper left",
               bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize=8, title=legend_title or None,
-              title_fontsize=8)
+              title_fontsize=8, alignment="left")   # a wrapped title and its entries aligned
     ax.grid(axis="y", visible=False)
     return ax
 
