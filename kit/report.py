@@ -15,7 +15,13 @@ from .paths import ROOT, display_path, resolve
 from .project import load_project
 from .runfolder import OutputRun, file_sha256
 
-__all__ = ["run_report", "file_sha256", "raise_notebook_error", "input_names", "scrub_paths"]
+__all__ = ["run_report", "file_sha256", "raise_notebook_error", "input_names", "scrub_paths",
+           "KERNEL_ARGS"]
+
+# The notebook kernel's own log (ipykernel warns that its local TCP sockets are not encrypted,
+# and logs the interrupt it gets at shutdown) is not for evaluators: errors in a notebook reach
+# us as cell errors, a dead kernel as an exception.
+KERNEL_ARGS = ["--IPKernelApp.log_level=CRITICAL"]
 
 
 def raise_notebook_error(exc, notebook: str):
@@ -93,7 +99,8 @@ def _execute(name: str, out_dir: Path, params: dict, progress: bool) -> Path:
     with atomic_path(final) as tmp:
         try:
             pm.execute_notebook(str(src), str(tmp), parameters=params, progress_bar=progress,
-                                cwd=str(ROOT), kernel_name="python3")
+                                cwd=str(ROOT), kernel_name="python3",
+                                extra_arguments=KERNEL_ARGS)
         except pm.PapermillExecutionError as exc:
             raise_notebook_error(exc, name)
         nb = json.loads(tmp.read_text(encoding="utf-8"))
@@ -116,17 +123,23 @@ def run_report(project: str | Path, out: str | Path | None = None, progress: boo
     proj.check_data()  # every column and label the configuration names, before any notebook
     # the kernel must be this interpreter, whatever PATH says
     os.environ["PATH"] = str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", "")
+    from .runsummary import notebook_title, pending_notebooks
+
+    pending = pending_notebooks(proj)  # e.g. 03 while its indicator workbook is still blank
+    names = [n for n in proj.notebooks if n not in pending]
     manifest = {
         "project": proj.name, "title": proj.title, "kit_version": __version__,
         "synthetic": proj.synthetic,
         "inputs": {k: file_sha256(p) for k, p in input_names(proj).items()},
-        "notebooks": proj.notebooks,
+        "notebooks": names,
         "hashing": ({"key": "pepper", "pepper_id": proj.pepper} if getattr(proj, "pepper", None)
                     else {"key": "machine_salt"}),
     }
     with OutputRun(out_dir, manifest, command=f"kit report {display_path(proj.root)}") as run:
         params = {"project": _param_path(proj.root), "out_dir": _param_path(out_dir)}
-        for name in proj.notebooks:
+        for k, name in enumerate(names, start=1):
+            if progress:
+                print(f"（{k}/{len(names)}）{notebook_title(name)}：notebooks/{name}.ipynb", flush=True)
             _execute(name, out_dir, params, progress)
         if proj.batch:  # many units: the kit's functions directly, no notebook per unit
             from .batch import UNIT_FILES, run_batch
