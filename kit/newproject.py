@@ -420,6 +420,7 @@ class NewProject:
     groups: list[str]
     indicators: Path | None = None
     overall: str | None = None
+    pepper: str | None = None
 
     def lines(self) -> list[str]:
         from .guide import awareness_items, satisfaction_items
@@ -441,6 +442,10 @@ class NewProject:
                           if self.groups else "")
                        + (f"；总体满意度题推定为 {_named(qn, self.overall)}" if self.overall else ""))
         out.append("  要运行的笔记本：" + "、".join(n for n, _ in self.notebooks))
+        if self.pepper:
+            out.append(f"  已为本项目生成哈希密钥 pepper（编号 {self.pepper}），只保存在本机：电话、IP 等按它加密。"
+                       f"要在别的电脑上运行本项目，先用 python -m kit pepper export {rel} -o 其他文件夹/pepper.txt "
+                       "导出，另行交给同事导入")
         for w in self.warnings:
             out.append(f"  注意：{w}")
         out.append("下一步：")
@@ -484,10 +489,11 @@ def project_folder(name: str) -> Path:
 
 
 def new_project(name: str, exports: list, indicators: str | Path | None = None,
-                title: str | None = None, force: bool = False) -> NewProject:
+                title: str | None = None, force: bool = False, pepper: bool = True) -> NewProject:
     """Create the project folder (see the module docstring). Nothing is written until every
     file has been read; a project folder that already has project.yml is refused unless
-    ``force``."""
+    ``force``. A survey project gets its own hashing key (``kit pepper new``) unless
+    ``pepper`` is false."""
     from .guide import suggested_groups, suggested_overall
     from .io import load_export
     from .io.convert import draft_questionnaire
@@ -495,6 +501,10 @@ def new_project(name: str, exports: list, indicators: str | Path | None = None,
     from .questionnaire import load_questionnaire
 
     root = project_folder(name)
+    kept_pepper = None
+    if (root / "project.yml").exists() and force:
+        old = yaml.safe_load((root / "project.yml").read_text(encoding="utf-8", errors="replace"))
+        kept_pepper = old.get("pepper") if isinstance(old, dict) else None
     if (root / "project.yml").exists() and not force:
         raise ProjectError("项目已存在；请换一个名称，或加 --force 重新生成 project.yml 和 questionnaire.yml "
                            "(project exists)", path=root / "project.yml")
@@ -565,11 +575,18 @@ def new_project(name: str, exports: list, indicators: str | Path | None = None,
     notebooks = choose_notebooks(qn, len(waves), book is not None)
     pyml = project_yml_text(title or (qn.title if qn is not None else root.name), waves, notebooks,
                             indicators=book.name if book else None, period=_period(waves))
+    pid = kept_pepper
+    if pid is not None:  # a project made again keeps its key: earlier hashes still match
+        pyml += f"# 哈希密钥 pepper 的编号（不是密钥本身）：沿用原来的项目\npepper: {pid}\n"
     write_text(root / "project.yml", pyml)
+    if waves and pepper and pid is None:
+        from .pepper import add_pepper
+
+        pid = add_pepper(root / "project.yml")  # real answers: hashes keyed by the project's own key
     from .project import load_project
 
     load_project(root)  # the written project is valid, or this is a bug
-    return NewProject(root, waves, notebooks, qn, notes, warnings, groups or [], book, overall)
+    return NewProject(root, waves, notebooks, qn, notes, warnings, groups or [], book, overall, pid)
 
 
 # ------------------------------------------------------------------------------ indicators

@@ -261,3 +261,9 @@ def test_hints_say_what_the_kit_does_and_what_the_draft_guessed(tmp_path, export
     from kit.codebook import draft_checks
 
     assert guessed == list(draft_checks(yml.read_text(encoding="utf-8")))
+
+
+@pytest.fixture(autouse=True)
+def _own_config(tmp_path, monkeypatch):
+    """kit new keeps each project's pepper under $XDG_CONFIG_HOME: the test's own folder."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))

@@ -103,3 +103,9 @@ def test_check_says_which_notebook_the_content_now_supports(tmp_path, capsys):
     edit_yaml(proj / "project.yml", drop_02)
     assert main(["check", str(proj)]) == 0
     assert "支持笔记本 02_satisfaction" in capsys.readouterr().out
+
+
+@pytest.fixture(autouse=True)
+def _own_config(tmp_path, monkeypatch):
+    """kit new keeps each project's pepper under $XDG_CONFIG_HOME: the test's own folder."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))

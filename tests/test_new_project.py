@@ -44,7 +44,9 @@ def test_a_wjx_pair_is_one_wave_copied_read_only(tmp_path, exports):
     assert [os.stat(f).st_mode & 0o777 for f in raw] == [0o444, 0o444]
     assert [f.read_bytes() for f in raw] == [(down / f.name).read_bytes() for f in raw]
     proj = load_project(made.root)               # valid against kit.definitions
+    assert proj.pepper == made.pepper and len(made.pepper) == 16   # real data: its own hashing key
     r = proj.load()
+    assert not any("pepper" in n for n in r.info.notes)
     n = len(fastexcel.read_excel(str(exports / "wjx_reportgen_800_800_2_codes.xls")).load_sheet(0).to_pandas())
     assert r.n_total == n == 800 and r.info.variant == "pair"
     assert proj.notebooks == ["01_load_and_check"] + [x for x in proj.notebooks if x.startswith("07_")]
@@ -119,7 +121,9 @@ def test_refusals_name_what_to_do(tmp_path):
     new_project(str(tmp_path / "p"), [str(f)])
     with pytest.raises(ProjectError, match="项目已存在"):
         new_project(str(tmp_path / "p"), [str(f)])
+    first = load_project(tmp_path / "p").pepper
     new_project(str(tmp_path / "p"), [str(f)], force=True)  # the same raw file again is fine
+    assert load_project(tmp_path / "p").pepper == first     # made again, the key is kept
 
 
 def test_sync_adds_notebooks_keeping_comments(tmp_path):
@@ -160,3 +164,9 @@ def test_indicator_workbook_in_the_downloads_and_init_indicators_project(tmp_pat
     assert proj.indicators.name == "指标表.xlsx" and "03_self_assessment" in proj.notebooks
     meth = yaml.safe_load((made.root / "method.yml").read_text(encoding="utf-8"))
     assert meth["framework"] == "2013" and meth["sections"] == {"投入": 20, "过程": 20, "产出": 30, "效果": 30}
+
+
+@pytest.fixture(autouse=True)
+def _own_config(tmp_path, monkeypatch):
+    """kit new keeps each project's pepper under $XDG_CONFIG_HOME: the test's own folder."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))

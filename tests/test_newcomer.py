@@ -229,6 +229,7 @@ def test_newcomer_from_download_to_reports(tmp_path):
     if os.environ.get("KIT_NEWCOMER_FRESH") != "1":
         reuse_interpreter(clone)
     env = {k: v for k, v in os.environ.items() if k not in ("PROJECT", "NAME", "VENV", "PYTHONPATH")}
+    env["XDG_CONFIG_HOME"] = str(tmp_path / "config")   # the project's pepper, kept out of the real home
     project, reports = clone / "surveys" / name, clone / "reports" / name
     log: list = []
     t0 = time.monotonic()
