@@ -50,6 +50,7 @@ def recognition_table(r: Responses) -> pd.DataFrame:
         ("剔除答卷", r.n_excluded),
         ("有效答卷", r.n_valid),
     ]
+    rows = [row for row in rows if row[1] != ""]  # 版本 when the file does not date itself
     if "speeder_threshold_s" in r.info.quality_settings:
         rows.append(("用时过短阈值（秒）", round(r.info.quality_settings["speeder_threshold_s"], 1)))
     for n in r.info.notes:

@@ -105,6 +105,29 @@ def test_check_says_which_notebook_the_content_now_supports(tmp_path, capsys):
     assert "支持笔记本 02_satisfaction" in capsys.readouterr().out
 
 
+def test_check_shows_no_empty_rows(exports, capsys):
+    """A 问卷星 download whose 提交答卷时间 column says NULL on every row (the public 357 file,
+    read here with fastexcel) does not date itself: no 「版本：」 line with nothing after it."""
+    import fastexcel
+
+    path = exports / "wjx_reportgen_357_357_0_text.xls"
+    times = fastexcel.read_excel(str(path)).load_sheet(0).to_pandas()["提交答卷时间"]
+    assert set(times.astype(str)) == {"NULL"}
+    assert main(["check", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "  版本：" not in [ln.rstrip() for ln in lines] and "  平台：问卷星" in lines, lines[:12]
+    from kit.tables import recognition_table
+
+    table = recognition_table(kit.load_export(path))
+    assert not (table["内容"].astype(str).str.strip() == "").any(), table
+    assert "  版本：答卷提交于2019年11月" in _check_lines(ROOT / "surveys/poverty-alleviation", capsys)
+
+
+def _check_lines(target, capsys) -> list[str]:
+    assert main(["check", str(target)]) == 0
+    return capsys.readouterr().out.splitlines()
+
+
 @pytest.fixture(autouse=True)
 def _own_config(tmp_path, monkeypatch):
     """kit new keeps each project's pepper under $XDG_CONFIG_HOME: the test's own folder."""
