@@ -20,7 +20,8 @@ endif
 PROJECT ?= surveys/poverty-alleviation
 OUT     ?= reports/$(notdir $(PROJECT))
 FRAMEWORK ?= 2020
-# pip quiet, and the build back-end's notices (setuptools' 「Editable installation」 box) silenced
+# pip quiet (errors only: a machine's pip.conf may add index locations it then warns about), and
+# the build back-end's notices (setuptools' 「Editable installation」 box) silenced
 PIP     := PYTHONWARNINGS=ignore $(PY) -m pip --disable-pip-version-check
 STAMP   := $(VENV)/.installed-stamp
 CJK_FONT_DEB ?= fonts-wqy-microhei
@@ -32,9 +33,10 @@ OFFICE_DEBS ?= libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fon
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || { echo "首次使用：正在创建 $(VENV) 并安装依赖（约2–5分钟）"; $(PYTHON) -m venv $(VENV); }
-	@$(PIP) install --quiet --upgrade pip
-	@$(PIP) install --quiet -e '.[test]'
+	@$(PIP) install --quiet --quiet --upgrade pip
+	@$(PIP) install --quiet --quiet -e '.[test]'
 	@touch $(STAMP)
+	@echo "环境已准备好（$(VENV)）"
 
 install: $(STAMP)
 
@@ -61,10 +63,10 @@ office:
 	fi
 
 report: cjk-font
-	$(PY) -m kit report $(PROJECT) --out $(OUT)
+	@$(PY) -m kit report $(PROJECT) --out $(OUT)
 
 check: $(STAMP)
-	$(PY) -m kit check $(PROJECT)
+	@$(PY) -m kit check $(PROJECT)
 
 # a target about one project needs NAME= (surveys/<name>) or PROJECT= (any folder)
 need-name:
@@ -73,16 +75,16 @@ need-name:
 
 new: $(STAMP) need-name
 	@if [ -z "$(EXPORT)" ]; then echo "请写明导出文件或文件夹，如：make new NAME=$(NAME) EXPORT=downloads"; exit 2; fi
-	$(PY) -m kit new $(NAME) $(EXPORT) $(if $(INDICATORS),--indicators $(INDICATORS))
+	@$(PY) -m kit new $(NAME) $(EXPORT) $(if $(INDICATORS),--indicators $(INDICATORS))
 
 codebook: $(STAMP) need-name
-	$(PY) -m kit codebook export $(PROJECT) $(if $(FORCE),--force)
+	@$(PY) -m kit codebook export $(PROJECT) $(if $(FORCE),--force)
 
 codebook-import: $(STAMP) need-name
-	$(PY) -m kit codebook import $(PROJECT) $(if $(FORCE),--force)
+	@$(PY) -m kit codebook import $(PROJECT) $(if $(FORCE),--force)
 
 indicators: $(STAMP) need-name
-	$(PY) -m kit init-indicators --framework $(FRAMEWORK) --project $(PROJECT)
+	@$(PY) -m kit init-indicators --framework $(FRAMEWORK) --project $(PROJECT)
 
 test: cjk-font office
 	$(PY) -m pytest
@@ -96,7 +98,7 @@ snapshots: cjk-font office
 # and many servers run as root; LAB_ARGS adds options (e.g. LAB_ARGS="--no-browser --ip=0.0.0.0").
 LAB_STAMP := $(VENV)/.lab-stamp
 $(LAB_STAMP): $(STAMP) pyproject.toml
-	@$(PIP) install --quiet -e '.[test,lab]'
+	@$(PIP) install --quiet --quiet -e '.[test,lab]'
 	@touch $(LAB_STAMP)
 
 lab: $(LAB_STAMP) cjk-font

@@ -1,5 +1,5 @@
-"""What ``kit report`` says when it ends: the files written, the headline figures and the
-warnings, in Chinese; and which notebooks a project is not ready for yet.
+"""What ``kit report`` says when it ends: the headline figures, the warnings and, last, the
+folder and the files written, in Chinese; and which notebooks a project is not ready for yet.
 
 The figures are the report's own: the survey is loaded and analysed with the same functions
 and the same codebook as notebook 02, and the self-assessment read from the ``summary.json``
@@ -108,7 +108,7 @@ def summary_lines(project, out_dir) -> list[str]:
 
     proj = load_project(project)
     out_dir = Path(out_dir)
-    lines = ["", f"报告已生成：{display_path(out_dir)}/"] + _files(out_dir)
+    lines = [""]
     figures, warnings = [], []
     if proj.synthetic:
         warnings.append("本项目的数据为合成数据（synthetic），仅供演示。")
@@ -154,4 +154,5 @@ def summary_lines(project, out_dir) -> list[str]:
         lines += [f"  {w}" for w in warnings[:MAX_WARNINGS]]
         if len(warnings) > MAX_WARNINGS:
             lines.append(f"  ……另有{len(warnings) - MAX_WARNINGS}条提醒，见各笔记本和工作簿。")
-    return lines
+    # last, where the files are: what the user opens next
+    return lines + [f"报告已生成：{display_path(out_dir)}/"] + _files(out_dir)

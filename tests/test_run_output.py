@@ -108,6 +108,38 @@ def test_report_summary_states_files_figures_and_warnings(tmp_path):
     assert "绩效自评：总分100分，自评得分98分，评价等级优秀。" in lines
     assert "提醒：" in lines and "合成数据" in lines
     assert "同类提醒共" in lines             # one caveat for many group-by-item tables, said once
+    # it ends with where the files are: the folder, then what is in it
+    tail = lines.split("报告已生成：")[-1]
+    assert "主要数字：" in lines.split("报告已生成：")[0] and "提醒：" not in tail
+    assert lines.rstrip().endswith("其他：summary.json") and "Word 文档：自评报告.docx" in tail
+
+
+def test_kernel_stderr_is_kept_off_the_terminal(tmp_path):
+    """What a child process (the kernel) writes to standard error inside kernel_stderr_aside()
+    does not reach ours; what is written after it does."""
+    script = tmp_path / "aside.py"
+    script.write_text(
+        "import subprocess, sys\n"
+        "from kit.report import kernel_stderr_aside\n"
+        "child = [sys.executable, '-c', 'import sys; sys.stderr.write(\"KeyboardInterrupt\")']\n"
+        "with kernel_stderr_aside():\n"
+        "    subprocess.run(child)\n"
+        "sys.stderr.write('after')\n", encoding="utf-8")
+    p = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120,
+                       cwd=ROOT)
+    assert p.returncode == 0, p.stderr
+    assert p.stderr == "after", p.stderr
+
+
+def test_progress_bar_only_on_a_terminal(monkeypatch):
+    from kit.report import progress_bar
+
+    assert progress_bar(False) is False
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False, raising=False)
+    assert progress_bar(True) is False             # a log gets the step lines only
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    bar = progress_bar(True)
+    assert bar["file"] is sys.stdout and "单元格" in bar["bar_format"] and bar["leave"] is False
 
 
 def test_report_prints_its_steps_and_summary(tmp_path, capsys):
@@ -117,7 +149,9 @@ def test_report_prints_its_steps_and_summary(tmp_path, capsys):
 
     assert main(["report", "surveys/unit-self-assessment", "--out", str(tmp_path / "r")]) == 0
     out = capsys.readouterr().out
+    assert "生成报告：" in out and "共1步" in out
     assert "（1/1）绩效自评：自评表与自评报告：notebooks/03_self_assessment.ipynb" in out
+    assert "Executing" not in out and "cell/s" not in out  # no English progress bar in a log
     assert "报告已生成：" in out and "Word 文档：自评报告.docx" in out
     assert "绩效自评：总分100分，自评得分92.3分，评价等级优。" in out
 
