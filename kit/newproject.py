@@ -444,8 +444,8 @@ class NewProject:
         out.append("  要运行的笔记本：" + "、".join(n for n, _ in self.notebooks))
         if self.pepper:
             out.append(f"  已为本项目生成哈希密钥 pepper（编号 {self.pepper}），只保存在本机：电话、IP 等按它加密。"
-                       f"要在别的电脑上运行本项目，先用 python -m kit pepper export {rel} -o 其他文件夹/pepper.txt "
-                       "导出，另行交给同事导入")
+                       f"要在别的电脑上运行本项目，先用 .venv/bin/python -m kit pepper export {rel}"
+                       "（Windows：python -m kit pepper export …）显示密钥，另行交给同事导入")
         for w in self.warnings:
             out.append(f"  注意：{w}")
         out.append("下一步：")
