@@ -259,7 +259,7 @@ def export_codebook(questionnaire: str | Path | Questionnaire, path: str | Path,
     path = Path(path)
     if path.exists() and not force:
         raise KitError("工作簿已存在；如要用 questionnaire.yml 的内容覆盖它（工作簿中未读回的修改会丢失），"
-                       "请加 --force (file exists)", path=path)
+                       "请在命令后加 FORCE=1（make codebook NAME=项目名 FORCE=1；直接用 kit 时加 --force）(file exists)", path=path)
     return render_xlsx(codebook_workbook(qn, checks), path)
 
 
@@ -593,7 +593,8 @@ def import_codebook(workbook: str | Path, questionnaire: str | Path, force: bool
     if questionnaire.exists() and not force and \
             questionnaire.stat().st_mtime > workbook.stat().st_mtime + 1:
         raise QuestionnaireError(f"{questionnaire.name} 在工作簿 {workbook.name} 最后一次保存之后被修改过，导入会覆盖"
-                                 "这些修改。请先 make codebook 重新导出再改工作簿，或确认覆盖后加 --force",
+                                 "这些修改。请先用 make codebook NAME=项目名 FORCE=1 重新导出再改工作簿，或确认覆盖后加 FORCE=1"
+                                 "（make codebook-import NAME=项目名 FORCE=1；直接用 kit 时加 --force）",
                                  path=questionnaire)
     text = (f"# 由 kit codebook import 从 {workbook.name} 读回。可以直接修改本文件，或改工作簿后重新导入\n"
             "# （make codebook 导出、make codebook-import 读回）。\n" + dump_questionnaire(qn))
