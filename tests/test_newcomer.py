@@ -77,6 +77,19 @@ def test_readme_section_is_what_the_newcomer_runs():
     assert "python" not in joined and ".venv" not in joined, "the commands must not need the venv"
 
 
+def test_readme_opens_with_the_two_commands():
+    """The first thing under the title is the block a new user runs on a fresh machine: make
+    report and make test, each a real target of the Makefile."""
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("# ")
+    body = [ln for ln in lines[1:] if ln.strip()]
+    assert body[0] == "```bash", body[:3]
+    block = body[1:body.index("```", 1)]
+    assert [ln.split("#")[0].strip() for ln in block] == ["make report", "make test"], block
+    targets = re.findall(r"^([a-z-]+):", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
+    assert {"report", "test"} <= set(targets)
+
+
 # ------------------------------------------------------------------------------ the clone
 def fresh_copy(dest: Path, skip: list[str]) -> Path:
     """The repository as a fresh clone of the current working tree would be."""
