@@ -111,7 +111,7 @@ def summary_lines(project, out_dir) -> list[str]:
     lines = [""]
     figures, warnings = [], []
     if proj.synthetic:
-        warnings.append("本项目的数据为合成数据（synthetic），仅供演示。")
+        warnings.append("本项目的数据为合成数据（project.yml 中写有 synthetic: true），仅供演示。")
     if proj.waves:
         r = proj.load()
         label = proj.current_wave.label or proj.current_wave.id

@@ -114,6 +114,36 @@ def test_report_summary_states_files_figures_and_warnings(tmp_path):
     assert lines.rstrip().endswith("其他：summary.json") and "Word 文档：自评报告.docx" in tail
 
 
+def test_readme_shows_the_summary_make_report_prints(tmp_path):
+    """README.md shows what make report prints for the sample; every line it shows of the
+    summary (those without an ellipsis) is what summary_lines says for the sample's files."""
+    import re
+
+    from kit.runsummary import summary_lines
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"^```text\n(生成报告：.*?)^```", readme, re.M | re.S).group(1).splitlines()
+    summary = shown[shown.index("主要数字："):]
+    out = tmp_path / "out"
+    (out / "figures").mkdir(parents=True)
+    files = [ln.split("：", 1)[1].split("、") for ln in summary if ln.startswith("  ") and "：" in ln
+             and ln.split("：")[0].strip() in ("Word 文档", "Excel 工作簿", "其他")]
+    files += [ln.split("：", 1)[1].split("、") for ln in summary if ln.startswith("  笔记本")]
+    for name in (n for group in files for n in group):
+        (out / name).write_bytes(b"")
+    for k in range(7):
+        (out / "figures" / f"{k}.png").write_bytes(b"")
+    (out / "summary.json").write_text(json.dumps({"self_assessment": {
+        "total_points": 100, "total": 98, "grade": "优秀"}}), encoding="utf-8")
+    said = summary_lines(ROOT / "surveys/poverty-alleviation", out)
+    said = [ln.replace(str(out), "reports/poverty-alleviation") for ln in said]
+    said = [re.sub(r"^报告已生成：.*$", "报告已生成：reports/poverty-alleviation/", ln) for ln in said]
+    for line in summary:
+        if "……" not in line:
+            assert line in said, (line, said)
+    assert said[-1] == summary[-1]
+
+
 def test_kernel_stderr_is_kept_off_the_terminal(tmp_path):
     """What a child process (the kernel) writes to standard error inside kernel_stderr_aside()
     does not reach ours; what is written after it does."""
