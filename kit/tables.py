@@ -60,7 +60,7 @@ def recognition_table(r: Responses) -> pd.DataFrame:
 
 
 # the English gloss the loader adds to a note for developers: " (personal columns hashed)"
-_GLOSS = re.compile(r"\s*\((?:[A-Za-z][A-Za-z0-9,;/'_-]*)(?: [A-Za-z0-9,;/'_-]+)+\)(:?)\s*")
+_GLOSS = re.compile(r"\s*\((?:[A-Za-z][A-Za-z0-9,;:/'_.-]*)(?: [A-Za-z0-9,;:/'_.-]+)+\)(:?)\s*")
 
 
 def _chinese_only(note: str) -> str:
@@ -70,6 +70,8 @@ def _chinese_only(note: str) -> str:
     '个人信息列已加盐哈希（原值不保留）：来自IP→ip_hash'
     >>> _chinese_only("第74列没有题号，按无题号题目读取 (unnumbered column read as a question)")
     '第74列没有题号，按无题号题目读取'
+    >>> _chinese_only("未能检查“答题用时过短” (no durations: the speeder check was not made)")
+    '未能检查“答题用时过短”'
     >>> _chinese_only("题型为单选题 (single)")
     '题型为单选题 (single)'
     """
