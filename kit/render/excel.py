@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from .model import Column, Grid, Row, Table, _map_codes, excel_value, merge_runs
+from .model import Column, Grid, LayoutError, Row, Table, _map_codes, excel_value, merge_runs
 from .text import clean_xml_text, display_width, is_cjk, longest_word, sheet_name
 
 __all__ = ["Sheet", "Workbook", "render_xlsx", "write_text", "FONT", "PORTRAIT_WIDTH", "FORM_NAME"]
@@ -123,6 +123,8 @@ def write_text(cell, text) -> None:
 
 def _put(ws, row: int, col: int, value, column: Column | None, labels) -> object:
     cell = ws.cell(row, col)
+    if column is not None and column.kind == "verbatim":
+        cell.number_format = "@"  # what is typed here later stays text too
     if isinstance(value, str) and labels and column is not None and column.labels is None:
         value = _map_codes(value, labels)
     v, fmt = excel_value(value, column)
@@ -210,12 +212,39 @@ def _write_table(ws, t: Table, top: int, st, labels, widths: dict[int, float]) -
         if r.span > 1:
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=r.span)
     last = top + len(body)
+    _drop_downs(ws, cols, top + 1, last)
     # merged runs of the level columns (a run of column j ends where columns < j change)
     for (s, j), e in merge_runs(texts, [r.span for r in body], min(t.merge, n)).items():
         ws.merge_cells(start_row=top + 1 + s, start_column=j + 1, end_row=top + 1 + e, end_column=j + 1)
         ws.cell(top + 1 + s, j + 1).alignment = st["center"]
     _rules(ws, t.style, top, last, n, st)
     return top, last
+
+
+OPEN_ROWS = 200  # rows below a form's last row that keep its drop-downs (for rows added in Excel)
+
+
+def _drop_downs(ws, cols: list[Column], first: int, last: int) -> None:
+    """A drop-down list (Excel data validation) on the cells of each column with ``choices``,
+    down to :data:`OPEN_ROWS` rows below the table so that added rows get it too; a value not in
+    the list is refused with a message in Chinese."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for j, c in enumerate(cols, start=1):
+        if not c.choices:
+            continue
+        formula = '"' + ",".join(c.choices) + '"'
+        if len(formula) > 255 or any(ch in x for x in c.choices for ch in ',"'):
+            raise LayoutError(f"列「{c.label}」的下拉选项太长或含逗号、引号，Excel 无法作为下拉列表：{c.choices}")
+        dv = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False,
+                            showErrorMessage=True, errorTitle="请从下拉列表中选择",
+                            error=f"「{c.label}」可选：" + "、".join(c.choices) + "（也可留空）",
+                            promptTitle=c.label, prompt="可选：" + "、".join(c.choices),
+                            showInputMessage=True)
+        letter = get_column_letter(j)
+        dv.add(f"{letter}{first}:{letter}{max(last, first) + OPEN_ROWS}")
+        ws.add_data_validation(dv)
 
 
 def _rules(ws, style: str, top: int, last: int, n: int, st) -> None:
