@@ -75,6 +75,8 @@ class SatisfactionResults:
     design_units: str = ""   # are the villages strata or sampled clusters (one plain sentence)
     sentences: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # the findings of ``sentences`` keyed by where they come from (see _sentences)
+    headlines: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _item_specs(r: Responses):
@@ -431,6 +433,7 @@ def _groups(r: Responses, data: pd.DataFrame, specs, groups, warnings, rank_test
         gvalid = ~np.isnan(gidx)
         gi = np.where(gvalid, gidx, 0).astype(np.int64)
         G = len(codes)
+        sparse: list[tuple[str, float]] = []  # chi-square tests with a cell expected below 5
         for col, q, label, rev in targets:
             item = label or q.title
             if q.type == "yesno":
@@ -470,9 +473,7 @@ def _groups(r: Responses, data: pd.DataFrame, specs, groups, warnings, rank_test
                               "p_value": c.p_value, "min_expected": min_exp,
                               "warning": min_exp < MIN_EXPECTED})
                 if min_exp < MIN_EXPECTED:
-                    warnings.append(f"「{gq.title}」与「{item}」的卡方检验中有期望频数小于"
-                                    f"{MIN_EXPECTED}的格子（最小{fmt_number(min_exp, 2)}），"
-                                    "检验结果仅供参考。")
+                    sparse.append((item, min_exp))
             if 3 <= len(present) <= MAX_PAIRWISE_GROUPS:
                 found = []
                 for i, a in enumerate(present):
@@ -498,7 +499,23 @@ def _groups(r: Responses, data: pd.DataFrame, specs, groups, warnings, rank_test
                 tests.append({"group_by": g, "group_title": gq.title, "column": col, "item": item,
                               "test": "kruskal_wallis", "statistic": kw.statistic, "df": kw.df,
                               "p_value": kw.p_value, "min_expected": np.nan, "warning": False})
+        if sparse:
+            warnings.append(sparse_caveat(gq.title, sparse))
     return pd.DataFrame(rows), pd.DataFrame(tests), pd.DataFrame(pairs)
+
+
+def sparse_caveat(group_title: str, sparse: list[tuple[str, float]]) -> str:
+    """One caveat for all the chi-square tests of a grouping question that have a cell
+    expected below :data:`MIN_EXPECTED` (not one line per item).
+
+    >>> sparse_caveat("您的身份", [("总体满意度", 0.39), ("工作作风", 2.18)])
+    '按「您的身份」分组的2项卡方检验（「总体满意度」「工作作风」）中有期望频数小于5的格子（最小0.39），这些检验结果仅供参考。'
+    """
+    items = [i for i, _ in sparse]
+    low = min(m for _, m in sparse)
+    which = f"（「{'」「'.join(items[:2])}」{'等' if len(items) > 2 else ''}）"
+    return (f"按「{group_title}」分组的{len(items)}项卡方检验{which}中有期望频数小于{MIN_EXPECTED}的格子"
+            f"（最小{fmt_number(low, 2)}），这些检验结果仅供参考。")
 
 
 def _ci_text(share, lo, hi) -> str:
@@ -559,7 +576,10 @@ def _nps_sentence(t) -> str:
 
 
 def _sentences(r: Responses, res: SatisfactionResults, target) -> list[str]:
-    out = [f"本次调查{r.exclusion_sentence()}"]
+    """The findings, each under a key that says which table it comes from (``res.headlines``:
+    sample, overall, design_units, weighted, awareness:<question id>, nps:<question id>), then the
+    caveats (``res.warnings``)."""
+    heads: list[tuple[str, str]] = [("sample", f"本次调查{r.exclusion_sentence()}")]
     o = res.overall
     headline = None
     if o.get("source") == "item" and o.get("n_valid"):
@@ -568,11 +588,11 @@ def _sentences(r: Responses, res: SatisfactionResults, target) -> list[str]:
         s += f"满意度指数为{fmt_number(o['index'], 1)}。"
         if target is not None:
             s += verdict_sentence(int(o["n_satisfied"]), int(o["n_valid"]), target)
-        out.append(s)
-        headline = len(out) - 1
+        heads.append(("overall", s))
+        headline = len(heads) - 1
     elif o.get("source") == "item":
-        out.append(f"「{o['title']}」没有有效回答，无法计算总体满意率。")
-        headline = len(out) - 1
+        heads.append(("overall", f"「{o['title']}」没有有效回答，无法计算总体满意率。"))
+        headline = len(heads) - 1
     elif o.get("source") == "dimensions":
         s = (f"问卷没有总体满意度题，按{len(res.dimensions)}个维度的平均：满意率为"
              f"{fmt_percent(o['satisfied_share'])}，满意度指数为{fmt_number(o['index'], 1)}。")
@@ -582,27 +602,28 @@ def _sentences(r: Responses, res: SatisfactionResults, target) -> list[str]:
             s += (f"满意率{fmt_for_verdict(o['satisfied_share'], t, 1, percent=True, max_digits=VERDICT_DIGITS)}，"
                   f"{'达到' if met else '未达到'}"
                   f"{fmt_threshold(t, percent=True, max_digits=VERDICT_DIGITS)}的目标。")
-        out.append(s)
-        headline = len(out) - 1
+        heads.append(("overall", s))
+        headline = len(heads) - 1
     n_head = int(o["n_valid"]) if o.get("source") == "item" else r.n_valid
     if n_head < SMALL_N:
         what = "有效回答" if o.get("source") == "item" and n_head != r.n_valid else "有效答卷"
         i = headline if headline is not None else 0
-        out[i] += small_sample_note(n_head, what)
+        heads[i] = (heads[i][0], heads[i][1] + small_sample_note(n_head, what))
     w = res.weighted
     if len(w):
         top = w[(w["role"] == "overall") & (w["measure"] == "share")]
         if len(top) and pd.notna(top.iloc[0]["ci_low"]):
             t = top.iloc[0]
             if res.design_units:
-                out.append(res.design_units)
-            out.append(f"{res.design}，加权后的总体满意率为{_ci_text(t.estimate, t.ci_low, t.ci_high)}，"
-                       f"设计效应为{fmt_number(t.deff, 2)}。")
+                heads.append(("design_units", res.design_units))
+            heads.append(("weighted", f"{res.design}，加权后的总体满意率为{_ci_text(t.estimate, t.ci_low, t.ci_high)}，"
+                                      f"设计效应为{fmt_number(t.deff, 2)}。"))
     for a in res.awareness.itertuples(index=False):
-        out.append(f"对「{a.title}」回答“{a.answer}”的比例为"
-                   f"{_ci_text(a.aware_share, a.share_ci_low, a.share_ci_high)}，有效回答{a.n_valid}份"
-                   + (f"（另有{a.n_skipped}份按问卷逻辑跳过）" if a.n_skipped else "") + "。")
+        heads.append((f"awareness:{a.question_id}",
+                      f"对「{a.title}」回答“{a.answer}”的比例为"
+                      f"{_ci_text(a.aware_share, a.share_ci_low, a.share_ci_high)}，有效回答{a.n_valid}份"
+                      + (f"（另有{a.n_skipped}份按问卷逻辑跳过）" if a.n_skipped else "") + "。"))
     for t in res.nps.itertuples(index=False):
-        out.append(_nps_sentence(t))
-    out += res.warnings
-    return out
+        heads.append((f"nps:{t.question_id}", _nps_sentence(t)))
+    res.headlines = heads
+    return [s for _, s in heads] + res.warnings

@@ -424,33 +424,60 @@ def _share_change(row):
             - Fraction(int(row.k_before), int(row.n_before)))
 
 
-def change_display(t: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame({"指标": t["outcome"], "单位数": t["n_units"], "基期": t["baseline"].map(_num),
-                        "末期": t["followup"].map(_num), "变化": t["change"].map(_num),
-                        "变化率": t["pct_change"].map(_pct)})
+def _formats(formats, names):
+    from .change import OutcomeFormat
+
+    formats = formats or {}
+    return {y: formats.get(y) or OutcomeFormat(y) for y in names}
+
+
+def change_display(t: pd.DataFrame, formats=None, mean_word: str = "均值") -> pd.DataFrame:
+    """Baseline and follow-up means over the units (村均), each with its unit; a share's change
+    in 个百分点 (``formats``: :func:`kit.change.outcome_formats`)."""
+    f = _formats(formats, t["outcome"])
+    rows = t.itertuples(index=False)
+    out = pd.DataFrame([{"指标": f[r.outcome].name, "单位数": r.n_units,
+                         f"基期（{mean_word}）": f[r.outcome].level(r.baseline),
+                         f"末期（{mean_word}）": f[r.outcome].level(r.followup),
+                         "变化": f[r.outcome].change(r.change),
+                         "变化率": "—" if f[r.outcome].is_share else _pct(r.pct_change)} for r in rows],
+                       columns=["指标", "单位数", f"基期（{mean_word}）", f"末期（{mean_word}）", "变化", "变化率"])
     if "group" in t:
-        out.insert(0, "组别", t["group"])
+        out.insert(0, "组别", list(t["group"]))
     return out
 
 
-def balance_display(t: pd.DataFrame) -> pd.DataFrame:
-    """Baseline balance (as iebaltab): means per group, difference, normalised difference, p."""
-    return pd.DataFrame({"指标": t["outcome"], "对照组样本": t["n_comparison"],
-                         "对照组均值": t["mean_comparison"].map(_num), "项目组样本": t["n_treated"],
-                         "项目组均值": t["mean_treated"].map(_num), "差值": t["difference"].map(_num),
-                         "标准化差值": t["normalized_difference"].map(_num), "P值": t["p_value"].map(_pv)})
+def balance_display(t: pd.DataFrame, formats=None, names: tuple[str, str] = ("项目组", "对照组")) -> pd.DataFrame:
+    """Baseline balance (as iebaltab): means per group, difference, normalised difference (an
+    absolute value above 0.25 marked as unbalanced), p."""
+    from .change import IMBALANCE
+
+    f = _formats(formats, t["outcome"])
+    tr, co = names
+    return pd.DataFrame([{"指标": f[r.outcome].name, f"{co}样本": r.n_comparison,
+                          f"{co}均值": f[r.outcome].level(r.mean_comparison), f"{tr}样本": r.n_treated,
+                          f"{tr}均值": f[r.outcome].level(r.mean_treated), "差值": f[r.outcome].number(r.difference),
+                          "标准化差值": _num(r.normalized_difference), "P值": _pv(r.p_value),
+                          "基期是否均衡": ("不均衡（绝对值>0.25）" if pd.notna(r.normalized_difference)
+                                     and abs(r.normalized_difference) > IMBALANCE else "均衡")}
+                         for r in t.itertuples(index=False)])
 
 
-def did_display(t: pd.DataFrame) -> pd.DataFrame:
-    """Difference-in-differences (as ieddtab): baseline means, changes, DiD with its interval."""
-    out = pd.DataFrame({"指标": t["outcome"], "对照组基期均值": t["baseline_comparison"].map(_num),
-                        "项目组基期均值": t["baseline_treated"].map(_num),
-                        "对照组变化": t["change_comparison"].map(_num), "项目组变化": t["change_treated"].map(_num),
-                        "双重差分": t["did"].map(_num), "聚类标准误": t["se"].map(_num),
-                        "95%置信区间": [_ci(a, b, False) for a, b in zip(t["ci_low"], t["ci_high"])],
-                        "P值": t["p_value"].map(_pv), "群数": t["n_clusters"]})
+def did_display(t: pd.DataFrame, formats=None, names: tuple[str, str] = ("项目组", "对照组")) -> pd.DataFrame:
+    """Difference-in-differences (as ieddtab): baseline means, changes, DiD with its interval,
+    each with its unit (a share's changes in 个百分点)."""
+    f = _formats(formats, t["outcome"])
+    tr, co = names
+    out = pd.DataFrame([{"指标": f[r.outcome].name, f"{co}基期均值": f[r.outcome].level(r.baseline_comparison),
+                         f"{tr}基期均值": f[r.outcome].level(r.baseline_treated),
+                         f"{co}变化": f[r.outcome].change(r.change_comparison),
+                         f"{tr}变化": f[r.outcome].change(r.change_treated),
+                         "双重差分": f[r.outcome].change(r.did), "聚类标准误": f[r.outcome].number(r.se),
+                         "95%置信区间": (None if pd.isna(r.ci_low) else
+                                      f"{f[r.outcome].change(r.ci_low)}至{f[r.outcome].change(r.ci_high)}"),
+                         "P值": _pv(r.p_value), "群数": r.n_clusters} for r in t.itertuples(index=False)])
     if t["p_value_wild"].notna().any():
-        out["野自助法P值"] = t["p_value_wild"].map(_pv)
+        out["野自助法P值"] = t["p_value_wild"].map(_pv).to_numpy()
     return out
 
 
