@@ -52,7 +52,7 @@ def group_differences(by_group: pd.DataFrame, max_pairwise: int = MAX_PAIRWISE) 
     n_valid, n_satisfied).
 
     Returns one row per comparison: group_by, group_title, column, item, ``mode`` (``pair``
-    or ``rest``: a group against all others together), group_a, group_b (``其他各组`` for
+    or ``rest``: a group against all others together), group_a, group_b (「其他各村」 for
     rest), n_a, k_a, n_b, k_b, share_a, share_b, difference (share_a - share_b, exact
     Fractions), test, p_value, p_holm (Holm within the grouping question and item) and
     ``notable`` (p_holm < 0.05 and at least 5 percentage points apart).
@@ -85,10 +85,12 @@ def group_differences(by_group: pd.DataFrame, max_pairwise: int = MAX_PAIRWISE) 
                     family.append({**_compare(a, b, base), "mode": "pair"})
         else:
             K, N = sum(k for _, k, _ in groups), sum(n for _, _, n in groups)
+            short = _plain_title(base["group_title"])
+            rest = f"其他各{short}" if len(short) <= 3 else "其他各组"
             for name, k, n in groups:
                 if n == N:
                     continue
-                family.append({**_compare((name, k, n), ("其他各组", K - k, N - n), base), "mode": "rest"})
+                family.append({**_compare((name, k, n), (rest, K - k, N - n), base), "mode": "rest"})
         out += _tests(family)
     return pd.DataFrame(out, columns=cols)
 
@@ -102,18 +104,21 @@ def _p(p: float) -> str:
 
 
 def difference_sentences(diffs: pd.DataFrame, noun: str = "满意率") -> list[str]:
-    """One sentence per grouping question: the notable differences (the larger share first),
-    and the rest in one clause; nothing to report is said once.
+    """One sentence per grouping question with notable differences (the larger share first),
+    and one sentence for everything else.
 
-    >>> bg = pd.DataFrame({"group_by": ["g"] * 2, "group_title": ["您的身份"] * 2, "group": ["党员", "群众"],
-    ...                    "column": ["q"] * 2, "item": ["总体满意度"] * 2, "n_valid": [200, 200],
-    ...                    "n_satisfied": [190, 150]})
-    >>> difference_sentences(group_differences(bg))[0]
-    '按身份比较：“总体满意度”的满意率，党员（95.0%）比群众（75.0%）高20.0个百分点（Holm校正后P<0.001）。'
+    >>> bg = pd.DataFrame({"group_by": ["g"] * 2 + ["h"] * 2, "group_title": ["您的身份"] * 2 + ["您所在的乡镇"] * 2,
+    ...                    "group": ["党员", "群众", "甲镇", "乙镇"], "column": ["q"] * 4, "item": ["总体满意度"] * 4,
+    ...                    "n_valid": [200, 200, 100, 100], "n_satisfied": [190, 150, 90, 88]})
+    >>> for s in difference_sentences(group_differences(bg)): print(s)
+    按身份比较：“总体满意度”的满意率，党员（95.0%）比群众（75.0%）高20.0个百分点（Holm校正后P<0.001）。
+    其余1项比较（按乡镇）的差异不足5个百分点，或经多重比较（Holm）校正后没有统计学意义，不作为差异报告。
     """
     out = []
     if diffs is None or diffs.empty:
         return out
+    rule = f"差异不足{fmt_percent(MIN_POINTS, 0)[:-1]}个百分点，或经多重比较（Holm）校正后没有统计学意义"
+    quiet = []
     for g, part in diffs.groupby("group_by", sort=False):
         title = _plain_title(part["group_title"].iloc[0])
         hits = part[part["notable"]]
@@ -123,18 +128,19 @@ def difference_sentences(diffs: pd.DataFrame, noun: str = "满意率") -> list[s
             if sa < sb and r.mode == "pair":
                 a, b, sa, sb = b, a, sb, sa
             word = "高" if sa > sb else "低"
-            clauses.append(f"“{r.item}”的{noun}，{a}（{_share(sa)}）比{b}（{_share(sb)}）{word}"
+            clauses.append(f"“{_plain_title(r.item)}”的{noun}，{a}（{_share(sa)}）比{b}（{_share(sb)}）{word}"
                            f"{fmt_percent(abs(sa - sb))[:-1]}个百分点（Holm校正后{_p(r.p_holm)}）")
-        rest = len(part) - len(hits)
         if clauses:
-            s = f"按{title}比较：" + "；".join(clauses) + "。"
-            if rest:
-                s += (f"其余{rest}项比较的差异不足{fmt_percent(MIN_POINTS, 0)[:-1]}个百分点，或经多重比较"
-                      "（Holm）校正后没有统计学意义，不作为差异报告。")
+            out.append(f"按{title}比较：" + "；".join(clauses) + "。")
+        if len(part) > len(hits):
+            quiet.append((title, len(part) - len(hits), bool(clauses)))
+    if quiet:
+        if not out:
+            names = "、".join(t for t, _, _ in quiet)
+            out.append(f"按{names}比较，各组的{noun}{rule}，可以认为各组之间没有明显差异。")
         else:
-            s = (f"按{title}比较，各组的{noun}差异均不足{fmt_percent(MIN_POINTS, 0)[:-1]}个百分点，或经多重比较"
-                 "（Holm）校正后没有统计学意义，可以认为各组之间没有明显差异。")
-        out.append(s)
+            n = sum(k for _, k, _ in quiet)
+            out.append(f"其余{n}项比较（按{'、'.join(t for t, _, _ in quiet)}）的{rule}，不作为差异报告。")
     return out
 
 

@@ -123,6 +123,11 @@ class Project:
     def current_wave(self) -> Wave:
         return self.wave()
 
+    def report_waves(self) -> list[Wave]:
+        """The waves in the order they are analysed and reported: the current wave (the year
+        being evaluated) first, then the earlier ones from the most recent back to the baseline."""
+        return list(reversed(self.waves))
+
     def baseline_and_current(self) -> tuple[Wave, Wave]:
         """The first wave (baseline) and the current (last) one, for before-after comparisons."""
         if len(self.waves) < 2:

@@ -26,6 +26,7 @@ awareness        yes/no (know / don't know) items: share answering the ``satisfi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -42,7 +43,7 @@ from .stats import (adjust_p, bartlett_sphericity, chi_square, correlation, cron
                     regression, two_by_two_test)
 
 __all__ = ["SatisfactionResults", "analyse_satisfaction", "SMALL_N", "VERDICT_DIGITS", "verdict_sentence",
-           "target_share", "small_sample_note"]
+           "target_share", "small_sample_note", "sparse_caveat", "caveat_note", "findings"]
 
 SMALL_N = 30          # a group with fewer valid answers gets a caveat
 # A figure beside a verdict, and the threshold, may need many decimals to show the comparison
@@ -516,6 +517,49 @@ def sparse_caveat(group_title: str, sparse: list[tuple[str, float]]) -> str:
     which = f"（「{'」「'.join(items[:2])}」{'等' if len(items) > 2 else ''}）"
     return (f"按「{group_title}」分组的{len(items)}项卡方检验{which}中有期望频数小于{MIN_EXPECTED}的格子"
             f"（最小{fmt_number(low, 2)}），这些检验结果仅供参考。")
+
+
+_GROUP_WARNING = re.compile(r"^按「[^」]*」分组(时|的\d+项卡方检验)")
+
+
+def caveat_note(res: "SatisfactionResults") -> str:
+    """All the caveats of a survey in one note: groups with fewer than :data:`SMALL_N` answers
+    and chi-square tests with small expected counts, per grouping question in one clause
+    each, then whatever else the analysis could not do. '' when there is nothing to say.
+
+    The findings stay free of them (:func:`findings`), so that a handful of findings are not
+    buried under twenty near-identical lines."""
+    from .questionnaire import short_title
+
+    parts = []
+    bg = res.by_group
+    if len(bg):
+        per = []
+        for g, part in bg.groupby("group_by", sort=False):
+            small = list(dict.fromkeys(part.loc[part["small_n"].astype(bool), "group"]))
+            if not small:
+                continue
+            title, total = short_title(part["group_title"].iloc[0]), part["group"].nunique()
+            if len(small) == total:
+                per.append(f"按{title}分的全部{total}个组")
+            elif len(small) <= 3:
+                per.append(f"{title}为{'、'.join(f'“{x}”' for x in small)}的组")
+            else:
+                per.append(f"按{title}分的{total}个组中的{len(small)}个")
+        if per:
+            parts.append(f"{'，'.join(per)}有效答卷少于{SMALL_N}份，比例的置信区间较宽")
+    gt = res.group_tests
+    if len(gt) and gt["warning"].astype(bool).any():
+        titles = [short_title(t) for t in dict.fromkeys(gt.loc[gt["warning"].astype(bool), "group_title"])]
+        parts.append(f"按{'、'.join(titles)}分组的部分卡方检验有期望频数小于{MIN_EXPECTED}的格子")
+    others = [w for w in res.warnings if not _GROUP_WARNING.match(w)]
+    text = ("；".join(parts) + "，这些分组结果仅供参考。") if parts else ""
+    return ("需要说明：" + text + "".join(others)) if text or others else ""
+
+
+def findings(res: "SatisfactionResults") -> list[str]:
+    """The findings (``res.headlines``) without the caveats."""
+    return [s for _, s in res.headlines]
 
 
 def _ci_text(share, lo, hi) -> str:
