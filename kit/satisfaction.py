@@ -557,9 +557,13 @@ def caveat_note(res: "SatisfactionResults") -> str:
     return ("需要说明：" + text + "".join(others)) if text or others else ""
 
 
-def findings(res: "SatisfactionResults") -> list[str]:
-    """The findings (``res.headlines``) without the caveats."""
-    return [s for _, s in res.headlines]
+def findings(res: "SatisfactionResults", wave_label: str | None = None) -> list[str]:
+    """The findings (``res.headlines``) without the caveats; for an earlier wave
+    (``wave_label``) the sample sentence names it instead of 「本次调查」."""
+    out = [s for _, s in res.headlines]
+    if wave_label and out and out[0].startswith("本次调查"):
+        out[0] = wave_label + "：" + out[0].removeprefix("本次调查")
+    return out
 
 
 def _ci_text(share, lo, hi) -> str:

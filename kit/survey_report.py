@@ -40,7 +40,7 @@ from .render import Column, Document, Row, Table, render_docx
 
 __all__ = ["ReportKind", "REPORT_KINDS", "register_kind", "report_kind", "report_title",
            "WaveAnalysis", "SurveyAnalysis", "analyse_survey", "build_report", "write_survey_report",
-           "SECTIONS", "draw_charts", "Chart", "report_date"]
+           "SECTIONS", "draw_charts", "Chart", "report_date", "chart_file"]
 
 MAX_BODY_GROUPS = 30   # a grouping question with more options: its chart and table go to 附表
 MAX_BODY_ROWS = 25     # a longer table goes to 附表, the body says where
@@ -159,10 +159,12 @@ class SurveyAnalysis:
         return self.waves[0] if self.waves else None
 
 
-def analyse_survey(proj, kind: ReportKind | None = None) -> SurveyAnalysis:
-    """Analyse every wave of a project, the current wave first (then the others from the most
-    recent back to the baseline), then compare the baseline with the current wave; the panel
-    and staged targets when the project has them."""
+def analyse_survey(proj, kind: ReportKind | None = None, waves: list[str] | None = None,
+                   compare: bool = True, panel: bool = True) -> SurveyAnalysis:
+    """Analyse every wave of a project (or the waves named in ``waves``), the current wave
+    first (then the others from the most recent back to the baseline), then compare the
+    baseline with the current wave; the panel and staged targets when the project has them
+    (``compare`` and ``panel`` turn those off, for a notebook that shows one part)."""
     from .appraisal import analyse_appraisal
     from .change import analyse_panel, analyse_staged, compare_waves
     from .groupdiff import group_differences
@@ -172,6 +174,8 @@ def analyse_survey(proj, kind: ReportKind | None = None) -> SurveyAnalysis:
     out = SurveyAnalysis(proj, kind)
     loaded = {}
     for w in proj.report_waves():
+        if waves is not None and w.id not in waves:
+            continue
         r = proj.load(w.id)
         loaded[w.id] = r
         wa = WaveAnalysis(w, r, current=w.id == proj.current_wave.id)
@@ -182,12 +186,14 @@ def analyse_survey(proj, kind: ReportKind | None = None) -> SurveyAnalysis:
                                                    design=proj.survey_design(r))
             wa.differences = group_differences(wa.satisfaction.by_group)
         out.waves.append(wa)
-    if len(proj.waves) >= 2 and _has_satisfaction(proj) and not proj.appraisal:
+    if compare and len(proj.waves) >= 2 and _has_satisfaction(proj) and not proj.appraisal:
         w0, w1 = proj.baseline_and_current()
-        out.comparison = compare_waves(loaded[w0.id], loaded[w1.id], labels=(w0.label, w1.label))
-    if proj.panel:
+        before = loaded.get(w0.id) or proj.load(w0.id)
+        after = loaded.get(w1.id) or proj.load(w1.id)
+        out.comparison = compare_waves(before, after, labels=(w0.label, w1.label))
+    if panel and proj.panel:
         out.panel = analyse_panel(proj)
-    if proj.staged_targets:
+    if panel and proj.staged_targets:
         out.staged = analyse_staged(proj)
     return out
 
@@ -201,12 +207,13 @@ class Chart:
 
 
 def _save(fig, path: Path) -> Path:
+    """Save a chart whole or not at all (:func:`kit.atomic.save_figure`) and close it."""
     import matplotlib.pyplot as plt
 
+    from .atomic import save_figure
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.png")
-    fig.savefig(tmp, dpi=150, bbox_inches="tight")
-    os.replace(tmp, path)
+    save_figure(fig, path)
     plt.close(fig)
     return path
 
@@ -239,7 +246,7 @@ def draw_charts(a: SurveyAnalysis, folder: str | Path) -> dict[str, Chart]:
     def add(key: str, ax, name: str, caption: str) -> None:
         if ax is None:
             return
-        path = _save(ax.figure, folder / f"{_file_name(name)}.png")
+        path = _save(ax.figure, chart_file(folder, name))
         charts[key] = Chart(key, path, caption)
 
     for wa in a.waves:
@@ -291,6 +298,12 @@ def draw_charts(a: SurveyAnalysis, folder: str | Path) -> dict[str, Chart]:
 def _file_name(name: str) -> str:
     """A chart title as a file name: Chinese words, no characters file systems refuse."""
     return re.sub(r'[\\/:*?"<>|\s“”]+', "", name) or "图"
+
+
+def chart_file(folder: str | Path, title: str) -> Path:
+    """Where the chart titled ``title`` is saved (the survey report and the self-assessment
+    share one file per chart)."""
+    return Path(folder) / f"{_file_name(title)}.png"
 
 
 # ------------------------------------------------------------------------------ the document

@@ -11,8 +11,8 @@ import pandas as pd
 from .responses import Responses
 from .values import to_fraction
 
-__all__ = ["three_line", "recognition_table", "quality_table", "quality_summary_table", "write_quality_workbook",
-           "invalid_cells_table",
+__all__ = ["three_line", "show", "expected_sentence", "MAX_INLINE_ROWS", "recognition_table", "quality_table",
+           "quality_summary_table", "write_quality_workbook", "invalid_cells_table",
            "satisfaction_item_table", "dimension_table", "awareness_table", "group_table",
            "group_test_table", "pairwise_table", "drivers_table", "reliability_table", "item_reliability_table", "write_workbook",
            "write_satisfaction_workbook"]
@@ -29,6 +29,37 @@ def three_line(df: pd.DataFrame, caption: str | None = None):
         {"selector": "td", "props": "border: none; padding: 3px 10px; text-align: center;"},
     ])
     return styler.set_caption(caption) if caption else styler
+
+
+MAX_INLINE_ROWS = 25   # a longer table is not shown in a notebook: the workbook has it
+
+
+def show(df: pd.DataFrame, caption: str | None = None, workbook: str | None = None,
+         sheet: str | None = None, max_rows: int = MAX_INLINE_ROWS):
+    """Show a table in a notebook (three-line style), or, when it is longer than
+    ``max_rows``, one line saying how long it is and where the whole table is (the workbook
+    and its sheet, linked). Nothing is shown for an empty table but a sentence."""
+    from IPython.display import Markdown, display
+
+    name = caption or sheet or "表格"
+    if df is None or not len(df):
+        print(f"{name}：没有数据。")
+        return None
+    if len(df) > max_rows:
+        where = f"[{workbook}]({workbook})" + (f"的“{sheet}”工作表" if sheet else "") if workbook else "工作簿"
+        display(Markdown(f"**{name}**共{len(df)}行，不在此处列出，完整表格见{where}。"))
+        return None
+    display(three_line(df, caption=caption))
+    return None
+
+
+def expected_sentence(table: pd.DataFrame) -> str:
+    """The result of :meth:`kit.project.Project.check_expected` in one Chinese sentence (a
+    mismatch has already raised)."""
+    if table is None or not len(table):
+        return "project.yml 的 expected: 中没有需要由本笔记本核对的数字。"
+    parts = "、".join(f"{r.label}{r.expected}" for r in table.itertuples(index=False))
+    return f"已与 project.yml 的 expected: 核对{len(table)}个数字，全部一致：{parts}。"
 
 
 def recognition_table(r: Responses) -> pd.DataFrame:
@@ -226,6 +257,20 @@ def pairwise_table(res) -> pd.DataFrame:
         "P值": t["p_value"].map(_pv),
         "Holm校正P值": t["p_holm"].map(_pv),
     })
+
+
+def difference_table(diffs: pd.DataFrame) -> pd.DataFrame:
+    """Group comparisons (:func:`kit.groupdiff.group_differences`) for people: each group's
+    share, the difference in percentage points, the Holm-adjusted p-value."""
+    from .questionnaire import short_title
+
+    if diffs is None or diffs.empty:
+        return pd.DataFrame(columns=["分组", "题目", "组别", "比例", "比较对象", "比较对象比例", "相差（百分点）", "Holm校正P值"])
+    return pd.DataFrame({"分组": diffs["group_title"].map(short_title), "题目": diffs["item"].map(short_title),
+                         "组别": diffs["group_a"], "比例": diffs["share_a"].map(_pct),
+                         "比较对象": diffs["group_b"], "比较对象比例": diffs["share_b"].map(_pct),
+                         "相差（百分点）": diffs["difference"].map(lambda d: _hundred(abs(d))),
+                         "Holm校正P值": diffs["p_holm"].map(_pv)}).reset_index(drop=True)
 
 
 def drivers_table(res) -> pd.DataFrame:
