@@ -249,7 +249,7 @@ def draw_charts(a: SurveyAnalysis, folder: str | Path) -> dict[str, Chart]:
         path = _save(ax.figure, chart_file(folder, name))
         charts[key] = Chart(key, path, caption)
 
-    for wa in a.waves:
+    for wa in a.waves[:1]:   # the current wave; earlier waves are compared in one chart below
         sfx, wid = _suffix(a, wa), wa.wave.id
         r = wa.responses
         groups = _body_groups(wa)
@@ -458,10 +458,10 @@ def _overview(ctx: _Context) -> None:
         ctx.table(_sample_table(a), "sample")
         cur = a.current
         ctx.finding(f"本次{word}{cur.responses.exclusion_sentence()}", "sample")
+        chart = f"responses:{cur.wave.id}"
+        ctx.figure(chart)
         cover = _coverage(cur)
         if cover:
-            chart = f"responses:{cur.wave.id}"
-            ctx.figure(chart)
             doc.paragraph(_cite(cover, ctx.ref(chart)))
         eligible = (proj.appraisal.get("cadres") or {}).get("eligible") if proj.appraisal else None
         if cur.appraisal is not None and eligible:
@@ -747,7 +747,7 @@ def _dimension_sentence(res) -> str:
     if len(d) < 2:
         return ""
     hi, lo = d.loc[d["index"].idxmax()], d.loc[d["index"].idxmin()]
-    return (f"{len(d)}个维度中，满意度指数最高的是“{hi['dimension']}”（{fmt_number(hi['index'], 1)}），"
+    return (f"各维度中，满意度指数最高的是“{hi['dimension']}”（{fmt_number(hi['index'], 1)}），"
             f"最低的是“{lo['dimension']}”（{fmt_number(lo['index'], 1)}）。")
 
 
@@ -1006,25 +1006,36 @@ def _comparison(ctx: _Context) -> None:
     doc.heading("前后对比")
     key = "comparison_table"
     t = tables.wave_table(c)
-    keep = [k for k in ("题目", "基线满意率", "跟踪满意率", "变化（百分点）", "95%置信区间", "McNemar检验P")
-            if k in t]
-    shown = t[keep].rename(columns={"基线满意率": f"{w0.label}", "跟踪满意率": f"{w1.label}",
-                                    "McNemar检验P": "配对检验P值"})
+    keep = [k for k in ("题目", "基线满意率", "跟踪满意率", "变化（百分点）", "95%置信区间") if k in t]
+    shown = t[keep].rename(columns={"基线满意率": f"{w0.label}", "跟踪满意率": f"{w1.label}"})
+    shown["P值"] = [tables._pv(v) for v in c.items.get("share_p", pd.Series([None] * len(c.items)))]
     shown["题目"] = shown["题目"].map(_short)
     if "95%置信区间" in shown:   # 「+6.7 至 +17.3」: breaks at the spaces, never inside a number
         shown["95%置信区间"] = shown["95%置信区间"].map(lambda v: v.replace("至", " 至 ") if isinstance(v, str) else v)
-    notes = ["变化＝后一轮满意率－前一轮满意率，95%置信区间为Newcombe法。"]
-    if "McNemar检验P" in t:
-        notes.append(f"配对检验为McNemar检验，比较{c.n_pairs}名两轮都接受访问的人前后是否满意。")
+    notes = ["变化＝后一轮满意率－前一轮满意率，95%置信区间为Newcombe法，P值为两个比例的z检验；"
+             f"{c.n_pairs}名两轮都接受访问者的配对检验见附表。"]
     ctx.table(_frame_table(shown, f"{w0.label}与{w1.label}各题满意率", notes), key)
-    ctx.appendix.append(lambda cx: cx.table(_frame_table(t, "两轮调查各题比较（全部检验）"), "comparison_full"))
+    mkey = "comparison_means"
+    means = t[["题目", "基线均分", "跟踪均分", "Welch t检验P", "Cohen's d"]].rename(
+        columns={"基线均分": f"{w0.label}平均分", "跟踪均分": f"{w1.label}平均分"})
+    means["题目"] = means["题目"].map(_short)
+    ctx.table(_frame_table(means, f"{w0.label}与{w1.label}各题平均分",
+                           ["P值为Welch t检验（两轮答卷按独立样本比较）；Cohen's d为两轮平均分之差除以合并标准差。"]),
+              mkey)
+    if "配对人数" in t:
+        paired = t[["题目", "配对人数", "配对均分变化", "配对t检验P", "McNemar检验P"]].copy()
+        paired["题目"] = paired["题目"].map(_short)
+        ctx.appendix.append(lambda cx: cx.table(_frame_table(
+            paired, "两轮都接受访问者的配对比较",
+            ["配对均分变化＝同一受访者后一轮得分－前一轮得分的平均；McNemar检验比较同一受访者前后是否满意。"]),
+            "comparison_paired"))
     ctx.figure("comparison", "comparison_chart")
     for s in c.sentences:
         doc.paragraph(s)
     head = next((s for s in c.sentences if s.startswith("总体满意率由")), None)
     if head:
         first = head.split("。")[0] + "。"
-        ctx.finding(first, key, "comparison_chart")
+        ctx.finding(first, key, mkey, "comparison_chart")
 
 
 # -- panel and staged targets ---------------------------------------------------------------
