@@ -138,6 +138,8 @@ def _outcome(v: Any) -> Any:
     """A plain column name is an outcome without a unit."""
     if isinstance(v, str) or (isinstance(v, int) and not isinstance(v, bool)):
         return {"column": v}
+    if not isinstance(v, dict) or "column" not in v:
+        raise fail(f"应为结果变量的列名，或写明 column: 的映射（如 {{column: 贫困户数, unit: 户}}），实为{type_name(v)}")
     return v
 
 
