@@ -181,12 +181,12 @@ def analyse_survey(proj, kind: ReportKind | None = None, waves: list[str] | None
         wa = WaveAnalysis(w, r, current=w.id == proj.current_wave.id)
         if proj.appraisal:
             wa.appraisal = analyse_appraisal(r, proj.appraisal)
-        elif _has_satisfaction(proj):
+        else:   # also when nothing counts as satisfaction: the analysis says why (kit.eligibility)
             wa.satisfaction = analyse_satisfaction(r, target=proj.targets.get("overall_satisfied"),
                                                    design=proj.survey_design(r))
             wa.differences = group_differences(wa.satisfaction.by_group)
         out.waves.append(wa)
-    if compare and len(proj.waves) >= 2 and _has_satisfaction(proj) and not proj.appraisal:
+    if compare and len(proj.waves) >= 2 and not proj.appraisal:
         w0, w1 = proj.baseline_and_current()
         before = loaded.get(w0.id) or proj.load(w0.id)
         after = loaded.get(w1.id) or proj.load(w1.id)
@@ -631,11 +631,12 @@ def _items(ctx: _Context) -> None:
         return
     wa = a.current
     doc.heading("分项结果")
-    if wa.satisfaction is not None:
+    sat = wa.satisfaction
+    if sat is not None and (len(sat.items) or len(sat.awareness)):
         _satisfaction_items(ctx, wa)
-    if wa.appraisal is not None:
+    elif wa.appraisal is not None:
         _appraisal_items(ctx, wa)
-    if wa.satisfaction is None and wa.appraisal is None:
+    else:
         _question_items(ctx, wa)
 
 
@@ -812,10 +813,11 @@ def _appraisal_items(ctx: _Context, wa: WaveAnalysis) -> None:
         hkey = f"help:{wid}"
         if len(need):
             ctx.table(_member_votes(ap, need, "一对一帮扶对象及票数持平的党员"), hkey)
-        ctx.figure(f"members:{wid}", f"members_chart:{wid}")
         ctx.appendix.append(lambda c, ap=ap, wid=wid: c.table(_member_votes(ap, ap.members, "各党员评议票数"),
                                                               f"members_all:{wid}"))
-        doc.paragraph(f"评议结果汇总见{doc.ref(rkey)}，各等次得票见{doc.ref(bkey)}，每名党员的得票见附表。")
+        doc.paragraph(f"评议结果汇总见{doc.ref(rkey)}，各等次得票见{doc.ref(bkey)}，每名党员的得票见附表，"
+                      "各党员的得票分布见下图。")
+        ctx.figure(f"members:{wid}", f"members_chart:{wid}")
     # the appraisal's sentences, each with the table it comes from
     for s in sentences:
         if "应参加测评" in s:
@@ -979,7 +981,7 @@ def _earlier_waves(ctx: _Context) -> None:
     for wa in a.waves[1:]:
         doc.heading(f"{wa.label}结果")
         res = wa.satisfaction
-        if res is not None:
+        if res is not None and len(res.items):
             from . import tables
 
             key = f"items:{wa.wave.id}"
@@ -1004,6 +1006,10 @@ def _comparison(ctx: _Context) -> None:
         return
     w0, w1 = a.project.baseline_and_current()
     doc.heading("前后对比")
+    if not len(c.items):   # nothing comparable: the comparison says why
+        for s in c.sentences:
+            doc.paragraph(s)
+        return
     key = "comparison_table"
     t = tables.wave_table(c)
     keep = [k for k in ("题目", "基线满意率", "跟踪满意率", "变化（百分点）", "95%置信区间") if k in t]
@@ -1097,10 +1103,13 @@ def _panel(ctx: _Context) -> None:
                            "95%置信区间和P值按“群数−1”自由度的t分布计算。"]), dk)
     for y in p.outcomes:
         ctx.figure(f"trend:{y}")
-    for s in p.sentences:
-        doc.paragraph(s)
+    doc.paragraph(f"各指标的基期均衡性见{doc.ref(bk)}，双重差分估计见{doc.ref(dk)}，逐年变化见图；"
+                  "各指标的结论已列在“主要结论”中。")
+    for s in p.sentences:   # the findings go to 主要结论; the body keeps what qualifies them
         if s.startswith(tuple(p.formats[y].name + "：" for y in p.outcomes)):
             ctx.finding(s, dk, bk)
+        else:
+            doc.paragraph(s)
 
 
 def _staged(ctx: _Context) -> None:
@@ -1119,8 +1128,8 @@ def _staged(ctx: _Context) -> None:
                     summary, caption=f"各年完成阶段目标的{st.unit}数"), sk)
     ctx.table(_frame_table(tables.attainment_display(at, st.unit), f"各{st.unit}分阶段目标完成情况",
                            ["完成率＝实际÷目标；实际少于目标（或未报）的为滞后。"]), dk)
+    doc.paragraph(f"各年完成阶段目标的{st.unit}数见{doc.ref(sk)}，各{st.unit}的目标、实际和完成率见{doc.ref(dk)}。")
     for s in st.sentences:
-        doc.paragraph(s)
         ctx.finding(s, sk, dk)
 
 
