@@ -151,7 +151,6 @@ def plot_rates_by_group(res, group_by: str, column: str, ax=None, target: float 
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from .questionnaire import short_title
     from .satisfaction import SMALL_N
 
     use_cjk_font()

@@ -982,8 +982,6 @@ def _earlier_waves(ctx: _Context) -> None:
         doc.heading(f"{wa.label}结果")
         res = wa.satisfaction
         if res is not None and len(res.items):
-            from . import tables
-
             key = f"items:{wa.wave.id}"
             ctx.table(_frame_table(_item_frame(res), f"{wa.label}各题满意度",
                                    [_index_note(res)]), key)
