@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -188,11 +190,11 @@ def _wave_sentences(res: WaveComparison, labels) -> list[str]:
             s = "有一轮调查的总体满意度没有有效回答，无法比较满意率"
         if pd.notna(r.get("welch_p")):
             s += (f"；平均得分由{fmt_number(r.mean_before, 2)}分变为{fmt_number(r.mean_after, 2)}分"
-                  f"（Welch t检验{_p(r.welch_p)}，Cohen's d={_num_or_dash(r.cohens_d)}）")
+                  f"（t检验{_p(r.welch_p)}，效应量{_num_or_dash(r.cohens_d)}）")
         s += "。"
         if "paired_diff" in r and pd.notna(r.get("paired_diff")):
             s += (f"两次都受访的{int(r.n_pairs)}人平均得分变化{fmt_number(r.paired_diff, 2)}分"
-                  f"（配对t检验{_p(r.paired_t_p)}，McNemar检验{_p(r.mcnemar_p)}）。")
+                  f"（配对t检验{_p(r.paired_t_p)}；是否满意的前后变化，配对卡方检验{_p(r.mcnemar_p)}）。")
         n_min, smaller = min((int(r.n_before), b), (int(r.n_after), a))
         if n_min < SMALL_N:
             s += small_sample_note(n_min, f"{smaller}的有效回答")
@@ -221,12 +223,24 @@ def change_table(panel: pd.DataFrame, unit: str, period: str, outcomes: list[str
             if baseline not in wide or followup not in wide:
                 continue
             both = wide[[baseline, followup]].dropna()
-            b, f = both[baseline].mean(), both[followup].mean()
+            b, f = _fmean(both[baseline]), _fmean(both[followup])
             rows.append({"group": g, "outcome": y, "n_units": len(both), "baseline": b,
                          "followup": f, "change": f - b,
                          "pct_change": (f - b) / b if b else np.nan})
     out = pd.DataFrame(rows)
     return out.drop(columns="group") if group is None else out
+
+
+def _fmean(x) -> float:
+    """The mean with a correctly rounded sum (``math.fsum``): the same villages give the same
+    mean whatever the order of the rows, so a table of changes and the balance table never
+    show 2.04 and 2.03 for one baseline (pandas' pairwise sums differ in the last bit).
+
+    >>> _fmean([2.03, 2.04, 2.035, 2.035]), _fmean([])
+    (2.035, nan)
+    """
+    x = [float(v) for v in x]
+    return math.fsum(x) / len(x) if x else np.nan
 
 
 def balance_table(panel: pd.DataFrame, treated: str, outcomes: list[str]) -> pd.DataFrame:
@@ -240,8 +254,8 @@ def balance_table(panel: pd.DataFrame, treated: str, outcomes: list[str]) -> pd.
         a, b = t[y].dropna().astype(float), c[y].dropna().astype(float)
         w = welch_t(a, b)
         sd = np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / 2)
-        rows.append({"outcome": y, "n_comparison": len(b), "mean_comparison": b.mean(),
-                     "n_treated": len(a), "mean_treated": a.mean(), "difference": w.estimate,
+        rows.append({"outcome": y, "n_comparison": len(b), "mean_comparison": _fmean(b),
+                     "n_treated": len(a), "mean_treated": _fmean(a), "difference": w.estimate,
                      "normalized_difference": w.estimate / sd if sd else np.nan,
                      "p_value": w.p_value})
     return pd.DataFrame(rows)

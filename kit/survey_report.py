@@ -351,6 +351,17 @@ def _width_mm(path: Path, max_h_mm: float = 170, max_w_mm: float = 150) -> float
     return round(min(max_w_mm, max_h_mm * w / h), 1)
 
 
+ROUNDING_NOTE = "相差按未经舍入的比例计算，与表中两个比例之差可能相差0.1个百分点。"
+
+
+def _signed(v) -> str:
+    """An end of an interval of changes in percentage points: 6.7, −3.0 (rounded half up)."""
+    from .tables import _hundred
+
+    text = _hundred(abs(v))
+    return ("−" if v < 0 and text.strip("0.") else "") + text
+
+
 def _frame_table(df: pd.DataFrame, caption: str, notes=(), **kw) -> Table:
     return Table.from_frame(df.reset_index(drop=True), caption=caption, notes=[n for n in notes if n], **kw)
 
@@ -846,7 +857,7 @@ def _cadre_table(ap) -> Table:
     notes = [f"共{len(ap.cadres)}名村干部，每人的有效测评" + (f"均为{n[0]}份" if len(n) == 1 else
                                                        f"为{n[0]}至{n[-1]}份") + "；得分＝起始分＋各项扣分，取平均。",
              f"{'、'.join(short.values())}各列为该项的平均扣分。" if aspects else ""]
-    return _frame_table(t, "村干部测评得分", notes)
+    return _frame_table(t, "村干部测评得分", notes, wide=["村干部"])
 
 
 def _member_votes(ap, members: pd.DataFrame, caption: str) -> Table:
@@ -909,12 +920,14 @@ def _groups(ctx: _Context) -> None:
     hits = d[d["notable"]] if len(d) else d
     key = f"diffs:{wid}"
     if len(hits):
-        rows = [[_short(r.item), f"{r.group_a}（{fmt_percent(r.share_a)}）", f"{r.group_b}（{fmt_percent(r.share_b)}）",
+        rows = [[_short(r.item), r.group_a, fmt_percent(r.share_a), r.group_b, fmt_percent(r.share_b),
                  fmt_percent(abs(r.difference))[:-1], r.p_holm] for r in hits.itertuples(index=False)]
         titles = "、".join(dict.fromkeys(_short(t) for t in hits["group_title"]))
-        ctx.table(Table([Column("题目"), Column("组别（比例）"), Column("比较对象（比例）"), Column("相差（百分点）"),
-                         Column("Holm校正P值", "pvalue")], rows, caption=f"按{titles}分组有明显差异的比较",
-                        notes=[f"只列出Holm校正P值小于{fmt_number(ALPHA, 2)}且相差{rule}个百分点以上的比较。"]), key)
+        ctx.table(Table([Column("题目", wide=True), Column("组别"), Column("比例"), Column("比较对象"),
+                         Column("比较对象比例"), Column("相差（百分点）"), Column("Holm校正P值", "pvalue")], rows,
+                        caption=f"按{titles}分组有明显差异的比较",
+                        notes=[f"只列出Holm校正P值小于{fmt_number(ALPHA, 2)}且相差{rule}个百分点以上的比较。"
+                               + ROUNDING_NOTE]), key)
     sentences = difference_sentences(d)
     for s in sentences:
         notable = key in ctx.keys and "Holm校正后P" in s
@@ -1014,24 +1027,28 @@ def _comparison(ctx: _Context) -> None:
     shown = t[keep].rename(columns={"基线满意率": f"{w0.label}", "跟踪满意率": f"{w1.label}"})
     shown["P值"] = [tables._pv(v) for v in c.items.get("share_p", pd.Series([None] * len(c.items)))]
     shown["题目"] = shown["题目"].map(_short)
-    if "95%置信区间" in shown:   # 「+6.7 至 +17.3」: breaks at the spaces, never inside a number
-        shown["95%置信区间"] = shown["95%置信区间"].map(lambda v: v.replace("至", " 至 ") if isinstance(v, str) else v)
+    if "95%置信区间" in shown:   # 「6.7–17.3」: one unbreakable piece, as the item tables write an interval
+        shown["95%置信区间"] = [None if pd.isna(lo) else f"{_signed(lo)}–{_signed(hi)}" for lo, hi in
+                             zip(c.items["share_diff_ci_low"], c.items["share_diff_ci_high"])]
     notes = ["变化＝后一轮满意率－前一轮满意率，95%置信区间为Newcombe法，P值为两个比例的z检验；"
-             f"{c.n_pairs}名两轮都接受访问者的配对检验见附表。"]
+             f"{c.n_pairs}名两轮都接受访问者的配对检验见附表。" + ROUNDING_NOTE.replace("相差", "变化")]
     ctx.table(_frame_table(shown, f"{w0.label}与{w1.label}各题满意率", notes), key)
     mkey = "comparison_means"
     means = t[["题目", "基线均分", "跟踪均分", "Welch t检验P", "Cohen's d"]].rename(
-        columns={"基线均分": f"{w0.label}平均分", "跟踪均分": f"{w1.label}平均分"})
+        columns={"基线均分": f"{w0.label}平均分", "跟踪均分": f"{w1.label}平均分", "Welch t检验P": "P值",
+                 "Cohen's d": "效应量"})
     means["题目"] = means["题目"].map(_short)
     ctx.table(_frame_table(means, f"{w0.label}与{w1.label}各题平均分",
-                           ["P值为Welch t检验（两轮答卷按独立样本比较）；Cohen's d为两轮平均分之差除以合并标准差。"]),
+                           ["P值为t检验（Welch法，两轮答卷按独立样本比较）；效应量为Cohen's d，即两轮平均分之差除以"
+                            "合并标准差，0.2左右为小、0.5左右为中等。"]),
               mkey)
     if "配对人数" in t:
-        paired = t[["题目", "配对人数", "配对均分变化", "配对t检验P", "McNemar检验P"]].copy()
+        paired = t[["题目", "配对人数", "配对均分变化", "配对t检验P", "McNemar检验P"]].rename(
+            columns={"McNemar检验P": "配对卡方检验P"})
         paired["题目"] = paired["题目"].map(_short)
         ctx.appendix.append(lambda cx: cx.table(_frame_table(
             paired, "两轮都接受访问者的配对比较",
-            ["配对均分变化＝同一受访者后一轮得分－前一轮得分的平均；McNemar检验比较同一受访者前后是否满意。"]),
+            ["配对均分变化＝同一受访者后一轮得分－前一轮得分的平均；配对卡方检验（McNemar检验）比较同一受访者前后是否满意。"]),
             "comparison_paired"))
     ctx.figure("comparison", "comparison_chart")
     for s in c.sentences:
@@ -1061,8 +1078,8 @@ def _panel(ctx: _Context) -> None:
     counts = (p.changes.drop_duplicates("group")[["group", "n_units"]] if p.has_comparison else None)
     who = ("、".join(f"{g}{int(n)}个" for g, n in counts.itertuples(index=False)) if counts is not None
            else f"{int(p.changes['n_units'].max())}个{p.unit}")
-    ctx.table(Table([Column("指标"), Column("组别"), Column(f"{_year(p.baseline)}年（{p.mean_word}）"),
-                     Column(f"{_year(p.followup)}年（{p.mean_word}）"), Column("变化")], rows,
+    ctx.table(Table([Column("指标", wide=True), Column("组别"), Column(f"{_year(p.baseline)}年{p.mean_word}"),
+                     Column(f"{_year(p.followup)}年{p.mean_word}"), Column("变化")], rows,
                     caption=f"{span}各项指标的变化", merge=1,
                     notes=[f"{p.mean_word}为各{p.unit}数值的平均，只计基期和末期都有数据的{p.unit}（{who}）；"
                            "比例类指标的变化以百分点表示。"]), ck)
@@ -1084,7 +1101,7 @@ def _panel(ctx: _Context) -> None:
         brows.append([f.name, f.level(r.mean_treated), f.level(r.mean_comparison),
                       fmt_number(abs(nd), 2) if pd.notna(nd) else "—",
                       "不均衡" if pd.notna(nd) and abs(nd) > IMBALANCE else "均衡"])
-    ctx.table(Table([Column("指标"), Column(f"{t}（{p.mean_word}）"), Column(f"{c}（{p.mean_word}）"),
+    ctx.table(Table([Column("指标", wide=True), Column(f"{t}（{p.mean_word}）"), Column(f"{c}（{p.mean_word}）"),
                      Column("标准化差值（绝对值）"), Column("基期是否均衡")], brows,
                     caption=f"{_year(p.baseline)}年基期{t}与{c}的均衡性",
                     notes=[f"标准化差值＝两组均值之差÷两组方差平均值的平方根；绝对值超过{fmt_number(IMBALANCE, 2)}"
@@ -1092,10 +1109,13 @@ def _panel(ctx: _Context) -> None:
     drows = []
     for r in p.did.itertuples(index=False):
         f = p.formats[r.outcome]
-        drows.append([f.name, f.change(r.change_treated), f.change(r.change_comparison), f.change(r.did),
-                      f"{f.change(r.ci_low)} 至 {f.change(r.ci_high)}" if pd.notna(r.ci_low) else "—", r.p_value])
-    ctx.table(Table([Column("指标"), Column(f"{t}变化（{p.mean_word}）"), Column(f"{c}变化（{p.mean_word}）"),
-                     Column("双重差分"), Column("95%置信区间"), Column("P值", "pvalue")], drows,
+        cells = [f.change(v) for v in (r.change_treated, r.change_comparison, r.did, r.ci_low, r.ci_high)]
+        if f.is_share:   # the unit once, beside the name: 「+25.8」 under 「安全饮水覆盖率（个百分点）」
+            cells = [c.removesuffix("个百分点") for c in cells]
+        drows.append([f.name + ("（个百分点）" if f.is_share else ""), *cells, r.p_value])
+    ctx.table(Table([Column("指标", wide=True), Column(f"{t}变化（{p.mean_word}）"),
+                     Column(f"{c}变化（{p.mean_word}）"), Column("双重差分"), Column("95%置信区间下限"),
+                     Column("95%置信区间上限"), Column("P值", "pvalue")], drows,
                     caption=f"{span}双重差分估计",
                     notes=[f"双重差分＝{t}的变化－{c}的变化；标准误按{p.unit}聚类（{p.n_units}个{p.unit}），"
                            "95%置信区间和P值按“群数−1”自由度的t分布计算。"]), dk)
@@ -1145,8 +1165,19 @@ def _weighted_appendix(ctx: _Context, wa: WaveAnalysis) -> None:
     text = (res.design_units + " " if res.design_units else "") + res.design + "。"
     ctx.doc.paragraph("加权方法：" + text + "权重＝该单元户数÷该单元有效答卷数（事后分层）；标准误用泰勒线性化计算，"
                       "设计效应为加权设计下的方差与同样本量简单随机抽样方差之比。")
-    note = res.weighted.attrs.get("note", "")
+    note = _plain_note(res.weighted.attrs.get("note", ""))
     ctx.table(_frame_table(_weighted_frame(res), f"{_wave_tag(ctx, wa)}加权估计", [note]), f"weighted:{wa.wave.id}")
+
+
+def _plain_note(text: str) -> str:
+    """A table note for the report: without the software it agrees with (「（与Stata svy、R
+    survey包…相同）」), which the workbook keeps for the analyst.
+
+    >>> _plain_note('抽样单元按有放回抽取处理（与Stata svy、R survey包不设有限总体校正时相同）；'
+    ...             '只有一个村的层（城关镇）以总体均值为中心计算其方差（R survey包 lonely.psu = "adjust"）。')
+    '抽样单元按有放回抽取处理；只有一个村的层（城关镇）以总体均值为中心计算其方差。'
+    """
+    return re.sub(r"（[^（）]*(?:Stata|R survey)[^（）]*）", "", text)
 
 
 def _wave_tag(ctx: _Context, wa: WaveAnalysis) -> str:

@@ -77,3 +77,21 @@ def test_sample_panel_sentences():
     text = " ".join(r.sentences)
     assert "项目村村均变化+6077元" in text and "双重差分估计的项目效果为+14.1个百分点" in text
     assert text.count("基期两组不均衡") == 3     # 人均纯收入 1.00, 贫困户数 0.27, 安全饮水覆盖率 0.47
+
+
+def test_one_baseline_one_figure_in_every_table():
+    """The 40 comparison villages' 2013 collective income sums to 81.40 万元 exactly: the mean is
+    2.035, written 2.04 (四舍五入). The table of changes and the balance table must both say 2.04
+    (pandas' two summation orders gave 2.035 and 2.0349999999999997, printed 2.04 and 2.03)."""
+    from decimal import Decimal
+    from fractions import Fraction
+
+    raw = pd.read_csv(kit.load_project("surveys/village-panel").root / "panel.csv", dtype=str)
+    base = raw[(raw["年份"] == "2013") & (raw["组别"] == "对照村")]["村集体经济收入"]
+    exact = sum(Fraction(Decimal(v)) for v in base) / len(base)
+    assert exact == Fraction(2035, 1000)
+    r = change.analyse_panel(kit.load_project("surveys/village-panel"), events=False)
+    f = r.formats["村集体经济收入"]
+    chg = r.changes[(r.changes["outcome"] == "村集体经济收入") & (r.changes["group"] == "对照村")]["baseline"].iloc[0]
+    bal = r.balance.set_index("outcome").loc["村集体经济收入", "mean_comparison"]
+    assert f.level(chg) == f.level(bal) == "2.04万元"
