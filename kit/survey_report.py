@@ -1031,7 +1031,7 @@ def _comparison(ctx: _Context) -> None:
         shown["95%置信区间"] = [None if pd.isna(lo) else f"{_signed(lo)}–{_signed(hi)}" for lo, hi in
                              zip(c.items["share_diff_ci_low"], c.items["share_diff_ci_high"])]
     notes = ["变化＝后一轮满意率－前一轮满意率，95%置信区间为Newcombe法，P值为两个比例的z检验；"
-             f"{c.n_pairs}名两轮都接受访问者的配对检验见附表。" + ROUNDING_NOTE.replace("相差", "变化")]
+             f"{c.n_pairs}名两轮都接受访问者的配对检验见附表。" + ROUNDING_NOTE.replace("相差", "变化", 1)]
     ctx.table(_frame_table(shown, f"{w0.label}与{w1.label}各题满意率", notes), key)
     mkey = "comparison_means"
     means = t[["题目", "基线均分", "跟踪均分", "Welch t检验P", "Cohen's d"]].rename(

@@ -294,3 +294,38 @@ def test_kit_report_writes_the_survey_report(tmp_path, monkeypatch):
     assert sorted(f.name for f in (out / "figures").glob("*.png")) == sorted(
         f"{n}分组趋势.png" for n in ("人均纯收入", "贫困户数", "村集体经济收入", "安全饮水覆盖率"))
     shutil.rmtree(out)
+
+
+# Latin script a reader of an official report meets only as the names of methods
+METHOD_NAMES = {"Holm", "P", "t", "z", "d", "Welch", "Newcombe", "Cohen's", "McNemar", "Cronbach's", "Feldt",
+                "KMO", "Bartlett", "xx"}   # xx: the samples' placeholder organisation (xx县委组织部)
+
+
+@pytest.mark.parametrize("name", list(FILES))
+def test_no_english_but_method_names(reports, name):
+    blocks = reports[name]["blocks"]
+    text = " ".join(b[1] if b[0] == "p" else " ".join(b[1]) for b in blocks)
+    words = set(re.findall(r"[A-Za-z][A-Za-z']*", text))
+    assert words <= METHOD_NAMES, f"{name}: {sorted(words - METHOD_NAMES)}"
+    assert "Stata" not in text and "survey包" not in text
+
+
+def test_differences_and_intervals_as_the_sentences_write_them(reports):
+    """The comparison table writes the interval the finding states (+6.7个百分点至+17.3个百分点 ->
+    6.7–17.3, one piece that a line never breaks); each group difference is the two shares'
+    difference up to the 0.1 point the note warns of."""
+    blocks = reports["village-residents"]["blocks"]
+    tables = _tables(blocks)
+    finding = next(s for s in _conclusions(blocks) if s.startswith("总体满意率由"))
+    lo, hi = re.search(r"95%置信区间：\+(\d+\.\d)个百分点至\+(\d+\.\d)个百分点", finding).groups()
+    cite = re.search(r"见(表\d+)", finding).group(1)
+    assert f"{lo}–{hi}" in tables[cite].split()
+    assert "按未经舍入的比例计算，与表中两个比例之差可能相差0.1个百分点" in tables[cite]
+    table = next(b[1] for i, b in enumerate(blocks) if b[0] == "t" and blocks[i - 1][1].endswith("有明显差异的比较"))
+    head = table[:7]
+    assert head == ["题目", "组别", "比例", "比较对象", "比较对象比例", "相差（百分点）", "Holm校正P值"]
+    rows = [table[i:i + 7] for i in range(7, len(table), 7)]
+    assert rows
+    for r in rows:
+        a, b, diff = (Fraction(r[2][:-1]), Fraction(r[4][:-1]), Fraction(r[5]))
+        assert abs(abs(a - b) - diff) <= Fraction(1, 10), r
