@@ -879,6 +879,9 @@ def _question_items(ctx: _Context, wa: WaveAnalysis) -> None:
     groups = set(r.questionnaire.groups)
     n = 0
     for q in r.questionnaire.questions:
+        if q.type == "matrix" and q.id not in groups and not getattr(q, "personal", None):
+            n += _matrix_items(ctx, wa, q)
+            continue
         if q.type not in ("single", "yesno", "scale") or q.id in groups or q.id not in r.valid \
                 or getattr(q, "personal", None):
             continue
@@ -887,7 +890,7 @@ def _question_items(ctx: _Context, wa: WaveAnalysis) -> None:
             continue
         n += 1
         key = f"question:{wa.wave.id}:{q.id}"
-        value = {o.code: (o.score if q.type == "scale" and q.has_scores else o.code) for o in q.options}
+        value = _answer_values(q)
         rows = [[o.label, int((x == value[o.code]).sum()), (x == value[o.code]).mean()] for o in q.options]
         ctx.table(Table([Column("选项"), Column("人数", "int"), Column("比例", "percent")], rows,
                         caption=_short(q.title), notes=[f"有效回答{len(x)}份。"]), key)
@@ -897,6 +900,47 @@ def _question_items(ctx: _Context, wa: WaveAnalysis) -> None:
         ctx.finding(s, key)
     if not n:
         doc.paragraph("问卷中没有可以逐项统计的选择题。")
+
+
+def _answer_values(q) -> dict:
+    """option code -> the value stored in the responses (a scale's score, else the code)."""
+    scored = q.type in ("scale", "matrix") and q.has_scores
+    return {o.code: (o.score if scored else o.code) for o in q.options}
+
+
+def _matrix_items(ctx: _Context, wa: WaveAnalysis, q) -> int:
+    """A matrix question (rows answered on one set of options): one table, a row per item and
+    a column per option (the share of that item's answers), and one sentence naming the items
+    with the highest and the lowest share of the option chosen most often overall."""
+    r = wa.responses
+    rows = [row for row in q.rows if row.id in r.valid and r.valid[row.id].notna().any()]
+    if not rows:
+        return 0
+    value = _answer_values(q)
+    key = f"question:{wa.wave.id}:{q.id}"
+    body, counts = [], {o.code: 0 for o in q.options}
+    shares = {}
+    for row in rows:
+        x = r.valid[row.id].dropna()
+        k = {o.code: int((x == value[o.code]).sum()) for o in q.options}
+        for c in k:
+            counts[c] += k[c]
+        shares[row.label] = {c: k[c] / len(x) for c in k}
+        body.append([_short(row.label), len(x), *[k[o.code] / len(x) for o in q.options]])
+    ctx.table(Table([Column("题目", wide=True), Column("有效回答", "int"),
+                     *[Column(o.label, "percent") for o in q.options]], body, caption=_short(q.title),
+                    notes=["各选项列为选择该选项的人数占该题有效回答的比例。"]), key)
+    top = max(q.options, key=lambda o: counts[o.code])
+    ranked = sorted(shares, key=lambda lab: shares[lab][top.code])
+    hi, lo = ranked[-1], ranked[0]
+    if len(rows) > 1:
+        s = (f"“{_short(q.title)}”各项中，选择“{top.label}”的比例最高的是“{_short(hi)}”"
+             f"（{fmt_percent(shares[hi][top.code])}），最低的是“{_short(lo)}”（{fmt_percent(shares[lo][top.code])}）。")
+    else:
+        s = f"“{_short(hi)}”一项，选择“{top.label}”的占{fmt_percent(shares[hi][top.code])}。"
+    ctx.doc.paragraph(_cite(s, ctx.ref(key)))
+    ctx.finding(s, key)
+    return 1
 
 
 # -- 五、分组比较 ---------------------------------------------------------------------
