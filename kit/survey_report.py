@@ -246,6 +246,7 @@ def draw_charts(a: SurveyAnalysis, folder: str | Path) -> dict[str, Chart]:
     def add(key: str, ax, name: str, caption: str) -> None:
         if ax is None:
             return
+        ax.set_title("")   # the caption under the picture (图N　…) is its title: not written twice
         path = _save(ax.figure, chart_file(folder, name))
         charts[key] = Chart(key, path, caption)
 
@@ -291,7 +292,7 @@ def draw_charts(a: SurveyAnalysis, folder: str | Path) -> dict[str, Chart]:
         for y in p.outcomes:
             f = p.formats[y]
             ax = plots.plot_group_trends(p.frame, y, spec_group, p.period, fmt=f, mean_word=p.mean_word)
-            add(f"trend:{y}", ax, f"{f.name}分组趋势", f"{f.name}：{p.names[0]}与{p.names[1]}{p.mean_word}")
+            add(f"trend:{y}", ax, f"{f.name}分组趋势", f"{f.name}：{p.names[0]}与{p.names[1]}{p.mean_word}（误差线为95%置信区间）")
     return charts
 
 

@@ -329,3 +329,18 @@ def test_differences_and_intervals_as_the_sentences_write_them(reports):
     for r in rows:
         a, b, diff = (Fraction(r[2][:-1]), Fraction(r[4][:-1]), Fraction(r[5]))
         assert abs(abs(a - b) - diff) <= Fraction(1, 10), r
+
+
+def test_plain_survey_tabulates_matrix_items(reports):
+    """A survey of none of the kinds still reports its matrix question: one row per item, the
+    share of each option. 驻村工作队工作作风 (item_1): of 412 valid answers 2, 1, 36, 124 and 249
+    chose 非常不满意 … 非常满意; 2/412 = 0.49% -> 0.5%, 36/412 = 8.74% -> 8.7%, 249/412 = 60.44% -> 60.4%."""
+    blocks = reports["plain-survey"]["blocks"]
+    table = next(b[1] for i, b in enumerate(blocks) if b[0] == "t" and blocks[i - 1][1].endswith("以下各项工作的满意程度"))
+    assert table[:7] == ["题目", "有效回答", "非常不满意", "不满意", "一般", "满意", "非常满意"]
+    counts = [2, 1, 36, 124, 249]
+    tenths = [int(Fraction(k * 1000, 412) + Fraction(1, 2)) for k in counts]   # tenths of a percent, half up
+    assert tenths == [5, 2, 87, 301, 604]
+    assert table[7:14] == ["驻村工作队工作作风", "412", "0.5%", "0.2%", "8.7%", "30.1%", "60.4%"]
+    finding = next(s for s in _conclusions(blocks) if "各项中" in s)
+    assert finding.startswith("“以下各项工作的满意程度”各项中，选择“非常满意”的比例最高的是“村党组织服务群众”（63.1%）")
