@@ -292,7 +292,7 @@ def draw_charts(a: SurveyAnalysis, folder: str | Path) -> dict[str, Chart]:
         for y in p.outcomes:
             f = p.formats[y]
             ax = plots.plot_group_trends(p.frame, y, spec_group, p.period, fmt=f, mean_word=p.mean_word)
-            add(f"trend:{y}", ax, f"{f.name}分组趋势", f"{f.name}：{p.names[0]}与{p.names[1]}{p.mean_word}（误差线为95%置信区间）")
+            add(f"trend:{y}", ax, f"{f.name}分组趋势", f"{f.name}：{p.names[0]}与{p.names[1]}{p.mean_word}及95%置信区间")
     return charts
 
 
@@ -1190,10 +1190,19 @@ def _staged(ctx: _Context) -> None:
     ctx.table(Table([Column("年份"), Column(f"{st.unit}数", "int"), Column("完成", "int"), Column("未完成", "int")],
                     summary, caption=f"各年完成阶段目标的{st.unit}数"), sk)
     ctx.table(_frame_table(tables.attainment_display(at, st.unit), f"各{st.unit}分阶段目标完成情况",
-                           ["完成率＝实际÷目标；实际少于目标（或未报）的为滞后。"]), dk)
+                           ["完成率＝实际÷目标；实际少于目标（或未报）的为滞后。"
+                            + _coverage_note(a.project, at)]), dk)
     doc.paragraph(f"各年完成阶段目标的{st.unit}数见{doc.ref(sk)}，各{st.unit}的目标、实际和完成率见{doc.ref(dk)}。")
     for s in st.sentences:
         ctx.finding(s, sk, dk)
+
+
+def _coverage_note(proj, at: pd.DataFrame) -> str:
+    """What 覆盖率 is, in the words of the staged-target table's own columns."""
+    spec = proj.spec.staged_targets
+    if "coverage" not in at or spec is None or not spec.total:
+        return ""
+    return f"覆盖率＝实际÷{spec.total}（目标、实际为{spec.target}、{spec.actual}）。"
 
 
 # -- 附表 ---------------------------------------------------------------------------------
