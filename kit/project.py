@@ -128,6 +128,11 @@ class Project:
     def current_wave(self) -> Wave:
         return self.wave()
 
+    def report_waves(self) -> list[Wave]:
+        """The waves in the order they are analysed and reported: the current wave (the year
+        being evaluated) first, then the earlier ones from the most recent back to the baseline."""
+        return list(reversed(self.waves))
+
     def baseline_and_current(self) -> tuple[Wave, Wave]:
         """The first wave (baseline) and the current (last) one, for before-after comparisons."""
         if len(self.waves) < 2:
@@ -170,9 +175,9 @@ class Project:
             raise ProjectError("project.yml 中没有 panel:（村级面板）", path=self.path)
         frame = read_frame(p.file)
         self._columns(frame, p.file, [("panel.unit", p.unit), ("panel.period", p.period),
-                                      *[(f"panel.outcomes[{i}]", o) for i, o in enumerate(p.outcomes)],
+                                      *[(f"panel.outcomes[{i}]", o) for i, o in enumerate(p.columns)],
                                       ("panel.group", p.group), ("panel.cluster", p.cluster)])
-        require_numeric(frame, [p.period, *p.outcomes], p.file)
+        require_numeric(frame, [p.period, *p.columns], p.file)
         rows = frame.attrs.get("rows") or list(range(2, len(frame) + 2))
         periods = sorted({v for v in frame[p.period].dropna()})
         shown = "、".join(label_text(v) for v in periods)
@@ -189,7 +194,7 @@ class Project:
         if p.group:
             frame["treated"] = self._treated(frame, p, rows)
             names = {1: f"项目组「{label_text(p.treated_label)}」", 0: "对照组"}
-            for y in p.outcomes:
+            for y in p.columns:
                 for g in (1, 0):
                     for per in (p.baseline, p.followup):
                         part = frame[(frame["treated"] == g) & (frame[p.period] == per)]
@@ -463,7 +468,7 @@ def load_project(folder: str | Path) -> Project:
                    synthetic=spec.synthetic, description=spec.description, data_log=spec.data_log,
                    expected=dict(spec.expected), targets=targets, weights=_plain(spec.weights),
                    appraisal=_plain(spec.appraisal), indicators=spec.indicators, method=spec.method,
-                   batch=_plain(spec.batch), panel=_plain(spec.panel),
+                   batch=_plain(spec.batch), panel=_panel_plain(spec.panel),
                    staged_targets=_plain(spec.staged_targets), ledgers=_plain(spec.ledgers),
                    extra={k: getattr(spec, k) for k in ("generator", "report_title") if getattr(spec, k)},
                    spec=spec, funding=funding_from_spec(spec.funding, py), goals=goals_from_spec(spec.goals),
@@ -514,6 +519,15 @@ def _rollup_projects(spec: ProjectSpec, root: Path, py: Path) -> list:
                         "相对值按资金额度加权，资金也逐项相加")
         members.append(member)
     return members
+
+
+def _panel_plain(panel) -> dict:
+    """``panel:`` as the analyses read it: outcomes as their column names (units and report
+    names are on ``Project.spec.panel.outcomes``)."""
+    out = _plain(panel)
+    if panel is not None:
+        out["outcomes"] = panel.columns
+    return out
 
 
 def _fail(py: Path, key: str, message: str) -> ProjectError:

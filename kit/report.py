@@ -148,7 +148,8 @@ def _execute(name: str, out_dir: Path, params: dict, progress: bool) -> Path:
 
 def run_report(project: str | Path, out: str | Path | None = None, progress: bool = True) -> Path:
     """Execute the project's notebooks (parameters: project folder and output folder, shown
-    relative to the repository), then the batch of units when the project has ``batch:``;
+    relative to the repository), then the batch of units when the project has ``batch:``, then
+    the survey report when the project surveyed anything (:mod:`kit.survey_report`);
     ``manifest.json`` last."""
     from . import __version__
 
@@ -188,4 +189,8 @@ def run_report(project: str | Path, out: str | Path | None = None, progress: boo
             # its bar only on a terminal: redrawn in a log it is noise
             result = run_batch(proj, out_dir, progress=progress and sys.stderr.isatty())
             run.units = {Path(f).name: list(UNIT_FILES) for f in result.folders.values()}
+        # the survey report (满意度调查报告, 测评情况通报, 前后对比分析 or 调查报告) and its charts
+        from .survey_report import write_survey_report
+
+        write_survey_report(proj, out_dir)
     return out_dir

@@ -12,15 +12,15 @@ from fractions import Fraction
 from typing import Annotated, Any
 
 from pydantic import AliasChoices, Field, ValidationInfo, field_validator, model_validator
-from pydantic.functional_validators import PlainValidator
+from pydantic.functional_validators import BeforeValidator, PlainValidator
 
 from .base import (Bool, ExportFile, File, Identifier, Number, OptText, PositiveInt, Spec, Text,
                    fail, matching, one_of, suggest, type_name)
 
 __all__ = ["ProjectSpec", "WaveSpec", "WeightsSpec", "AppraisalSpec", "CadreAppraisalSpec",
-           "MemberAppraisalSpec", "BatchSpec", "PanelSpec", "StagedTargetsSpec", "LedgersSpec",
-           "TargetsSpec", "LEDGER_COLUMNS", "label_text", "FundingSpec", "FundSourceSpec", "GoalsSpec",
-           "FormSpec"]
+           "MemberAppraisalSpec", "BatchSpec", "PanelSpec", "OutcomeSpec", "StagedTargetsSpec",
+           "LedgersSpec", "TargetsSpec", "SurveySpec", "LEDGER_COLUMNS", "SHARE_UNITS", "label_text",
+           "FundingSpec", "FundSourceSpec", "GoalsSpec", "FormSpec"]
 
 WaveId = matching(r"^[A-Za-z0-9_-]+$", "应只含英文字母、数字、_ 或 -（如 w2019、baseline）")
 
@@ -97,11 +97,60 @@ class BatchSpec(Spec):
     unit: Text = "单位"
 
 
+SHARE_UNITS = {"比例": 1, "%": 100}  # a share stored 0-1, or already in percent (0-100)
+
+
+class OutcomeSpec(Spec):
+    """One outcome of a panel: its column, its unit and the name reports give it::
+
+        outcomes:
+          - 人均纯收入                          # a column, no unit
+          - {column: 贫困户数, unit: 户}
+          - {column: 安全饮水覆盖率, unit: 比例}   # a share 0-1: shown as %, changes in 个百分点
+          - {column: water_pct, unit: "%", label: 安全饮水覆盖率}   # already in percent (0-100)
+
+    A unit is what the values are counted in (元, 万元, 户, 人, 个); 比例 or % make the outcome a
+    share, whose changes are reported in 个百分点 (percentage points)."""
+
+    column: Text
+    unit: OptText = ""
+    label: OptText = ""
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, v):
+        v = v.strip().replace("％", "%")
+        if any(ch.isdigit() for ch in v):
+            raise fail(f"单位「{v}」中有数字；单位应为 元、万元、户、人、比例（0-1 的比例）或 %（百分数）等")
+        return v
+
+    @property
+    def name(self) -> str:
+        return self.label or self.column
+
+    @property
+    def share_scale(self) -> int | None:
+        """100 for a share stored 0-1 (比例), 1 for one stored in percent (%), else None."""
+        return {1: 100, 100: 1}.get(SHARE_UNITS.get(self.unit, 0))
+
+
+def _outcome(v: Any) -> Any:
+    """A plain column name is an outcome without a unit."""
+    if isinstance(v, str) or (isinstance(v, int) and not isinstance(v, bool)):
+        return {"column": v}
+    if not isinstance(v, dict) or "column" not in v:
+        raise fail(f"应为结果变量的列名，或写明 column: 的映射（如 {{column: 贫困户数, unit: 户}}），实为{type_name(v)}")
+    return v
+
+
+Outcome = Annotated[OutcomeSpec, BeforeValidator(_outcome)]
+
+
 class PanelSpec(Spec):
     file: File
     unit: Text
     period: Text
-    outcomes: list[Text] = Field(min_length=1)
+    outcomes: list[Outcome] = Field(min_length=1)
     group: Text | None = None
     treated_label: Label | None = None
     comparison_label: Label | None = None
@@ -112,10 +161,16 @@ class PanelSpec(Spec):
     @field_validator("outcomes")
     @classmethod
     def _unique_outcomes(cls, v):
-        dup = sorted({x for x in v if v.count(x) > 1})
+        cols = [o.column for o in v]
+        dup = sorted({x for x in cols if cols.count(x) > 1})
         if dup:
             raise fail(f"结果变量「{'」「'.join(dup)}」重复列出")
         return v
+
+    @property
+    def columns(self) -> list[str]:
+        """The outcome columns, in order."""
+        return [o.column for o in self.outcomes]
 
     @model_validator(mode="after")
     def _group_labels(self):
@@ -198,6 +253,21 @@ def _target(v: Any) -> Fraction:
     from .base import _share
 
     return _share(v)
+
+
+class SurveySpec(Spec):
+    """How the survey was done, in the evaluator's words, for the 调查概况 of the survey report
+    (a report leaves a 【请填写：…】 placeholder for what is not given)::
+
+        survey:
+          respondents: 80个贫困村的农户            # 调查对象
+          sampling: 按村随机抽取农户电话号码       # 抽样方法（怎样选出受访者）
+          mode: 电话回访                           # 调查方式
+    """
+
+    respondents: OptText = ""
+    sampling: OptText = ""
+    mode: OptText = ""
 
 
 class TargetsSpec(Spec):
@@ -400,6 +470,7 @@ class ProjectSpec(Spec):
     method: File | None = None
     expected: Annotated[dict, PlainValidator(_expected)] = {}
     targets: TargetsSpec = TargetsSpec()
+    survey: SurveySpec = SurveySpec()
     weights: WeightsSpec | None = None
     appraisal: AppraisalSpec | None = None
     batch: BatchSpec | None = None
