@@ -1,26 +1,42 @@
 # Two commands do all their own set-up on a fresh machine with Python 3.11 and pip:
 #   make report   evaluate the default sample project into reports/<project>/
 #   make test     the whole suite: unit tests, doctests, every notebook under nbval
+# Your own survey (every target sets itself up too; see README「用自己的问卷」):
+#   make new NAME=my-survey EXPORT=downloads     a project from downloaded exports (files or a folder)
+#   make codebook NAME=my-survey                 the codebook as an Excel workbook to review
+#   make codebook-import NAME=my-survey          read the workbook back into questionnaire.yml
+#   make check NAME=my-survey                    what the kit will do with each question
+#   make indicators NAME=my-survey FRAMEWORK=2020  add a self-assessment indicator workbook
+#   make report NAME=my-survey                   the reports, into reports/my-survey/
+#   make lab                                     JupyterLab in Chinese, at notebooks/00_开始.ipynb
 # Windows (no make): see README for the plain `python -m kit ...` equivalents.
 
 PYTHON  ?= python3
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
+ifdef NAME
+PROJECT ?= surveys/$(NAME)
+endif
 PROJECT ?= surveys/poverty-alleviation
 OUT     ?= reports/$(notdir $(PROJECT))
+FRAMEWORK ?= 2020
+# pip quiet (errors only: a machine's pip.conf may add index locations it then warns about), and
+# the build back-end's notices (setuptools' 「Editable installation」 box) silenced
+PIP     := PYTHONWARNINGS=ignore $(PY) -m pip --disable-pip-version-check
 STAMP   := $(VENV)/.installed-stamp
 CJK_FONT_DEB ?= fonts-wqy-microhei
 # Rendering tests print every document to PDF with LibreOffice; the fonts stand in for 仿宋/宋体
 # (Noto Serif CJK, OFL-1.1) and 楷体 (AR PL UKai, Arphic Public License) while rendering only.
 OFFICE_DEBS ?= libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk fonts-arphic-ukai
 
-.PHONY: install report test lab check cjk-font office bench clean snapshots
+.PHONY: install report test lab check new codebook codebook-import indicators need-name cjk-font office bench clean snapshots
 
 $(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	@test -x $(PY) || { echo "首次使用：正在创建 $(VENV) 并安装依赖（约2–5分钟）"; $(PYTHON) -m venv $(VENV); }
+	@$(PIP) install --quiet --quiet --upgrade pip
+	@$(PIP) install --quiet --quiet -e '.[test]'
+	@touch $(STAMP)
+	@echo "环境已准备好（$(VENV)）"
 
 install: $(STAMP)
 
@@ -47,10 +63,28 @@ office:
 	fi
 
 report: cjk-font
-	$(PY) -m kit report $(PROJECT) --out $(OUT)
+	@$(PY) -m kit report $(PROJECT) --out $(OUT)
 
 check: $(STAMP)
-	$(PY) -m kit check $(PROJECT)
+	@$(PY) -m kit check $(PROJECT)
+
+# a target about one project needs NAME= (surveys/<name>) or PROJECT= (any folder)
+need-name:
+	@if [ -z "$(NAME)" ] && [ "$(origin PROJECT)" = "file" ]; then \
+	  echo "请写明项目名称，如：make $(MAKECMDGOALS) NAME=my-survey"; exit 2; fi
+
+new: $(STAMP) need-name
+	@if [ -z "$(EXPORT)" ]; then echo "请写明导出文件或文件夹，如：make new NAME=$(NAME) EXPORT=downloads"; exit 2; fi
+	@$(PY) -m kit new $(NAME) $(EXPORT) $(if $(INDICATORS),--indicators $(INDICATORS))
+
+codebook: $(STAMP) need-name
+	@$(PY) -m kit codebook export $(PROJECT) $(if $(FORCE),--force)
+
+codebook-import: $(STAMP) need-name
+	@$(PY) -m kit codebook import $(PROJECT) $(if $(FORCE),--force)
+
+indicators: $(STAMP) need-name
+	@$(PY) -m kit init-indicators --framework $(FRAMEWORK) --project $(PROJECT)
 
 test: cjk-font office
 	$(PY) -m pytest
@@ -60,12 +94,18 @@ test: cjk-font office
 snapshots: cjk-font office
 	KIT_UPDATE_SNAPSHOTS=1 $(PY) -m pytest -q tests/test_forms.py -k snapshot
 
-lab: $(STAMP)
-	$(PY) -m pip install --quiet -e '.[test,lab]'
-	mkdir -p $(VENV)/share/jupyter/lab/settings
-	echo '{"@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"}}' \
+# JupyterLab in Chinese at the repository root, opening the start notebook. --allow-root: CI
+# and many servers run as root; LAB_ARGS adds options (e.g. LAB_ARGS="--no-browser --ip=0.0.0.0").
+LAB_STAMP := $(VENV)/.lab-stamp
+$(LAB_STAMP): $(STAMP) pyproject.toml
+	@$(PIP) install --quiet --quiet -e '.[test,lab]'
+	@touch $(LAB_STAMP)
+
+lab: $(LAB_STAMP) cjk-font
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@echo '{"@jupyterlab/translation-extension:plugin": {"locale": "zh_CN"}}' \
 	  > $(VENV)/share/jupyter/lab/settings/overrides.json
-	$(PY) -m jupyter lab notebooks/
+	$(PY) -m jupyter lab --allow-root --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS) notebooks/00_开始.ipynb
 
 bench: $(STAMP)
 	$(PY) bench/bench_load.py

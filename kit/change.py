@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -29,7 +31,8 @@ from .stats import (chi_square, cohens_d, did, marginal_homogeneity, mann_whitne
 
 __all__ = ["WaveComparison", "compare_waves", "change_table", "balance_table", "did_table",
            "event_study", "attainment", "attainment_sentences", "panel_sentences",
-           "project_findings", "CHANGE_NOT_EFFECT"]
+           "project_findings", "CHANGE_NOT_EFFECT", "OutcomeFormat", "outcome_formats",
+           "PanelResults", "analyse_panel", "StagedResults", "analyse_staged", "IMBALANCE"]
 
 CHANGE_NOT_EFFECT = ("以上是两次调查之间的变化。本调查没有对照组，变化可能来自项目以外的因素，"
                      "不能据此认定为项目效果。")
@@ -187,11 +190,11 @@ def _wave_sentences(res: WaveComparison, labels) -> list[str]:
             s = "有一轮调查的总体满意度没有有效回答，无法比较满意率"
         if pd.notna(r.get("welch_p")):
             s += (f"；平均得分由{fmt_number(r.mean_before, 2)}分变为{fmt_number(r.mean_after, 2)}分"
-                  f"（Welch t检验{_p(r.welch_p)}，Cohen's d={_num_or_dash(r.cohens_d)}）")
+                  f"（t检验{_p(r.welch_p)}，效应量{_num_or_dash(r.cohens_d)}）")
         s += "。"
         if "paired_diff" in r and pd.notna(r.get("paired_diff")):
             s += (f"两次都受访的{int(r.n_pairs)}人平均得分变化{fmt_number(r.paired_diff, 2)}分"
-                  f"（配对t检验{_p(r.paired_t_p)}，McNemar检验{_p(r.mcnemar_p)}）。")
+                  f"（配对t检验{_p(r.paired_t_p)}；是否满意的前后变化，配对卡方检验{_p(r.mcnemar_p)}）。")
         n_min, smaller = min((int(r.n_before), b), (int(r.n_after), a))
         if n_min < SMALL_N:
             s += small_sample_note(n_min, f"{smaller}的有效回答")
@@ -220,12 +223,24 @@ def change_table(panel: pd.DataFrame, unit: str, period: str, outcomes: list[str
             if baseline not in wide or followup not in wide:
                 continue
             both = wide[[baseline, followup]].dropna()
-            b, f = both[baseline].mean(), both[followup].mean()
+            b, f = _fmean(both[baseline]), _fmean(both[followup])
             rows.append({"group": g, "outcome": y, "n_units": len(both), "baseline": b,
                          "followup": f, "change": f - b,
                          "pct_change": (f - b) / b if b else np.nan})
     out = pd.DataFrame(rows)
     return out.drop(columns="group") if group is None else out
+
+
+def _fmean(x) -> float:
+    """The mean with a correctly rounded sum (``math.fsum``): the same villages give the same
+    mean whatever the order of the rows, so a table of changes and the balance table never
+    show 2.04 and 2.03 for one baseline (pandas' pairwise sums differ in the last bit).
+
+    >>> _fmean([2.03, 2.04, 2.035, 2.035]), _fmean([])
+    (2.035, nan)
+    """
+    x = [float(v) for v in x]
+    return math.fsum(x) / len(x) if x else np.nan
 
 
 def balance_table(panel: pd.DataFrame, treated: str, outcomes: list[str]) -> pd.DataFrame:
@@ -239,8 +254,8 @@ def balance_table(panel: pd.DataFrame, treated: str, outcomes: list[str]) -> pd.
         a, b = t[y].dropna().astype(float), c[y].dropna().astype(float)
         w = welch_t(a, b)
         sd = np.sqrt((a.var(ddof=1) + b.var(ddof=1)) / 2)
-        rows.append({"outcome": y, "n_comparison": len(b), "mean_comparison": b.mean(),
-                     "n_treated": len(a), "mean_treated": a.mean(), "difference": w.estimate,
+        rows.append({"outcome": y, "n_comparison": len(b), "mean_comparison": _fmean(b),
+                     "n_treated": len(a), "mean_treated": _fmean(a), "difference": w.estimate,
                      "normalized_difference": w.estimate / sd if sd else np.nan,
                      "p_value": w.p_value})
     return pd.DataFrame(rows)
@@ -351,33 +366,222 @@ def _num(x, target=None, threshold: bool = False) -> str:
     return fmt_number(x, 0) if float(x).is_integer() else fmt_number(x, 2)
 
 
+IMBALANCE = 0.25   # |standardised difference| at baseline above which the groups are unbalanced
+
+
+@dataclass(frozen=True)
+class OutcomeFormat:
+    """How a panel outcome is written: its name, its unit (元, 户, 万元) and, for a share,
+    how to bring it to percent (``scale``: 100 for a share stored 0-1, 1 for one stored in
+    percent). A share's level is written 62.0% and its change +14.0个百分点; an amount
+    3950元 and +6077元.
+
+    >>> inc, water = OutcomeFormat("人均纯收入", "元"), OutcomeFormat("安全饮水覆盖率", "比例", 100)
+    >>> inc.level(3950.4), inc.change(6077.2), water.level(0.62), water.change(0.1449)
+    ('3950元', '+6077元', '62.0%', '+14.5个百分点')
+    """
+
+    name: str
+    unit: str = ""
+    scale: int | None = None
+
+    @property
+    def is_share(self) -> bool:
+        return self.scale is not None
+
+    def _pct(self, x) -> str:
+        from .fmt import _exact
+
+        return fmt_number(_exact(x) * self.scale, 1)
+
+    def level(self, x) -> str:
+        if x is None or pd.isna(x):
+            return "—"
+        if self.is_share:
+            return self._pct(x) + "%"
+        return _amount(x) + (self.unit or "")
+
+    def change(self, x) -> str:
+        if x is None or pd.isna(x):
+            return "—"
+        if self.is_share:
+            text = self._pct(abs(x))
+            return ("−" if x < 0 and text.strip("0.") else "+") + text + "个百分点"
+        return _signed(x) + (self.unit or "")
+
+    def number(self, x) -> str:
+        """A difference or estimate without sign rules: −50.5户, 14.0个百分点."""
+        if x is None or pd.isna(x):
+            return "—"
+        if self.is_share:
+            return ("−" if x < 0 else "") + self._pct(abs(x)) + "个百分点"
+        return ("−" if x < 0 else "") + _amount(abs(x)) + (self.unit or "")
+
+
+def _amount(x) -> str:
+    """An amount at the precision the kit writes changes with: two decimals under 10, one
+    under 100, none from 100."""
+    a = abs(float(x))
+    return fmt_number(x, 2 if a < 10 else 0 if a >= 100 else 1)
+
+
+def outcome_formats(outcomes) -> dict[str, OutcomeFormat]:
+    """column -> :class:`OutcomeFormat` from ``panel.outcomes`` (OutcomeSpec objects from
+    project.yml, or plain column names)."""
+    out = {}
+    for o in outcomes:
+        if isinstance(o, str):
+            out[o] = OutcomeFormat(o)
+        else:
+            out[o.column] = OutcomeFormat(o.name, "" if o.share_scale else o.unit, o.share_scale)
+    return out
+
+
+def _fmt(formats, y) -> OutcomeFormat:
+    return (formats or {}).get(y) or OutcomeFormat(y)
+
+
+def _imbalance_note(row, fmt: OutcomeFormat, names: tuple[str, str], mean_word: str) -> str:
+    """The baseline imbalance beside an effect: the two groups' baseline means and the
+    standardised difference when its absolute value is above :data:`IMBALANCE`."""
+    nd = row.normalized_difference
+    if nd is None or pd.isna(nd) or abs(nd) <= IMBALANCE:
+        return ""
+    t, c = names
+    return (f"基期两组不均衡（{t}{mean_word}{fmt.level(row.mean_treated)}，{c}{mean_word}"
+            f"{fmt.level(row.mean_comparison)}，标准化差值的绝对值{fmt_for_verdict(abs(nd), IMBALANCE, 2)}超过"
+            f"{fmt_threshold(IMBALANCE)}），这一效果估计需谨慎解读。")
+
+
 def panel_sentences(did: pd.DataFrame, units: int, baseline, followup,
-                    has_comparison: bool = True, pre_periods: int = 0) -> list[str]:
+                    has_comparison: bool = True, pre_periods: int = 0, formats=None,
+                    balance: pd.DataFrame | None = None, names: tuple[str, str] = ("项目村", "对照村"),
+                    unit_word: str = "村") -> list[str]:
     """The findings of a panel, worded by design: a DiD effect with a comparison group, a change
-    without one."""
+    without one. Means over units are labelled as such (村均), amounts carry their unit and a
+    share's change is in 个百分点 (``formats``: :func:`outcome_formats`); a baseline imbalance
+    (|standardised difference| > 0.25 in ``balance``) is stated beside the effect."""
     out = []
+    mean_word = f"{unit_word}均" if len(unit_word) <= 2 else "平均"
+    bal = balance.set_index("outcome") if balance is not None and len(balance) else None
+    t, c = names
+    unbalanced = False
     for r in did.itertuples(index=False):
+        f = _fmt(formats, r.outcome)
         if has_comparison:
             wild = (f"，野自助法P={fmt_number(r.p_value_wild, 3)}" if r.p_value_wild is not None
                     and pd.notna(r.p_value_wild) else "")
-            out.append(f"{r.outcome}：{baseline}—{followup}年项目村变化{_signed(r.change_treated)}，对照村变化"
-                       f"{_signed(r.change_comparison)}，双重差分估计的项目效果为{_signed(r.did)}"
-                       f"（95%置信区间：{_signed(r.ci_low)}至{_signed(r.ci_high)}，按村聚类的标准误，{_p(r.p_value)}{wild}）。")
+            s = (f"{f.name}：{baseline}—{followup}年{t}{mean_word}变化{f.change(r.change_treated)}，{c}{mean_word}变化"
+                 f"{f.change(r.change_comparison)}，双重差分估计的项目效果为{f.change(r.did)}"
+                 f"（95%置信区间：{f.change(r.ci_low)}至{f.change(r.ci_high)}，按{unit_word}聚类的标准误，"
+                 f"{_p(r.p_value)}{wild}）。")
+            if bal is not None and r.outcome in bal.index:
+                note = _imbalance_note(bal.loc[r.outcome], f, names, mean_word)
+                s += note
+                unbalanced = unbalanced or bool(note)
+            out.append(s)
         else:
-            out.append(f"{r.outcome}：{baseline}—{followup}年变化{_signed(r.change_treated)}。")
+            out.append(f"{f.name}：{baseline}—{followup}年{mean_word}变化{f.change(r.change_treated)}。")
     if not has_comparison:
         out.append("没有对照组，以上只是前后变化，不能认定为项目效果。")
     else:
         premise = ("见事件研究图中项目前各期的估计" if pre_periods else
                    "本面板没有项目前的多期数据，这一前提无法用数据检验，解读时需说明")
-        out.append(f"双重差分以对照村的同期变化代表“没有项目时会发生的变化”，前提是没有项目时两组的变化趋势相同"
-                   f"（{premise}）；共{units}个村，标准误按村聚类。")
+        out.append(f"双重差分以{c}的同期变化代表“没有项目时会发生的变化”，前提是没有项目时两组的变化趋势相同"
+                   f"（{premise}）；共{units}个{unit_word}，标准误按{unit_word}聚类。"
+                   + ("基期不均衡的指标，双重差分虽已扣除基期水平的差异，但两组本来的变化趋势也可能不同。"
+                      if unbalanced else ""))
     return out
 
 
 def _signed(x: float) -> str:
-    s = fmt_number(abs(x), 2 if abs(x) < 10 else 0 if abs(x) >= 100 else 1)
+    s = _amount(abs(x))
     return ("+" if x >= 0 else "−") + s
+
+
+@dataclass
+class PanelResults:
+    """Everything the kit computes from ``panel:`` (notebook 04, the survey report and the
+    self-assessment's 效果 section read the same results)."""
+
+    frame: pd.DataFrame
+    unit: str
+    period: str
+    baseline: object
+    followup: object
+    outcomes: list[str]
+    formats: dict[str, OutcomeFormat]
+    names: tuple[str, str]          # programme group, comparison group
+    has_comparison: bool
+    changes: pd.DataFrame           # change_table (per group when there is a comparison)
+    balance: pd.DataFrame | None = None
+    did: pd.DataFrame | None = None
+    events: dict = field(default_factory=dict)   # outcome -> event_study table
+    sentences: list[str] = field(default_factory=list)
+
+    @property
+    def n_units(self) -> int:
+        return int(self.frame[self.unit].nunique())
+
+    @property
+    def mean_word(self) -> str:
+        return f"{self.unit}均" if len(self.unit) <= 2 else "平均"
+
+
+def analyse_panel(proj, events: bool = True) -> PanelResults:
+    """The change table, and with a comparison group the baseline balance, the DiD table, the
+    event study of each outcome and the sentences, from a project's ``panel:``."""
+    from .definitions.project import label_text
+
+    spec = proj.spec.panel
+    c = proj.panel
+    frame = proj.load_panel()
+    outcomes = spec.columns
+    formats = outcome_formats(spec.outcomes)
+    group = c.get("group")
+    names = (label_text(spec.treated_label) if spec.treated_label is not None else "项目组",
+             label_text(spec.comparison_label) if spec.comparison_label is not None else "对照组")
+    if group and spec.comparison_label is None:
+        others = [label_text(v) for v in frame.loc[frame["treated"] == 0, group].dropna().unique()]
+        names = (names[0], others[0] if len(others) == 1 else "对照组")
+    res = PanelResults(frame=frame, unit=c["unit"], period=c["period"], baseline=c["baseline"],
+                       followup=c["followup"], outcomes=outcomes, formats=formats, names=names,
+                       has_comparison=bool(group),
+                       changes=change_table(frame, c["unit"], c["period"], outcomes, c["baseline"],
+                                            c["followup"], group=group))
+    if group:
+        base = frame[frame[c["period"]] == c["baseline"]]
+        res.balance = balance_table(base, "treated", outcomes)
+        res.did = did_table(frame, outcomes, "treated", c["period"], c["baseline"], c["followup"],
+                            cluster=c.get("cluster"))
+        if events:
+            res.events = {y: event_study(frame, y, "treated", c["period"], c["baseline"],
+                                         cluster=c.get("cluster")) for y in outcomes}
+        pre = int((frame[c["period"]] < c["baseline"]).any())
+        res.sentences = panel_sentences(res.did, res.n_units, c["baseline"], c["followup"], pre_periods=pre,
+                                        formats=formats, balance=res.balance, names=names, unit_word=res.unit)
+    else:
+        ct = res.changes
+        res.sentences = [f"{formats[r.outcome].name}：{c['baseline']}—{c['followup']}年{res.mean_word}由"
+                         f"{formats[r.outcome].level(r.baseline)}变为{formats[r.outcome].level(r.followup)}"
+                         f"（变化{formats[r.outcome].change(r.change)}）。" for r in ct.itertuples(index=False)]
+        res.sentences.append("没有对照组，以上只是前后变化，不能认定为项目效果。")
+    return res
+
+
+@dataclass
+class StagedResults:
+    table: pd.DataFrame      # attainment()
+    unit: str
+    sentences: list[str] = field(default_factory=list)
+
+
+def analyse_staged(proj) -> StagedResults:
+    """Attainment of the staged targets of a project's ``staged_targets:``."""
+    s = proj.staged_targets
+    at = attainment(proj.load_staged_targets(), s["unit"], s["period"], s["target"], s["actual"],
+                    s.get("total"))
+    return StagedResults(at, s["unit"], attainment_sentences(at, s["unit"]))
 
 
 def project_findings(proj) -> list[str]:
@@ -389,22 +593,7 @@ def project_findings(proj) -> list[str]:
         w0, w1 = proj.baseline_and_current()
         out += compare_waves(proj.load(w0.id), proj.load(w1.id), labels=(w0.label, w1.label)).sentences
     if proj.panel:
-        c = proj.panel
-        panel = proj.load_panel()
-        if c.get("group"):
-            dt = did_table(panel, c["outcomes"], "treated", c["period"], c["baseline"], c["followup"],
-                           cluster=c.get("cluster"))
-            pre = int((panel[c["period"]] < c["baseline"]).any())
-            out += panel_sentences(dt, panel[c["unit"]].nunique(), c["baseline"], c["followup"],
-                                   pre_periods=pre)
-        else:
-            ct = change_table(panel, c["unit"], c["period"], c["outcomes"], c["baseline"], c["followup"])
-            out += [f"{r.outcome}：{c['baseline']}—{c['followup']}年由{fmt_number(r.baseline, 2)}变为"
-                    f"{fmt_number(r.followup, 2)}（变化{_signed(r.change)}）。" for r in ct.itertuples(index=False)]
-            out.append("没有对照组，以上只是前后变化，不能认定为项目效果。")
+        out += analyse_panel(proj, events=False).sentences
     if proj.staged_targets:
-        s = proj.staged_targets
-        at = attainment(proj.load_staged_targets(), s["unit"], s["period"], s["target"], s["actual"],
-                        s.get("total"))
-        out += attainment_sentences(at, s["unit"])
+        out += analyse_staged(proj).sentences
     return out

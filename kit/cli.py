@@ -1,8 +1,12 @@
 """Command line: ``kit`` (or ``python -m kit`` where there is no ``make``, e.g. on Windows).
 
+    kit new NAME EXPORT [EXPORT ...] [--indicators FILE]     a project folder from downloaded exports
     kit check EXPORT [--codes FILE] [--questionnaire FILE]   what was recognised, quality summary
-    kit check surveys/<project>                              the same for a project's waves
+    kit check surveys/<project>                              the same for a project's waves, and
+                                                             what the kit will do with each question
+    kit codebook export|import surveys/<project>             the codebook as an Excel workbook
     kit init-questionnaire EXPORT [--codes FILE] [-o FILE]   draft a codebook from an export
+    kit init-indicators --framework F (--project P | -o DIR) a blank indicator workbook
     kit report surveys/<project> [--out DIR]                 run the project's notebooks
     kit pepper new|export|import|status ...                  the project's hashing key (pepper)
     kit fonts                                                which CJK font charts will use
@@ -42,6 +46,8 @@ def _check(args) -> int:
 
         runs = [(mask_filename(target.name), load_export(target, codes=args.codes,
                                                          questionnaire=args.questionnaire))]
+    from .guide import guide_lines, question_uses
+
     for title, r in runs:
         print(f"== {title}")
         _print_table(recognition_table(r))
@@ -53,13 +59,15 @@ def _check(args) -> int:
         print("  " + r.exclusion_sentence())
         from .eligibility import explain_analyses
 
-        for e in explain_analyses(r, appraisal).values():
-            if e.considered:
-                for line in e.sentences:
-                    print("  " + line)
-                for qid, fix in e.fixes.items():
-                    print(f"    {qid} 在 {next(c.fix_file for c in e.left if c.question_id == qid)} "
-                          "中修改为：\n" + "".join(f"      {ln}\n" for ln in fix.splitlines()), end="")
+        heads = [e.sentences[0] for e in explain_analyses(r, appraisal).values() if e.considered]
+        for line in guide_lines(question_uses(r.questionnaire, r.valid, appraisal), heads):
+            print("  " + line)
+    if target.is_dir():
+        from .newproject import missing_notebooks
+
+        for name, what in missing_notebooks(proj):
+            print(f"  提示：本项目的内容支持笔记本 {name}（{what}），但 project.yml 的 notebooks: 中没有它；"
+                  "make codebook-import 会自动加上，也可以手动添加")
     return 0
 
 
@@ -85,20 +93,75 @@ def _init_questionnaire(args) -> int:
 
 
 def _init_indicators(args) -> int:
+    if args.project:
+        from .newproject import attach_indicators, make_arg, project_folder
+
+        root = project_folder(args.project)
+        paths, added = attach_indicators(args.project, args.framework, force=args.force)
+        print("已写入 " + "、".join(_shown(p) for p in paths)
+              + ("；project.yml 的 notebooks: 中加上了 " + "、".join(added) if added else ""))
+        print(f"下一步：在 Excel 中打开 {_shown(paths[0])}，每行填写一个最末级指标（分值、评分方法、指标值、完成值；"
+              "满意率可写“问卷:满意率”），核对 method.yml 的分值与等级，然后运行 "
+              f"make report {make_arg(root)}（Windows：python -m kit report {_shown(root)}）")
+        return 0
     from .selfassessment import write_indicator_template
 
     paths = write_indicator_template(args.framework, args.output, force=args.force)
-    print("已写入 " + "、".join(str(p) for p in paths) + "：在 Excel 中逐行填写最末级指标，然后运行 kit report")
+    print("已写入 " + "、".join(str(p) for p in paths) + "：在 Excel 中逐行填写最末级指标；再在项目的 project.yml "
+          "中写上 indicators: 和 method:（或改用 kit init-indicators --project 项目文件夹，自动写好），然后运行 kit report")
+    return 0
+
+
+def _shown(p) -> str:
+    from .paths import display_path
+
+    return display_path(p)
+
+
+def _new(args) -> int:
+    from .newproject import new_project
+
+    made = new_project(args.name, args.exports, indicators=args.indicators, title=args.title,
+                       force=args.force)
+    for line in made.lines():
+        print(line)
+    return 0
+
+
+def _codebook(args) -> int:
+    from .codebook import codebook_paths, export_codebook, import_codebook
+
+    yml, book = codebook_paths(args.target, args.workbook)
+    if args.action == "export":
+        export_codebook(yml, book, force=args.force)
+        print(f"已写入 {_shown(book)}：在 Excel 中逐题核对（各列填法见“填写说明”工作表，“提示”列说明 kit 目前"
+              "如何使用每道题），保存后运行 make codebook-import 读回")
+        return 0
+    qn = import_codebook(book, yml, force=args.force)
+    print(f"已读回 {_shown(yml)}（{len(qn.questions)}道题；原文件保存为 {yml.name}.bak）")
+    target = Path(args.target)
+    from .paths import resolve
+
+    if resolve(target).is_dir():
+        from .guide import guide_lines, question_uses
+        from .newproject import sync_notebooks
+
+        added = sync_notebooks(resolve(target))
+        if added:
+            print("project.yml 的 notebooks: 中加上了 " + "、".join(added))
+        for line in guide_lines(question_uses(qn)):
+            print(line)
     return 0
 
 
 def _report(args) -> int:
     from .report import run_report
 
-    from .paths import display_path
+    from .runsummary import summary_lines
 
     out = run_report(args.project, args.out, progress=not args.quiet)
-    print(f"报告已生成：{display_path(out)}")
+    for line in summary_lines(args.project, out):
+        print(line)
     return 0
 
 
@@ -191,6 +254,19 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--codes", help="问卷星按序号文件（与按文本文件成对）")
     c.add_argument("--questionnaire", help="问卷定义 questionnaire.yml")
     c.set_defaults(func=_check)
+    w = sub.add_parser("new", help="从下载的导出文件新建调查项目 (a project folder from exports)")
+    w.add_argument("name", help="项目名称（surveys/ 下的文件夹名），如 my-survey")
+    w.add_argument("exports", nargs="+", help="导出文件，或放着导出文件的文件夹；问卷星按文本、按序号两个文件一起给出")
+    w.add_argument("--indicators", help="绩效自评指标表（Excel，可选）")
+    w.add_argument("--title", help="项目名称（默认取导出文件名中的问卷标题）")
+    w.add_argument("--force", action="store_true", help="项目已存在时重新生成 project.yml 和 questionnaire.yml")
+    w.set_defaults(func=_new)
+    cb = sub.add_parser("codebook", help="问卷定义与 Excel 工作簿互转 (the codebook as a workbook)")
+    cb.add_argument("action", choices=["export", "import"], help="export 导出为 Excel；import 从 Excel 读回")
+    cb.add_argument("target", help="项目文件夹（surveys/项目名）或 questionnaire.yml")
+    cb.add_argument("--workbook", help="工作簿路径（默认为项目文件夹中的 问卷定义.xlsx）")
+    cb.add_argument("--force", action="store_true", help="export：覆盖已有工作簿；import：覆盖此后改过的 questionnaire.yml")
+    cb.set_defaults(func=_codebook)
     i = sub.add_parser("init-questionnaire", help="从导出文件起草问卷定义 (draft a codebook)")
     i.add_argument("export")
     i.add_argument("--codes")
@@ -202,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
                        "workbook and method.yml)")
     n.add_argument("--framework", required=True, choices=["2013", "2020", "2020-self"],
                    help="2013 投入/过程/产出/效果；2020 决策/过程/产出/效益；2020-self 单位自评表")
+    n.add_argument("--project", help="调查项目（名称或文件夹）：写入该项目，并在 project.yml 中加上 indicators:、"
+                   "method: 和 03_self_assessment")
     n.add_argument("-o", "--output", default=".", help="写入的文件夹（默认当前文件夹）")
     n.add_argument("--force", action="store_true")
     n.set_defaults(func=_init_indicators)

@@ -22,7 +22,7 @@ from .paths import display_path, resolve
 from .privacy.keys import (PepperError, check_pepper_text, find_pepper, new_pepper, pepper_id,
                            store_pepper)
 
-__all__ = ["pepper_command", "read_pepper_file"]
+__all__ = ["pepper_command", "read_pepper_file", "add_pepper"]
 
 _HEADER = "# dangjian-kit pepper"
 
@@ -32,6 +32,23 @@ def _project(folder: str) -> tuple[Path, dict]:
     py = root / "project.yml"
     return py, read_yaml_mapping(py, ProjectError, "找不到 project.yml (expected a survey project "
                                                    "folder)")
+
+
+def add_pepper(py: Path) -> str:
+    """Make a pepper, keep it on this machine, and record its id as ``pepper:`` at the end of
+    ``py`` (project.yml); returns the id."""
+    from .atomic import write_text
+
+    pepper = new_pepper()
+    store_pepper(pepper)
+    pid = pepper_id(pepper)
+    text = py.read_text(encoding="utf-8")
+    write_text(py, text + ("" if text.endswith("\n") else "\n")
+               + "# 哈希密钥 pepper 的编号（不是密钥本身，可以随项目提交）。密钥只保存在生成它的电脑上"
+               "（~/.config/dangjian-kit/peppers/）；\n# 用 kit pepper export 导出，另行交给同事，"
+               "对方用 kit pepper import 导入。\n"
+               f"pepper: {pid}\n")
+    return pid
 
 
 def read_pepper_file(text: str) -> str:
@@ -68,17 +85,7 @@ def pepper_command(args) -> int:
             raise PepperError(f"本项目已设有 pepper（编号 {pid}）。换用新的 pepper 会使已有结果中的哈希与"
                               "新结果无法对应；如确需更换，请先从 project.yml 中删除 pepper: 一行 "
                               "(the project already has a pepper)", path=py)
-        pepper = new_pepper()
-        store_pepper(pepper)
-        pid = pepper_id(pepper)
-        from .atomic import write_text
-
-        text = py.read_text(encoding="utf-8")
-        write_text(py, text + ("" if text.endswith("\n") else "\n")
-                   + "# 哈希密钥 pepper 的编号（不是密钥本身，可以随项目提交）。密钥只保存在生成它的电脑上"
-                   "（~/.config/dangjian-kit/peppers/）；\n# 用 kit pepper export 导出，另行交给同事，"
-                   "对方用 kit pepper import 导入。\n"
-                   f"pepper: {pid}\n")
+        pid = add_pepper(py)
         print(f"已生成 pepper（编号 {pid}），并写入 {display_path(py)}。\n"
               "请用 kit pepper export 导出一份，妥善保存并另行交给需要运行本项目的同事：没有它，"
               "本项目在别的电脑上无法运行；持有它和原始数据的人可以还原电话号码。")

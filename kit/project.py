@@ -92,6 +92,11 @@ class Project:
     form: dict = field(default_factory=dict)   # header fields of the official 自评表
     rollup: list = field(default_factory=list)  # the projects rolled up into this one (Project)
     pepper: str | None = None   # id of the project's hashing key (kit pepper new), not the key
+    # every question tabulated (kit.descriptives, kit.crosstab, kit.opentext; notebook 07)
+    profile: list = field(default_factory=list)      # 样本基本情况的题目 id
+    crosstabs: list = field(default_factory=list)    # [(行题目, 列题目)]
+    codes: dict = field(default_factory=dict)        # {题目 id 或 "*": {类别: [关键词]}}
+    stopwords: list = field(default_factory=list)    # 词频统计另外剔除的词
 
     @property
     def path(self) -> Path:
@@ -122,6 +127,11 @@ class Project:
     @property
     def current_wave(self) -> Wave:
         return self.wave()
+
+    def report_waves(self) -> list[Wave]:
+        """The waves in the order they are analysed and reported: the current wave (the year
+        being evaluated) first, then the earlier ones from the most recent back to the baseline."""
+        return list(reversed(self.waves))
 
     def baseline_and_current(self) -> tuple[Wave, Wave]:
         """The first wave (baseline) and the current (last) one, for before-after comparisons."""
@@ -165,9 +175,9 @@ class Project:
             raise ProjectError("project.yml 中没有 panel:（村级面板）", path=self.path)
         frame = read_frame(p.file)
         self._columns(frame, p.file, [("panel.unit", p.unit), ("panel.period", p.period),
-                                      *[(f"panel.outcomes[{i}]", o) for i, o in enumerate(p.outcomes)],
+                                      *[(f"panel.outcomes[{i}]", o) for i, o in enumerate(p.columns)],
                                       ("panel.group", p.group), ("panel.cluster", p.cluster)])
-        require_numeric(frame, [p.period, *p.outcomes], p.file)
+        require_numeric(frame, [p.period, *p.columns], p.file)
         rows = frame.attrs.get("rows") or list(range(2, len(frame) + 2))
         periods = sorted({v for v in frame[p.period].dropna()})
         shown = "、".join(label_text(v) for v in periods)
@@ -184,7 +194,7 @@ class Project:
         if p.group:
             frame["treated"] = self._treated(frame, p, rows)
             names = {1: f"项目组「{label_text(p.treated_label)}」", 0: "对照组"}
-            for y in p.outcomes:
+            for y in p.columns:
                 for g in (1, 0):
                     for per in (p.baseline, p.followup):
                         part = frame[(frame["treated"] == g) & (frame[p.period] == per)]
@@ -458,12 +468,14 @@ def load_project(folder: str | Path) -> Project:
                    synthetic=spec.synthetic, description=spec.description, data_log=spec.data_log,
                    expected=dict(spec.expected), targets=targets, weights=_plain(spec.weights),
                    appraisal=_plain(spec.appraisal), indicators=spec.indicators, method=spec.method,
-                   batch=_plain(spec.batch), panel=_plain(spec.panel),
+                   batch=_plain(spec.batch), panel=_panel_plain(spec.panel),
                    staged_targets=_plain(spec.staged_targets), ledgers=_plain(spec.ledgers),
                    extra={k: getattr(spec, k) for k in ("generator", "report_title") if getattr(spec, k)},
                    spec=spec, funding=funding_from_spec(spec.funding, py), goals=goals_from_spec(spec.goals),
                    form=form_from_spec(spec.form), rollup=rollup,
-                   pepper=spec.pepper)
+                   pepper=spec.pepper, profile=list(spec.profile),
+                   crosstabs=[tuple(t) for t in spec.crosstabs], codes=dict(spec.codes),
+                   stopwords=list(spec.stopwords))
 
 
 def _check_layout(spec: ProjectSpec, py: Path, rollup: list) -> None:
@@ -509,6 +521,15 @@ def _rollup_projects(spec: ProjectSpec, root: Path, py: Path) -> list:
     return members
 
 
+def _panel_plain(panel) -> dict:
+    """``panel:`` as the analyses read it: outcomes as their column names (units and report
+    names are on ``Project.spec.panel.outcomes``)."""
+    out = _plain(panel)
+    if panel is not None:
+        out["outcomes"] = panel.columns
+    return out
+
+
 def _fail(py: Path, key: str, message: str) -> ProjectError:
     return ProjectError(f"键「{key}」：{message}", path=py)
 
@@ -543,6 +564,7 @@ def _check_codebook_names(spec: ProjectSpec, qn: Questionnaire | None, py: Path)
         question("weights.cells", w.cells, ("single",))
         question("weights.cluster", w.cluster, ("single", "text"))
         question("weights.strata", w.strata, ("single", "text"))
+    _check_tabulation_names(spec, qn, py, question)
     a = spec.appraisal
     if a is not None:
         if a.cadres is not None:
@@ -553,6 +575,44 @@ def _check_codebook_names(spec: ProjectSpec, qn: Questionnaire | None, py: Path)
             n_bands = len(ids[a.members.question].options)
             if a.members.help_bands >= n_bands:
                 raise _fail(py, "appraisal.members.help_bands", f"应少于评议等次的个数（{n_bands}个）")
+
+
+def _check_tabulation_names(spec: ProjectSpec, qn: Questionnaire, py: Path, question) -> None:
+    """``profile:``, ``crosstabs:`` and ``codes:`` name questions (or matrix rows) that can be
+    tabulated that way::
+
+        profile: [township, identity, gender]      # 样本基本情况（默认：groups 与 role: profile 的题目）
+        crosstabs:
+          - [identity, overall]                    # 行 × 列：题目 id 或矩阵行 id
+          - {rows: township, columns: services}    # 多选题按组比较
+        codes:                                     # 开放题关键词编码：类别 → 关键词
+          suggestion: {道路交通: [修路, 道路, 路灯]}
+          "*": {环境卫生: [垃圾, 卫生]}            # 所有开放题（含“其他（请注明）”）
+        stopwords: [本村, 村里]                     # 词频统计另外剔除的词
+    """
+    ids = qn.by_id()
+    rows = {r.id: q for q in qn.questions for r in q.rows}
+    for i, qid in enumerate(spec.profile):
+        question(f"profile[{i}]", qid, ("single", "yesno", "scale", "multi"))
+    for i, pair in enumerate(spec.crosstabs):
+        types = []
+        for x in pair:
+            if x in rows:
+                types.append("matrix_row")
+                continue
+            if x not in ids:
+                raise _fail(py, f"crosstabs[{i}]", f"问卷中没有题目或矩阵行「{x}」。{suggest(x, list(ids) + list(rows))}")
+            q = ids[x]
+            if q.type == "matrix":
+                raise _fail(py, f"crosstabs[{i}]", f"「{x}」是矩阵题：请写其中一行的 id（如 {q.rows[0].id}）")
+            if q.type == "ranking" or q.personal:
+                raise _fail(py, f"crosstabs[{i}]", f"「{x}」是{'排序题' if q.type == 'ranking' else '个人信息'}，不能交叉")
+            types.append(q.type)
+        if types == ["multi", "multi"]:
+            raise _fail(py, f"crosstabs[{i}]", "两道多选题不能交叉；请把其中一道换成单选题")
+    for qid in spec.codes:
+        if qid != "*":
+            question(f"codes.{qid}", qid)
 
 
 def _check_method(spec: ProjectSpec, py: Path) -> list[str]:

@@ -53,6 +53,7 @@ __all__ = [
     "Option", "Row", "Question", "QualitySettings", "Questionnaire",
     "QUESTION_TYPES", "PERSONAL_KINDS", "QUALITY_REASONS",
     "load_questionnaire", "dump_questionnaire", "normalise_title", "questionnaire_from_dict",
+    "short_title",
 ]
 
 from .definitions.questionnaire import (DEFAULT_EXCLUDE, PERSONAL_KINDS, QUALITY_REASONS,  # noqa: E402
@@ -144,6 +145,22 @@ def normalise_title(title: str) -> str:
     t = _NUM_PREFIX.sub("", str(title))
     t = _TYPE_TAG.sub("", t)
     return _norm_label(t)
+
+
+_ADDRESS = re.compile(r"^(?:请问)?(?:您所在的|您所在|您的|您对于|您对|您)")
+
+
+def short_title(title: str) -> str:
+    """A question's title as a chart or report names it: without the address to the
+    respondent (您的、您所在的、您对) and the question mark.
+
+    >>> [short_title(t) for t in ("您所在的乡镇", "您的身份", "您对本村党建引领工作的总体满意程度",
+    ...                           "您是否知道本村实施了党建引领扶贫工程？", "村集体经济项目成效")]
+    ['乡镇', '身份', '本村党建引领工作的总体满意程度', '是否知道本村实施了党建引领扶贫工程', '村集体经济项目成效']
+    """
+    t = _ADDRESS.sub("", str(title).strip()).strip()
+    t = re.sub(r"[？?：:。]+$", "", t)
+    return t or str(title).strip()
 
 
 # --------------------------------------------------------------------------- validation

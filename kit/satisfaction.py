@@ -26,6 +26,7 @@ awareness        yes/no (know / don't know) items: share answering the ``satisfi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -42,7 +43,7 @@ from .stats import (adjust_p, bartlett_sphericity, chi_square, correlation, cron
                     regression, two_by_two_test)
 
 __all__ = ["SatisfactionResults", "analyse_satisfaction", "SMALL_N", "VERDICT_DIGITS", "verdict_sentence",
-           "target_share", "small_sample_note"]
+           "target_share", "small_sample_note", "sparse_caveat", "caveat_note", "findings"]
 
 SMALL_N = 30          # a group with fewer valid answers gets a caveat
 # A figure beside a verdict, and the threshold, may need many decimals to show the comparison
@@ -75,6 +76,8 @@ class SatisfactionResults:
     design_units: str = ""   # are the villages strata or sampled clusters (one plain sentence)
     sentences: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # the findings of ``sentences`` keyed by where they come from (see _sentences)
+    headlines: list[tuple[str, str]] = field(default_factory=list)
 
 
 def _item_specs(r: Responses):
@@ -431,6 +434,7 @@ def _groups(r: Responses, data: pd.DataFrame, specs, groups, warnings, rank_test
         gvalid = ~np.isnan(gidx)
         gi = np.where(gvalid, gidx, 0).astype(np.int64)
         G = len(codes)
+        sparse: list[tuple[str, float]] = []  # chi-square tests with a cell expected below 5
         for col, q, label, rev in targets:
             item = label or q.title
             if q.type == "yesno":
@@ -470,9 +474,7 @@ def _groups(r: Responses, data: pd.DataFrame, specs, groups, warnings, rank_test
                               "p_value": c.p_value, "min_expected": min_exp,
                               "warning": min_exp < MIN_EXPECTED})
                 if min_exp < MIN_EXPECTED:
-                    warnings.append(f"「{gq.title}」与「{item}」的卡方检验中有期望频数小于"
-                                    f"{MIN_EXPECTED}的格子（最小{fmt_number(min_exp, 2)}），"
-                                    "检验结果仅供参考。")
+                    sparse.append((item, min_exp))
             if 3 <= len(present) <= MAX_PAIRWISE_GROUPS:
                 found = []
                 for i, a in enumerate(present):
@@ -498,7 +500,70 @@ def _groups(r: Responses, data: pd.DataFrame, specs, groups, warnings, rank_test
                 tests.append({"group_by": g, "group_title": gq.title, "column": col, "item": item,
                               "test": "kruskal_wallis", "statistic": kw.statistic, "df": kw.df,
                               "p_value": kw.p_value, "min_expected": np.nan, "warning": False})
+        if sparse:
+            warnings.append(sparse_caveat(gq.title, sparse))
     return pd.DataFrame(rows), pd.DataFrame(tests), pd.DataFrame(pairs)
+
+
+def sparse_caveat(group_title: str, sparse: list[tuple[str, float]]) -> str:
+    """One caveat for all the chi-square tests of a grouping question that have a cell
+    expected below :data:`MIN_EXPECTED` (not one line per item).
+
+    >>> sparse_caveat("您的身份", [("总体满意度", 0.39), ("工作作风", 2.18)])
+    '按「您的身份」分组的2项卡方检验（「总体满意度」「工作作风」）中有期望频数小于5的格子（最小0.39），这些检验结果仅供参考。'
+    """
+    items = [i for i, _ in sparse]
+    low = min(m for _, m in sparse)
+    which = f"（「{'」「'.join(items[:2])}」{'等' if len(items) > 2 else ''}）"
+    return (f"按「{group_title}」分组的{len(items)}项卡方检验{which}中有期望频数小于{MIN_EXPECTED}的格子"
+            f"（最小{fmt_number(low, 2)}），这些检验结果仅供参考。")
+
+
+_GROUP_WARNING = re.compile(r"^按「[^」]*」分组(时|的\d+项卡方检验)")
+
+
+def caveat_note(res: "SatisfactionResults") -> str:
+    """All the caveats of a survey in one note: groups with fewer than :data:`SMALL_N` answers
+    and chi-square tests with small expected counts, per grouping question in one clause
+    each, then whatever else the analysis could not do. '' when there is nothing to say.
+
+    The findings stay free of them (:func:`findings`), so that a handful of findings are not
+    buried under twenty near-identical lines."""
+    from .questionnaire import short_title
+
+    parts = []
+    bg = res.by_group
+    if len(bg):
+        per = []
+        for g, part in bg.groupby("group_by", sort=False):
+            small = list(dict.fromkeys(part.loc[part["small_n"].astype(bool), "group"]))
+            if not small:
+                continue
+            title, total = short_title(part["group_title"].iloc[0]), part["group"].nunique()
+            if len(small) == total:
+                per.append(f"按{title}分的全部{total}个组")
+            elif len(small) <= 3:
+                per.append(f"{title}为{'、'.join(f'“{x}”' for x in small)}的组")
+            else:
+                per.append(f"按{title}分的{total}个组中的{len(small)}个")
+        if per:
+            parts.append(f"{'，'.join(per)}有效答卷少于{SMALL_N}份，比例的置信区间较宽")
+    gt = res.group_tests
+    if len(gt) and gt["warning"].astype(bool).any():
+        titles = [short_title(t) for t in dict.fromkeys(gt.loc[gt["warning"].astype(bool), "group_title"])]
+        parts.append(f"按{'、'.join(titles)}分组的部分卡方检验有期望频数小于{MIN_EXPECTED}的格子")
+    others = [w for w in res.warnings if not _GROUP_WARNING.match(w)]
+    text = ("；".join(parts) + "，这些分组结果仅供参考。") if parts else ""
+    return ("需要说明：" + text + "".join(others)) if text or others else ""
+
+
+def findings(res: "SatisfactionResults", wave_label: str | None = None) -> list[str]:
+    """The findings (``res.headlines``) without the caveats; for an earlier wave
+    (``wave_label``) the sample sentence names it instead of 「本次调查」."""
+    out = [s for _, s in res.headlines]
+    if wave_label and out and out[0].startswith("本次调查"):
+        out[0] = wave_label + "：" + out[0].removeprefix("本次调查")
+    return out
 
 
 def _ci_text(share, lo, hi) -> str:
@@ -559,7 +624,10 @@ def _nps_sentence(t) -> str:
 
 
 def _sentences(r: Responses, res: SatisfactionResults, target) -> list[str]:
-    out = [f"本次调查{r.exclusion_sentence()}"]
+    """The findings, each under a key that says which table it comes from (``res.headlines``:
+    sample, overall, design_units, weighted, awareness:<question id>, nps:<question id>), then the
+    caveats (``res.warnings``)."""
+    heads: list[tuple[str, str]] = [("sample", f"本次调查{r.exclusion_sentence()}")]
     o = res.overall
     headline = None
     if o.get("source") == "item" and o.get("n_valid"):
@@ -568,11 +636,11 @@ def _sentences(r: Responses, res: SatisfactionResults, target) -> list[str]:
         s += f"满意度指数为{fmt_number(o['index'], 1)}。"
         if target is not None:
             s += verdict_sentence(int(o["n_satisfied"]), int(o["n_valid"]), target)
-        out.append(s)
-        headline = len(out) - 1
+        heads.append(("overall", s))
+        headline = len(heads) - 1
     elif o.get("source") == "item":
-        out.append(f"「{o['title']}」没有有效回答，无法计算总体满意率。")
-        headline = len(out) - 1
+        heads.append(("overall", f"「{o['title']}」没有有效回答，无法计算总体满意率。"))
+        headline = len(heads) - 1
     elif o.get("source") == "dimensions":
         s = (f"问卷没有总体满意度题，按{len(res.dimensions)}个维度的平均：满意率为"
              f"{fmt_percent(o['satisfied_share'])}，满意度指数为{fmt_number(o['index'], 1)}。")
@@ -582,27 +650,28 @@ def _sentences(r: Responses, res: SatisfactionResults, target) -> list[str]:
             s += (f"满意率{fmt_for_verdict(o['satisfied_share'], t, 1, percent=True, max_digits=VERDICT_DIGITS)}，"
                   f"{'达到' if met else '未达到'}"
                   f"{fmt_threshold(t, percent=True, max_digits=VERDICT_DIGITS)}的目标。")
-        out.append(s)
-        headline = len(out) - 1
+        heads.append(("overall", s))
+        headline = len(heads) - 1
     n_head = int(o["n_valid"]) if o.get("source") == "item" else r.n_valid
     if n_head < SMALL_N:
         what = "有效回答" if o.get("source") == "item" and n_head != r.n_valid else "有效答卷"
         i = headline if headline is not None else 0
-        out[i] += small_sample_note(n_head, what)
+        heads[i] = (heads[i][0], heads[i][1] + small_sample_note(n_head, what))
     w = res.weighted
     if len(w):
         top = w[(w["role"] == "overall") & (w["measure"] == "share")]
         if len(top) and pd.notna(top.iloc[0]["ci_low"]):
             t = top.iloc[0]
             if res.design_units:
-                out.append(res.design_units)
-            out.append(f"{res.design}，加权后的总体满意率为{_ci_text(t.estimate, t.ci_low, t.ci_high)}，"
-                       f"设计效应为{fmt_number(t.deff, 2)}。")
+                heads.append(("design_units", res.design_units))
+            heads.append(("weighted", f"{res.design}，加权后的总体满意率为{_ci_text(t.estimate, t.ci_low, t.ci_high)}，"
+                                      f"设计效应为{fmt_number(t.deff, 2)}。"))
     for a in res.awareness.itertuples(index=False):
-        out.append(f"对「{a.title}」回答“{a.answer}”的比例为"
-                   f"{_ci_text(a.aware_share, a.share_ci_low, a.share_ci_high)}，有效回答{a.n_valid}份"
-                   + (f"（另有{a.n_skipped}份按问卷逻辑跳过）" if a.n_skipped else "") + "。")
+        heads.append((f"awareness:{a.question_id}",
+                      f"对「{a.title}」回答“{a.answer}”的比例为"
+                      f"{_ci_text(a.aware_share, a.share_ci_low, a.share_ci_high)}，有效回答{a.n_valid}份"
+                      + (f"（另有{a.n_skipped}份按问卷逻辑跳过）" if a.n_skipped else "") + "。"))
     for t in res.nps.itertuples(index=False):
-        out.append(_nps_sentence(t))
-    out += res.warnings
-    return out
+        heads.append((f"nps:{t.question_id}", _nps_sentence(t)))
+    res.headlines = heads
+    return [s for _, s in heads] + res.warnings

@@ -402,9 +402,8 @@ def write_indicator_template(framework: str, folder: str | Path, force: bool = F
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from .definitions.layout import default_layout
     from .errors import KitError
-    from .indicators import COLUMNS, DEFAULT_GRADES, default_method
+    from .indicators import COLUMNS, default_method
 
     m = default_method(framework)
     folder = Path(folder)
@@ -461,19 +460,33 @@ def write_indicator_template(framework: str, folder: str | Path, force: bool = F
     wb.properties.creator = "dangjian-eval-kit"
     wb.properties.created = wb.properties.modified = FIXED_TIME
     _save_workbook(wb, book)
-    grades = "\n".join(f"  - {{name: {g['name']}, min: {g['min']:g}}}" for g in DEFAULT_GRADES)
-    sections = "\n".join(f"  {k}: {v:g}" for k, v in m.sections.items())
-    write_text(meth,
-        f"# 评价办法：由 kit init-indicators --framework {framework} 生成，请按本地评价办法核对分值与等级。\n"
-        f"# {FRAMEWORKS[framework]['label']}\n"
-        f"framework: \"{framework}\"\ntitle: {m.title}\ntotal: {m.total:g}\n"
-        f"sections:\n{sections}\n# 等级：从高到低，min 为该等级的最低分（含）；可改为 优秀/良好/合格/不合格 等\n"
-        f"grades:\n{grades}\n"
-        "# 定性指标三档（占分值的百分比）；本地档位不同时改这里，如 达成: [80, 100]、部分达成: [50, 80]、未达成: [0, 50]\n"
-        "bands:\n  达成: [80, 100]\n  部分达成: [60, 80]\n  未达成: [0, 60]\n"
-        "# 自评表表样：national-2020（全国通用）、sichuan-510000_0013zp（四川）、county-2013（县级），或本地表样文件\n"
-        f"layout: {default_layout(framework)}\n")
+    write_text(meth, method_yaml(framework))
     return [book, meth]
+
+
+def method_yaml(framework: str, sections: dict | None = None) -> str:
+    """method.yml for a framework (its first-level indicators and points, or ``sections``
+    for a ``custom`` one) with the default grades, commented in Chinese."""
+    from .indicators import DEFAULT_GRADES, default_method
+
+    if framework == "custom":
+        title, total, label = "本地评价办法", sum(sections.values()), "本地评价办法（一级指标取自指标表）"
+    else:
+        m = default_method(framework)
+        sections, title, total = sections or m.sections, m.title, m.total
+        label = FRAMEWORKS[framework]["label"]
+    grades = "\n".join(f"  - {{name: {g['name']}, min: {g['min']:g}}}" for g in DEFAULT_GRADES)
+    lines = "\n".join(f"  {k}: {float(v):g}" for k, v in sections.items())
+    from .definitions.layout import default_layout
+
+    return (f"# 评价办法：由 kit 按 {framework} 框架生成，请按本地评价办法核对分值与等级。\n# {label}\n"
+            f"framework: \"{framework}\"\ntitle: {title}\ntotal: {float(total):g}\n"
+            f"sections:\n{lines}\n# 等级：从高到低，min 为该等级的最低分（含）；可改为 优秀/良好/合格/不合格 等\n"
+            f"grades:\n{grades}\n"
+            "# 定性指标三档（占分值的百分比）；本地档位不同时改这里，如 达成: [80, 100]、部分达成: [50, 80]、未达成: [0, 50]\n"
+            "bands:\n  达成: [80, 100]\n  部分达成: [60, 80]\n  未达成: [0, 60]\n"
+            "# 自评表表样：national-2020（全国通用）、sichuan-510000_0013zp（四川）、county-2013（县级），或本地表样文件\n"
+            f"layout: {default_layout(framework)}\n")
 
 
 INDICATOR_HEADER = ["一级指标", "二级指标", "三级指标", "分值", "指标类型", "评分方法", "年度指标值",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -11,8 +12,8 @@ import pandas as pd
 from .responses import Responses
 from .values import to_fraction
 
-__all__ = ["three_line", "recognition_table", "quality_table", "quality_summary_table", "write_quality_workbook",
-           "invalid_cells_table",
+__all__ = ["three_line", "show", "expected_sentence", "MAX_INLINE_ROWS", "recognition_table", "quality_table",
+           "quality_summary_table", "write_quality_workbook", "invalid_cells_table",
            "satisfaction_item_table", "dimension_table", "awareness_table", "group_table",
            "group_test_table", "pairwise_table", "drivers_table", "reliability_table", "item_reliability_table", "write_workbook",
            "write_satisfaction_workbook"]
@@ -29,6 +30,37 @@ def three_line(df: pd.DataFrame, caption: str | None = None):
         {"selector": "td", "props": "border: none; padding: 3px 10px; text-align: center;"},
     ])
     return styler.set_caption(caption) if caption else styler
+
+
+MAX_INLINE_ROWS = 25   # a longer table is not shown in a notebook: the workbook has it
+
+
+def show(df: pd.DataFrame, caption: str | None = None, workbook: str | None = None,
+         sheet: str | None = None, max_rows: int = MAX_INLINE_ROWS):
+    """Show a table in a notebook (three-line style), or, when it is longer than
+    ``max_rows``, one line saying how long it is and where the whole table is (the workbook
+    and its sheet, linked). Nothing is shown for an empty table but a sentence."""
+    from IPython.display import Markdown, display
+
+    name = caption or sheet or "表格"
+    if df is None or not len(df):
+        print(f"{name}：没有数据。")
+        return None
+    if len(df) > max_rows:
+        where = f"[{workbook}]({workbook})" + (f"的“{sheet}”工作表" if sheet else "") if workbook else "工作簿"
+        display(Markdown(f"**{name}**共{len(df)}行，不在此处列出，完整表格见{where}。"))
+        return None
+    display(three_line(df, caption=caption))
+    return None
+
+
+def expected_sentence(table: pd.DataFrame) -> str:
+    """The result of :meth:`kit.project.Project.check_expected` in one Chinese sentence (a
+    mismatch has already raised)."""
+    if table is None or not len(table):
+        return "project.yml 的 expected: 中没有需要由本笔记本核对的数字。"
+    parts = "、".join(f"{r.label}{r.expected}" for r in table.itertuples(index=False))
+    return f"已与 project.yml 的 expected: 核对{len(table)}个数字，全部一致：{parts}。"
 
 
 def recognition_table(r: Responses) -> pd.DataFrame:
@@ -50,11 +82,31 @@ def recognition_table(r: Responses) -> pd.DataFrame:
         ("剔除答卷", r.n_excluded),
         ("有效答卷", r.n_valid),
     ]
+    rows = [row for row in rows if row[1] != ""]  # 版本 when the file does not date itself
     if "speeder_threshold_s" in r.info.quality_settings:
         rows.append(("用时过短阈值（秒）", round(r.info.quality_settings["speeder_threshold_s"], 1)))
     for n in r.info.notes:
-        rows.append(("说明", n))
+        rows.append(("说明", _chinese_only(n)))
     return pd.DataFrame(rows, columns=["项目", "内容"])
+
+
+# the English gloss the loader adds to a note for developers: " (personal columns hashed)"
+_GLOSS = re.compile(r"\s*\((?:[A-Za-z][A-Za-z0-9,;:/'_.-]*)(?: [A-Za-z0-9,;:/'_.-]+)+\)(:?)\s*")
+
+
+def _chinese_only(note: str) -> str:
+    """A loader's note as an evaluator reads it: without its English gloss.
+
+    >>> _chinese_only("个人信息列已加盐哈希（原值不保留）(personal columns hashed): 来自IP→ip_hash")
+    '个人信息列已加盐哈希（原值不保留）：来自IP→ip_hash'
+    >>> _chinese_only("第74列没有题号，按无题号题目读取 (unnumbered column read as a question)")
+    '第74列没有题号，按无题号题目读取'
+    >>> _chinese_only("未能检查“答题用时过短” (no durations: the speeder check was not made)")
+    '未能检查“答题用时过短”'
+    >>> _chinese_only("题型为单选题 (single)")
+    '题型为单选题 (single)'
+    """
+    return _GLOSS.sub(lambda m: "：" if m.group(1) else "", note).strip()
 
 
 def quality_table(r: Responses) -> pd.DataFrame:
@@ -226,6 +278,20 @@ def pairwise_table(res) -> pd.DataFrame:
         "P值": t["p_value"].map(_pv),
         "Holm校正P值": t["p_holm"].map(_pv),
     })
+
+
+def difference_table(diffs: pd.DataFrame) -> pd.DataFrame:
+    """Group comparisons (:func:`kit.groupdiff.group_differences`) for people: each group's
+    share, the difference in percentage points, the Holm-adjusted p-value."""
+    from .questionnaire import short_title
+
+    if diffs is None or diffs.empty:
+        return pd.DataFrame(columns=["分组", "题目", "组别", "比例", "比较对象", "比较对象比例", "相差（百分点）", "Holm校正P值"])
+    return pd.DataFrame({"分组": diffs["group_title"].map(short_title), "题目": diffs["item"].map(short_title),
+                         "组别": diffs["group_a"], "比例": diffs["share_a"].map(_pct),
+                         "比较对象": diffs["group_b"], "比较对象比例": diffs["share_b"].map(_pct),
+                         "相差（百分点）": diffs["difference"].map(lambda d: _hundred(abs(d))),
+                         "Holm校正P值": diffs["p_holm"].map(_pv)}).reset_index(drop=True)
 
 
 def drivers_table(res) -> pd.DataFrame:
@@ -424,33 +490,60 @@ def _share_change(row):
             - Fraction(int(row.k_before), int(row.n_before)))
 
 
-def change_display(t: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame({"指标": t["outcome"], "单位数": t["n_units"], "基期": t["baseline"].map(_num),
-                        "末期": t["followup"].map(_num), "变化": t["change"].map(_num),
-                        "变化率": t["pct_change"].map(_pct)})
+def _formats(formats, names):
+    from .change import OutcomeFormat
+
+    formats = formats or {}
+    return {y: formats.get(y) or OutcomeFormat(y) for y in names}
+
+
+def change_display(t: pd.DataFrame, formats=None, mean_word: str = "均值") -> pd.DataFrame:
+    """Baseline and follow-up means over the units (村均), each with its unit; a share's change
+    in 个百分点 (``formats``: :func:`kit.change.outcome_formats`)."""
+    f = _formats(formats, t["outcome"])
+    rows = t.itertuples(index=False)
+    out = pd.DataFrame([{"指标": f[r.outcome].name, "单位数": r.n_units,
+                         f"基期（{mean_word}）": f[r.outcome].level(r.baseline),
+                         f"末期（{mean_word}）": f[r.outcome].level(r.followup),
+                         "变化": f[r.outcome].change(r.change),
+                         "变化率": "—" if f[r.outcome].is_share else _pct(r.pct_change)} for r in rows],
+                       columns=["指标", "单位数", f"基期（{mean_word}）", f"末期（{mean_word}）", "变化", "变化率"])
     if "group" in t:
-        out.insert(0, "组别", t["group"])
+        out.insert(0, "组别", list(t["group"]))
     return out
 
 
-def balance_display(t: pd.DataFrame) -> pd.DataFrame:
-    """Baseline balance (as iebaltab): means per group, difference, normalised difference, p."""
-    return pd.DataFrame({"指标": t["outcome"], "对照组样本": t["n_comparison"],
-                         "对照组均值": t["mean_comparison"].map(_num), "项目组样本": t["n_treated"],
-                         "项目组均值": t["mean_treated"].map(_num), "差值": t["difference"].map(_num),
-                         "标准化差值": t["normalized_difference"].map(_num), "P值": t["p_value"].map(_pv)})
+def balance_display(t: pd.DataFrame, formats=None, names: tuple[str, str] = ("项目组", "对照组")) -> pd.DataFrame:
+    """Baseline balance (as iebaltab): means per group, difference, normalised difference (an
+    absolute value above 0.25 marked as unbalanced), p."""
+    from .change import IMBALANCE
+
+    f = _formats(formats, t["outcome"])
+    tr, co = names
+    return pd.DataFrame([{"指标": f[r.outcome].name, f"{co}样本": r.n_comparison,
+                          f"{co}均值": f[r.outcome].level(r.mean_comparison), f"{tr}样本": r.n_treated,
+                          f"{tr}均值": f[r.outcome].level(r.mean_treated), "差值": f[r.outcome].number(r.difference),
+                          "标准化差值": _num(r.normalized_difference), "P值": _pv(r.p_value),
+                          "基期是否均衡": ("不均衡（绝对值>0.25）" if pd.notna(r.normalized_difference)
+                                     and abs(r.normalized_difference) > IMBALANCE else "均衡")}
+                         for r in t.itertuples(index=False)])
 
 
-def did_display(t: pd.DataFrame) -> pd.DataFrame:
-    """Difference-in-differences (as ieddtab): baseline means, changes, DiD with its interval."""
-    out = pd.DataFrame({"指标": t["outcome"], "对照组基期均值": t["baseline_comparison"].map(_num),
-                        "项目组基期均值": t["baseline_treated"].map(_num),
-                        "对照组变化": t["change_comparison"].map(_num), "项目组变化": t["change_treated"].map(_num),
-                        "双重差分": t["did"].map(_num), "聚类标准误": t["se"].map(_num),
-                        "95%置信区间": [_ci(a, b, False) for a, b in zip(t["ci_low"], t["ci_high"])],
-                        "P值": t["p_value"].map(_pv), "群数": t["n_clusters"]})
+def did_display(t: pd.DataFrame, formats=None, names: tuple[str, str] = ("项目组", "对照组")) -> pd.DataFrame:
+    """Difference-in-differences (as ieddtab): baseline means, changes, DiD with its interval,
+    each with its unit (a share's changes in 个百分点)."""
+    f = _formats(formats, t["outcome"])
+    tr, co = names
+    out = pd.DataFrame([{"指标": f[r.outcome].name, f"{co}基期均值": f[r.outcome].level(r.baseline_comparison),
+                         f"{tr}基期均值": f[r.outcome].level(r.baseline_treated),
+                         f"{co}变化": f[r.outcome].change(r.change_comparison),
+                         f"{tr}变化": f[r.outcome].change(r.change_treated),
+                         "双重差分": f[r.outcome].change(r.did), "聚类标准误": f[r.outcome].number(r.se),
+                         "95%置信区间": (None if pd.isna(r.ci_low) else
+                                      f"{f[r.outcome].change(r.ci_low)}至{f[r.outcome].change(r.ci_high)}"),
+                         "P值": _pv(r.p_value), "群数": r.n_clusters} for r in t.itertuples(index=False)])
     if t["p_value_wild"].notna().any():
-        out["野自助法P值"] = t["p_value_wild"].map(_pv)
+        out["野自助法P值"] = t["p_value_wild"].map(_pv).to_numpy()
     return out
 
 

@@ -411,7 +411,9 @@ def _maximal_project(root: Path) -> dict:
         "appraisal": {"cadres": {"questions": ["cadre"], "start": 100, "line": 60, "eligible": 10},
                       "members": {"question": "rating", "help_bands": 1}},
         "batch": {"workbook": "b.xlsx", "unit": "村"},
-        "panel": {"file": "panel.csv", "unit": "村", "period": "年份", "outcomes": ["收入"], "group": "组别",
+        "survey": {"respondents": "农户", "sampling": "随机抽取", "mode": "电话回访"},
+        "panel": {"file": "panel.csv", "unit": "村", "period": "年份",
+                  "outcomes": ["收入", {"column": "户数", "unit": "户", "label": "贫困户数"}], "group": "组别",
                   "treated_label": "项目村", "comparison_label": "对照村", "baseline": 2013, "followup": 2016,
                   "cluster": "村"},
         "staged_targets": {"file": "st.csv", "unit": "县", "period": "年份", "target": "目标", "actual": "实际",
@@ -428,6 +430,8 @@ def _maximal_project(root: Path) -> dict:
         "form": {"code": "510000", "department": "组织部", "implementer": "镇党委", "year": 2023, "content": "内容",
                  "conclusion": "结论", "problems": "问题", "measures": "措施", "leader": "张某",
                  "finance_leader": "李某"},
+        "profile": ["village"], "crosstabs": [["village", "overall"]],
+        "codes": {"overall": {"道路": ["修路"]}}, "stopwords": ["本村"],
     }
 
 
@@ -489,9 +493,12 @@ def _leaves(doc, path=()):
 ANY_SCALAR = {("stars", "branch_stars", "党建星", "all", 0, "is")}  # `is:` compares with any value
 
 
+TEXT_OR_MAPPING = {("panel", "outcomes", 1)}  # an outcome: a column name, or {column:, unit:, label:}
+
+
 def _wrong_values(path, value):
     if isinstance(value, dict):
-        return ["x", [1]]
+        return [[1]] if path in TEXT_OR_MAPPING else ["x", [1]]
     if isinstance(value, list):
         return ["x", 5]
     out = [["a", "b"], {"k": 1}]

@@ -248,6 +248,6 @@ def test_before_after_findings_flow_into_the_effect_section(tmp_path):
     start = paras.index(next(p for p in paras if p.startswith("三、效益")))
     end = paras.index(next(p for p in paras if p.startswith("四、服务对象满意度")))
     section = "\n".join(paras[start:end])
-    assert "前后对比" in section and "人均纯收入：2013—2016年项目村变化+6077" in section
+    assert "前后对比" in section and "人均纯收入：2013—2016年项目村村均变化+6077元" in section
     s = json.loads(paths["summary"].read_text(encoding="utf-8"))
     assert s["before_after"]["sentences"] == findings

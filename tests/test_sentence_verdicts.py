@@ -91,6 +91,8 @@ RULES = [
     (rf"占比目标为{NUM}%，(?:各支部均已达到|未达到的支部：((?:[^（]+（{NUM}%）、?)+))",
      lambda m, c: None if not m[2] or all(D(x) < D(m[1]) for x in re.findall(rf"（{NUM}%）", m[2]))
      else "share target"),
+    # 标准化差值的绝对值0.27超过0.25 (kit.change: a baseline imbalance beside the effect)
+    (rf"标准化差值的绝对值{NUM}超过{NUM}", lambda m, c: None if D(m[1]) > D(m[2]) else "imbalance"),
     # 自评得分90分，评价等级为优 / 按分数应评为优，但一票否决…
     (rf"自评得分{NUM}分，(?:评价等级为([^。，]+)。|按分数应评为([^，]+)，)",
      lambda m, c: None if "grade" not in c or c["grade"](D(m[1])) == (m[2] or m[3]) else "grade"),

@@ -34,7 +34,7 @@ PREFIXED: dict[str, Figure] = {}     # "self_" + first-level indicator name
 
 # which of the kit's notebooks check the figures of each owner
 OWNER_NOTEBOOKS = {
-    "Responses": ("01_load_and_check", "02_satisfaction", "06_appraisal_survey"),
+    "Responses": ("01_load_and_check", "02_satisfaction", "06_appraisal_survey", "07_questions"),
     "SatisfactionResults": ("02_satisfaction",),
     "AppraisalResults": ("06_appraisal_survey",),
     "Assessment": ("03_self_assessment",),

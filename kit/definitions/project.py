@@ -12,15 +12,15 @@ from fractions import Fraction
 from typing import Annotated, Any
 
 from pydantic import AliasChoices, Field, ValidationInfo, field_validator, model_validator
-from pydantic.functional_validators import PlainValidator
+from pydantic.functional_validators import BeforeValidator, PlainValidator
 
 from .base import (Bool, ExportFile, File, Identifier, Number, OptText, PositiveInt, Spec, Text,
                    fail, matching, one_of, suggest, type_name)
 
 __all__ = ["ProjectSpec", "WaveSpec", "WeightsSpec", "AppraisalSpec", "CadreAppraisalSpec",
-           "MemberAppraisalSpec", "BatchSpec", "PanelSpec", "StagedTargetsSpec", "LedgersSpec",
-           "TargetsSpec", "LEDGER_COLUMNS", "label_text", "FundingSpec", "FundSourceSpec", "GoalsSpec",
-           "FormSpec"]
+           "MemberAppraisalSpec", "BatchSpec", "PanelSpec", "OutcomeSpec", "StagedTargetsSpec",
+           "LedgersSpec", "TargetsSpec", "SurveySpec", "LEDGER_COLUMNS", "SHARE_UNITS", "label_text",
+           "FundingSpec", "FundSourceSpec", "GoalsSpec", "FormSpec"]
 
 WaveId = matching(r"^[A-Za-z0-9_-]+$", "应只含英文字母、数字、_ 或 -（如 w2019、baseline）")
 
@@ -97,11 +97,60 @@ class BatchSpec(Spec):
     unit: Text = "单位"
 
 
+SHARE_UNITS = {"比例": 1, "%": 100}  # a share stored 0-1, or already in percent (0-100)
+
+
+class OutcomeSpec(Spec):
+    """One outcome of a panel: its column, its unit and the name reports give it::
+
+        outcomes:
+          - 人均纯收入                          # a column, no unit
+          - {column: 贫困户数, unit: 户}
+          - {column: 安全饮水覆盖率, unit: 比例}   # a share 0-1: shown as %, changes in 个百分点
+          - {column: water_pct, unit: "%", label: 安全饮水覆盖率}   # already in percent (0-100)
+
+    A unit is what the values are counted in (元, 万元, 户, 人, 个); 比例 or % make the outcome a
+    share, whose changes are reported in 个百分点 (percentage points)."""
+
+    column: Text
+    unit: OptText = ""
+    label: OptText = ""
+
+    @field_validator("unit")
+    @classmethod
+    def _unit(cls, v):
+        v = v.strip().replace("％", "%")
+        if any(ch.isdigit() for ch in v):
+            raise fail(f"单位「{v}」中有数字；单位应为 元、万元、户、人、比例（0-1 的比例）或 %（百分数）等")
+        return v
+
+    @property
+    def name(self) -> str:
+        return self.label or self.column
+
+    @property
+    def share_scale(self) -> int | None:
+        """100 for a share stored 0-1 (比例), 1 for one stored in percent (%), else None."""
+        return {1: 100, 100: 1}.get(SHARE_UNITS.get(self.unit, 0))
+
+
+def _outcome(v: Any) -> Any:
+    """A plain column name is an outcome without a unit."""
+    if isinstance(v, str) or (isinstance(v, int) and not isinstance(v, bool)):
+        return {"column": v}
+    if not isinstance(v, dict) or "column" not in v:
+        raise fail(f"应为结果变量的列名，或写明 column: 的映射（如 {{column: 贫困户数, unit: 户}}），实为{type_name(v)}")
+    return v
+
+
+Outcome = Annotated[OutcomeSpec, BeforeValidator(_outcome)]
+
+
 class PanelSpec(Spec):
     file: File
     unit: Text
     period: Text
-    outcomes: list[Text] = Field(min_length=1)
+    outcomes: list[Outcome] = Field(min_length=1)
     group: Text | None = None
     treated_label: Label | None = None
     comparison_label: Label | None = None
@@ -112,10 +161,16 @@ class PanelSpec(Spec):
     @field_validator("outcomes")
     @classmethod
     def _unique_outcomes(cls, v):
-        dup = sorted({x for x in v if v.count(x) > 1})
+        cols = [o.column for o in v]
+        dup = sorted({x for x in cols if cols.count(x) > 1})
         if dup:
             raise fail(f"结果变量「{'」「'.join(dup)}」重复列出")
         return v
+
+    @property
+    def columns(self) -> list[str]:
+        """The outcome columns, in order."""
+        return [o.column for o in self.outcomes]
 
     @model_validator(mode="after")
     def _group_labels(self):
@@ -198,6 +253,21 @@ def _target(v: Any) -> Fraction:
     from .base import _share
 
     return _share(v)
+
+
+class SurveySpec(Spec):
+    """How the survey was done, in the evaluator's words, for the 调查概况 of the survey report
+    (a report leaves a 【请填写：…】 placeholder for what is not given)::
+
+        survey:
+          respondents: 80个贫困村的农户            # 调查对象
+          sampling: 按村随机抽取农户电话号码       # 抽样方法（怎样选出受访者）
+          mode: 电话回访                           # 调查方式
+    """
+
+    respondents: OptText = ""
+    sampling: OptText = ""
+    mode: OptText = ""
 
 
 class TargetsSpec(Spec):
@@ -336,6 +406,54 @@ def _expected(v: Any) -> dict:
     return out
 
 
+def _crosstab(v: Any) -> tuple[str, str]:
+    """``[行题目, 列题目]`` or ``{rows: 行题目, columns: 列题目}``: question or matrix row ids."""
+    from .base import _nonempty_text
+
+    if isinstance(v, dict):
+        if set(v) != {"rows", "columns"}:
+            raise fail(f"应写 rows 和 columns 两项，如 {{rows: identity, columns: overall}}，实为{type_name(v)}")
+        items = [("rows", v["rows"]), ("columns", v["columns"])]
+    elif isinstance(v, list) and len(v) == 2:
+        items = [("[0]", v[0]), ("[1]", v[1])]
+    else:
+        raise fail(f"应为 [行题目, 列题目] 或 {{rows: …, columns: …}}，实为{type_name(v)}")
+    pair = []
+    for key, x in items:
+        try:
+            pair.append(_nonempty_text(x))
+        except Exception as exc:  # PydanticCustomError: re-raised with the key
+            raise fail(exc.context["msg"], key=key) from None
+    if pair[0] == pair[1]:
+        raise fail(f"行与列是同一题「{pair[0]}」")
+    return pair[0], pair[1]
+
+
+def _codes(v: Any) -> dict:
+    """``{题目 id 或 "*": {类别: [关键词, …]}}``."""
+    from .base import _nonempty_text
+
+    if not isinstance(v, dict):
+        raise fail(f"应为 {{题目 id: {{类别: [关键词, …]}}}}（\"*\" 表示所有开放题），实为{type_name(v)}")
+    out: dict = {}
+    for qid, cats in v.items():
+        q = _nonempty_text(qid)
+        if not isinstance(cats, dict) or not cats:
+            raise fail(f"应为 {{类别: [关键词, …]}}，实为{type_name(cats)}", key=q)
+        clean = {}
+        for cat, words in cats.items():
+            if not isinstance(words, list) or not words:
+                raise fail(f"应为非空的关键词列表，如 [修路, 道路]，实为{type_name(words)}", key=f"{q}.{cat}")
+            clean[_nonempty_text(cat)] = []
+            for i, w in enumerate(words):
+                try:
+                    clean[str(cat)].append(_nonempty_text(w))
+                except Exception as exc:  # PydanticCustomError: re-raised with the key
+                    raise fail(exc.context["msg"], key=f"{q}.{cat}[{i}]") from None
+        out[q] = clean
+    return out
+
+
 class ProjectSpec(Spec):
     title: Text
     organisation: OptText = ""
@@ -352,6 +470,7 @@ class ProjectSpec(Spec):
     method: File | None = None
     expected: Annotated[dict, PlainValidator(_expected)] = {}
     targets: TargetsSpec = TargetsSpec()
+    survey: SurveySpec = SurveySpec()
     weights: WeightsSpec | None = None
     appraisal: AppraisalSpec | None = None
     batch: BatchSpec | None = None
@@ -363,6 +482,11 @@ class ProjectSpec(Spec):
     form: FormSpec | None = None
     rollup: list[Text] | None = Field(None, min_length=1)   # project folders rolled up into one table
     pepper: Annotated[str, PlainValidator(_pepper_id)] | None = None
+    # every question tabulated (kit.descriptives, kit.crosstab, kit.opentext; notebook 07)
+    profile: list[Identifier] = []
+    crosstabs: list[Annotated[tuple, PlainValidator(_crosstab)]] = []
+    codes: Annotated[dict, PlainValidator(_codes)] = {}
+    stopwords: list[Text] = []
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo):
@@ -385,6 +509,9 @@ class ProjectSpec(Spec):
                        key="questionnaire")
         if self.questionnaire is not None and not self.waves:
             raise fail("写了问卷定义，但没有调查轮次；请添加 waves:（每轮的 id 和 export）", key="waves")
+        for key in ("weights", "appraisal", "profile", "crosstabs", "codes"):
+            if getattr(self, key) and self.questionnaire is None:
+                raise fail(f"{key} 需要问卷定义 questionnaire:", key=key)
         for key in ("weights", "appraisal"):
             if getattr(self, key) is not None and self.questionnaire is None:
                 raise fail(f"{key} 需要问卷定义 questionnaire:", key=key)

@@ -20,7 +20,7 @@ PERSONAL_KINDS = ("phone", "id_card", "name", "nickname", "email", "ip", "coordi
 QUALITY_REASONS = ("duplicate_id", "duplicate_phone", "duplicate_answers", "shared_ip",
                    "speeder", "straight_lining", "out_of_range", "missing_required",
                    "pair_mismatch", "incomplete_row", "row_length", "duplicate_serial")
-ROLES = ("group", "overall", "respondent_id")
+ROLES = ("group", "overall", "respondent_id", "profile")  # profile: 样本基本情况 (kit.descriptives)
 DEFAULT_EXCLUDE = ("duplicate_id", "duplicate_phone", "speeder")
 _NEEDS_OPTIONS = ("single", "scale", "yesno", "matrix", "multi", "ranking")
 QualityReason = one_of(*QUALITY_REASONS, what="剔除原因")

@@ -7,7 +7,8 @@ Build a :class:`Workbook` of :class:`Sheet` s holding :class:`~kit.render.model.
   below 0.001 kept as its value and shown <0.001), rounded half up to what they show; text
   that reads as a number (98.3%, 4.65) written by older tables is turned into the number;
 - a title row saying what the sheet is; the header row frozen and repeated on every printed
-  page; level-1 cells merged; Chinese sheet names, unique, at most 31 characters;
+  page (on a sheet of several tables, each under its caption, the title row instead); level-1
+  cells merged; Chinese sheet names, unique, at most 31 characters;
 - print set-up on every sheet: A4, landscape where the table is wide, fitted to the page
   width, print area set, page numbers in the footer;
 - Chinese labels for codes (per column, or for the whole workbook);
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
-from .model import Column, Grid, Row, Table, _map_codes, excel_value, merge_runs
+from .model import Column, Grid, LayoutError, Row, Table, _map_codes, excel_value, merge_runs
 from .text import clean_xml_text, display_width, is_cjk, longest_word, sheet_name
 
 __all__ = ["Sheet", "Workbook", "render_xlsx", "write_text", "FONT", "PORTRAIT_WIDTH", "FORM_NAME"]
@@ -122,6 +123,8 @@ def write_text(cell, text) -> None:
 
 def _put(ws, row: int, col: int, value, column: Column | None, labels) -> object:
     cell = ws.cell(row, col)
+    if column is not None and column.kind == "verbatim":
+        cell.number_format = "@"  # what is typed here later stays text too
     if isinstance(value, str) and labels and column is not None and column.labels is None:
         value = _map_codes(value, labels)
     v, fmt = excel_value(value, column)
@@ -209,12 +212,39 @@ def _write_table(ws, t: Table, top: int, st, labels, widths: dict[int, float]) -
         if r.span > 1:
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=r.span)
     last = top + len(body)
+    _drop_downs(ws, cols, top + 1, last)
     # merged runs of the level columns (a run of column j ends where columns < j change)
     for (s, j), e in merge_runs(texts, [r.span for r in body], min(t.merge, n)).items():
         ws.merge_cells(start_row=top + 1 + s, start_column=j + 1, end_row=top + 1 + e, end_column=j + 1)
         ws.cell(top + 1 + s, j + 1).alignment = st["center"]
     _rules(ws, t.style, top, last, n, st)
     return top, last
+
+
+OPEN_ROWS = 200  # rows below a form's last row that keep its drop-downs (for rows added in Excel)
+
+
+def _drop_downs(ws, cols: list[Column], first: int, last: int) -> None:
+    """A drop-down list (Excel data validation) on the cells of each column with ``choices``,
+    down to :data:`OPEN_ROWS` rows below the table so that added rows get it too; a value not in
+    the list is refused with a message in Chinese."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for j, c in enumerate(cols, start=1):
+        if not c.choices:
+            continue
+        formula = '"' + ",".join(c.choices) + '"'
+        if len(formula) > 255 or any(ch in x for x in c.choices for ch in ',"'):
+            raise LayoutError(f"列「{c.label}」的下拉选项太长或含逗号、引号，Excel 无法作为下拉列表：{c.choices}")
+        dv = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False,
+                            showErrorMessage=True, errorTitle="请从下拉列表中选择",
+                            error=f"「{c.label}」可选：" + "、".join(c.choices) + "（也可留空）",
+                            promptTitle=c.label, prompt="可选：" + "、".join(c.choices),
+                            showInputMessage=True)
+        letter = get_column_letter(j)
+        dv.add(f"{letter}{first}:{letter}{max(last, first) + OPEN_ROWS}")
+        ws.add_data_validation(dv)
 
 
 def _rules(ws, style: str, top: int, last: int, n: int, st) -> None:
@@ -353,8 +383,8 @@ def render_xlsx(book: Workbook, path: str | Path) -> Path:
         cell.font = st["title"]
         lines = (["以下表格没有数据，未列出："] + [f"{k}. {o}" for k, o in enumerate(omitted, start=1)]) \
             if omitted else ["本工作簿没有可列出的数据。"]
-        ws.column_dimensions["A"].width = 90
-        _note_rows(ws, 2, lines, ncols, 90, st)
+        ws.column_dimensions["A"].width = 80   # 90 runs off an A4 portrait page in LibreOffice
+        _note_rows(ws, 2, lines, ncols, 80, st)
         _print_setup(ws, f"A1:A{len(lines) + 1}", None, False)
     return save_xlsx(wb, path, book.title)
 
@@ -376,14 +406,19 @@ def _render_sheet(ws, sh: Sheet, blocks, st, labels) -> None:
         row = 2
     first_header = None
     repeat = None
+    # a sheet of several tables (逐题统计): each under its own caption, the first too, and the
+    # sheet's title row (not the first table's header) frozen and repeated on printed pages
+    many = sum(isinstance(b, Table) for b in blocks) > 1 and not sh.form and row == 2
+    spans: list[tuple[int, int]] = []  # rows of each table (caption to notes), kept on one page
     for k, b in enumerate(blocks):
         if k:
             row += 1  # a blank row between tables
-            if isinstance(b, Table) and b.caption:
-                cell = ws.cell(row, 1)
-                write_text(cell, b.caption)
-                cell.font = st["bold"]
-                row += 1
+        start = row
+        if isinstance(b, Table) and b.caption and (k or (many and b.caption != sh.title)):
+            cell = ws.cell(row, 1)
+            write_text(cell, b.caption)
+            cell.font = st["bold"]
+            row += 1
         if isinstance(b, Table):
             head, last = _write_table(ws, b, row, st, labels, widths)
             notes = b.notes
@@ -398,10 +433,13 @@ def _render_sheet(ws, sh: Sheet, blocks, st, labels) -> None:
         row = last + 1
         total = sum(widths.values())
         row = _note_rows(ws, row, notes, ncols, total, st)
+        spans.append((start, row - 1))
     total = sum(widths.values())
     row = _note_rows(ws, row, sh.notes, ncols, total, st)
     for j, w in widths.items():
         ws.column_dimensions[get_column_letter(j)].width = round(w, 1)
+    if many:
+        first_header = (1, 1)
     if first_header is not None and not sh.form:
         ws.freeze_panes = ws.cell(first_header[1] + 1, 1).coordinate
     grid_land = next((b.landscape for b in blocks if isinstance(b, Grid) and b.landscape is not None), None)
@@ -411,6 +449,8 @@ def _render_sheet(ws, sh: Sheet, blocks, st, labels) -> None:
     titles = f"{repeat[0]}:{repeat[1]}" if repeat else \
         (f"{first_header[0]}:{first_header[1]}" if first_header else None)
     _print_setup(ws, f"A1:{last_col}{row - 1}", titles, landscape, form=sh.form)
+    if many:
+        _keep_together(ws, spans, widths, landscape)
     if sh.form:
         from openpyxl.workbook.defined_name import DefinedName
 
@@ -465,6 +505,46 @@ def _page_breaks(ws, g: Grid, top: int, last: int, widths: dict[int, float], lan
             start = cut + 1
             used = repeated + sum(height(k) for k in range(start, r + 1))
         r += 1
+
+
+def _page_room(ws, widths: dict[int, float], landscape: bool) -> float:
+    """The height (points, before scaling) a printed page holds once the sheet is fitted to
+    the page width."""
+    page_w, page_h = (842, 595) if landscape else (595, 842)
+    inch = 72
+    width_pt = sum((w * 7 + 5) * 0.75 for w in widths.values()) or 1.0
+    scale = min(1.0, (page_w - inch * (ws.page_margins.left + ws.page_margins.right)) / width_pt)
+    return (page_h - inch * (ws.page_margins.top + ws.page_margins.bottom) - 6) / scale
+
+
+def _keep_together(ws, spans: list[tuple[int, int]], widths: dict[int, float], landscape: bool) -> None:
+    """Page breaks on a sheet of several tables so that a table that fits on a page is not
+    cut (its caption, header, rows and notes printed together); a table longer than a page
+    has pages of its own (where it runs over is the program's choice, so the next table
+    starts on a new page rather than after a guess). A row whose height is not set is taken as 13.5 points
+    (LibreOffice prints 12.8, Excel 13.5-14.25 in 宋体 11), and a twentieth of the page is
+    left for rows made taller by wrapped text."""
+    from openpyxl.worksheet.pagebreak import Break
+
+    room = _page_room(ws, widths, landscape) * 0.95
+
+    def height(r: int) -> float:
+        h = ws.row_dimensions[r].height
+        return h if h else 13.5
+
+    repeated = height(1)             # the title row printed on every page
+    used = repeated + sum(height(r) for r in range(2, spans[0][0])) if spans else 0.0
+    for k, (a, b) in enumerate(spans):
+        h = sum(height(r) for r in range(a, b + 1))
+        gap = height(a - 1) if k else 0.0
+        if k and used + gap + h > room and used > repeated:
+            ws.row_breaks.append(Break(id=a - 1))
+            used = repeated
+            gap = 0.0
+        used += gap + h
+        if used > room and k + 1 < len(spans):   # ran over a page: the next table on a new one
+            ws.row_breaks.append(Break(id=b + 1))
+            used = repeated
 
 
 def _print_setup(ws, area: str, title_rows: str | None, landscape: bool, form: bool = False) -> None:

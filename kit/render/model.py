@@ -27,6 +27,7 @@ __all__ = ["KINDS", "Column", "Row", "Table", "Cell", "Grid", "Num", "LayoutErro
 # kind -> (default decimals, Excel number format; "{d}" is replaced by the decimals)
 KINDS: dict[str, tuple[int | None, str]] = {
     "text": (None, "@"),
+    "verbatim": (None, "@"),     # text kept exactly as typed, never read as a number (labels to edit)
     "int": (0, "0"),
     "number": (2, "0{d}"),
     "percent": (1, "0{d}%"),
@@ -56,6 +57,7 @@ class Column:
     wide: bool = False
     labels: Mapping[str, str] | None = None
     align: str | None = None  # left | center | right; default by kind and content
+    choices: tuple[str, ...] = ()  # Excel: a drop-down list on the column's cells (a form to fill in)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -291,6 +293,8 @@ def excel_value(v, col: Column | None = None) -> tuple[Any, str | None]:
 
     col = col or Column("")
     v = _map_codes(v, col.labels)
+    if col.kind == "verbatim" and isinstance(v, str):
+        return (v if v.strip() else None), None
     if isinstance(v, str) and looks_numeric(v):
         v = num_from_text(v) or v
     if isinstance(v, Num):
@@ -305,7 +309,7 @@ def excel_value(v, col: Column | None = None) -> tuple[Any, str | None]:
         return dt.datetime(v.year, v.month, v.day), KINDS["date"][1]
     if isinstance(v, (int, float, Decimal, Fraction)):
         k, d = col.kind, col.decimals
-        if k == "text":  # a number in a text column: keep it a number, shown as it is
+        if k in ("text", "verbatim"):  # a number in a text column: keep it a number, shown as it is
             x = float(v) if not isinstance(v, int) else v
             return x, "General"
         if k == "pvalue":

@@ -200,7 +200,7 @@ def display_width(text: str) -> float:
 
 _TERM = 6        # a run of up to this many Chinese characters is kept whole (a name, a label)
 _WORD = 4        # longer Chinese prose breaks anywhere; count words of this many characters
-_LATIN = re.compile(r"[0-9A-Za-z%‰.+\-−/<>≥≤=_@#&:,]+")
+_LATIN = re.compile(r"[0-9A-Za-z%‰.+\-−–/<>≥≤=_@#&:,]+")  # – : an interval 96.5%–99.2% stays whole
 
 
 def words(text: str) -> list[str]:

@@ -1,0 +1,126 @@
+"""Charts fit to hand in (issue 19, item 5): IPA labels that do not overlap, quadrant names and
+axes that do not turn noise into quadrants; legends off the data; whole-number count axes;
+long category lists readable; titles without 「您的/您所在的」."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+import kit  # noqa: E402
+from kit import plots  # noqa: E402
+from kit.satisfaction import QUADRANTS  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def samples():
+    plots.set_theme()
+    out = {}
+    for name in ("poverty-alleviation", "village-residents"):
+        proj = kit.load_project(f"surveys/{name}")
+        r = proj.load()
+        out[name] = (proj, r, kit.analyse_satisfaction(r, target=proj.targets.get("overall_satisfied"),
+                                                       rank_tests=False))
+    yield out
+    plt.close("all")
+
+
+def _labels(ax):
+    return [t for t in ax.texts if t.get_text() not in QUADRANTS.values() and t.get_position()[1] is not None
+            and not t.get_text().startswith("各题满意度指数")]
+
+
+@pytest.mark.parametrize("name", ["poverty-alleviation", "village-residents"])
+def test_ipa_labels_do_not_overlap_and_quadrants_are_named(samples, name):
+    _, _, res = samples[name]
+    ax = plots.plot_ipa(res)
+    labels = _labels(ax)
+    assert len(labels) == len(res.drivers)                      # every item labelled
+    assert plots.label_overlaps(labels, ax) == []
+    names = {t.get_text() for t in ax.texts}
+    assert set(QUADRANTS.values()) <= names                    # 继续保持 重点改进 维持现状 次要改进
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    assert x1 - x0 >= 0.2 - 1e-9 and y1 - y0 >= 20 - 1e-9      # noise is not spread over the corners
+    assert y1 <= 100
+    assert "您" not in "".join(t.get_text() for t in labels) + ax.get_title()
+    plt.close(ax.figure)
+
+
+def test_ipa_says_when_quadrants_are_noise(samples):
+    # poverty-alleviation: the four items' indices span 87.4-88.4, less than one item's 95% interval
+    _, _, res = samples["poverty-alleviation"]
+    items = res.items.set_index("column").loc[res.drivers["column"]]
+    assert res.drivers["performance"].max() - res.drivers["performance"].min() < \
+        (items["index_ci_high"] - items["index_ci_low"]).mean()
+    assert plots.ipa_is_noise(res)
+    ax = plots.plot_ipa(res)
+    assert any("象限划分仅供参考" in t.get_text() for t in ax.texts)
+    plt.close(ax.figure)
+
+
+def test_crowded_labels_are_separated():
+    """Twenty items within a point of each other: still no two labels on top of each other."""
+    rng = np.random.default_rng(1)
+    n = 20
+    drivers = pd.DataFrame({"column": [f"c{i}" for i in range(n)], "item": [f"第{i + 1}项村务工作" for i in range(n)],
+                            "importance_r": 0.5 + rng.normal(0, 0.01, n), "performance": 73 + rng.normal(0, 0.5, n),
+                            "quadrant": "继续保持"})
+    items = pd.DataFrame({"column": drivers["column"], "index_ci_low": 70.0, "index_ci_high": 76.0})
+    res = type("R", (), {"drivers": drivers, "items": items})()
+    ax = plots.plot_ipa(res)
+    assert plots.label_overlaps(_labels(ax), ax) == []
+    plt.close(ax.figure)
+
+
+def _legend_off_axes(ax) -> bool:
+    fig = ax.figure
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    leg = ax.get_legend()
+    return leg is None or not leg.get_window_extent(r).overlaps(ax.get_window_extent(r))
+
+
+def _integer_ticks(axis) -> bool:
+    ticks = [t for t in axis.get_majorticklocs() if t >= 0]
+    return all(float(t).is_integer() for t in ticks)
+
+
+@pytest.mark.parametrize("name", ["poverty-alleviation", "village-residents"])
+def test_counts_legends_and_titles(samples, name):
+    proj, r, res = samples[name]
+    group = proj.questionnaire.groups[0]
+    ax = plots.plot_responses_by_group(r, group)
+    many = len(proj.questionnaire.by_id()[group].options) > 8
+    assert _integer_ticks(ax.xaxis if many else ax.yaxis)
+    assert _legend_off_axes(ax) and "您" not in ax.get_title()
+    if many:   # 20 villages: one under the other, every name shown
+        assert [t.get_text() for t in ax.get_yticklabels()][::-1][:3] == \
+            [o.label for o in proj.questionnaire.by_id()[group].options][:3]
+    plt.close(ax.figure)
+    ax = plots.plot_durations(r)
+    assert _integer_ticks(ax.yaxis)
+    plt.close(ax.figure)
+    ax = plots.plot_rates_by_group(res, group, res.overall["column"], target=proj.targets.get("overall_satisfied"))
+    assert _legend_off_axes(ax) and ax.get_title().startswith("各") and "您" not in ax.get_title()
+    assert len(ax.get_yticklabels()) == len(proj.questionnaire.by_id()[group].options)
+    h = ax.figure.get_size_inches()[1]
+    assert h >= 0.3 * len(ax.get_yticklabels())          # about a third of an inch per category
+    plt.close(ax.figure)
+
+
+def test_panel_charts_carry_units(tmp_path):
+    from kit import change
+
+    p = change.analyse_panel(kit.load_project("surveys/village-panel"))
+    ax = plots.plot_group_trends(p.frame, "安全饮水覆盖率", "组别", p.period, fmt=p.formats["安全饮水覆盖率"],
+                                 mean_word=p.mean_word)
+    assert ax.get_ylabel() == "安全饮水覆盖率（村均，%）" and _legend_off_axes(ax)
+    assert max(ax.get_ylim()) > 50          # a share drawn in percent, not 0-1
+    plt.close(ax.figure)
