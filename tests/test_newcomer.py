@@ -215,9 +215,21 @@ def check_self_report(path: Path, counts: dict) -> None:
     assert f"满意率={counts['n_satisfied']}/{counts['n_valid']}" in text
 
 
-# Word documents the newcomer's project writes and what each must state; the survey report of
-# issue 19 joins here when it lands.
-WORD_REPORTS = {"自评报告.docx": check_self_report}
+def check_survey_report(path: Path, counts: dict) -> None:
+    """满意度调查报告.docx: the 答卷回收与剔除情况 table holds the raw export's counts (cells read in
+    order: the row label, then its figure for the one wave) and the findings state the share."""
+    from docx import Document
+
+    cells = [c.text.strip() for t in Document(str(path)).tables for row in t.rows for c in row.cells]
+    for label, n in (("回收答卷", counts["n_total"]), ("有效答卷", counts["n_valid"])):
+        at = [i for i, c in enumerate(cells[:-1]) if c == label]
+        assert at and any(cells[i + 1] == str(n) for i in at), (label, n, cells[:40])
+    text = docx_text(path)
+    assert f"满意率为{counts['share_text']}" in text or f"满意率{counts['share_text']}" in text, text[:800]
+
+
+# Word documents the newcomer's project writes and what each must state
+WORD_REPORTS = {"自评报告.docx": check_self_report, "满意度调查报告.docx": check_survey_report}
 
 
 # ------------------------------------------------------------------------------ the walk
