@@ -92,7 +92,8 @@ COLUMNS = [
     _Col("反向计分", _kinds("question", "row", key="reverse"), "bool",
          help="填“是”：反向表述的题或行，计分时翻转"),
     _Col("用途", _kinds("question", key="role"), "choice", ROLE_ZH,
-         help="总体满意度：报告首句和自评指标“问卷:满意率”取自此题；分组、受访者编号（两轮配对）"),
+         help="总体满意度：报告首句和自评指标“问卷:满意率”取自此题；分组、受访者编号（两轮配对）；"
+              "样本基本情况：列入07笔记本的样本构成表"),
     _Col("分组顺序", {"question": "groups"}, "order",
          help="填 1、2、3…：按此题分组比较满意率的顺序（只用于单选题或是非题，如乡镇、村、身份）；留空不分组"),
     _Col("个人信息", _kinds("question", key="personal"), "choice", PERSONAL_ZH,

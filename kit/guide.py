@@ -34,7 +34,8 @@ __all__ = ["QuestionUse", "question_uses", "guide_frame", "guide_lines", "USE_ZH
            "PERSONAL_ZH", "ROLE_ZH", "satisfaction_items", "awareness_items",
            "suggested_groups", "suggested_overall"]
 
-ROLE_ZH = {"group": "分组", "overall": "总体满意度", "respondent_id": "受访者编号"}
+ROLE_ZH = {"group": "分组", "overall": "总体满意度", "respondent_id": "受访者编号",
+           "profile": "样本基本情况"}
 PERSONAL_ZH = {"phone": "电话号码", "id_card": "身份证号", "name": "姓名", "nickname": "昵称",
                "email": "电子邮箱", "ip": "IP地址", "coordinates": "地理坐标",
                "respondent_id": "受访者编号", "address": "住址"}

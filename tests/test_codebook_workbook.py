@@ -195,7 +195,7 @@ def test_drop_downs_and_text_cells(tmp_path):
         lists[ws.cell(head, col_index(c)).value] = dv.formula1.strip('"').split(",")
     assert lists["题型"] == ["单选题", "多选题", "矩阵题", "量表题", "填空题", "排序题", "是非题"]
     assert lists["满意/知晓项"] == lists["反向计分"] == lists["必答"] == ["是"]
-    assert lists["用途"] == ["分组", "总体满意度", "受访者编号"]
+    assert lists["用途"] == ["分组", "总体满意度", "受访者编号", "样本基本情况"]
     assert "电话号码" in lists["个人信息"] and lists["方向"] == ["越大越好", "越小越好"]
     assert ws.cell(head + 2, col["文字"]).number_format == "@"     # labels typed later stay text
     assert ws.freeze_panes == f"A{head + 1}"
