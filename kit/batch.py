@@ -139,7 +139,7 @@ def run_batch(proj, out_dir: str | Path, progress: bool = True) -> BatchResult:
 
     from .errors import ProjectError
     from .selfassessment import build_summary, write_self_report, write_self_table, write_summary
-    from .tables import write_workbook
+    from .tables import write_tables
 
     spec = proj.batch
     if not spec:
@@ -161,6 +161,7 @@ def run_batch(proj, out_dir: str | Path, progress: bool = True) -> BatchResult:
         write_summary(build_summary(a, project=f"{proj.name}/{name}", title=title, inputs=inputs,
                                     synthetic=proj.synthetic), folder / "summary.json")
     league = league_table(assessments, unit)
-    write_workbook({"排名": league_display(league, unit)}, out / "排名.xlsx")
+    write_tables({"排名": league_display(league, unit)}, out / "排名.xlsx",
+                 f"{proj.extra.get('report_title') or proj.title}", titles={"排名": f"{unit}得分排名"})
     return BatchResult(assessments=assessments, league=league, unit=unit,
                        folders={n: f"units/{f}" for n, f in folders.items()})

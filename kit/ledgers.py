@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -700,6 +701,13 @@ DEFAULT_COLUMNS = {
 }
 
 
+def _name_columns(problems: pd.DataFrame, cols: dict[str, str]) -> None:
+    """Bad records name the column as the ledger file heads it (``member`` -> 党员, or the
+    header project.yml maps it to)."""
+    if len(problems):
+        problems["column"] = problems["column"].map(lambda c: cols.get(c, c))
+
+
 def run_ledgers(proj) -> dict:
     """Every ledger that ``ledgers:`` in project.yml names, by the rules of its method.yml::
 
@@ -734,11 +742,13 @@ def run_ledgers(proj) -> dict:
             raise LedgerError(f"名册缺少列「{who}」", path=root / s["roster"])
         out["member_points"] = member_points(recs, [str(v).strip() for v in roster[who]],
                                              rules["member_points"], source=root / s["file"])
+        _name_columns(out["member_points"].problems, cols)
     if "cadre_quarterly" in spec:
         s = spec["cadre_quarterly"]
         cols = {**DEFAULT_COLUMNS["cadre_quarterly"], **(s.get("columns") or {})}
         out["cadre_quarterly"] = cadre_quarterly(read_records(root / s["file"], cols),
                                                  rules["cadre_quarterly"])
+        _name_columns(out["cadre_quarterly"].problems, cols)
     if "stars" in spec:
         s = spec["stars"]
         b = read_frame(root / s["branches"]).rename(columns={s.get("branch_column", "支部"): "branch"})
@@ -777,11 +787,28 @@ def _f(x) -> str:
     return "" if x is None or (isinstance(x, float) and math.isnan(x)) else fmt_points(x)
 
 
+PROBLEM_COLUMNS = {"member": "党员", "date": "日期", "item": "项目", "cadre": "村干部", "post": "岗位",
+                   "quarter": "季度", "branch": "支部", "round": "轮次", "score": "得分"}
+
+
+def _zh_reason(text):
+    """A problem's reason for a table: the Chinese part only (the code keeps its English gloss
+    in brackets for the log: 「积分不是数字 (not a number)」 -> 「积分不是数字」)."""
+    return re.sub(r"\s*\([A-Za-z][^()]*\)\s*$", "", text) if isinstance(text, str) else text
+
+
 def ledger_tables(results: dict) -> dict[str, dict[str, pd.DataFrame]]:
     """Display tables (Chinese headers, numbers rounded half up) of each ledger, by workbook."""
     out: dict[str, dict[str, pd.DataFrame]] = {}
-    problems = lambda p: pd.DataFrame({"所在行": p["row"], "列": p["column"], "内容": p["value"],  # noqa: E731
-                                       "问题": p["reason"]})
+
+    def problems(p, ledger: str) -> pd.DataFrame:
+        """Bad records: the file row, the column as the file names it (a field code that
+        run_ledgers did not already name is given its default Chinese header)."""
+        names = {**PROBLEM_COLUMNS, **DEFAULT_COLUMNS.get(ledger, {})}
+        t = pd.DataFrame({"所在行": p["row"], "列": p["column"].map(lambda c: names.get(c, c)),
+                          "内容": p["value"], "问题": p["reason"].map(_zh_reason)})
+        t.attrs["empty"] = "没有需要核对的记录。"
+        return t
     if "member_points" in results:
         r = results["member_points"]
         a = r.annual
@@ -801,7 +828,7 @@ def ledger_tables(results: dict) -> dict[str, dict[str, pd.DataFrame]]:
             "积分超市": pd.DataFrame({"党员": r.balance["member"], "累计获得": r.balance["earned"].map(_f),
                                   "已兑换": r.balance["spent"].map(_f), "余额": r.balance["balance"].map(_f),
                                   "说明": r.balance["note"]}),
-            "问题记录": problems(r.problems)}
+            "问题记录": problems(r.problems, "member_points")}
     if "cadre_quarterly" in results:
         r = results["cadre_quarterly"]
         q = r.quarters
@@ -815,7 +842,7 @@ def ledger_tables(results: dict) -> dict[str, dict[str, pd.DataFrame]]:
             "连续等次提示": pd.DataFrame({"村干部": r.flags["cadre"], "等次": r.flags["grade"],
                                     "连续季度": r.flags["quarters"], "建议": r.flags["action"],
                                     "说明": r.flags["note"]}),
-            "问题记录": problems(r.problems)}
+            "问题记录": problems(r.problems, "cadre_quarterly")}
     if "stars" in results:
         r = results["stars"]
         b = r.branches.copy()
@@ -831,7 +858,7 @@ def ledger_tables(results: dict) -> dict[str, dict[str, pd.DataFrame]]:
                                                           for v, t in zip(s["share"], s["target"])],
                                                    "目标": s["target"].map(lambda v: fmt_threshold(v, percent=True)),
                                                    "未达目标": s["below_target"].map({True: "是", False: ""})})
-            out["星级评定"]["问题记录"] = problems(r.problems)
+            out["星级评定"]["问题记录"] = problems(r.problems, "stars")
     if "inspection" in results:
         r = results["inspection"]
         k = r.ranks
@@ -846,29 +873,47 @@ def ledger_tables(results: dict) -> dict[str, dict[str, pd.DataFrame]]:
     return out
 
 
-def write_ledger_outputs(results: dict, out_dir: str | Path, title: str = "") -> dict[str, Path]:
-    """One Excel workbook per ledger (three-line style) and 考核台账报告.docx with a section
-    per ledger: its findings and its main table."""
-    from .tables import write_workbook
-    from .word import body_paragraph, new_document, save_document, three_line_table
+LEDGER_NAMES = {"member_points": "积分台账", "cadre_quarterly": "村干部绩效", "stars": "星级评定",
+                "inspection": "巡查排名"}
+# the table of each ledger the report shows, and what it says when that table is empty
+MAIN_TABLES = {"积分台账": ("党员示范岗", "本期没有评出党员示范岗。"),
+               "村干部绩效": ("连续等次提示", "没有村干部连续多个季度被评为同一提示等次。"),
+               "星级评定": ("支部星级", "没有支部参加星级评定。"),
+               "巡查排名": ("连续靠后", "没有支部连续排名靠后。")}
+
+
+def ledger_document(results: dict, title: str = "", date=None):
+    """考核台账报告 as a :class:`kit.render.Document`: a section per ledger with its findings
+    and its main table (captioned, referred to in the text), signed by ``title`` (the
+    organisation) with ``date`` (a placeholder when not given)."""
+    from .render import Document, Table
+
+    books = ledger_tables(results)
+    doc = Document(f"{title}考核台账情况" if title else "考核台账情况")
+    for key, r in results.items():
+        book = LEDGER_NAMES[key]
+        doc.heading(book)
+        sentences = list(r.sentences)
+        sheet, empty = MAIN_TABLES[book]
+        t = books[book][sheet]
+        table = Table.from_frame(t, caption=f"{book}：{sheet}", key=book, empty=f"{empty}")
+        if len(t):
+            sentences.append(f"{sheet}见{doc.ref(book)}；各表明细见“{book}.xlsx”。")
+        doc.paragraphs(sentences)
+        doc.table(table)
+    doc.signature(title or "【请填写：单位名称】", date or "【请填写：成文日期】")
+    return doc
+
+
+def write_ledger_outputs(results: dict, out_dir: str | Path, title: str = "", date=None) -> dict[str, Path]:
+    """One Excel workbook per ledger and 考核台账报告.docx (:func:`ledger_document`), both through
+    the rendering layer (:mod:`kit.render`)."""
+    from .render import render_docx
+    from .tables import write_tables
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     books = ledger_tables(results)
-    paths = {name: write_workbook(sheets, out / f"{name}.xlsx") for name, sheets in books.items()}
-    doc = new_document()
-    doc.add_paragraph(f"{title}考核台账情况" if title else "考核台账情况", style="Title")
-    names = {"member_points": "积分台账", "cadre_quarterly": "村干部绩效", "stars": "星级评定",
-             "inspection": "巡查排名"}
-    main = {"积分台账": "党员示范岗", "村干部绩效": "连续等次提示", "星级评定": "支部星级", "巡查排名": "连续靠后"}
-    numerals = "一二三四五六"
-    for i, (key, r) in enumerate(results.items()):
-        book = names[key]
-        doc.add_heading(f"{numerals[i]}、{book}", level=1)
-        for s in r.sentences:
-            body_paragraph(doc, s)
-        t = books[book][main[book]]
-        if len(t):
-            three_line_table(doc, list(t.columns), [[str(v) for v in row] for row in t.itertuples(index=False)])
-    paths["report"] = save_document(doc, out / "考核台账报告.docx", f"{title}考核台账情况")
+    paths = {name: write_tables(sheets, out / f"{name}.xlsx", name) for name, sheets in books.items()}
+    paths["report"] = render_docx(ledger_document(results, title, date), out / "考核台账报告.docx")
     return paths

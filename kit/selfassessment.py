@@ -109,91 +109,274 @@ def effect_section(a: Assessment) -> str | None:
     return next((s["name"] for s in a.sections if s["name"] in EFFECT_SECTIONS), None)
 
 
+def _items(evidence: str | None) -> str:
+    """佐证材料 as a list for a citation: 「资金拨付凭证。审计报告。」 -> 「资金拨付凭证、审计报告」."""
+    import re
 
-def write_self_report(a: Assessment, path: str | Path, *, project_title: str,
-                      organisation: str = "", period: str = "", satisfaction=None,
-                      figures: list[str | Path] = (), findings: list[str] = ()) -> Path:
-    """自评报告.docx: A4, 宋体 body and 黑体 headings (East Asian font set), real Word heading
-    styles; the opening paragraph with the method, total and grade; one section per
-    first-level indicator (「一、投入(总分15分,自评得分15分。)」) and per second-level indicator
-    with its evidence; the reason for every lost point; the before-after ``findings``
-    (:func:`kit.change.project_findings`) at the end of the 效果/效益 section; the survey
-    findings and charts when the project has a survey; a three-line table of all scores."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Mm
+    parts = [p.strip() for p in re.split(r"[。；;，,、\n]+", evidence or "") if p.strip()]
+    return "、".join(parts)
 
-    from .word import body_paragraph, new_document, save_document, three_line_table
 
-    path = Path(path)
+def _cited(sentence: str, evidence: str | None, tpl) -> str:
+    """The sentence with its evidence cited before the closing full stop."""
+    items = _items(evidence)
+    if not items:
+        return sentence
+    cite = tpl["cite"].render(items=items)
+    return sentence[:-1] + cite + "。" if sentence.endswith("。") else sentence + cite
+
+
+def _clean_reason(text: str | None) -> str:
+    """A reason as the report quotes it: 「同上：」 dropped, ending with a full stop."""
+    import re
+
+    t = re.sub(r"^\s*(同上|见上)[：:，,]?\s*", "", str(text or "")).strip()
+    return t if not t or t.endswith(("。", "！", "？")) else t + "。"
+
+
+def _result(i, tpl) -> str:
+    """How an indicator scored, each figure once: 得满分10分 / 完成指标值的95.0%，得9.5分（分值10分），扣0.5分."""
+    from .fmt import fmt_for_verdict
+
+    if i.score >= i.points:
+        return tpl["result_full"].render(points=fmt_points(i.points))
+    how = ""
+    if i.rule in ("pro_rata", "lower_better", "exact") and i.points:
+        ratio = Fraction(i.exact_score) / Fraction(i.points)
+        how = tpl["how_ratio"].render(ratio=fmt_for_verdict(ratio, 1, 1, percent=True))
+    elif i.rule == "threshold":
+        how = tpl["how_threshold"].render()
+    if i.score == 0:
+        return tpl["result_zero"].render(how=how, points=fmt_points(i.points))
+    return tpl["result_part"].render(how=how, score=fmt_points(i.score), points=fmt_points(i.points),
+                                     lost=fmt_points(i.lost))
+
+
+def indicator_sentence(i, tpl=None) -> str:
+    """One plain sentence per indicator: its value, what was achieved and the score, its
+    evidence cited at the end."""
+    tpl = tpl or _templates()
+    name = i.name
+    if not i.applicable:
+        return tpl["ind_na"].render(name=name, reason=_clean_reason(i.reason).rstrip("。") + "。"
+                                    if i.reason else "")
+    result = _result(i, tpl)
+    r = i.rule
+    if r == "budget":
+        rate = Fraction(i.actual_q.value) / Fraction(i.target_q.value) if i.target_q and i.target_q.value else None
+        from .fmt import fmt_for_verdict
+        s = tpl["ind_budget"].render(target=i.target, actual=i.actual, result=result,
+                                     rate=fmt_for_verdict(rate, 1, 1, percent=True) if rate is not None else "—")
+    elif r in ("pro_rata", "lower_better", "threshold", "exact"):
+        from .render.forms import _with_sign  # the direction in the target (≥50个, ≤90万元)
+
+        s = tpl["ind_quantity"].render(name=name, target=_with_sign(i) or "", actual=i.actual or "", result=result)
+    elif r == "bands":
+        from .indicators import BAND_WORDING
+        s = tpl["ind_band"].render(name=name, band=BAND_WORDING.get(i.band, i.band or ""), result=result)
+    elif r == "deduction":
+        n = i.actual_q.value if i.actual_q is not None else 0
+        s = tpl["ind_deduction"].render(name=name, n=int(n), per=i.param, result=result)
+    elif r in ("yes_no", "veto", "prerequisite"):
+        # a veto or prerequisite of 0 points says only whether it passed
+        s = tpl[f"ind_{r}"].render(name=name, ok=bool(i.passed), result=result if i.points else "")
+    else:
+        s = tpl["ind_manual"].render(name=name, result=result)
+    return _cited(s, i.evidence, tpl)
+
+
+def _fund_text(x) -> str:
+    return "—" if x is None else f"{fmt_points(quantize_half_up(x / 10_000, 2))}万元"
+
+
+def funding_table(f, caption: str = "资金投入和使用情况"):
+    """资金投入和使用情况 (:class:`kit.render.Table`): each source and the total, amounts in
+    万元 (two places), 执行率 as a percentage; all rounded half up once."""
+    from .render import Column, Row, Table
+
+    cols = [Column("资金来源"), Column("年初预算数（万元）", "wan"), Column("全年预算数（万元）", "wan"),
+            Column("全年执行数（万元）", "wan"), Column("执行率", "percent", 1)]
+
+    def cells(ln):
+        wan = [None if x is None else float(Fraction(x) / 10_000) for x in (ln.initial, ln.budget, ln.spent)]
+        return [ln.source, *wan, None if ln.rate is None else float(ln.rate)]
+
+    rows = [cells(ln) for ln in f.lines] + [Row(cells(f.total), bold=True)]
+    return Table(cols, rows, caption=caption, key="funding")
+
+
+def self_report_document(a: Assessment, *, project_title: str, organisation: str = "", period: str = "",
+                         satisfaction=None, responses=None, figures: list[str | Path] = (),
+                         findings: list[str] = (), goals: dict | None = None, form: dict | None = None,
+                         date=None):
+    """自评报告 as a :class:`kit.render.Document`, in the outline official guidance requires
+    (财预〔2011〕285号 第27–28条; the 2020 reference outline): 一、基本情况 (项目概况, 资金投入和使用情况,
+    绩效目标); 二、绩效目标完成情况和综合评价结论 (a part per first-level indicator, one sentence
+    per indicator with its evidence cited, the conclusion with a failed veto's evidence, the
+    score table); 三、存在的问题及原因分析; 四、改进措施和有关建议; 附件 (the survey, the
+    before-after findings). What the data does not give is left as 【请填写：…】."""
+    from .fmt import fmt_percent
+    from .render import Document
+
     tpl = _templates()
-    doc = new_document()
-
-    def body(text: str):
-        return body_paragraph(doc, text)
-
-    title = doc.add_paragraph(tpl["title"].render(project_title=project_title), style="Title")
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    fw = FRAMEWORKS.get(a.method.framework, {}).get("label", "本地评价办法").split("（")[0]
-    body(tpl["opening"].render(organisation=organisation, method_title=a.method.title,
-                               framework_label=fw, total_points=fmt_points(a.method.total),
-                               period=period, project_title=project_title,
-                               total=fmt_points(a.total), grade=a.grade, grade_note=a.grade_note))
-    if a.units:  # a roll-up says what it adds up and how
+    goals, form = dict(goals or {}), dict(form or {})
+    annexes = []
+    if satisfaction is not None:
+        annexes.append(tpl["survey_annex"].render())
+    if findings:
+        annexes.append(tpl["findings_annex"].render())
+    doc = Document(tpl["title"].render(project_title=project_title))
+    doc.paragraph(tpl["opening"].render(organisation=organisation, method_title=a.method.title,
+                                        total_points=fmt_points(a.method.total), period=period,
+                                        project_title=project_title, total=fmt_points(a.total),
+                                        grade=a.grade, grade_note=a.grade_note))
+    # 一、基本情况
+    doc.heading(tpl["basics_heading"].render())
+    doc.heading(tpl["overview_heading"].render(), 2)
+    dep, imp = form.get("department"), form.get("implementer")
+    if dep or imp:
+        doc.paragraph(tpl["overview_who"].render(project_title=project_title, department=dep, implementer=imp))
+    if a.units:
         from .rollup import ROLLUP_NOTE
 
-        body(ROLLUP_NOTE.format(n=len(a.units)) + "汇总项目：" + "、".join(a.units) + "。")
-    if a.rescaled:  # 不适用 indicators and the rescaled total
-        body(a.rescale_note)
-    for i, s in enumerate(a.sections):
-        doc.add_heading(tpl["section_heading"].render(numeral=_numeral(i), name=s["name"],
-                                                      points=fmt_points(s["points"]),
-                                                      score=fmt_points(s["score"])), level=1)
-        for k, sub in enumerate(s["subsections"], start=1):
-            doc.add_heading(tpl["subsection_heading"].render(
-                number=k, name=sub["name"], points=fmt_points(sub["points"]),
-                score=fmt_points(sub["score"])), level=2)
-            _indicator_text(body, tpl, sub["indicators"])
+        doc.paragraph(ROLLUP_NOTE.format(n=len(a.units)) + "汇总项目：" + "、".join(a.units) + "。")
+    doc.paragraph(form["content"] if form.get("content") else tpl["overview_missing"].render())
+    doc.heading(tpl["funding_heading"].render(), 2)
+    f = a.funding
+    if f is not None and f.total.budget is not None:
+        t = f.total
+        parts = "，".join(f"{ln.source}{_fund_text(ln.budget)}" for ln in f.lines if ln.budget)
+        from .fmt import fmt_for_verdict
+        doc.paragraph(tpl["funding_text"].render(
+            budget=_fund_text(t.budget), initial=_fund_text(t.initial) if t.initial is not None else "",
+            parts=parts if len(f.lines) > 1 else "", spent=_fund_text(t.spent),
+            rate="—" if t.rate is None else fmt_for_verdict(t.rate, 1, 1, percent=True)))
+        if t.rate is not None and t.rate < 1:
+            doc.paragraph(tpl["funding_short"].render(reason=_clean_reason(f.reason) or tpl["reason_missing"].render()))
+        doc.table(funding_table(f, tpl["funding_table"].render()))
+    else:
+        doc.paragraph(tpl["funding_missing"].render())
+    doc.heading(tpl["goals_heading"].render(), 2)
+    expected = goals.get("expected")
+    doc.paragraph(tpl["goals_text"].render(expected=_clean_reason(expected)) if expected
+                  else tpl["goals_missing"].render())
+    doc.paragraph(tpl["goals_basis"].render())
+    doc.paragraph(tpl["goals_indicators"].render(n=sum(1 for i in a.indicators if i.applicable),
+                                                 ref=doc.ref("scores")))
+    # 二、绩效目标完成情况和综合评价结论
+    doc.heading(tpl["results_heading"].render())
+    survey_annex = annexes.index(tpl["survey_annex"].render()) + 1 if satisfaction is not None else None
+    findings_annex = len(annexes) if findings else None
+    for s in a.sections:
+        doc.heading(tpl["section_heading"].render(name=s["name"], points=fmt_points(s["points"]),
+                                                  score=fmt_points(s["score"])), 2)
+        for sub in s["subsections"]:
+            doc.heading(tpl["subsection_heading"].render(name=sub["name"], points=fmt_points(sub["points"]),
+                                                         score=fmt_points(sub["score"])), 3)
+            _indicator_text(doc, tpl, sub["indicators"])
         loose = [i for i in s["indicators"] if not i.level2]
         if loose:
-            _indicator_text(body, tpl, loose)
+            _indicator_text(doc, tpl, loose)
         if findings and s["name"] == effect_section(a):
-            body(tpl["findings_intro"].render())
-            for line in findings:
-                body(line)
+            doc.paragraph(tpl["findings_ref"].render(annex=findings_annex))
+    if findings and effect_section(a) is None:
+        doc.paragraph(tpl["findings_ref"].render(annex=findings_annex))
+    doc.heading(tpl["conclusion_heading"].render(), 2)
+    achieved = goals.get("achieved")
+    doc.paragraph(tpl["achieved_text"].render(achieved=_clean_reason(achieved)) if achieved
+                  else tpl["achieved_missing"].render())
+    conclusion = tpl["conclusion_text"].render(total=fmt_points(a.total), grade=a.grade, grade_note=a.grade_note)
+    if a.rescaled:
+        conclusion += a.rescale_note
+    doc.paragraph(conclusion)
+    for i in a.vetoed:
+        doc.paragraph(tpl["veto_evidence"].render(
+            name=i.name, evidence=_cited(_clean_reason(i.reason) or tpl["reason_missing"].render(), i.evidence, tpl)))
     if satisfaction is not None:
-        doc.add_heading(tpl["survey_heading"].render(numeral=_numeral(len(a.sections))), level=1)
-        body(tpl["survey_intro"].render())
+        o = satisfaction.overall
+        n = responses.n_valid if responses is not None else o.get("n_valid")
+        rate = fmt_percent(o["satisfied_share"]) if o.get("satisfied_share") is not None else "—"
+        doc.paragraph(tpl["survey_plain"].render(n=n, rate=rate, verdict="", annex=survey_annex))
+    doc.paragraph(tpl["score_table_ref"].render(ref=doc.ref("scores")))
+    doc.table(score_report_table(a, tpl["score_table"].render()))
+    # 三、存在的问题及原因分析
+    doc.heading(tpl["problems_heading"].render())
+    lost = [i for i in a.indicators if i.applicable and i.lost > 0 and i.rule not in ("veto", "prerequisite")]
+    failed = [i for i in a.indicators if i.rule in ("veto", "prerequisite") and i.passed is False]
+    if not lost and not failed:
+        doc.paragraph(tpl["problems_none"].render())
+    else:
+        if lost:
+            doc.paragraph(tpl["problems_lead"].render(n=len(lost), lost=fmt_points(sum(i.lost for i in lost))))
+        k = 0
+        for i in lost:
+            k += 1
+            doc.paragraph(tpl["problem_item"].render(k=k, name=i.name, lost=fmt_points(i.lost),
+                                                     reason=_clean_reason(i.reason) or tpl["reason_missing"].render()))
+        for i in failed:
+            k += 1
+            doc.paragraph(tpl["problem_veto"].render(k=k, name=i.name,
+                                                     reason=_clean_reason(i.reason) or tpl["reason_missing"].render()))
+    # 四、改进措施和有关建议
+    doc.heading(tpl["measures_heading"].render())
+    doc.paragraph(form["measures"] if form.get("measures") else tpl["measures_missing"].render())
+    doc.attachment_list(annexes)
+    doc.signature(organisation or tpl["organisation_missing"].render(), date or tpl["date_missing"].render())
+    # 附件
+    if satisfaction is not None:
+        doc.attachment(tpl["survey_annex"].render(), survey_annex if len(annexes) > 1 else None)
+        doc.paragraph(tpl["survey_annex_intro"].render())
         for sentence in satisfaction.sentences:
             if sentence not in satisfaction.warnings:
-                body(sentence)
+                doc.paragraph(sentence)
         for fig in figures:
-            doc.add_picture(str(fig), width=Mm(150))
-            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-    doc.add_heading(tpl["table_heading"].render(), level=1)
-    rows = []
+            doc.figure(fig, Path(fig).stem)
+    if findings:
+        doc.attachment(tpl["findings_annex"].render(), findings_annex if len(annexes) > 1 else None)
+        doc.paragraph(tpl["findings_annex_intro"].render())
+        doc.paragraphs(findings)
+    return doc
+
+
+def score_report_table(a: Assessment, caption: str = "绩效自评得分表"):
+    """The scores as the report prints them (:class:`kit.render.Table`): level-1 and level-2
+    cells merged down their indicators, 小计/合计/评价等级 rows in bold with the label across the
+    three level columns, scores as numbers (two places at most, rounded half up once)."""
+    from .render import Column, Row, Table
+
+    cols = [Column("一级指标"), Column("二级指标"), Column("三级指标"), Column("分值", "points"),
+            Column("得分", "points")]
+    rows: list = []
     for s in a.sections:
-        for ind in s["indicators"]:
-            rows.append([s["name"], ind.level2 or "", ind.level3 or ind.name, fmt_points(ind.points),
-                         fmt_points(ind.score) if ind.applicable else "不适用"])
-        rows.append([f"{s['name']}小计", "", "", fmt_points(s["points"]), fmt_points(s["score"])])
-    rows.append(["合计", "", "", fmt_points(a.method.total), fmt_points(a.total)])
-    rows.append(["评价等级", "", "", "", a.grade or "不予评级"])
-    three_line_table(doc, ["一级指标", "二级指标", "三级指标", "分值", "得分"], rows)
-    return save_document(doc, path, tpl["title"].render(project_title=project_title))
+        for i in s["indicators"]:
+            rows.append([s["name"], i.level2 or "", i.level3 or i.name, i.points,
+                         i.score if i.applicable else "不适用"])
+        rows.append(Row([f"{s['name']}小计", "", "", s["points"], s["score"]], bold=True, span=3))
+    rows.append(Row(["合计", "", "", a.method.total, a.total], bold=True, span=3))
+    rows.append(Row(["评价等级", "", "", "", a.grade or "不予评级"], bold=True, span=4))
+    return Table(cols, rows, caption=caption, key="scores", merge=2)
 
 
-def _indicator_text(body, tpl, indicators) -> None:
-    evidence = [i.evidence for i in indicators if i.evidence]
-    if evidence:
-        body("".join(e if e.endswith(("。", "；", "！")) else e + "。" for e in evidence))
+def write_self_report(a: Assessment, path: str | Path, *, project_title: str,
+                      organisation: str = "", period: str = "", satisfaction=None, responses=None,
+                      figures: list[str | Path] = (), findings: list[str] = (), goals: dict | None = None,
+                      form: dict | None = None, date=None) -> Path:
+    """自评报告.docx (:func:`self_report_document`) through the rendering layer (GB/T 9704:
+    A4, 仿宋 body, numbered 黑体/楷体 headings, page numbers, 落款 and date)."""
+    from .render import render_docx
+
+    doc = self_report_document(a, project_title=project_title, organisation=organisation, period=period,
+                               satisfaction=satisfaction, responses=responses, figures=figures,
+                               findings=findings, goals=goals, form=form, date=date)
+    return render_docx(doc, path)
+
+
+def _indicator_text(doc, tpl, indicators) -> None:
     for i in indicators:
+        s = indicator_sentence(i, tpl)
         if i.source:
-            body(tpl["survey_value"].render(name=i.name, actual=i.actual, source=i.source))
-    for i in indicators:
-        if i.lost > 0:
-            body(tpl["lost_points"].render(name=i.name, points=fmt_points(i.points), score=fmt_points(i.score),
-                                           lost=fmt_points(i.lost), explanation=i.explanation,
-                                           reason=i.reason))
+            s += tpl["survey_source"].render(source=i.source)
+        doc.paragraph(s)
 
 
 # ------------------------------------------------------------------------------ summary.json
@@ -289,11 +472,11 @@ def survey_figures(satisfaction, responses=None) -> dict:
     n = f"有效答卷{responses.n_valid}份" if responses is not None else f"有效回答{o.get('n_valid')}份"
     if o.get("source") == "item":
         out["overall_satisfied"] = (_share(o["satisfied_share"], o["n_satisfied"], o["n_valid"]),
-                                    f"问卷调查「{o['title']}」（{n}，满意率={o['n_satisfied']}/{o['n_valid']}）")
+                                    f"问卷调查“{o['title']}”（{n}，其中满意{o['n_satisfied']}份）")
     if len(satisfaction.awareness):
         a = satisfaction.awareness.iloc[0]
         out["awareness"] = (_share(a.aware_share, a.n_aware, a.n_valid),
-                            f"问卷调查「{a.title}」（有效回答{a.n_valid}份，知晓{a.n_aware}份）")
+                            f"问卷调查“{a.title}”（有效回答{a.n_valid}份，其中知晓{a.n_aware}份）")
     return out
 
 
@@ -358,8 +541,8 @@ def write_outputs(proj, a: Assessment, out_dir: str | Path, satisfaction=None, r
                                        warnings=warnings),
              "report": write_self_report(a, out / "自评报告.docx", project_title=report_title,
                                          organisation=proj.organisation, period=proj.period,
-                                         satisfaction=satisfaction, figures=figures,
-                                         findings=findings)}
+                                         satisfaction=satisfaction, responses=responses, figures=figures,
+                                         findings=findings, goals=proj.goals, form=proj.form)}
     from .report import input_names
 
     inputs = input_names(proj)  # file names with personal parts masked

@@ -14,9 +14,10 @@ from .values import to_fraction
 
 __all__ = ["three_line", "show", "expected_sentence", "MAX_INLINE_ROWS", "recognition_table", "quality_table",
            "quality_summary_table", "write_quality_workbook", "invalid_cells_table",
-           "satisfaction_item_table", "dimension_table", "awareness_table", "group_table",
-           "group_test_table", "pairwise_table", "drivers_table", "reliability_table", "item_reliability_table", "write_workbook",
-           "write_satisfaction_workbook"]
+           "satisfaction_item_table", "dimension_table", "awareness_table", "group_table", "group_sheet",
+           "group_test_table", "pairwise_table", "drivers_table", "reliability_table", "item_reliability_table",
+           "write_tables", "write_workbook", "write_satisfaction_workbook", "write_coverage_workbook",
+           "write_change_workbook", "write_appraisal_workbook"]
 
 
 def three_line(df: pd.DataFrame, caption: str | None = None):
@@ -109,70 +110,62 @@ def _chinese_only(note: str) -> str:
     return _GLOSS.sub(lambda m: "：" if m.group(1) else "", note).strip()
 
 
+def reason_labels(codes) -> str:
+    """Quality reason codes (``speeder;duplicate_phone``) as their Chinese labels (用时过短、…)."""
+    from .quality import REASON_LABELS
+
+    if not isinstance(codes, str):
+        return codes
+    return "、".join(REASON_LABELS.get(c, c) for c in codes.split(";") if c)
+
+
 def quality_table(r: Responses) -> pd.DataFrame:
-    """One row per flagged response, Chinese headers. Holds no personal data."""
-    q = r.quality.rename(columns={"response_id": "答卷编号", "row": "文件行号", "reasons": "原因代码",
+    """One row per flagged response, Chinese headers and reasons. Holds no personal data."""
+    q = r.quality.rename(columns={"response_id": "答卷编号", "row": "文件行号", "reasons": "原因",
                                   "detail": "说明", "excluded": "是否剔除"})
+    q["原因"] = q["原因"].map(reason_labels)
     q["是否剔除"] = q["是否剔除"].map({True: "剔除", False: "保留（仅标记）"})
-    return q.reset_index(drop=True)
+    q = q.reset_index(drop=True)
+    q.attrs["empty"] = "没有答卷被质量规则标记。"
+    return q
 
 
 def quality_summary_table(r: Responses) -> pd.DataFrame:
     s = r.quality_summary()
-    return pd.DataFrame({"原因": s["label"], "标记份数": s["n_flagged"],
-                         "是否剔除": s["excludes"].map({True: "剔除", False: "仅标记"})})
+    out = pd.DataFrame({"原因": s["label"], "标记份数": s["n_flagged"],
+                        "是否剔除": s["excludes"].map({True: "剔除", False: "仅标记"})})
+    out.attrs["empty"] = "没有答卷被质量规则标记。"
+    return out
 
 
-def write_workbook(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
-    """Three-line-style sheets (rules above and below the header, below the last row);
-    text that Excel would read as a formula is written as text; fixed properties so that the
-    same inputs give the same file."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Border, Font, Side
+def write_tables(sheets: dict, path: str | Path, title: str, *, titles: dict[str, str] | None = None,
+                 labels: dict[str, str] | None = None) -> Path:
+    """A workbook of display tables ({sheet name: DataFrame or kit.render Table}) through the
+    rendering layer (:mod:`kit.render.excel`): numbers stored as numbers with formats, a title
+    row on every sheet (``titles``, default 「<title>：<sheet>」), header frozen and repeated in
+    print, A4 fitted to the width, empty tables left out and listed on a 说明 sheet; a frame's
+    ``attrs`` carry its note, its sentence when empty and the columns to merge."""
+    from .render import Workbook, render_xlsx
 
-    path = Path(path)
-    wb = Workbook()
-    wb.remove(wb.active)
-    thin = Side(style="thin")
-    for title, df in sheets.items():
-        ws = wb.create_sheet(title[:31])
-        safe_append(ws, list(df.columns))
-        for row in df.itertuples(index=False):
-            safe_append(ws, [_safe(v) for v in row])
-        for c in ws[1]:
-            c.font = Font(bold=True)
-            c.border = Border(top=thin, bottom=thin)
-        if ws.max_row > 1:
-            for c in ws[ws.max_row]:
-                c.border = Border(bottom=thin)
-        for col in ws.columns:
-            width = max(len(str(c.value or "")) for c in col)
-            ws.column_dimensions[col[0].column_letter].width = min(60, max(10, width * 1.6))
-        if df.attrs.get("note"):  # a table note (注) under the bottom rule
-            safe_append(ws, [f"注：{df.attrs['note']}"])
-    from .atomic import atomic_path
-    from .ooxml import FIXED_TIME, normalise_zip
-
-    wb.properties.created = wb.properties.modified = FIXED_TIME
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-        normalise_zip(tmp)
-    return path
+    book = Workbook.from_frames(sheets, title=title, titles=titles, labels=labels)
+    return render_xlsx(book, path)
 
 
 def invalid_cells_table(r: Responses) -> pd.DataFrame:
     """One row per cell that could not be read, with its raw text (personal numbers masked)."""
     t = r.invalid
-    return pd.DataFrame({"答卷编号": t["response_id"].to_numpy(), "文件行号": t["row"].to_numpy(),
-                         "列": t["column"].to_numpy(), "原文": t["raw"].to_numpy(),
-                         "原因": t["reason"].to_numpy()})
+    out = pd.DataFrame({"答卷编号": t["response_id"].to_numpy(), "文件行号": t["row"].to_numpy(),
+                        "列": t["column"].to_numpy(), "原文": t["raw"].to_numpy(),
+                        "原因": t["reason"].to_numpy()})
+    out.attrs["empty"] = "所有单元格都已识别。"
+    return out
 
 
 def write_quality_workbook(r: Responses, path: str | Path) -> Path:
     """质量检查.xlsx: recognition, summary, the flagged responses and the unreadable cells."""
-    return write_workbook({"识别结果": recognition_table(r), "质量汇总": quality_summary_table(r),
-                           "标记答卷": quality_table(r), "无法识别的单元格": invalid_cells_table(r)},
-                          path)
+    return write_tables({"识别结果": recognition_table(r), "质量汇总": quality_summary_table(r),
+                         "标记答卷": quality_table(r), "无法识别的单元格": invalid_cells_table(r)},
+                        path, "质量检查")
 
 
 def _pct(x):
@@ -188,7 +181,10 @@ def _num(x, d=2):
 
 
 def _pv(v):
-    return None if v is None or pd.isna(v) else ("<0.001" if v < 0.001 else _num(v, 3))
+    """A p-value as shown (<0.001, 0.032) that keeps its value for Excel (kit.render.Shown)."""
+    from .render.model import Shown
+
+    return Shown.pvalue(v)
 
 
 DEGENERATE = "退化为一点（无法估计）"
@@ -252,6 +248,20 @@ def group_table(res, group_by: str, column: str) -> pd.DataFrame:
         "95%置信区间": [_ci(a, b) for a, b in zip(t["share_ci_low"], t["share_ci_high"])],
         "样本不足30": t["small_n"].map({True: "是", False: ""}),
     }).reset_index(drop=True)
+
+
+def group_sheet(res, group_by: str) -> pd.DataFrame:
+    """Every item's rate by the groups of one grouping question (乡镇, 行政村, 身份): one table,
+    the item merged down its groups, for one worksheet."""
+    t = res.by_group[res.by_group["group_by"] == group_by]
+    out = pd.DataFrame({
+        "题目": t["item"], "组别": t["group"], "有效样本": t["n_valid"],
+        "比例": t["satisfied_share"].map(_pct),
+        "95%置信区间": [_ci(a, b) for a, b in zip(t["share_ci_low"], t["share_ci_high"])],
+        "样本不足30": t["small_n"].map({True: "是", False: ""}),
+    }).reset_index(drop=True)
+    out.attrs["merge"] = 1
+    return out
 
 
 def group_test_table(res) -> pd.DataFrame:
@@ -363,20 +373,55 @@ def weighted_table(res) -> pd.DataFrame:
     return out
 
 
+EMPTY = {"维度": "问卷定义中没有维度（dimensions），未计算维度得分。",
+         "知晓率": "问卷中没有知晓率题（aware 选项）。",
+         "信度": "没有含两道及以上量表题的维度，未计算信度。",
+         "题目信度": "没有含两道及以上量表题的维度，未计算题目信度。",
+         "分组检验": "没有分组题，或各组答卷不足以检验。",
+         "两两比较": "没有需要两两比较的分组差异。",
+         "影响因素": "没有总体满意度题，或题目不足以分析影响因素。"}
+
+
 def write_satisfaction_workbook(res, path: str | Path) -> Path:
-    """满意度分析.xlsx: items, dimensions, awareness, group tables and tests."""
+    """满意度分析.xlsx: items, dimensions, awareness, reliability, group tests and one sheet
+    per grouping question (each item's rate by group); empty tables are listed on 说明."""
     sheets = {"题目满意度": satisfaction_item_table(res), "维度": dimension_table(res),
               "知晓率": awareness_table(res), "信度": reliability_table(res),
               "题目信度": item_reliability_table(res), "分组检验": group_test_table(res),
               "两两比较": pairwise_table(res), "影响因素": drivers_table(res)}
+    for name, text in EMPTY.items():
+        sheets[name].attrs.setdefault("empty", text)
     if len(res.weighted):
         sheets["加权估计"] = weighted_table(res)
     if len(res.nps):
         sheets["净推荐值"] = nps_table(res)
-    if len(res.by_group):  # no groups (or nothing to break down): no group sheets
-        for (g, col), _ in res.by_group.groupby(["group_by", "column"], sort=False):
-            sheets[f"分组_{g}_{col}"[:31]] = group_table(res, g, col)
-    return write_workbook(sheets, path)
+    titles = {}
+    if len(res.by_group):  # one sheet per grouping question, not one per group and item
+        for g, t in res.by_group.groupby("group_by", sort=False):
+            gt = str(t["group_title"].iloc[0])
+            name = f"分组：{gt}"
+            sheets[name] = group_sheet(res, g)
+            titles[name] = f"满意度分析：各题按“{gt}”分组"
+    return write_tables(sheets, path, "满意度分析", titles=titles)
+
+
+def write_coverage_workbook(coverage: dict, path: str | Path) -> Path:
+    """题目纳入情况.xlsx: for each analysis (kit.eligibility), which questions it took, which it
+    left and the lines that would let them in."""
+    from .eligibility import ANALYSIS_ZH
+
+    sheets = {}
+    for k, e in coverage.items():
+        df = e.display_frame()
+        df.attrs["empty"] = f"问卷中没有可供{ANALYSIS_ZH[k]}考察的题目。"
+        sheets[ANALYSIS_ZH[k]] = df
+    return write_tables(sheets, path, "题目纳入情况")
+
+
+def write_change_workbook(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
+    """前后对比.xlsx: the before-after tables notebook 04 shows (两轮问卷, 前后变化, 基期均衡性,
+    双重差分, 阶段目标), numbers as numbers and p-values kept as values."""
+    return write_tables(sheets, path, "前后对比")
 
 
 def safe_append(ws, values) -> None:
@@ -387,15 +432,6 @@ def safe_append(ws, values) -> None:
         if isinstance(c.value, str) and c.value[:1] in ("=", "+", "-", "@"):
             c.data_type = "s"
             c.quotePrefix = True
-
-
-def _safe(v):
-    """Plain Python values for openpyxl (NA to empty, numpy scalars to Python)."""
-    if v is pd.NA or (isinstance(v, float) and pd.isna(v)):
-        return None
-    if hasattr(v, "item"):
-        return v.item()
-    return v
 
 
 def cadre_table(res) -> pd.DataFrame:
@@ -443,14 +479,14 @@ def member_band_table(res) -> pd.DataFrame:
 
 
 def write_appraisal_workbook(res, path: str | Path) -> Path:
-    """测评结果.xlsx: cadre scores, member ratings and band shares, in three-line style."""
+    """测评结果.xlsx: cadre scores, member ratings and band shares."""
     sheets = {}
     if len(res.cadres):
         sheets["村干部测评"] = cadre_table(res)
     if len(res.members):
         sheets["民主评议党员"] = member_table(res)
         sheets["评议等次汇总"] = member_band_table(res)
-    return write_workbook(sheets, path)
+    return write_tables(sheets, path, "测评结果")
 
 
 def _pp_change(v):

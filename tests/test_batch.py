@@ -61,4 +61,6 @@ def test_hundred_village_sample(tmp_path):
     assert s["self_assessment"]["total"] == float(twins["total"].iloc[0])   # the printed total
     from openpyxl import load_workbook
     ws = load_workbook(tmp_path / "排名.xlsx").active
-    assert [c.value for c in ws[1]][:4] == ["名次", "村", "总分", "等级"] and ws.max_row == 101
+    assert ws["A1"].value == "村得分排名" and ws.freeze_panes == "A3"        # title row, header frozen
+    assert [c.value for c in ws[2]][:4] == ["名次", "村", "总分", "等级"] and ws.max_row == 102
+    assert all(isinstance(c.value, (int, float)) for c in ws["C"][2:])       # scores stored as numbers

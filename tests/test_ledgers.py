@@ -215,8 +215,12 @@ def test_sample_outputs(sample, tmp_path):
                                                 "巡查排名.xlsx", "考核台账报告.docx"}
     wb = load_workbook(paths["积分台账"])
     assert wb.sheetnames == ["年度积分", "超上限月份", "党员示范岗", "积分超市", "问题记录"]
-    rows = [[c.value for c in r] for r in wb["问题记录"].iter_rows(min_row=2)]
+    ws = wb["问题记录"]
+    assert ws["A1"].value == "积分台账：问题记录" and ws.freeze_panes == "A3"   # title row, header frozen
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=3)]
     assert [r[0] for r in rows] == mp_rows(res)
+    # the column named as the ledger file heads it, the reason in Chinese only
+    assert {r[1] for r in rows} <= {"党员", "日期", "项目", "积分"} and not any("(" in r[3] for r in rows)
     heads = [p.text for p in docx.Document(paths["report"]).paragraphs if p.style.name == "Heading 1"]
     assert heads == ["一、积分台账", "二、村干部绩效", "三、星级评定", "四、巡查排名"]
 

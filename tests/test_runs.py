@@ -131,9 +131,9 @@ def test_every_writer_leaves_only_final_names(tmp_path):
     import pandas as pd
 
     from kit.atomic import save_figure, write_json
-    from kit.tables import write_workbook
+    from kit.tables import write_tables
 
-    write_workbook({"表": pd.DataFrame({"a": [1]})}, tmp_path / "表.xlsx")
+    write_tables({"表": pd.DataFrame({"a": [1]})}, tmp_path / "表.xlsx", "表")
     write_json(tmp_path / "s.json", {"a": 1})
     import matplotlib
 

@@ -23,36 +23,49 @@ def county(tmp_path_factory):
     return proj, r, res, a, out, paths
 
 
-def test_docx_follows_the_fixed_report_form(county):
+def test_docx_follows_the_official_outline(county):
+    """财预〔2011〕285号 第27–28条 and the 2020 reference outline (official-forms.md): 一、基本情况
+    (项目概况, 资金投入和使用情况, 绩效目标), 二、绩效目标完成情况和综合评价结论, 三、存在的问题及原因分析,
+    四、改进措施和有关建议, 附件; the figures are the sample's (DATA_LOG.md, indicators.xlsx)."""
     import docx
 
     *_, paths = county
     d = docx.Document(paths["report"])
     heads = [(p.style.name, p.text) for p in d.paragraphs if p.style.name.startswith("Heading")]
-    assert heads[:6] == [
-        ("Heading 1", "一、投入(总分15分,自评得分15分。)"),
-        ("Heading 2", "1、项目立项(总分10分,自评得分10分。)"),
-        ("Heading 2", "2、资金落实(总分5分,自评得分5分。)"),
-        ("Heading 1", "二、过程(总分25分,自评得分23分。)"),
-        ("Heading 2", "1、项目管理(总分15分,自评得分15分。)"),
-        ("Heading 2", "2、财务管理(总分10分,自评得分8分。)"),
-    ]
-    assert ("Heading 1", "三、产出(总分30分,自评得分30分。)") in heads
-    assert ("Heading 1", "四、效果(总分30分,自评得分30分。)") in heads
-    assert ("Heading 1", "五、满意度调查情况") in heads
-    opening = d.paragraphs[1].text
-    assert opening.startswith("xx县委组织部依据《党建引领扶贫工程绩效评价办法》")
-    assert "自评得分98分，评价等级为优秀。" in opening
-    text = "\n".join(p.text for p in d.paragraphs)
-    # the lost points of 财务管理 and their reason
-    assert "「资金使用合规性」（分值6分，得4分，扣2分）：发生2次，每次扣1分，共扣2分。" in text
-    assert "2个村报账凭证附件不全" in text
-    # survey-fed values name their source; the survey section quotes the computed rate
-    assert "「党员群众满意度」的实际完成值98.3%取自问卷调查" in text
-    assert "群众总体满意率为98.3%（95%置信区间：96.5%–99.2%）" in text
+    top = [t for s, t in heads if s == "Heading 1"]
+    assert top == ["一、基本情况", "二、绩效目标完成情况和综合评价结论", "三、存在的问题及原因分析",
+                   "四、改进措施和有关建议"]
+    assert heads[:4] == [("Heading 1", "一、基本情况"), ("Heading 2", "（一）项目概况"),
+                         ("Heading 2", "（二）资金投入和使用情况"), ("Heading 2", "（三）绩效目标")]
+    i = heads.index(("Heading 1", "二、绩效目标完成情况和综合评价结论"))
+    assert heads[i + 1:i + 4] == [("Heading 2", "（一）投入（总分15分，自评得分15分。）"),
+                                  ("Heading 3", "1.项目立项（总分10分，自评得分10分。）"),
+                                  ("Heading 3", "2.资金落实（总分5分，自评得分5分。）")]
+    assert ("Heading 2", "（二）过程（总分25分，自评得分23分。）") in heads
+    assert ("Heading 2", "（五）综合评价结论") in heads
+    paras = [p.text for p in d.paragraphs]
+    opening = paras[1]
+    assert opening.startswith("xx县委组织部依据《党建引领扶贫工程绩效评价办法》（满分100分）")
+    assert opening.endswith("自评得分98分，评价等级为优秀。现将自评情况报告如下：")   # the form ends with 如下：
+    text = "\n".join(paras)
+    # one sentence per indicator, each figure once, evidence cited at its end
+    assert ("“资金使用合规性”指标发生扣分情形2次（每次扣1分），得4分（分值6分），扣2分（佐证材料：乡镇纪委审核报账凭证、"
+            "县委组织部会同财政局专项检查）。") in text
+    assert "1.资金使用合规性扣2分：专项检查发现2个村报账凭证附件不全" in text        # 三、存在的问题
+    # survey-fed values name their source in words; the body has one plain sentence, the rest in 附件
+    assert "该项数据来自问卷调查“您对本村党建引领扶贫工作的总体满意程度”（有效答卷412份，其中满意405份）。" in text
+    assert "问卷调查有效答卷412份，总体满意率98.3%。调查方法和详细结果见附件1。" in text
+    body = text[:text.index("附件：")]
+    assert "群众总体满意率为98.3%（95%置信区间：96.5%–99.2%）" in text[text.index("附件："):]
+    for machine in ("事后分层", "设计效应", "=405/412", "为否，应为是", "框架", "「", "」", "9.50分"):
+        assert machine not in body, machine
+    # what only the evaluator knows is left as a marked placeholder
+    assert "【请填写：项目立项依据、主要内容、实施范围和实施过程】" in text
+    assert "【请填写：针对上述问题的改进措施和有关建议】" in text
+    assert paras[-1] != "" and "xx县委组织部" in paras                                # 落款
 
 
-def test_docx_page_fonts_and_three_line_table(county):
+def test_docx_page_fonts_and_score_table(county):
     import zipfile
 
     import docx
@@ -62,14 +75,24 @@ def test_docx_page_fonts_and_three_line_table(county):
     s = d.sections[0]
     assert (round(s.page_width.mm), round(s.page_height.mm)) == (210, 297)
     styles = zipfile.ZipFile(paths["report"]).read("word/styles.xml").decode()
-    assert 'w:eastAsia="宋体"' in styles and 'w:eastAsia="黑体"' in styles
+    assert 'w:eastAsia="仿宋_GB2312"' in styles and 'w:eastAsia="黑体"' in styles and "zh-CN" in styles
     t = d.tables[-1]
     assert [c.text for c in t.rows[0].cells] == ["一级指标", "二级指标", "三级指标", "分值", "得分"]
     assert [c.text for c in t.rows[-2].cells][::4] == ["合计", "98"]
     assert t.rows[-1].cells[-1].text == "优秀"
     xml = t._tbl.xml
-    assert 'w:top w:val="single" w:sz="12"' in xml and 'w:insideV w:val="nil"' in xml
-    assert d.core_properties.author == "dangjian-eval-kit"
+    assert "w:tblHeader" in xml and "w:cantSplit" in xml and "w:vMerge" in xml
+
+
+def test_failed_veto_gives_its_evidence_in_the_body(tmp_path):
+    """department-evaluation: the veto row of indicators.xlsx says 「1个村挪用专项资金3万元」."""
+    import docx
+
+    proj = kit.load_project("surveys/department-evaluation")
+    paths = write_outputs(proj, assess_project(proj), tmp_path)
+    text = "\n".join(p.text for p in docx.Document(paths["report"]).paragraphs)
+    assert "一票否决指标“资金使用合规（一票否决）”未通过：1个村挪用专项资金3万元，按办法一票否决（佐证材料：审计报告）。" in text
+    assert "同上" not in text
 
 
 def test_xlsx_has_merged_levels_subtotals_total_grade_and_a4(county):
@@ -205,7 +228,7 @@ def test_department_sample_failed_veto_caps_the_grade(tmp_path):
     assert a.grade == "较差" and [i.name for i in a.vetoed] == ["资金使用合规（一票否决）"]
     paths = write_outputs(proj, a, tmp_path)
     opening = docx.Document(paths["report"]).paragraphs[1].text
-    assert "自评得分86.5分，按分数应评为较好，但一票否决指标「资金使用合规（一票否决）」未通过，评价等级为较差。" in opening
+    assert "自评得分86.5分，按分数应评为较好，但一票否决指标“资金使用合规（一票否决）”未通过，评价等级为较差。" in opening
     s = json.loads(paths["summary"].read_text(encoding="utf-8"))
     assert s["self_assessment"]["grade"] == "较差" and "satisfaction" not in s
 
@@ -245,9 +268,11 @@ def test_before_after_findings_flow_into_the_effect_section(tmp_path):
     assert any(f.startswith("2021年：3/5个县完成阶段目标") for f in findings)
     paths = write_outputs(proj, assess_project(proj), tmp_path / "out", findings=findings)
     paras = [p.text for p in docx.Document(paths["report"]).paragraphs]
-    start = paras.index(next(p for p in paras if p.startswith("三、效益")))
-    end = paras.index(next(p for p in paras if p.startswith("四、服务对象满意度")))
+    start = paras.index(next(p for p in paras if p.startswith("（三）效益")))
+    end = paras.index(next(p for p in paras if p.startswith("（四）服务对象满意度")))
     section = "\n".join(paras[start:end])
-    assert "前后对比" in section and "人均纯收入：2013—2016年项目村村均变化+6077元" in section
+    assert "项目实施前后的变化情况见附件1。" in section          # the method words stay in 附件
+    annex = "\n".join(paras[paras.index("项目实施前后对比情况"):])
+    assert "人均纯收入：2013—2016年项目村村均变化+6077元" in annex
     s = json.loads(paths["summary"].read_text(encoding="utf-8"))
     assert s["before_after"]["sentences"] == findings

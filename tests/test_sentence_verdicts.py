@@ -48,6 +48,20 @@ def _names(s: str) -> int:
     return len([n for n in re.split("[、，]", s) if n])
 
 
+def _indicator_verdict(m) -> str | None:
+    """An indicator sentence of the 自评报告: full marks only where the actual value meets the
+    target in its direction, a share of the target (below 100%) or 未达到 only where it does not."""
+    rel, t, tu, a, au, verdict = m[1] or "≥", D(m[2]), m[3], D(m[4]), m[5], m[6]
+    if tu.strip() != au.strip():
+        return None                                   # values in different units: not compared here
+    meets = {"≥": a >= t, "≤": a <= t, "=": a == t, ">": a > t, "<": a < t}[rel]
+    if verdict == "得满分":
+        return None if meets else "indicator full marks"
+    if verdict.startswith("完成指标值的"):
+        return None if not meets and D(m[7]) < 100 else "indicator share"
+    return None if not meets else "indicator not met"
+
+
 # (pattern, check(match, context) -> problem or None); the context holds the method's grades
 RULES = [
     # 满意率98.3%，达到98%的目标 (kit.satisfaction)
@@ -68,6 +82,9 @@ RULES = [
      lambda m, c: None if ((m[3] == "达到") == _cmp(m[6], D(m[1]), D(m[4]))) else "threshold"),
     # 完成指标值的96.3%，按比例得14.45分: pro rata only when short of the target
     (rf"完成指标值的{NUM}%，按比例得", lambda m, c: None if D(m[1]) < 100 else "pro rata"),
+    # “党员教育培训人次”指标年度指标值≥1500人次，实际完成值1380人次，完成指标值的92.0%，得9.2分 (自评报告)
+    (rf"“[^”]+”指标年度指标值(≥|≤|=|>|<)?{NUM}([^，\d]*)，实际完成值{NUM}([^，\d]*)，"
+     rf"(得满分|完成指标值的{NUM}%|未达到指标值)", lambda m, c: _indicator_verdict(m)),
     # 2023年58分，低于60分 (kit.ledgers member points)
     (rf"\d{{4}}年{NUM}分，低于{NUM}分", lambda m, c: None if D(m[1]) < D(m[2]) else "points line"),
     # 2名低于60分为不合格（党员07、党员13）
@@ -225,6 +242,8 @@ def test_the_checker_catches_what_the_issue_quotes():
               "村干部01平均得分60.0分（95%置信区间：59.9–60.1分），低于60分，按规定提请调整。",
               "2023年60.0分，低于60分，不合格", "未获美丽星：「人居环境评分」为85.0，低于85",
               "实际完成值98.0%未达到指标值98%（不低于），不得分", "完成指标值的100.0%，按比例得9.8分",
+              "“甲”指标年度指标值≥98%，实际完成值97.9%，得满分10分。",
+              "“乙”指标年度指标值≤90天，实际完成值90天，完成指标值的100.0%，得9分（分值10分），扣1分。",
               "参与率50.0%，超过半数，测评有效。", "自评得分90分，评价等级为良。",
               "满意率为98%，低于目标99%。"]                    # an unknown form is caught too
     found = problems(quoted, {"grade": _grade(type("M", (), {"grades": [

@@ -21,7 +21,7 @@ from ..definitions.layout import parse_ref
 from ..errors import KitError
 from .text import display_width, looks_numeric
 
-__all__ = ["KINDS", "Column", "Row", "Table", "Cell", "Grid", "Num", "LayoutError", "grid_from_spec",
+__all__ = ["KINDS", "Column", "Row", "Table", "Cell", "Grid", "Num", "Shown", "LayoutError", "grid_from_spec",
            "grid_from_table", "stack_grids", "merge_runs", "cell_text", "excel_value", "parse_ref"]
 
 # kind -> (default decimals, Excel number format; "{d}" is replaced by the decimals)
@@ -82,6 +82,41 @@ class Num:
     text: str
 
 
+class Shown(str):
+    """A number as a display table shows it (``<0.001``, ``+12.1``) that keeps the value
+    behind the text: it is the text wherever a string is expected (notebooks, sentences,
+    tests), Word prints the text, and Excel stores ``value`` with the number format ``fmt``.
+
+    >>> p = Shown.pvalue(0.00042)
+    >>> p, p.value, p.fmt
+    ('<0.001', 0.00042, '[<0.001]"<0.001";0.000')
+    >>> Shown.pvalue(0.0315), Shown.pvalue(0.0315).value
+    ('0.032', 0.032)
+    """
+
+    value: float
+    fmt: str
+
+    def __new__(cls, text: str, value, fmt: str):
+        obj = super().__new__(cls, text)
+        obj.value = float(value) if not isinstance(value, int) else value
+        obj.fmt = fmt
+        return obj
+
+    def __getnewargs__(self):  # pickled with its value (batch runs in processes)
+        return str(self), self.value, self.fmt
+
+    @classmethod
+    def pvalue(cls, p, digits: int = 3) -> "Shown | None":
+        """A p-value: below 0.001 shown <0.001 and stored as its value; otherwise rounded half
+        up to ``digits`` places (stored as shown). None for a missing value."""
+        if _is_missing(p):
+            return None
+        col = Column("P值", "pvalue", digits)
+        value, fmt = excel_value(p, col)
+        return cls(cell_text(p, col), value, fmt)
+
+
 @dataclass
 class Row:
     """A table row with emphasis (``bold``) or a label cell spanning the first ``span``
@@ -130,10 +165,25 @@ class Table:
                    labels: Mapping[str, Mapping[str, str]] | None = None, **kw) -> "Table":
         """A table from a DataFrame (Chinese column names). Kinds are taken from ``kinds``,
         else from the dtype (integers, decimals); a text column whose cells are numbers
-        written as text (98.3%, 4.65, <0.001) keeps them as numbers (:class:`Num`)."""
+        written as text (98.3%, 4.65) keeps them as numbers (:class:`Num`), and a
+        :class:`Shown` cell (<0.001) keeps its value. A display frame may carry its own
+        rendering hints in ``df.attrs``: ``note`` (printed under the table), ``empty`` (what
+        is said instead of an empty table), ``merge`` (leading columns whose runs are merged),
+        ``kinds``, ``wide`` and ``labels``; arguments given here come first."""
         import pandas as pd
 
-        kinds, digits, labels = dict(kinds or {}), dict(digits or {}), dict(labels or {})
+        hints = getattr(df, "attrs", {}) or {}
+        kinds = {**dict(hints.get("kinds") or {}), **dict(kinds or {})}
+        labels = {**dict(hints.get("labels") or {}), **dict(labels or {})}
+        digits = dict(digits or {})
+        wide = list(wide) + list(hints.get("wide") or [])
+        if hints.get("note") and "notes" not in kw:
+            note = str(hints["note"])
+            kw["notes"] = [note if note.startswith("注") else "注：" + note]
+        if hints.get("empty") and "empty" not in kw:
+            kw["empty"] = str(hints["empty"])
+        if hints.get("merge") and "merge" not in kw:
+            kw["merge"] = int(hints["merge"])
         cols = []
         for name in df.columns:
             s = df[name]
@@ -169,7 +219,7 @@ def _plain(v):
         return None
     if hasattr(v, "item") and not isinstance(v, (str, bytes)):
         v = v.item()
-    if isinstance(v, str) and looks_numeric(v):
+    if isinstance(v, str) and not isinstance(v, Shown) and looks_numeric(v):
         return num_from_text(v) or v
     return v
 
@@ -178,21 +228,28 @@ def num_from_text(text: str) -> Num | None:
     """A number written as text, with the Excel format that shows it as written; None for
     a bound such as <0.001, whose value the text does not give (pass the value instead).
 
+    A signed change keeps its sign in the format (+12.1 shows as +12.1, −3.0 as −3.0).
+
     >>> num_from_text("98.3%"), num_from_text("1,234").fmt, num_from_text("<0.001")
     (Num(value=0.983, fmt='0.0%', text='98.3%'), '#,##0', None)
+    >>> num_from_text("+12.1").fmt, num_from_text("−3.0").value
+    ('+0.0;"−"0.0;0.0', -3.0)
     """
     s = text.strip()
     if not looks_numeric(s) or s[:1] in "<＜≤":
         return None
     body = s.replace(",", "").replace("−", "-")
     core = body.rstrip("%‰")
-    d = len(core.split(".")[1]) if "." in core else 0
+    d = len(core.split(".")[1].rstrip("%‰")) if "." in core else 0
     digits = ("." + "0" * d) if d else ""
     if body.endswith("‰"):
         return Num(float(Decimal(core)), "0" + digits + '"‰"', s)
     pct = body.endswith("%")
     value = float(Decimal(core) / 100) if pct else float(Decimal(core))
-    return Num(value, ("#,##0" if "," in s else "0") + digits + ("%" if pct else ""), s)
+    fmt = ("#,##0" if "," in s else "0") + digits + ("%" if pct else "")
+    if s[:1] in "+−":  # a change written with its sign: the sign is part of what it shows
+        fmt = f'+{fmt};"−"{fmt};{fmt}'
+    return Num(value, fmt, s)
 
 
 def merge_runs(texts: list[list[str]], spans: list[int], depth: int) -> dict[tuple[int, int], int]:
@@ -245,6 +302,8 @@ def cell_text(v, col: Column | None = None, missing: str = "—") -> str:
     from .text import cn_date
 
     col = col or Column("")
+    if isinstance(v, Shown):
+        return str(v)
     v = _map_codes(v, col.labels)
     if isinstance(v, Num):
         return v.text
@@ -292,6 +351,8 @@ def excel_value(v, col: Column | None = None) -> tuple[Any, str | None]:
     from ..fmt import round_half_up
 
     col = col or Column("")
+    if isinstance(v, Shown):
+        return v.value, v.fmt
     v = _map_codes(v, col.labels)
     if col.kind == "verbatim" and isinstance(v, str):
         return (v if v.strip() else None), None
