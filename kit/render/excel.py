@@ -24,6 +24,8 @@ Build a :class:`Workbook` of :class:`Sheet` s holding :class:`~kit.render.model.
 
 from __future__ import annotations
 
+from copy import copy
+
 import math
 import re
 from dataclasses import dataclass, field
@@ -266,7 +268,10 @@ def _write_grid(ws, g: Grid, top: int, st, labels, widths: dict[int, float],
 
     texts = {}
     for c in g.cells:
-        cell = _put(ws, top + c.row, c.col + 1, c.value, c.column, labels)
+        value = c.value
+        if form and c.role == "label" and isinstance(value, str) and c.col + c.cols <= len(g.widths):
+            value = _label_lines(value, sum(g.widths[c.col:c.col + c.cols]))
+        cell = _put(ws, top + c.row, c.col + 1, value, c.column, labels)
         big_title = form and c.role == "title" and c.row == 0
         cell.font = st["title"] if big_title else st["head"] if c.role in ("label", "title") else st["body"]
         text = cell_text(c.value, c.column, missing="")
@@ -301,6 +306,19 @@ def _write_grid(ws, g: Grid, top: int, st, labels, widths: dict[int, float],
             for c in range(1, g.n_cols + 1):
                 ws.cell(r, c).border = st["box"]
     return top + max(g.header_rows - 1, 0), last
+
+
+def _label_lines(text: str, room: float) -> str:
+    r"""A form label too wide for its cell breaks before its bracketed part, so that the bracket
+    is not left alone on a line: 「绩效指标（90分）」 -> 「绩效指标\n（90分）」.
+
+    >>> _label_lines("绩效指标（90分）", 5), _label_lines("绩效指标（90分）", 12)
+    ('绩效指标\n（90分）', '绩效指标（90分）')
+    """
+    m = re.search(r"^(\S.*?)(（[^（）]*）)$", text)
+    if "\n" in text or not m or display_width(m[2]) > min(room, 6) or display_width(text) <= room - 0.5:
+        return text
+    return f"{m[1]}\n{m[2]}"
 
 
 def _row_heights(ws, g: Grid, top: int, texts: dict, widths: dict[int, float], size: float) -> None:
@@ -487,6 +505,7 @@ def _page_breaks(ws, g: Grid, top: int, last: int, widths: dict[int, float], lan
                 bad.update(top + r for r in range(c.row, c.row + c.rows - 1))  # no break after r
     repeated = sum(height(r) for r in range(repeat[0], repeat[1] + 1)) if repeat else 0.0
     used, start = 0.0, top
+    cuts = []
     r = top
     while r <= last:
         used += height(r)
@@ -497,14 +516,27 @@ def _page_breaks(ws, g: Grid, top: int, last: int, widths: dict[int, float], lan
             if cut < start:
                 cut = r - 1
             ws.row_breaks.append(Break(id=cut))
-            for c in g.cells:  # a label cut by the break stands at the top, not across the cut
-                if top + c.row <= cut < top + c.row + c.rows - 1:
-                    cell = ws.cell(top + c.row, c.col + 1)
-                    cell.alignment = Alignment(horizontal=cell.alignment.horizontal, vertical="top",
-                                               wrap_text=True)
+            cuts.append(cut)
             start = cut + 1
             used = repeated + sum(height(k) for k in range(start, r + 1))
         r += 1
+    # a merged cell the breaks cut (the 绩效指标 label down the indicator rows) is merged again
+    # page by page, its text repeated in each part: a label centred across a break is clipped
+    for c in g.cells:
+        first, end = top + c.row, top + c.row + c.rows - 1
+        inside = [k for k in cuts if first <= k < end]
+        if not inside:
+            continue
+        src = ws.cell(first, c.col + 1)
+        value, font, align = src.value, copy(src.font), src.alignment
+        ws.unmerge_cells(start_row=first, start_column=c.col + 1, end_row=end, end_column=c.col + c.cols)
+        bounds = [first] + [k + 1 for k in inside]
+        for a, b in zip(bounds, [k for k in inside] + [end]):
+            cell = ws.cell(a, c.col + 1)
+            cell.value, cell.font = value, copy(font)
+            cell.alignment = Alignment(horizontal=align.horizontal, vertical="center", wrap_text=True)
+            if b > a or c.cols > 1:
+                ws.merge_cells(start_row=a, start_column=c.col + 1, end_row=b, end_column=c.col + c.cols)
 
 
 def _page_room(ws, widths: dict[int, float], landscape: bool) -> float:
