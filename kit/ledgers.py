@@ -568,9 +568,11 @@ def _cond(row, c: dict) -> tuple[bool, str]:
             except ValueParseError:
                 return False, f"「{name}」为{v}，应为 是 或 否"
             ok = got is want
-            return ok, f"「{name}」为{'未填写' if got is None else v}" + ("" if ok else f"，应为{c['is']}")
+            if got is None:
+                return ok, f"「{name}」未填写"
+            return ok, f"「{name}」" + ("符合" if ok else f"不符合（台账记为“{v}”）")
         ok = str(v).strip() == str(c["is"])
-        return ok, f"「{name}」为{v}" + ("" if ok else f"，应为{c['is']}")
+        return ok, f"「{name}」为{v}" + ("" if ok else f"，要求为{c['is']}")
     x = _qty(v)
     if x is None:
         return False, f"「{name}」缺失或不是数字"

@@ -187,6 +187,12 @@ def _pv(v):
     return Shown.pvalue(v)
 
 
+def _pvs(values) -> pd.Series:
+    """P-values for a display column (:func:`_pv`), kept as :class:`kit.render.Shown` objects:
+    pandas would turn them into plain strings (its string dtype) and lose the value."""
+    return pd.Series([_pv(v) for v in values], dtype=object, index=getattr(values, "index", None))
+
+
 DEGENERATE = "退化为一点（无法估计）"
 
 
@@ -272,7 +278,7 @@ def group_test_table(res) -> pd.DataFrame:
         "分组": t["group_title"], "题目": t["item"],
         "检验": t["test"].map({"chi_square": "卡方检验", "kruskal_wallis": "Kruskal-Wallis检验"}),
         "统计量": t["statistic"].map(_num), "自由度": t["df"].map(lambda v: _num(v, 0)),
-        "P值": t["p_value"].map(_pv),
+        "P值": _pvs(t["p_value"]),
         "提示": t["warning"].map({True: "有期望频数<5的格子，仅供参考", False: ""}),
     })
 
@@ -285,8 +291,8 @@ def pairwise_table(res) -> pd.DataFrame:
         "分组": t["group_title"], "题目": t["item"], "组A": t["group_a"], "组B": t["group_b"],
         "检验": t["test"].map({"chi_square": "卡方检验", "fisher_exact": "Fisher精确检验",
                              "none": "无差异可检验"}),
-        "P值": t["p_value"].map(_pv),
-        "Holm校正P值": t["p_holm"].map(_pv),
+        "P值": _pvs(t["p_value"]),
+        "Holm校正P值": _pvs(t["p_holm"]),
     })
 
 
@@ -301,7 +307,7 @@ def difference_table(diffs: pd.DataFrame) -> pd.DataFrame:
                          "组别": diffs["group_a"], "比例": diffs["share_a"].map(_pct),
                          "比较对象": diffs["group_b"], "比较对象比例": diffs["share_b"].map(_pct),
                          "相差（百分点）": diffs["difference"].map(lambda d: _hundred(abs(d))),
-                         "Holm校正P值": diffs["p_holm"].map(_pv)}).reset_index(drop=True)
+                         "Holm校正P值": _pvs(diffs["p_holm"])}).reset_index(drop=True)
 
 
 def drivers_table(res) -> pd.DataFrame:
@@ -326,7 +332,7 @@ def reliability_table(res) -> pd.DataFrame:
         "KMO": t["kmo"].map(lambda v: _num(v, 3)),
         "Bartlett球形检验χ²": t["bartlett_chi2"].map(_num),
         "自由度": t["bartlett_df"].map(lambda v: _num(v, 0)),
-        "P值": t["bartlett_p"].map(_pv),
+        "P值": _pvs(t["bartlett_p"]),
     })
 
 
@@ -412,7 +418,9 @@ def write_coverage_workbook(coverage: dict, path: str | Path) -> Path:
 
     sheets = {}
     for k, e in coverage.items():
-        df = e.display_frame()
+        # the sheet names the analysis; the question is named by its wording (题干): the fix
+        # text (修改为) carries the id that questionnaire.yml uses
+        df = e.display_frame().drop(columns=["分析", "题目"])
         df.attrs["empty"] = f"问卷中没有可供{ANALYSIS_ZH[k]}考察的题目。"
         sheets[ANALYSIS_ZH[k]] = df
     return write_tables(sheets, path, "题目纳入情况")
@@ -509,12 +517,12 @@ def wave_table(comparison) -> pd.DataFrame:
         "95%置信区间": [None if pd.isna(a) else f"{pp(a)}至{pp(b)}" for a, b in
                      zip(t["share_diff_ci_low"], t["share_diff_ci_high"])],
         "基线均分": t["mean_before"].map(_num), "跟踪均分": t["mean_after"].map(_num),
-        "Welch t检验P": t["welch_p"].map(_pv), "Cohen's d": t["cohens_d"].map(_num)})
+        "Welch t检验P": _pvs(t["welch_p"]), "Cohen's d": t["cohens_d"].map(_num)})
     if "paired_diff" in t:
         out["配对人数"] = t["n_pairs"]
         out["配对均分变化"] = t["paired_diff"].map(_num)
-        out["配对t检验P"] = t["paired_t_p"].map(_pv)
-        out["McNemar检验P"] = t["mcnemar_p"].map(_pv)
+        out["配对t检验P"] = _pvs(t["paired_t_p"])
+        out["McNemar检验P"] = _pvs(t["mcnemar_p"])
     return out
 
 
@@ -556,13 +564,16 @@ def balance_display(t: pd.DataFrame, formats=None, names: tuple[str, str] = ("�
 
     f = _formats(formats, t["outcome"])
     tr, co = names
-    return pd.DataFrame([{"指标": f[r.outcome].name, f"{co}样本": r.n_comparison,
-                          f"{co}均值": f[r.outcome].level(r.mean_comparison), f"{tr}样本": r.n_treated,
-                          f"{tr}均值": f[r.outcome].level(r.mean_treated), "差值": f[r.outcome].number(r.difference),
-                          "标准化差值": _num(r.normalized_difference), "P值": _pv(r.p_value),
-                          "基期是否均衡": ("不均衡（绝对值>0.25）" if pd.notna(r.normalized_difference)
-                                     and abs(r.normalized_difference) > IMBALANCE else "均衡")}
-                         for r in t.itertuples(index=False)])
+    out = pd.DataFrame([{"指标": f[r.outcome].name, f"{co}样本": r.n_comparison,
+                         f"{co}均值": f[r.outcome].level(r.mean_comparison), f"{tr}样本": r.n_treated,
+                         f"{tr}均值": f[r.outcome].level(r.mean_treated), "差值": f[r.outcome].number(r.difference),
+                         "标准化差值": _num(r.normalized_difference), "P值": _pv(r.p_value),
+                         "基期是否均衡": ("不均衡（绝对值>0.25）" if pd.notna(r.normalized_difference)
+                                    and abs(r.normalized_difference) > IMBALANCE else "均衡")}
+                        for r in t.itertuples(index=False)])
+    if len(out):  # p-values kept with their value (pandas would make them plain strings)
+        out["P值"] = _pvs(t["p_value"]).set_axis(out.index)
+    return out
 
 
 def did_display(t: pd.DataFrame, formats=None, names: tuple[str, str] = ("项目组", "对照组")) -> pd.DataFrame:
@@ -578,8 +589,10 @@ def did_display(t: pd.DataFrame, formats=None, names: tuple[str, str] = ("项目
                          "95%置信区间": (None if pd.isna(r.ci_low) else
                                       f"{f[r.outcome].change(r.ci_low)}至{f[r.outcome].change(r.ci_high)}"),
                          "P值": _pv(r.p_value), "群数": r.n_clusters} for r in t.itertuples(index=False)])
+    if len(out):  # p-values kept with their value (pandas would make them plain strings)
+        out["P值"] = _pvs(t["p_value"]).set_axis(out.index)
     if t["p_value_wild"].notna().any():
-        out["野自助法P值"] = t["p_value_wild"].map(_pv).to_numpy()
+        out["野自助法P值"] = _pvs(t["p_value_wild"]).set_axis(out.index)
     return out
 
 

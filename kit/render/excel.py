@@ -381,7 +381,7 @@ def render_xlsx(book: Workbook, path: str | Path) -> Path:
     for sh in book.sheets:
         empties = [b for b in sh.blocks if isinstance(b, Table) and b.is_empty()]
         for b in empties:
-            omitted.append(f"{sh.title}：{b.empty or '没有数据'}" if b.caption in ("", sh.title)
+            omitted.append(f"{sh.title}：{b.empty or '没有数据'}" if not b.caption or b.caption in sh.title
                            else f"{sh.title}（{b.caption}）：{b.empty or '没有数据'}")
         blocks = [b for b in sh.blocks if b not in empties]
         if not blocks:

@@ -1,0 +1,103 @@
+"""Every document the kit writes, for every sample project, as the evaluator receives it.
+
+``kit report`` (:func:`kit.report.run_report`: the project's notebooks, then its batch of
+units) is run on each bundled sample; every Word and Excel file it writes is checked in its
+XML (:func:`kit.render.checks.check_file`: GB/T 9704 page, fonts, page-number footers,
+full-width punctuation in headings, no 「」 in text, table header rows repeated, rows kept
+whole, no column narrower than its longest word; workbooks: no number stored as text, header
+frozen, print area, A4 fitted to the page width, title row, Chinese sheet names and labels),
+then printed to PDF by LibreOffice headless and checked page by page: page numbers 「— n —」
+on every page of a report (odd right, even left), no empty page, every printed page of a
+workbook carrying a whole header row (first and last column: the header is repeated and no
+column is pushed to a page of its own), and a page count within the bound stated below.
+
+The bounds are what the samples print today (measured with this test, 2026-11-26) with some
+room, so that a change that makes a document much longer fails here and is looked at:
+
+=================  =====  =========================================================
+document           pages  why that many
+=================  =====  =========================================================
+自评报告.docx        10    the outline, one sentence per indicator, score table, 附件
+考核台账报告.docx    10    four ledgers, a paragraph and a table each
+自评表.xlsx           2    the official form (one page for 表样A/C, two for 表样B)
+质量检查.xlsx        12    recognition, summary, one row per flagged answer sheet
+满意度分析.xlsx      40    pairwise tests and 80 villages × 5 items in the poverty sample
+题目纳入情况.xlsx     6
+前后对比.xlsx         8
+测评结果.xlsx        12
+ledger workbooks     15    积分台账, 村干部绩效, 星级评定, 巡查排名
+排名.xlsx             6    100 villages
+=================  =====  =========================================================
+
+The village batch writes 100 units: all their files are checked in XML, three units (and the
+league table) are printed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from kit.paths import ROOT
+
+SAMPLES = sorted(p.name for p in (ROOT / "surveys").iterdir() if (p / "project.yml").exists())
+PAGES = {"自评报告.docx": 10, "考核台账报告.docx": 10, "自评表.xlsx": 2, "质量检查.xlsx": 12,
+         "满意度分析.xlsx": 40, "题目纳入情况.xlsx": 6, "前后对比.xlsx": 8, "测评结果.xlsx": 12,
+         "积分台账.xlsx": 15, "村干部绩效.xlsx": 15, "星级评定.xlsx": 15, "巡查排名.xlsx": 15,
+         "排名.xlsx": 6}
+PRINTED_UNITS = 3
+
+
+def _flat(text: str) -> str:
+    return text.replace("\n", "").replace(" ", "")
+
+
+def _headers(path) -> list[tuple[str, str]]:
+    """(first, last) label of the repeated header row of each sheet that has one."""
+    from openpyxl import load_workbook
+
+    out = []
+    for ws in load_workbook(path).worksheets:
+        rows = ws.print_title_rows
+        if not rows or "表样" in ws.defined_names:     # official forms: tests/test_forms.py
+            continue
+        r = int(rows.split(":")[-1].lstrip("$"))
+        labels = [str(c.value) for c in ws[r] if c.value not in (None, "")]
+        if labels:
+            out.append((_flat(labels[0]), _flat(labels[-1])))
+    return out
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_every_document_is_hand_in_ready(name, tmp_path, office):
+    from kit.render.checks import check_file
+    from kit.render.pdf import page_number_problems, read_pdf
+    from kit.report import run_report
+
+    out = run_report(ROOT / "surveys" / name, tmp_path / "out", progress=False)
+    docs = sorted(p for p in out.rglob("*") if p.suffix in (".docx", ".xlsx"))
+    if name == "party-ledgers" or (ROOT / "surveys" / name / "indicators.xlsx").exists():
+        assert docs, f"{name}: no document written"
+    problems = {str(p.relative_to(out)): check_file(p) for p in docs}
+    assert {k: v for k, v in problems.items() if v} == {}
+    unit_docs = sorted({p.parent for p in docs if "units" in p.parts})
+    printed = [p for p in docs if "units" not in p.parts or p.parent in unit_docs[:PRINTED_UNITS]]
+    if not printed:
+        return
+    pdfs = office(printed, tmp_path / "pdf")
+    for doc, pdf in zip(printed, pdfs):
+        pages = read_pdf(pdf)
+        what = f"{name}/{doc.relative_to(out)}"
+        bound = PAGES.get(doc.name)
+        assert bound is not None, f"{what}: a document this test does not know; state its page bound"
+        print(f"{what}: {len(pages)} pages")                  # shown with pytest -s
+        assert 1 <= len(pages) <= bound, f"{what}: {len(pages)} pages (bound {bound})"
+        if doc.suffix == ".docx":
+            assert page_number_problems(pages) == [], what
+            assert all(p.lines() for p in pages), f"{what}: an empty page"
+        else:
+            heads = _headers(doc)
+            for p in pages:
+                flat = _flat(p.text)
+                if not heads or "说明" in flat[:40]:
+                    continue
+                assert any(a in flat and b in flat for a, b in heads), f"{what}: page {p.index + 1} has no whole header"
