@@ -329,8 +329,10 @@ def self_report_document(a: Assessment, *, project_title: str, organisation: str
         for sentence in satisfaction.sentences:
             if sentence not in satisfaction.warnings:
                 doc.paragraph(sentence)
-        for fig in figures:
-            doc.figure(fig, Path(fig).stem)
+        for k, fig in enumerate(figures, start=1):
+            name = Path(fig).stem
+            doc.paragraph(f"{name}见{doc.ref(f'figure{k}')}。")
+            doc.figure(fig, name, key=f"figure{k}")
     if findings:
         doc.attachment(tpl["findings_annex"].render(), findings_annex if len(annexes) > 1 else None)
         doc.paragraph(tpl["findings_annex_intro"].render())

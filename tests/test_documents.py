@@ -11,23 +11,24 @@ on every page of a report (odd right, even left), no empty page, every printed p
 workbook carrying a whole header row (first and last column: the header is repeated and no
 column is pushed to a page of its own), and a page count within the bound stated below.
 
-The bounds are what the samples print today (measured with this test, 2026-11-26) with some
-room, so that a change that makes a document much longer fails here and is looked at:
+The bounds are what the samples print today (measured with this test, ``pytest -s``, on
+2026-11-26; in brackets) with some room, so that a change that makes a document much longer
+fails here and is looked at:
 
-=================  =====  =========================================================
-document           pages  why that many
-=================  =====  =========================================================
-自评报告.docx        10    the outline, one sentence per indicator, score table, 附件
-考核台账报告.docx    10    four ledgers, a paragraph and a table each
-自评表.xlsx           2    the official form (one page for 表样A/C, two for 表样B)
-质量检查.xlsx        12    recognition, summary, one row per flagged answer sheet
-满意度分析.xlsx      40    pairwise tests and 80 villages × 5 items in the poverty sample
-题目纳入情况.xlsx     6
-前后对比.xlsx         8
-测评结果.xlsx        12
-ledger workbooks     15    积分台账, 村干部绩效, 星级评定, 巡查排名
-排名.xlsx             6    100 villages
-=================  =====  =========================================================
+=================  =====  ==============================================================
+document           bound  printed today
+=================  =====  ==============================================================
+自评报告.docx        10    4 (a batch unit) to 8 (poverty-alleviation, with its 附件)
+考核台账报告.docx     8    5
+自评表.xlsx           2    1 (表样A and C), 2 (表样B, the roll-up)
+质量检查.xlsx         8    3 to 5
+满意度分析.xlsx      45    23 (village-residents), 36 (poverty: 80 villages, pairwise tests)
+题目纳入情况.xlsx     5    2 to 3
+前后对比.xlsx         6    4
+测评结果.xlsx         5    1 to 3
+ledger workbooks     20    3 to 15 (积分台账: 345 over-cap member-months listed)
+排名.xlsx             5    3 (100 villages)
+=================  =====  ==============================================================
 
 The village batch writes 100 units: all their files are checked in XML, three units (and the
 league table) are printed.
@@ -40,10 +41,10 @@ import pytest
 from kit.paths import ROOT
 
 SAMPLES = sorted(p.name for p in (ROOT / "surveys").iterdir() if (p / "project.yml").exists())
-PAGES = {"自评报告.docx": 10, "考核台账报告.docx": 10, "自评表.xlsx": 2, "质量检查.xlsx": 12,
-         "满意度分析.xlsx": 40, "题目纳入情况.xlsx": 6, "前后对比.xlsx": 8, "测评结果.xlsx": 12,
-         "积分台账.xlsx": 15, "村干部绩效.xlsx": 15, "星级评定.xlsx": 15, "巡查排名.xlsx": 15,
-         "排名.xlsx": 6}
+PAGES = {"自评报告.docx": 10, "考核台账报告.docx": 8, "自评表.xlsx": 2, "质量检查.xlsx": 8,
+         "满意度分析.xlsx": 45, "题目纳入情况.xlsx": 5, "前后对比.xlsx": 6, "测评结果.xlsx": 5,
+         "积分台账.xlsx": 20, "村干部绩效.xlsx": 20, "星级评定.xlsx": 20, "巡查排名.xlsx": 20,
+         "排名.xlsx": 5}
 PRINTED_UNITS = 3
 
 

@@ -173,6 +173,17 @@ def _col_units(texts: list[str], col: Column) -> float:
     return max(6.0, min(max(mx * 2 + 2, lo), max(cap, lo)))
 
 
+def _wrapped_lines(text: str, units: float) -> int:
+    r"""Lines a cell's text takes in a column ``units`` wide.
+
+    >>> _wrapped_lines("第一支部", 10), _wrapped_lines("未获党建星：“三会一课达标”不符合", 12), _wrapped_lines("甲\n乙", 10)
+    (1, 3, 2)
+    """
+    room = max(units - 1.5, 2)
+    # printed, a CJK character takes about 1.6 width units (37 to a 60-unit column)
+    return sum(max(1, math.ceil(display_width(line) * 1.6 / room)) for line in (text or "").split("\n"))
+
+
 def _display(v, col: Column, labels) -> str:
     from .model import cell_text
 
@@ -213,6 +224,12 @@ def _write_table(ws, t: Table, top: int, st, labels, widths: dict[int, float]) -
                 cell.alignment = st["left"] if c.wide or display_width(texts[i][j - 1]) > 12 else st["center"]
         if r.span > 1:
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=r.span)
+        # a row as tall as its wrapped text: LibreOffice prints a row of default height and
+        # lets a long 说明 run over the rows below
+        lines = max([1] + [_wrapped_lines(tx, widths[j + 1]) for j, tx in enumerate(texts[i])
+                           if not 0 < j < r.span])
+        if lines > 1:
+            ws.row_dimensions[row].height = round(lines * st["size"] * 1.35 + 4, 1)
     last = top + len(body)
     _drop_downs(ws, cols, top + 1, last)
     # merged runs of the level columns (a run of column j ends where columns < j change)
