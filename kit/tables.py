@@ -151,6 +151,12 @@ def write_tables(sheets: dict, path: str | Path, title: str, *, titles: dict[str
     return render_xlsx(book, path)
 
 
+def write_workbook(sheets: dict, path: str | Path, title: str | None = None) -> Path:
+    """:func:`write_tables` titled by the file's name (满意度分析.xlsx -> 满意度分析): kept for
+    notebooks written before the rendering layer."""
+    return write_tables(sheets, path, title or Path(path).stem)
+
+
 def invalid_cells_table(r: Responses) -> pd.DataFrame:
     """One row per cell that could not be read, with its raw text (personal numbers masked)."""
     t = r.invalid
