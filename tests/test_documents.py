@@ -44,7 +44,8 @@ SAMPLES = sorted(p.name for p in (ROOT / "surveys").iterdir() if (p / "project.y
 PAGES = {"自评报告.docx": 10, "考核台账报告.docx": 8, "自评表.xlsx": 2, "质量检查.xlsx": 8,
          "满意度分析.xlsx": 45, "题目纳入情况.xlsx": 5, "前后对比.xlsx": 6, "测评结果.xlsx": 5,
          "积分台账.xlsx": 20, "村干部绩效.xlsx": 20, "星级评定.xlsx": 20, "巡查排名.xlsx": 20,
-         "排名.xlsx": 5}
+         "排名.xlsx": 5, "调查报告.docx": 20, "满意度调查报告.docx": 20, "测评情况通报.docx": 20,
+         "前后对比分析.docx": 20, "逐题统计.xlsx": 60}
 PRINTED_UNITS = 3
 
 
