@@ -36,6 +36,8 @@ league table) are printed.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kit.paths import ROOT
@@ -89,7 +91,8 @@ def test_every_document_is_hand_in_ready(name, tmp_path, office):
     for doc, pdf in zip(printed, pdfs):
         pages = read_pdf(pdf)
         what = f"{name}/{doc.relative_to(out)}"
-        bound = PAGES.get(doc.name)
+        # a survey with several waves writes one workbook per wave: 满意度分析（2019年基线调查）.xlsx
+        bound = PAGES.get(re.sub(r"（[^（）]*）(?=\.\w+$)", "", doc.name))
         assert bound is not None, f"{what}: a document this test does not know; state its page bound"
         print(f"{what}: {len(pages)} pages")                  # shown with pytest -s
         assert 1 <= len(pages) <= bound, f"{what}: {len(pages)} pages (bound {bound})"
