@@ -163,7 +163,8 @@ def plot_rates_by_group(res, group_by: str, column: str, ax=None, target: float 
     hi = np.clip(t["share_ci_high"].to_numpy() * 100 - p, 0, None)
     small = t["small_n"].to_numpy(dtype=bool)
     ax.errorbar(p, y, xerr=[lo, hi], fmt="none", ecolor="#999999", capsize=3)
-    ax.scatter(p[~small], y[~small], c="#4C72B0", zorder=3, label=f"{SMALL_N}份及以上")
+    if (~small).any():   # a legend entry only for what is drawn
+        ax.scatter(p[~small], y[~small], c="#4C72B0", zorder=3, label=f"{SMALL_N}份及以上")
     if small.any():
         ax.scatter(p[small], y[small], c="#C44E52", zorder=3, label=f"不足{SMALL_N}份")
     ax.set_yticks(y, t["group"], fontsize=9 if len(t) > 12 else 10)

@@ -148,3 +148,21 @@ def test_likert_axis_is_symmetric_unsigned_and_legend_apart(answers):
     assert ticks and not any(t.startswith(("-", "−")) for t in ticks), ticks
     assert plots.text_overlaps(ax.figure) == []
     plt.close(ax.figure)
+
+
+def test_rates_by_group_legend_names_only_what_is_drawn(samples):
+    """A legend entry 「30份及以上」 when no group has 30 answers misleads (newcomer, 2 answers):
+    with every group small only 「不足30份」 is listed; the sample's 身份 has both kinds."""
+    import dataclasses
+
+    _, _, res = samples["poverty-alleviation"]
+    by, col = res.by_group, res.overall["column"]
+    sel = by[by["column"] == col].groupby("group_by")["small_n"].agg(["any", "all"])
+    g = sel[sel["any"] & ~sel["all"]].index[0]
+    ax = plots.plot_rates_by_group(res, g, col)
+    assert sorted(t.get_text() for t in ax.get_legend().get_texts()) == ["30份及以上", "不足30份"]
+    plt.close(ax.figure)
+    all_small = dataclasses.replace(res, by_group=by.assign(small_n=True))
+    ax = plots.plot_rates_by_group(all_small, g, col)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["不足30份"]
+    plt.close(ax.figure)
