@@ -163,7 +163,8 @@ def plot_rates_by_group(res, group_by: str, column: str, ax=None, target: float 
     hi = np.clip(t["share_ci_high"].to_numpy() * 100 - p, 0, None)
     small = t["small_n"].to_numpy(dtype=bool)
     ax.errorbar(p, y, xerr=[lo, hi], fmt="none", ecolor="#999999", capsize=3)
-    ax.scatter(p[~small], y[~small], c="#4C72B0", zorder=3, label=f"{SMALL_N}份及以上")
+    if (~small).any():   # a legend entry only for what is drawn
+        ax.scatter(p[~small], y[~small], c="#4C72B0", zorder=3, label=f"{SMALL_N}份及以上")
     if small.any():
         ax.scatter(p[small], y[small], c="#C44E52", zorder=3, label=f"不足{SMALL_N}份")
     ax.set_yticks(y, t["group"], fontsize=9 if len(t) > 12 else 10)
@@ -217,12 +218,13 @@ def plot_likert(r, columns: list[str], ax=None):
     palette = ["#C44E52", "#E8A0A0", "#CCCCCC", "#9DB8DA", "#4C72B0"]
     if len(values) != 5:
         palette = [plt.cm.RdBu(i / max(1, len(values) - 1)) for i in range(len(values))]
-    names = []
+    names, reach = [], 0.0
     for i, col in enumerate(columns):
         x = data[col].dropna()
-        shares = np.array([(x == v).mean() * 100 for v in values])
+        shares = np.array([(x == v).mean() * 100 for v in values]) if len(x) else np.zeros(len(values))
         neutral = shares[int(mid)] / 2 if len(values) % 2 else 0.0
         left = -(shares[: int(np.ceil(mid))].sum() + neutral)
+        reach = max(reach, -left, left + shares.sum())
         for j, sh in enumerate(shares):
             ax.barh(i, sh, left=left, color=palette[j], label=labels[j] if i == 0 else None)
             left += sh
@@ -231,8 +233,17 @@ def plot_likert(r, columns: list[str], ax=None):
     ax.set_yticks(range(len(columns)), [short_title(n) for n in names])
     ax.invert_yaxis()
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("答卷比例（%）")
-    ax.legend(ncol=len(values), loc="upper center", bbox_to_anchor=(0.5, -0.18), frameon=False)
+    # the same reach on both sides of 0, in whole tens, and shares written without a sign: the
+    # left side holds the answers below the middle, not negative percentages
+    reach = min(100.0, max(10.0, float(np.ceil(reach / 10.0) * 10)))
+    ax.set_xlim(-reach, reach)
+    step = 10 if reach <= 30 else (20 if reach <= 60 else 25)
+    ticks = np.arange(0, reach + 1e-9, step)
+    ax.set_xticks(np.concatenate([-ticks[:0:-1], ticks]))
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{abs(v):.0f}"))
+    ax.set_xlabel("答卷比例（%），0线左侧为偏低的回答，右侧为偏高的回答")
+    # right of the plot, clear of the last tick label that reaches past the frame
+    ax.legend(loc="upper left", bbox_to_anchor=(1.05, 1.0), borderaxespad=0, frameon=False, title="回答")
     ax.set_title("各题回答分布")
     return ax
 

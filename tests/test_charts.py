@@ -124,3 +124,45 @@ def test_panel_charts_carry_units(tmp_path):
     assert ax.get_ylabel() == "安全饮水覆盖率（村均，%）" and _legend_off_axes(ax)
     assert max(ax.get_ylim()) > 50          # a share drawn in percent, not 0-1
     plt.close(ax.figure)
+
+
+@pytest.mark.parametrize("answers", [[3], [0, 10, 10, 7], [5, 5]])
+def test_likert_axis_is_symmetric_unsigned_and_legend_apart(answers):
+    """各题回答分布 (newcomer's 0-10 question answered 3分 by its only respondent): the axis reaches as
+    far on both sides of 0, its ticks carry no minus sign, and no text overlaps (the axis title and
+    the legend used to)."""
+    from types import SimpleNamespace
+
+    from kit.questionnaire import Option, Question, Questionnaire
+
+    opts = [Option(code=i, label=f"{i}分", score=i) for i in range(11)]
+    q = Question(id="q1", type="scale", title="整体满意度如何？", options=opts, satisfied=[8, 9, 10])
+    qn = Questionnaire(title="t", questions=[q])
+    r = SimpleNamespace(questionnaire=qn, valid=pd.DataFrame({"q1": pd.array(answers, dtype="Int64")}),
+                        questions=pd.DataFrame({"column": ["q1"], "question_id": ["q1"], "row_label": [None]}))
+    plots.set_theme()
+    ax = plots.plot_likert(r, ["q1"])
+    lo, hi = ax.get_xlim()
+    assert lo == -hi and hi in (10, 20, 30, 40, 50, 60, 70, 80, 90, 100)
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks and not any(t.startswith(("-", "−")) for t in ticks), ticks
+    assert plots.text_overlaps(ax.figure) == []
+    plt.close(ax.figure)
+
+
+def test_rates_by_group_legend_names_only_what_is_drawn(samples):
+    """A legend entry 「30份及以上」 when no group has 30 answers misleads (newcomer, 2 answers):
+    with every group small only 「不足30份」 is listed; the sample's 身份 has both kinds."""
+    import dataclasses
+
+    _, _, res = samples["poverty-alleviation"]
+    by, col = res.by_group, res.overall["column"]
+    sel = by[by["column"] == col].groupby("group_by")["small_n"].agg(["any", "all"])
+    g = sel[sel["any"] & ~sel["all"]].index[0]
+    ax = plots.plot_rates_by_group(res, g, col)
+    assert sorted(t.get_text() for t in ax.get_legend().get_texts()) == ["30份及以上", "不足30份"]
+    plt.close(ax.figure)
+    all_small = dataclasses.replace(res, by_group=by.assign(small_n=True))
+    ax = plots.plot_rates_by_group(all_small, g, col)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["不足30份"]
+    plt.close(ax.figure)
