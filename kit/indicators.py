@@ -541,8 +541,18 @@ def assess(indicators: list[Indicator], method: Method, survey: dict | None = No
                     path=source, row=ind.row, column="一级指标")
         if budget_section is not None:
             indicators.insert(0, _budget_indicator(funding, budget_section, method.sections[budget_section]))
-    scored = [_score(ind, survey, source, method) for ind in indicators]
-    _check(scored, method, source, funding)
+    # every row is scored and the whole table checked before anything is refused, so that an
+    # evaluator sees all the mistakes of the workbook in one message, not one per run
+    scored, errors = [], []
+    for ind in indicators:
+        try:
+            scored.append(_score(ind, survey, source, method))
+        except IndicatorError as exc:
+            errors.append(exc)
+            scored.append(ind)
+    errors += _check(scored, method, source, funding)
+    if errors:
+        raise _all_errors(errors, source)
     applicable = [i for i in scored if i.applicable]
     raw_total = sum((i.score for i in applicable), Decimal(0))
     app_points = sum((i.points for i in applicable), Decimal(0))
@@ -855,39 +865,66 @@ def _exact_text(x: Fraction) -> str:
     return text
 
 
-def _check(indicators: list[Indicator], method: Method, source, funding=None) -> None:
+def _all_errors(errors: list[IndicatorError], source) -> IndicatorError:
+    """One error for all the problems of an indicator table: the only one as it is, several
+    numbered in the order of the table's rows, each with its row and column."""
+    if len(errors) == 1:
+        return errors[0]
+    from .paths import display_path
+
+    here = str(source) if source is not None else None
+    errors = sorted(errors, key=lambda e: (e.row is None, e.row or 0))
+    lines = []
+    for i, e in enumerate(errors, 1):
+        where = [f"文件 {display_path(e.path)}"] if e.path and e.path != here else []
+        where += [f"第{e.row}行"] if e.row is not None else []
+        where += [f"列「{e.column}」"] if e.column is not None else []
+        lines.append(f"  {i}. " + ("，".join(where) + "：" if where else "") + e.message)
+    err = IndicatorError(f"指标表有{len(errors)}处问题，请逐一改正后重新运行：\n" + "\n".join(lines), path=source)
+    err.errors = errors
+    return err
+
+
+def _check(indicators: list[Indicator], method: Method, source, funding=None) -> list[IndicatorError]:
+    """Every problem of the table as a whole (sections, sums, reasons for lost points)."""
+    errors: list[IndicatorError] = []
     names = set(method.sections)
     for ind in indicators:
         if ind.level1 not in names:
-            raise IndicatorError(f"一级指标「{ind.level1}」不在评价办法中 (not a section of the "
+            errors.append(IndicatorError(f"一级指标「{ind.level1}」不在评价办法中 (not a section of the "
                                  f"method: {'、'.join(method.sections)})", path=source, row=ind.row,
-                                 column="一级指标")
+                                 column="一级指标"))
+    if errors:      # sums by section mean nothing while rows sit under unknown sections
+        return errors
     for name, pts in method.sections.items():
         got = sum((i.points for i in indicators if i.level1 == name), Decimal(0))
         if got != pts:
             first = next((i.row for i in indicators if i.level1 == name), None)
             hint = ("；预算执行率可在指标表中写一行，或在 project.yml 写 funding:（项目资金）由它计分"
                     if name == method.budget and funding is None and got == 0 else "")
-            raise IndicatorError(f"一级指标「{name}」下各指标分值之和为{fmt_points(got)}分，评价办法规定为"
+            errors.append(IndicatorError(f"一级指标「{name}」下各指标分值之和为{fmt_points(got)}分，评价办法规定为"
                                  f"{fmt_points(pts)}分{hint} (children's points must add up to the parent)",
-                                 path=source, row=first, column="分值")
+                                 path=source, row=first, column="分值"))
     for level2 in dict.fromkeys((i.level1, i.level2) for i in indicators if i.level2):
         declared = next(i.level2_points for i in indicators if (i.level1, i.level2) == level2)
         if declared is not None:
             got = sum((i.points for i in indicators if (i.level1, i.level2) == level2), Decimal(0))
             if got != declared:
                 first = next(i.row for i in indicators if (i.level1, i.level2) == level2)
-                raise IndicatorError(f"二级指标「{level2[1]}」标明{fmt_points(declared)}分，其下各指标分值之和为"
+                errors.append(IndicatorError(f"二级指标「{level2[1]}」标明{fmt_points(declared)}分，其下各指标分值之和为"
                                      f"{fmt_points(got)}分 (children's points must add up to the parent)",
-                                     path=source, row=first, column="分值")
+                                     path=source, row=first, column="分值"))
     for ind in indicators:
+        if ind.score is None:       # not scored: its own error is already listed
+            continue
         if ind.rule == "budget" and ind.lost > 0 and not ind.reason:
-            raise IndicatorError(f"预算执行率未达100%，扣{fmt_points(ind.lost)}分，须在 funding.reason 说明原因 "
-                                 "(every lost point needs a reason)", path=getattr(funding, "path", None))
-        if ind.lost > 0 and not ind.reason:
-            raise IndicatorError(f"指标「{ind.name}」扣{fmt_points(ind.lost)}分，须填写偏差原因分析及改进措施 "
+            errors.append(IndicatorError(f"预算执行率未达100%，扣{fmt_points(ind.lost)}分，须在 funding.reason 说明原因 "
+                                 "(every lost point needs a reason)", path=getattr(funding, "path", None)))
+        elif ind.lost > 0 and not ind.reason:
+            errors.append(IndicatorError(f"指标「{ind.name}」扣{fmt_points(ind.lost)}分，须填写偏差原因分析及改进措施 "
                                  "(every lost point needs a reason)", path=source, row=ind.row,
-                                 column="偏差原因分析及改进措施")
+                                 column="偏差原因分析及改进措施"))
+    return errors
 
 
 # ------------------------------------------------------------------------------ helpers

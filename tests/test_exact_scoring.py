@@ -247,3 +247,35 @@ def test_rendered_self_table_shows_the_same_scores_as_the_report(tmp_path):
     # fmt_points writes them (30 and 10, not 30.00)
     assert lines["合计"] == ["合计", "30", "26.30"] and lines["产出小计"] == ["产出小计", "30", "26.30"]
     assert "30.00" not in text
+
+
+# ------------------------------------------------------------------ every mistake in one message
+def test_all_mistakes_of_a_table_in_one_error(tmp_path):
+    """A newcomer fixed an indicator table one error per run (a minute each): every row is now
+    scored and the table checked before refusing, and the error lists each problem with its row.
+    Row 2: a deduction without its count; row 3: 9/10 of 10 points lost without a reason
+    (比例 1350/1500 → 9分); row 4: a yes/no indicator answered 「也许」."""
+    rows = [("产出", None, "信访", 10, "定量", "扣分:1", "0次", None, None, None, None),
+            ("产出", None, "培训人次", 10, "定量", "比例", "1500人次", "1350人次", None, None, None),
+            ("产出", None, "制度", 10, "定性", "是否", "是", "也许", None, None, None)]
+    with pytest.raises(IndicatorError) as e:
+        _assess(tmp_path, rows, {"产出": 30})
+    msg = str(e.value)
+    assert msg.startswith("文件 ") and "指标表有3处问题" in msg
+    lines = [ln.strip() for ln in msg.splitlines()[1:]]
+    assert [ln.split("，")[0] for ln in lines] == ["1. 第2行", "2. 第3行", "3. 第4行"], lines
+    assert "实际完成值" in lines[0] and "次数" in lines[0]
+    assert "扣1分" in lines[1] and "偏差原因分析及改进措施" in lines[1]
+    assert "也许" in lines[2]
+    assert [x.row for x in e.value.errors] == [2, 3, 4]
+
+
+def test_sections_that_do_not_add_up_are_listed_with_row_mistakes(tmp_path):
+    """Points of 产出 add to 20 where the method says 30 (one problem of the table), and row 2's
+    deduction count is blank (one problem of a row): both in one message."""
+    rows = [("产出", None, "信访", 10, "定量", "扣分:1", "0次", None, None, None, None),
+            ("产出", None, "制度", 10, "定性", "是否", "是", "是", None, None, None)]
+    with pytest.raises(IndicatorError) as e:
+        _assess(tmp_path, rows, {"产出": 30})
+    msg = str(e.value)
+    assert "指标表有2处问题" in msg and "次数" in msg and "分值之和为20分" in msg
