@@ -12,6 +12,24 @@ Rules (the same as the analyses apply):
 satisfaction   a ``scale`` or ``matrix`` question whose options all have a ``score`` and that
                lists ``satisfied`` codes (:func:`kit.satisfaction.analyse_satisfaction`).
 awareness      a ``yesno`` question that lists ``satisfied`` codes (the 知道/了解 answer).
+
+A fix is suggested only where the question is what the analysis measures, decided from its
+text and option labels with the small word lists below (a hint must not push an evaluator to
+count an importance rating as 满意 or a membership question as 知晓):
+
+satisfaction   the option labels are a 满意 scale (:mod:`kit.io.scales`), or the text says 满意
+               (an agreement/符合 scale or a points/codes scale on 「我对…感到满意」,
+               「整体的满意度如何（0-10分）」) and names no other topic (:data:`OTHER_TOPICS`:
+               重要, 频率, 可能/推荐, 了解, 期望, 信任, 难度, 需要). Importance scales never.
+awareness      the option labels say 知道/了解/听说过/知晓, or the text asks whether the respondent
+               knows or has heard of something (:data:`AWARENESS_WORDS`: 知道、了解、听说、知晓、
+               知悉…), not whether one wishes to (:data:`NOT_AWARENESS`: 希望了解、想知道…).
+               Identity and membership questions (「您是否为党员」,「您是中兴员工吗」) never.
+
+The fix is said first as the Excel codebook's columns (问卷定义.xlsx, sheet 题目与选项, which
+``make codebook`` writes: :attr:`Consideration.excel`), then as the few ``questionnaire.yml``
+lines that change (:attr:`Consideration.patch`); :attr:`Consideration.fix` keeps the whole
+entry for programs that replace it.
 appraisal      cadres: matrix questions with scored options (扣分 as negative scores), named in
                ``project.yml`` under ``appraisal: cadres: questions:``; members: a matrix
                question with one row per member (优秀/合格/基本合格/不合格).
@@ -27,7 +45,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .io.draft import question_yaml
-from .io.scales import AWARENESS_PAIRS, FAMILY_ZH, YES_NO, is_identity_title, match_scale
+from .io.scales import AWARENESS_PAIRS, YES_NO, is_identity_title, match_scale
 from .questionnaire import Question, Questionnaire, _norm_label
 
 __all__ = ["Eligibility", "Consideration", "satisfaction_eligibility", "awareness_eligibility",
@@ -42,6 +60,75 @@ _DEDUCT = re.compile(r"扣\s*\d+(?:\.\d+)?\s*分|不扣分")
 _RATING_TITLE = re.compile(r"满意|评价|程度|认可|同意|符合|重要|打分|评分|好不好|怎么样")
 _BANDS = {"优秀", "合格", "基本合格", "不合格", "称职", "基本称职", "不称职"}
 
+WORKBOOK = "问卷定义.xlsx"       # kit.codebook.DEFAULT_WORKBOOK (not imported: codebook imports us)
+SHEET = "题目与选项"            # kit.codebook.QUESTION_SHEET
+# A rating question's text that says it is about satisfaction.
+SATISFACTION_WORDS = re.compile(r"满意")
+# What else a rating question's text may be about (first match named in the reason): such a
+# question is not a satisfaction question even if its text also says 满意.
+OTHER_TOPICS = [("重要程度", re.compile(r"重要")),
+                ("频率", re.compile(r"频率|频次|次数|多久|经常|常不常")),
+                ("可能性", re.compile(r"可能|推荐|愿意|意愿")),
+                ("了解程度", re.compile(r"了解|知道|熟悉|知晓|听说")),
+                ("期望", re.compile(r"期望|期待|希望")),
+                ("信任程度", re.compile(r"信任|信心|相信")),
+                ("难易程度", re.compile(r"难度|困难|难易|容易")),
+                ("需求", re.compile(r"需要|需求"))]
+# Text that asks whether the respondent knows or has heard of something.
+AWARENESS_WORDS = re.compile(r"知道|了解|听说|听过|知晓|知悉|晓得|清楚|熟悉|获悉")
+# ... but not whether one wishes to know it.
+NOT_AWARENESS = re.compile(r"(希望|想|需要|愿意|打算)(进一步|更多|更|多)?(了解|知道|知晓|熟悉)")
+
+
+def asks_awareness(title: str) -> bool:
+    """The text asks whether the respondent knows or has heard of something.
+
+    >>> asks_awareness("您是否知道本村第一书记是谁"), asks_awareness("您是否听说过积分超市")
+    (True, True)
+    >>> asks_awareness("请问您是中兴员工或有家属在中兴通讯工作吗?")
+    False
+    >>> asks_awareness("您希望进一步了解哪方面的政策")
+    False
+    """
+    t = title or ""
+    return bool(AWARENESS_WORDS.search(t)) and not NOT_AWARENESS.search(t)
+
+
+def _other_topic(title: str) -> tuple[str, str] | None:
+    """(topic, word) of the first :data:`OTHER_TOPICS` the text names."""
+    for topic, rx in OTHER_TOPICS:
+        m = rx.search(title or "")
+        if m:
+            return topic, m.group(0)
+    return None
+
+
+def satisfaction_basis(q: Question, m) -> str:
+    """Why ``q`` (with its recognised scale ``m``, or None) is not a satisfaction question;
+    empty when its labels or text say it is one.
+
+    >>> from kit.questionnaire import Option
+    >>> imp = Question("q13", "各方面对您而言重要性如何?(1分表示非常不重要,5分表示非常重要)", "scale",
+    ...                options=[Option(i, f"{i}分", float(i)) for i in range(1, 6)])
+    >>> satisfaction_basis(imp, None)
+    '题干问的是重要程度（“重要”），不是满意度题，不计入满意度分析'
+    """
+    family = m.family if m is not None else None
+    if family == "satisfaction":
+        return ""
+    other = _other_topic(q.title)
+    if family == "importance":
+        why = f"选项是{m.name}，问的是重要程度"
+    elif SATISFACTION_WORDS.search(q.title or "") and other is None:
+        return ""
+    elif other is not None:
+        why = f"题干问的是{other[0]}（“{other[1]}”）"
+    elif family in ("agreement", "fit"):
+        why = f"选项是{m.name}，题干没有说满意（如「我对……感到满意」）"
+    else:
+        why = "题干和选项都没有说满意"
+    return why + "，不是满意度题，不计入满意度分析"
+
 
 @dataclass
 class Consideration:
@@ -53,6 +140,15 @@ class Consideration:
     reasons: list[str] = field(default_factory=list)   # why not (Chinese)
     fix: str = ""                                       # the entry that would make it count
     fix_file: str = "questionnaire.yml"
+    excel: str = ""     # the same fix said as the columns of 问卷定义.xlsx to fill in
+    patch: str = ""     # the same fix as only the lines of the entry that change
+    number: int | None = None
+
+    @property
+    def name(self) -> str:
+        """The question as the evaluator finds it in the export: 第N题「题干」."""
+        t = self.title if len(self.title) <= 24 else self.title[:24] + "…"
+        return (f"第{self.number}题" if self.number is not None else self.question_id) + f"「{t}」"
 
 
 @dataclass
@@ -106,9 +202,13 @@ class Eligibility:
         for reason, cs in by_reason.items():
             out.append(f"未纳入 {_ids(cs)}：{reason}。")
         if self.fixes:
-            files = sorted({c.fix_file for c in self.left if c.fix})
-            out.append(f"按建议的写法（“修改为”）整段替换{'、'.join(files)}中相应题目（或加入相应行）后，"
-                       f"{len(self.fixes)}道题即可纳入{name}。")
+            if any(c.excel for c in self.left):
+                how = (f"按建议在{WORKBOOK}（工作表「{SHEET}」，make codebook 导出）中修改、"
+                       "make codebook-import 读回后（或在 questionnaire.yml 中改动相应的行），")
+            else:
+                files = sorted({c.fix_file for c in self.left if c.fix})
+                how = f"按建议的写法在{'、'.join(files)}中加入相应行后，"
+            out.append(f"{how}{len(self.fixes)}道题即可纳入{name}。")
         return out + self.notes
 
 
@@ -143,6 +243,64 @@ def _with_scores(q: Question, reasons: list[str]) -> Question | None:
     return None
 
 
+def excel_fix(q: Question, fixed: Question) -> str:
+    """The change from ``q`` to ``fixed``, said as the columns of the Excel codebook.
+
+    >>> from kit.questionnaire import Option
+    >>> q = Question("q6", "您是否知道本村第一书记是谁", "single", options=[Option(1, "是"), Option(2, "否")])
+    >>> f = copy.deepcopy(q); f.type, f.satisfied = "yesno", [1]
+    >>> excel_fix(q, f)
+    '在「题型」列改为“是非题”，在「满意/知晓项」列为“是”填“是”'
+    """
+    parts = []
+    if fixed.type != q.type:
+        parts.append(f"在「题型」列改为“{TYPE_ZH.get(fixed.type, fixed.type)}”")
+    scores = {o.code: o.score for o in fixed.options}
+    if any(o.score is None for o in q.options) and all(v is not None for v in scores.values()):
+        shown = "、".join(f"{o.label}={scores[o.code]:g}" for o in q.options[:6])
+        parts.append(f"在「分值」列填写每个选项的分值（建议：{shown}{'…' if len(q.options) > 6 else ''}）")
+    sat = fixed.satisfied or []
+    if sat and sat != (q.satisfied or []):
+        labels = "、".join(o.label for o in q.options if o.code in sat)
+        parts.append(f"在「满意/知晓项」列为“{labels}”填“是”")
+    return "，".join(parts)
+
+
+def _flow(v) -> str:
+    import yaml
+
+    return yaml.safe_dump(v, allow_unicode=True, default_flow_style=True, width=10_000).strip()
+
+
+def yaml_patch(q: Question, fixed: Question) -> str:
+    """Only the lines of ``q``'s questionnaire.yml entry that change (the rest stays as it is).
+
+    >>> from kit.questionnaire import Option
+    >>> q = Question("q6", "您是否知道本村第一书记是谁", "single", options=[Option(1, "是"), Option(2, "否")])
+    >>> f = copy.deepcopy(q); f.type, f.satisfied = "yesno", [1]
+    >>> print(yaml_patch(q, f), end="")
+    - id: q6
+      type: yesno
+      satisfied: [1]
+    """
+    lines = [f"- id: {q.id}"]
+    if fixed.type != q.type:
+        lines.append(f"  type: {fixed.type}")
+    if [o.score for o in fixed.options] != [o.score for o in q.options]:
+        lines.append("  options: " + _flow([{"code": o.code, "label": o.label, "score": o.score}
+                                            for o in fixed.options]))
+    if (fixed.satisfied or []) != (q.satisfied or []):
+        lines.append(f"  satisfied: {_flow(list(fixed.satisfied or []))}")
+    return "\n".join(lines) + "\n"
+
+
+def _advise(c: Consideration, q: Question, fixed: Question) -> None:
+    """The fix three ways: the whole entry, the workbook's columns, the lines that change."""
+    c.fix = question_yaml(fixed)
+    c.excel = excel_fix(q, fixed)
+    c.patch = yaml_patch(q, fixed)
+
+
 def _top_two(q: Question) -> list[int]:
     by = sorted(q.options, key=lambda o: (o.score is None, o.score))
     return sorted(o.code for o in by[-2:])
@@ -150,7 +308,7 @@ def _top_two(q: Question) -> list[int]:
 
 # ------------------------------------------------------------------------- satisfaction
 def _satisfaction_one(q: Question, answered: int | None) -> Consideration | None:
-    c = Consideration(q.id, q.title, q.type, taken=False)
+    c = Consideration(q.id, q.title, q.type, taken=False, number=q.number)
     if q.type not in ("single", "scale", "matrix") or not q.options or q.personal:
         return None
     m = match_scale([o.label for o in q.options], q.title)
@@ -165,6 +323,10 @@ def _satisfaction_one(q: Question, answered: int | None) -> Consideration | None
         c.taken = answered is None or answered > 0
         if not c.taken:
             c.reasons.append("没有有效回答")
+        return c
+    why_not = satisfaction_basis(q, m)
+    if why_not and not q.satisfied:
+        c.reasons.append(why_not)
         return c
     if q.type == "matrix" and not scored and m is None and not _with_scores(q, []):
         c.reasons.append(f"选项{_labels(q)}不是等级量表，不能计算满意度")
@@ -182,11 +344,11 @@ def _satisfaction_one(q: Question, answered: int | None) -> Consideration | None
         sat = [o.label for o in sorted(fixed.options, key=lambda o: -o.score)
                if o.code in fixed.satisfied]
         if m is not None and m.family != "satisfaction":
-            c.reasons.append(f"没有列出满意项 (satisfied)：选项说的是{FAMILY_ZH[m.family]}，不是满意度；"
-                             f"如把“{'”“'.join(sat)}”计为满意，用建议的写法")
+            c.reasons.append(f"没有列出满意项 (satisfied)：选项是{m.name}，"
+                             f"题干说的是满意；建议把“{'”“'.join(sat)}”计为满意（最高两档，请按评估方案核对）")
         else:
             c.reasons.append(f"没有列出满意项 (satisfied)；建议把“{'”“'.join(sat)}”计为满意")
-    c.fix = question_yaml(fixed)
+    _advise(c, q, fixed)
     return c
 
 
@@ -219,15 +381,22 @@ def awareness_eligibility(qn: Questionnaire) -> Eligibility:
         pair = _yes_no_pair(q) if q.type in ("single", "yesno") else None
         if pair is None:
             continue
-        c = Consideration(q.id, q.title, q.type, taken=q.type == "yesno" and bool(q.satisfied))
+        c = Consideration(q.id, q.title, q.type, taken=q.type == "yesno" and bool(q.satisfied),
+                          number=q.number)
+        about = pair in AWARENESS_PAIRS or asks_awareness(q.title)
         if c.taken:  # the codebook says so: the analysis takes it
-            if is_identity_title(q.title):
-                e.notes.append(f"{q.id}「{q.title}」像是身份类问题，却列出了知晓项 (satisfied)，"
-                               "知晓率表中会出现它的“是”的比例；请核对问卷定义。")
+            if not about:
+                kind = "身份类问题" if is_identity_title(q.title) else "不是问是否知道某事的题目"
+                e.notes.append(f"{c.name}像是{kind}，却列出了知晓项 (satisfied)，知晓率表中会出现它的"
+                               f"“{pair[0]}”的比例；请核对问卷定义。")
             e.considered.append(c)
             continue
-        if is_identity_title(q.title):
-            c.reasons.append("身份类问题（如「您是否为党员」），不是知晓题")
+        if not about:
+            if is_identity_title(q.title):
+                c.reasons.append("身份类问题（如「您是否为党员」），不是知晓题，不计知晓率")
+            else:
+                c.reasons.append(f"题干没有问是否知道、了解或听说过某事（如「您是否知道……」），选项"
+                                 f"“{pair[0]}/{pair[1]}”也不说明是否知晓：不是知晓题，不计知晓率")
             e.considered.append(c)
             continue
         fixed = copy.deepcopy(q)
@@ -237,10 +406,10 @@ def awareness_eligibility(qn: Questionnaire) -> Eligibility:
             fixed.type = "yesno"
         if not q.satisfied:
             fixed.satisfied = [yes]
-            why = ("选项“知道/不知道”一类，" if pair in AWARENESS_PAIRS else
-                   f"选项“{pair[0]}/{pair[1]}”不说明是否知晓；如本题问的是知晓情况（「您是否知道…」），")
-            c.reasons.append(f"没有列出知晓项 (satisfied)：{why}把“{pair[0]}”计为知晓")
-        c.fix = question_yaml(fixed)
+            why = (f"选项“{pair[0]}/{pair[1]}”说的是是否知晓，" if pair in AWARENESS_PAIRS else
+                   "题干问的是受访者是否知道（了解、听说过）某事，")
+            c.reasons.append(f"没有列出知晓项 (satisfied)：{why}建议把“{pair[0]}”计为知晓")
+        _advise(c, q, fixed)
         e.considered.append(c)
     return e
 

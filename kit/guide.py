@@ -2,8 +2,8 @@
 
 For each question of a codebook the guide says which analyses take it (满意度题, 知晓题, 测评题,
 分组字段, 开放题, 个人信息 …) or that none does, the reason, and the most likely fix, written for
-the Excel codebook (``make codebook``: the column to change and the value to put there) with
-the exact ``questionnaire.yml`` entry beside it. Which questions count, why the others do not
+the Excel codebook (``make codebook``: the column to change and the value to put there), with
+the few ``questionnaire.yml`` lines that change beside it. Which questions count, why the others do not
 and the entries that would make them count come from :mod:`kit.eligibility` (the analyses'
 own rules); this module adds the questions no analysis considers (profile questions,
 multi-select, free text, personal fields) and says it all per question.
@@ -24,9 +24,8 @@ import re
 from dataclasses import dataclass, field
 
 import pandas as pd
-import yaml
 
-from .eligibility import (TYPE_ZH, appraisal_eligibility, awareness_eligibility,
+from .eligibility import (SHEET, TYPE_ZH, WORKBOOK, appraisal_eligibility, awareness_eligibility,
                           satisfaction_eligibility)
 from .questionnaire import Question, Questionnaire
 
@@ -52,8 +51,8 @@ _OVERALL_TITLE = re.compile(r"总体|整体|综合|总的来说|总的看")
 class QuestionUse:
     """One question as the kit will use it. ``uses`` lists the analyses that take it (keys of
     :data:`USE_ZH`); empty means none does, and ``reason``/``fix`` say why and what to change
-    in the Excel codebook; ``fix_yaml`` is the same change as the entry to paste into
-    ``fix_file`` (questionnaire.yml or project.yml)."""
+    in the Excel codebook; ``fix_yaml`` is the same change as the lines of the question's
+    questionnaire.yml entry that change (or the lines to add to project.yml, ``fix_file``)."""
 
     question_id: str
     number: int | None
@@ -108,22 +107,6 @@ def _answered(q: Question, data: pd.DataFrame | None) -> int | None:
     cols = [r.id for r in q.rows] if q.type == "matrix" else [q.id]
     cols = [c for c in cols if c in data] or [c for c in data.columns if str(c).startswith(q.id + "__")]
     return int(data[cols].notna().any(axis=1).sum()) if cols else 0
-
-
-def _excel_fix(q: Question, fixed: dict) -> str:
-    """The change from ``q`` to the suggested entry, said as the workbook's columns."""
-    parts = []
-    if fixed.get("type") != q.type:
-        parts.append(f"在「题型」列改为“{TYPE_ZH.get(fixed['type'], fixed['type'])}”")
-    scores = {o["code"]: o.get("score") for o in fixed.get("options", [])}
-    if any(o.score is None for o in q.options) and all(v is not None for v in scores.values()):
-        shown = "、".join(f"{o.label}={scores[o.code]:g}" for o in q.options[:6])
-        parts.append(f"在「分值」列填写每个选项的分值（建议：{shown}{'…' if len(q.options) > 6 else ''}）")
-    sat = fixed.get("satisfied") or []
-    if sat and sat != (q.satisfied or []):
-        labels = "、".join(o.label for o in q.options if o.code in sat)
-        parts.append(f"在「满意/知晓项」列为“{labels}”填“是”")
-    return "，".join(parts)
 
 
 def _why_not(q: Question) -> tuple[str, str]:
@@ -201,11 +184,11 @@ def question_uses(qn: Questionnaire, data: pd.DataFrame | None = None,
         u.reason = "；".join(r for c in left for r in c.reasons)
         c = next((c for c in left if c.fix), None)
         if c is not None:
-            u.fix_yaml, u.fix_file = c.fix, c.fix_file
+            u.fix_file = c.fix_file
             if c.fix_file == "questionnaire.yml":
-                u.fix = _excel_fix(q, yaml.safe_load(c.fix)[0])
+                u.fix, u.fix_yaml = c.excel, c.patch
             else:
-                u.fix = f"在 {c.fix_file} 中加上下面的写法"
+                u.fix, u.fix_yaml = f"在 {c.fix_file} 中加上下面的写法", c.fix
     return out
 
 
@@ -216,7 +199,7 @@ def guide_frame(uses: list[QuestionUse]) -> pd.DataFrame:
         "题干": [u.title for u in uses], "题型": [TYPE_ZH.get(u.type, u.type) for u in uses],
         "用途": [u.use_text for u in uses], "原因": [u.reason for u in uses],
         "建议修改": [u.fix for u in uses], "修改文件": [u.fix_file for u in uses],
-        "修改为（整段替换该题）": [u.fix_yaml for u in uses]})
+        "改动的行": [u.fix_yaml for u in uses]})
 
 
 def guide_lines(uses: list[QuestionUse], analyses: list[str] = (), width: int = 24) -> list[str]:
@@ -226,7 +209,16 @@ def guide_lines(uses: list[QuestionUse], analyses: list[str] = (), width: int = 
     entries to paste, and a warning when nothing feeds a satisfaction or awareness table."""
     def name(u: QuestionUse) -> str:
         t = u.title if len(u.title) <= width else u.title[:width] + "…"
+        if u.number is None:
+            return f"{u.question_id}「{t}」（无题号）"
+        if u.question_id != f"q{u.number}":
+            return f"第{u.number}题 {u.question_id}「{t}」"
         return f"{u.question_id}「{t}」"
+
+    def where(u: QuestionUse) -> str:
+        if u.fix_file and u.fix_file != "questionnaire.yml":
+            return ""
+        return f"（{WORKBOOK} 工作表「{SHEET}」中该题及其选项行）"
 
     out = ["题目用途（kit 将如何使用每道题）："] + [f"  {a}" for a in analyses]
     for key in USE_ZH:
@@ -240,7 +232,8 @@ def guide_lines(uses: list[QuestionUse], analyses: list[str] = (), width: int = 
         for u in idle:
             same.setdefault((u.reason, u.fix), []).append(u)
         for (reason, fix), us in same.items():
-            out.append(f"    {'、'.join(name(u) for u in us)}：{reason}。" + (f"\n      建议：{fix}。" if fix else ""))
+            out.append(f"    {'、'.join(name(u) for u in us)}：{reason}。"
+                       + (f"\n      建议{where(us[0])}：{fix}。" if fix else ""))
     if not any(k in u.uses for u in uses for k in ("overall", "satisfaction", "awareness")):
         out.append("  注意：目前没有计入满意度或知晓率的题目，make report 只会给出数据质量检查。请按上面的"
                    "建议在问卷定义中标出满意度题（make codebook 导出 Excel 修改后 make codebook-import）。")
@@ -251,6 +244,9 @@ def guide_lines(uses: list[QuestionUse], analyses: list[str] = (), width: int = 
     for u in uses:
         if u.fix_yaml and (u.fix_file, u.fix_yaml) not in pasted:
             pasted.add((u.fix_file, u.fix_yaml))
-            out.append(f"  {u.question_id} 在 {u.fix_file} 中修改为：")
-            out += [f"    {ln}" for ln in u.fix_yaml.splitlines()]
+            if u.fix_file == "questionnaire.yml":
+                out.append(f"  {name(u)}：不用 Excel、直接改 questionnaire.yml 时，该题改动的行（其余不变）：")
+            else:
+                out.append(f"  {name(u)}：在 {u.fix_file} 中加上：")
+            out += [f"      {ln}" for ln in u.fix_yaml.splitlines()]
     return out

@@ -7,6 +7,7 @@ of the rows (given beside each assertion)."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -20,8 +21,12 @@ from kit.eligibility import (appraisal_eligibility, awareness_eligibility,
                              before_after_eligibility, satisfaction_eligibility)
 from kit.io.draft import draft_codebook, draft_yaml
 
-HEADER = ["1、您的身份", "2、您是否为党员", "3、村干部能及时回应群众诉求",
-          "4、村务公开做得及时、真实", "5、村里的矛盾纠纷能得到化解", "6、您是否知道本村第一书记是谁"]
+# q3-q5 are 同意 scales on statements about satisfaction (「我对…感到满意」): counted as
+# satisfaction only because the text says 满意 (an agreement scale on 「村干部能及时回应群众诉求」
+# is not a satisfaction question: tests/test_guide.py)
+HEADER = ["1、您的身份", "2、您是否为党员", "3、我对村干部回应群众诉求的情况感到满意",
+          "4、我对村务公开的及时、真实感到满意", "5、我对村里矛盾纠纷的化解感到满意",
+          "6、您是否知道本村第一书记是谁"]
 ROWS = [  # 同意-scale answers; 是/否 for the two yes/no questions
     ["村民", "否", "同意", "非常同意", "一般", "是"],
     ["党员", "是", "非常同意", "同意", "同意", "是"],
@@ -124,7 +129,11 @@ def test_kit_check_prints_what_counts(newcomer):
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert "满意度分析：考察了3道题，纳入0道" in run.stdout
-    assert "q3 在 questionnaire.yml 中修改为：" in run.stdout
+    # the fix as the workbook's columns first, then only the YAML lines that change
+    assert re.search(r"q3「我对村干部回应群众诉求的情况感到满意」：不用 Excel、直接改 questionnaire.yml 时，"
+                     r"该题改动的行（其余不变）：\n +- id: q3\n +satisfied: \[4, 5\]\n +q4", run.stdout)
+    assert "建议（问卷定义.xlsx 工作表「题目与选项」中该题及其选项行）：在「满意/知晓项」列为“同意、非常同意”填“是”" \
+        in run.stdout
 
 
 def test_before_after_says_which_wave_lacks_the_items(newcomer, tmp_path):

@@ -7,9 +7,11 @@ exactly when it is in the awareness table, a group exactly when the group breakd
 
 from __future__ import annotations
 
+import itertools
 import shutil
 
 import pytest
+import yaml
 
 import kit
 from kit.cli import main
@@ -59,17 +61,17 @@ SAT = ["非常不满意", "不满意", "一般", "满意", "非常满意"]
      "在「题型」列改为“量表题”，在「分值」列填写每个选项的分值（建议：非常不满意=1、不满意=2、一般=3、满意=4、"
      "非常满意=5），在「满意/知晓项」列为“满意、非常满意”填“是”", "type: scale"),
     (_q("b", "总体满意度", "scale", SAT, [1, 2, 3, 4, 5]), "没有列出满意项",
-     "在「满意/知晓项」列为“满意、非常满意”填“是”", "satisfied:\n  - 4\n  - 5"),
+     "在「满意/知晓项」列为“满意、非常满意”填“是”", "satisfied: [4, 5]"),
     (_q("c", "各项工作", "matrix", SAT), "选项没有分值", "在「分值」列填写每个选项的分值", "score: 1"),
     (_q("d", "您是否知道驻村工作队", "yesno", ["知道", "不知道"]), "没有列出知晓项",
-     "在「满意/知晓项」列为“知道”填“是”", "satisfied:\n  - 1"),
+     "在「满意/知晓项」列为“知道”填“是”", "satisfied: [1]"),
     (_q("e", "您所在的乡镇", "single", ["城关镇", "河口镇"]), "不作分组", "在「分组顺序」列填写顺序号", ""),
     (_q("f", "您关注哪些方面", "multi", ["产业", "环境"]), "不进入满意度分析", "", ""),
     (_q("g", "您是否为党员", "yesno", ["是", "否"]), "身份类问题", "", ""),
 ])
 def test_each_idle_question_gets_its_reason_and_fix(q, reason, fix, yaml_fix):
     """The reasons and the entries are kit.eligibility's (the analyses' rules); the fix is the
-    same change said as the workbook's columns."""
+    same change said as the workbook's columns, and as only the YAML lines that change."""
     u = question_uses(Questionnaire("示例", [q]))[0]
     assert u.uses == [] and u.use_text == "暂不分析"
     assert reason in u.reason
@@ -134,3 +136,118 @@ def _check_lines(target, capsys) -> list[str]:
 def _own_config(tmp_path, monkeypatch):
     """kit new keeps each project's pepper under $XDG_CONFIG_HOME: the test's own folder."""
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+
+
+# ----------------------------------------------------------- hints that do not mislead (issue 13b)
+# Awareness is suggested only where the question asks whether one knows / has heard of something
+# (or its options say 知道/了解/听说过/知晓); satisfaction only where the labels or the text say 满意.
+# The real case: the public 问卷星 2016 pair (gasongjian/reportgen, All_Data_Readable.xls /
+# All_Data_Original.xls): Q1 「请问您是中兴员工或有家属在中兴通讯工作吗?」 是/否 (membership),
+# Q13 「…对您而言重要性如何?(1分表示非常不重要,5分表示非常重要)」 a 1-5 importance matrix,
+# Q15 「您对“中兴天机7”整体的满意度如何?(以0-10分为标准…)」 a 0-10 satisfaction item.
+IMP = ["非常不重要", "不重要", "一般", "重要", "非常重要"]
+AGREE = ["非常不同意", "不同意", "一般", "同意", "非常同意"]
+
+
+@pytest.fixture()
+def zte(exports):
+    return kit.load_export(exports / "wjx_reportgen_2016_readable.xls",
+                           codes=exports / "wjx_reportgen_2016_original.xls")
+
+
+def _by_title(qn, start):
+    return next(q for q in qn.questions if q.title.startswith(start))
+
+
+def test_membership_question_is_not_suggested_as_awareness(zte):
+    from kit.eligibility import awareness_eligibility
+
+    q1 = _by_title(zte.questionnaire, "请问您是中兴员工")
+    assert q1.title == "请问您是中兴员工或有家属在中兴通讯工作吗?"
+    c = {c.question_id: c for c in awareness_eligibility(zte.questionnaire).considered}[q1.id]
+    assert not c.taken and c.fix == "" and "不是知晓题" in c.reasons[0]
+    u = {u.question_id: u for u in question_uses(zte.questionnaire)}[q1.id]
+    assert u.fix == "" and u.fix_yaml == "" and "知晓" not in u.fix
+
+
+def test_importance_matrix_is_not_suggested_as_satisfaction(zte):
+    from kit.eligibility import satisfaction_eligibility
+
+    qn = zte.questionnaire
+    q13, q15 = _by_title(qn, "如下“中兴天机7”的各方面"), _by_title(qn, "您对“中兴天机7”整体的满意度")
+    e = {c.question_id: c for c in satisfaction_eligibility(qn).considered}
+    assert e[q13.id].fix == "" and "重要程度" in "；".join(e[q13.id].reasons)
+    assert "不是满意度题" in "；".join(e[q13.id].reasons)
+    # the 0-10 item whose text asks about 满意度 is still suggested: the top two levels 9分/10分
+    sat = yaml.safe_load(e[q15.id].fix)[0]["satisfied"]
+    assert [o.label for o in q15.options if o.code in sat] == ["9分", "10分"]
+    u = {u.question_id: u for u in question_uses(qn)}
+    assert u[q13.id].fix == "" and "满意" not in u[q13.id].fix
+    assert "在「满意/知晓项」列为“9分、10分”填“是”" in u[q15.id].fix
+
+
+@pytest.mark.parametrize("q, suggested", [
+    (_q("imp", "以下各项工作对您的重要性", "scale", IMP), False),
+    (_q("imp2", "您认为村务公开重要吗", "scale", ["1分", "2分", "3分", "4分", "5分"], [1, 2, 3, 4, 5]), False),
+    (_q("agr", "村干部能及时回应群众诉求", "scale", AGREE, [1, 2, 3, 4, 5]), False),
+    (_q("freq", "您参加村民议事会的频率（1分=从不，5分=经常）", "scale",
+        ["1分", "2分", "3分", "4分", "5分"], [1, 2, 3, 4, 5]), False),
+    (_q("agr_sat", "我对村干部回应群众诉求的情况感到满意", "scale", AGREE, [1, 2, 3, 4, 5]), True),
+    (_q("sat", "您对村务公开工作的评价", "single", SAT), True),
+    (_q("sat10", "您对驻村工作队的总体满意度（0-10分）", "scale",
+        [f"{i}分" for i in range(11)], list(range(11))), True),
+])
+def test_satisfaction_is_suggested_only_where_labels_or_text_say_so(q, suggested):
+    from kit.eligibility import satisfaction_eligibility
+
+    qn = Questionnaire("示例", [q])
+    e = satisfaction_eligibility(qn)
+    fixes = e.fixes
+    assert (q.id in fixes) == suggested, e.sentences
+    u = question_uses(qn)[0]
+    assert ("满意/知晓项" in u.fix) == suggested, u.fix
+    if not suggested and e.considered:
+        assert "不是满意度题" in u.reason, u.reason
+
+
+@pytest.mark.parametrize("q, suggested", [
+    (_q("a1", "您是否知道本村第一书记是谁", "yesno", ["是", "否"]), True),
+    (_q("a2", "您是否听说过“积分超市”", "single", ["有", "没有"]), True),
+    (_q("a3", "您对扶贫小额信贷政策是否了解", "yesno", ["是", "否"]), True),
+    (_q("a4", "您知道本村党员先锋岗吗", "yesno", ["是", "否"]), True),
+    (_q("a5", "驻村工作队", "yesno", ["知道", "不知道"]), True),   # the options say so
+    (_q("n1", "请问您是中兴员工或有家属在中兴通讯工作吗?", "yesno", ["是", "否"]), False),
+    (_q("n2", "您家是否有在外务工人员", "yesno", ["有", "没有"]), False),
+    (_q("n3", "您是否参加过村民代表会议", "yesno", ["是", "否"]), False),
+    (_q("n4", "您希望进一步了解哪方面的政策吗", "yesno", ["是", "否"]), False),
+    (_q("n5", "您是否为党员", "yesno", ["是", "否"]), False),
+])
+def test_awareness_is_suggested_only_where_the_question_asks_what_one_knows(q, suggested):
+    from kit.eligibility import awareness_eligibility
+
+    e = awareness_eligibility(Questionnaire("示例", [q]))
+    assert (q.id in e.fixes) == suggested, [c.reasons for c in e.considered]
+    u = question_uses(Questionnaire("示例", [q]))[0]
+    assert ("满意/知晓项" in u.fix) == suggested, u.fix
+
+
+def test_check_speaks_of_the_workbook_and_short_yaml(exports, tmp_path, capsys):
+    """The fix is said as the workbook's columns first; the YAML is only the lines that change
+    (a few lines, not the 50-70-line entry); questions are named by number and title, not by a
+    column of the 按序号 file (the 按文本 file has 33 columns, the 按序号 one 74)."""
+    from kit.newproject import new_project
+
+    made = new_project(str(tmp_path / "p"), [str(exports / "wjx_reportgen_2016_readable.xls"),
+                                             str(exports / "wjx_reportgen_2016_original.xls")])
+    assert main(["check", str(made.root)]) == 0
+    out = capsys.readouterr().out
+    assert "第74列" not in out and "请选择省份城市与地区" in out
+    assert "问卷定义.xlsx" in out and "题目与选项" in out
+    lines = out.splitlines()
+    starts = [i for i, ln in enumerate(lines) if "questionnaire.yml" in ln and "改动" in ln]
+    assert starts, out
+    for i in starts:   # each YAML block: at most 6 lines after its heading
+        block = list(itertools.takewhile(lambda ln: ln.startswith("      "), lines[i + 1:]))
+        assert 0 < len(block) <= 6, lines[i:i + 12]
+    assert not any("中兴员工" in ln and "知晓" in ln for ln in lines if "建议" in ln), out
+

@@ -322,10 +322,14 @@ def _structure(table: RawTable, variant: str) -> tuple[dict, list[ParsedQuestion
             cur.structure = "rows"
             cur.parts.append(part)
             continue
+        before = next((pq.number for pq in reversed(questions) if pq.number is not None), None)
         cur = ParsedQuestion(key=f"col_{len(questions) + 1}", number=None, title=h, header=raw_h,
                              structure="single", parts=[part])
         questions.append(cur)
-        notes.append(f"第{j + 1}列「{h}」没有题号，按无题号题目读取 (unnumbered column read as a "
+        # named by its title and place among the questions, not by a column number: the 按文本
+        # and 按序号 files of one download have different numbers of columns
+        place = f"（在第{before}题之后）" if before is not None else ""
+        notes.append(f"「{h}」一列没有题号{place}，按无题号题目读取 (unnumbered column read as a "
                      "question)")
     return meta_cols, questions, notes
 
