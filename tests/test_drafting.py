@@ -44,7 +44,11 @@ def test_satisfied_and_aware_only_where_the_labels_say_so(tmp_path):
     assert qs["q2"].type == "yesno" and qs["q2"].satisfied == [          # 知道/不知道
         next(o.code for o in qs["q2"].options if o.label == "知道")]
     assert qs["q3"].type == "yesno" and qs["q3"].satisfied is None      # 是/否: not said
-    assert any("satisfied: [" in c for c in d.checks["q3"])             # ... but how to say it
+    # 「参加过」 asks what one did, not what one knows: no hint to count it as 知晓 (issue 13b)
+    assert not any("satisfied: [" in c for c in d.checks["q3"]), d.checks["q3"]
+    assert any("不是知晓题" in c for c in d.checks["q3"])
+    for qid in ("q6", "q8", "q9"):   # 同意 without 满意, 重要, 推荐的可能性: no 满意 hint either
+        assert not any("satisfied: [" in c for c in d.checks[qid]), (qid, d.checks[qid])
     for qid in ("q6", "q7", "q8", "q9"):                                # 同意/符合/重要/0-10
         assert qs[qid].satisfied is None, qid
 

@@ -469,18 +469,24 @@ def _complete_pair(opts: list[Option], pair: tuple[str, str], checks: list[str])
 
 
 def _mark_satisfied(q: Question, m: ScaleMatch | None, checks: list[str]) -> None:
-    """satisfied only where the labels say 满意 (the top two levels) or 知道/了解 (awareness)."""
+    """satisfied only where the labels say 满意 (the top two levels) or 知道/了解 (awareness);
+    the comment says how to count it only where the text asks for it (:mod:`kit.eligibility`'s
+    word lists): never an importance rating as 满意, never a membership question as 知晓."""
+    from ..eligibility import asks_awareness, satisfaction_basis
+
     if q.type == "yesno":
         pair = _yes_no(q.options)
         yes = next(o.code for o in q.options if _norm_label(o.label) == pair[0])
-        if is_identity_title(q.title):
-            checks.append("身份类问题：不计知晓率，不设 satisfied")
-        elif pair in AWARENESS_PAIRS:
+        if pair in AWARENESS_PAIRS:
             q.satisfied = [yes]
             checks.append(f"按“{pair[0]}”计为知晓（satisfied: [{yes}]），请核对")
+        elif asks_awareness(q.title):
+            checks.append(f"选项“{pair[0]}/{pair[1]}”不说明是否知晓，未设 satisfied；题干问的是是否知道"
+                          f"（了解、听说过）某事：如计知晓率，加上 satisfied: [{yes}]")
+        elif is_identity_title(q.title):
+            checks.append("身份类问题：不计知晓率，不设 satisfied")
         else:
-            checks.append(f"选项“{pair[0]}/{pair[1]}”不说明是否知晓，未设 satisfied；如本题问的是知晓"
-                          f"情况，加上 satisfied: [{yes}]")
+            checks.append("题干没有问是否知道、了解或听说过某事：不是知晓题，不设 satisfied")
         return
     if m is None:
         return
@@ -491,7 +497,12 @@ def _mark_satisfied(q: Question, m: ScaleMatch | None, checks: list[str]) -> Non
         checks.append("满意项按“" + "”“".join(o.label for o in top) + f"”计（satisfied: {q.satisfied}），请核对")
     else:
         top = sorted(o.code for o in by_score[-2:])
-        checks.append(f"选项是{m.name}，不是满意度：未设 satisfied；如要计入满意率，加上 satisfied: {top}")
+        why_not = satisfaction_basis(q, m)
+        if why_not:
+            checks.append(f"{why_not}：未设 satisfied")
+        else:
+            checks.append(f"选项是{m.name}，题干说的是满意：未设 satisfied；如计入满意率，加上 "
+                          f"satisfied: {top}（最高两档）")
 
 
 @dataclass
