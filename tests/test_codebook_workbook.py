@@ -261,6 +261,13 @@ def test_hints_say_what_the_kit_does_and_what_the_draft_guessed(tmp_path, export
     from kit.codebook import draft_checks
 
     assert guessed == list(draft_checks(yml.read_text(encoding="utf-8")))
+    # the hints never push a misreading (issue 13b): Q1 「请问您是中兴员工或有家属在中兴通讯工作吗?」
+    # is membership, not awareness; Q13 「…重要性如何?」 rates importance, not satisfaction; Q15
+    # 「…整体的满意度如何?(以0-10分为标准…)」 is a satisfaction item and is still suggested
+    for qid, why in (("q1", "不是知晓题"), ("q13", "不是满意度题")):
+        assert why in hints[qid] and "满意/知晓项" not in hints[qid] and "satisfied: [" not in hints[qid], \
+            hints[qid]
+    assert "在「满意/知晓项」列为“9分、10分”填“是”" in hints["q15"], hints["q15"]
 
 
 @pytest.fixture(autouse=True)
