@@ -146,9 +146,22 @@ class Consideration:
 
     @property
     def name(self) -> str:
-        """The question as the evaluator finds it in the export: 第N题「题干」."""
-        t = self.title if len(self.title) <= 24 else self.title[:24] + "…"
-        return (f"第{self.number}题" if self.number is not None else self.question_id) + f"「{t}」"
+        return question_name(self.question_id, self.number, self.title)
+
+
+def question_name(qid: str, number: int | None, title: str, width: int = 24) -> str:
+    """A question as the evaluator finds it: its number (the export's 题号, the workbook's 题号
+    column), its id (编号) and its title, never a column number of one of the files.
+
+    >>> question_name("q3", 3, "性别"), question_name("overall", 7, "总体满意度")
+    ('q3「性别」', '第7题 overall「总体满意度」')
+    >>> question_name("col_11", None, "请选择省份城市与地区:")
+    'col_11「请选择省份城市与地区:」（无题号）'
+    """
+    t = title if len(title) <= width else title[:width] + "…"
+    if number is None:
+        return f"{qid}「{t}」（无题号）"
+    return f"{qid}「{t}」" if qid == f"q{number}" else f"第{number}题 {qid}「{t}」"
 
 
 @dataclass
@@ -175,18 +188,36 @@ class Eligibility:
         return pd.DataFrame([{"analysis": self.analysis, "question_id": c.question_id,
                               "title": c.title, "type": c.type, "taken": c.taken,
                               "reasons": "；".join(c.reasons), "fix_file": c.fix_file if c.fix else "",
-                              "fix": c.fix} for c in self.considered],
+                              "fix": c.fix, "excel": c.excel, "patch": c.patch or c.fix}
+                             for c in self.considered],
                             columns=["analysis", "question_id", "title", "type", "taken",
-                                     "reasons", "fix_file", "fix"])
+                                     "reasons", "fix_file", "fix", "excel", "patch"])
 
     def display_frame(self) -> pd.DataFrame:
-        """The same with Chinese headers, for notebooks and workbooks."""
+        """The same with Chinese headers, for notebooks and workbooks: the fix as the columns of
+        问卷定义.xlsx to fill in, and as the lines that change (not the whole entry)."""
         t = self.to_frame()
         return pd.DataFrame({"分析": t["analysis"].map(ANALYSIS_ZH), "题目": t["question_id"],
                              "题干": t["title"], "题型": t["type"].map(lambda x: TYPE_ZH.get(x, x)),
                              "是否纳入": t["taken"].map({True: "纳入", False: "未纳入"}),
-                             "未纳入的原因": t["reasons"], "修改文件": t["fix_file"],
-                             "修改为（整段替换该题）": t["fix"]})
+                             "未纳入的原因": t["reasons"], f"建议修改（{WORKBOOK}）": t["excel"],
+                             "修改文件": t["fix_file"], "改动的行": t["patch"]})
+
+    @property
+    def advice(self) -> list[str]:
+        """Each fix for the reader: the workbook's columns first, then the lines that change."""
+        out = []
+        for c in self.left:
+            if not c.fix:
+                continue
+            if c.excel:
+                out.append(f"# {c.name}：在{WORKBOOK}（工作表「{SHEET}」）中{c.excel}；"
+                           "或在 questionnaire.yml 中改动该题的这几行：")
+                out.append(c.patch.rstrip("\n"))
+            else:
+                out.append(f"# {c.name}：在 {c.fix_file} 中加上：")
+                out.append(c.fix.rstrip("\n"))
+        return out
 
     @property
     def sentences(self) -> list[str]:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .eligibility import (SHEET, TYPE_ZH, WORKBOOK, appraisal_eligibility, awareness_eligibility,
-                          satisfaction_eligibility)
+                          question_name, satisfaction_eligibility)
 from .questionnaire import Question, Questionnaire
 
 __all__ = ["QuestionUse", "question_uses", "guide_frame", "guide_lines", "USE_ZH", "TYPE_ZH",
@@ -208,12 +208,7 @@ def guide_lines(uses: list[QuestionUse], analyses: list[str] = (), width: int = 
     takes with its reason and fix (questions with the same reason and fix together), the
     entries to paste, and a warning when nothing feeds a satisfaction or awareness table."""
     def name(u: QuestionUse) -> str:
-        t = u.title if len(u.title) <= width else u.title[:width] + "…"
-        if u.number is None:
-            return f"{u.question_id}「{t}」（无题号）"
-        if u.question_id != f"q{u.number}":
-            return f"第{u.number}题 {u.question_id}「{t}」"
-        return f"{u.question_id}「{t}」"
+        return question_name(u.question_id, u.number, u.title, width)
 
     def where(u: QuestionUse) -> str:
         if u.fix_file and u.fix_file != "questionnaire.yml":
