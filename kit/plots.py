@@ -411,6 +411,8 @@ def plot_section_scores(a, ax=None):
         ax.text(float(s["points"]), i, f" {fmt_points(s['score'])}/{fmt_points(s['points'])}", va="center")
     ax.set_yticks(y, [s["name"] for s in secs])
     ax.invert_yaxis()
+    # room right of the longest bar for its 「30/30」 label, inside the frame
+    ax.set_xlim(0, max([float(s["points"]) for s in secs] + [1.0]) * 1.25)
     ax.set_xlabel("分")
     ax.set_title(f"绩效自评得分：{fmt_points(a.total)}分，{a.grade or '不予评级'}")
     legend_outside(ax)

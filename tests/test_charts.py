@@ -168,3 +168,23 @@ def test_rates_by_group_legend_names_only_what_is_drawn(samples):
     ax = plots.plot_rates_by_group(all_small, g, col)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["不足30份"]
     plt.close(ax.figure)
+
+
+def test_section_score_labels_stay_inside_the_frame():
+    """自评得分.png: the 「30/30」 label of the longest bar overran the plot frame (evaluator's look).
+    The default sample's sections: 投入 15/15, 过程 23/25, 产出 30/30, 效果 30/30 (98分, 优秀)."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    secs = [{"name": n, "points": Decimal(p), "score": Decimal(sc)}
+            for n, p, sc in (("投入", 15, 15), ("过程", 25, 23), ("产出", 30, 30), ("效果", 30, 30))]
+    a = SimpleNamespace(sections=secs, total=Decimal(98), grade="优秀")
+    plots.set_theme()
+    ax = plots.plot_section_scores(a)
+    fig = ax.figure
+    fig.canvas.draw()
+    frame = ax.get_window_extent()
+    labels = [t for t in ax.texts if "/" in t.get_text()]
+    assert [t.get_text().strip() for t in labels] == ["15/15", "23/25", "30/30", "30/30"]
+    assert all(t.get_window_extent().x1 <= frame.x1 for t in labels)
+    plt.close(fig)
