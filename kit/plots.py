@@ -196,7 +196,9 @@ def rate_title(res, group_by: str, column: str) -> str:
 
 
 def plot_likert(r, columns: list[str], ax=None):
-    """Diverging stacked bars: share of each answer per item, negatives to the left."""
+    """Stacked bars from 0 to 100%: the share of each answer per item, the lowest answer on
+    the left and the highest on the right (an evaluator reads it as printed, with no empty half
+    and no negative percentages, as a diverging chart has when nearly everyone is satisfied)."""
     import matplotlib.pyplot as plt
     import numpy as np
 
@@ -212,19 +214,16 @@ def plot_likert(r, columns: list[str], ax=None):
         opts = opts[::-1]
     values = [o.score if first.has_scores else o.code for o in opts]
     labels = [o.label for o in opts]
-    mid = (len(values) - 1) / 2
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.5 * len(columns) + 1.5))
     palette = ["#C44E52", "#E8A0A0", "#CCCCCC", "#9DB8DA", "#4C72B0"]
     if len(values) != 5:
         palette = [plt.cm.RdBu(i / max(1, len(values) - 1)) for i in range(len(values))]
-    names, reach = [], 0.0
+    names = []
     for i, col in enumerate(columns):
         x = data[col].dropna()
         shares = np.array([(x == v).mean() * 100 for v in values]) if len(x) else np.zeros(len(values))
-        neutral = shares[int(mid)] / 2 if len(values) % 2 else 0.0
-        left = -(shares[: int(np.ceil(mid))].sum() + neutral)
-        reach = max(reach, -left, left + shares.sum())
+        left = 0.0
         for j, sh in enumerate(shares):
             ax.barh(i, sh, left=left, color=palette[j], label=labels[j] if i == 0 else None)
             left += sh
@@ -232,16 +231,9 @@ def plot_likert(r, columns: list[str], ax=None):
         names.append(row["row_label"] if isinstance(row["row_label"], str) else qs[row["question_id"]].title)
     ax.set_yticks(range(len(columns)), [short_title(n) for n in names])
     ax.invert_yaxis()
-    ax.axvline(0, color="black", linewidth=0.8)
-    # the same reach on both sides of 0, in whole tens, and shares written without a sign: the
-    # left side holds the answers below the middle, not negative percentages
-    reach = min(100.0, max(10.0, float(np.ceil(reach / 10.0) * 10)))
-    ax.set_xlim(-reach, reach)
-    step = 10 if reach <= 30 else (20 if reach <= 60 else 25)
-    ticks = np.arange(0, reach + 1e-9, step)
-    ax.set_xticks(np.concatenate([-ticks[:0:-1], ticks]))
-    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{abs(v):.0f}"))
-    ax.set_xlabel("答卷比例（%），0线左侧为偏低的回答，右侧为偏高的回答")
+    ax.set_xlim(0, 100)
+    ax.set_xticks(range(0, 101, 20))
+    ax.set_xlabel("答卷比例（%）")
     # right of the plot, clear of the last tick label that reaches past the frame
     ax.legend(loc="upper left", bbox_to_anchor=(1.05, 1.0), borderaxespad=0, frameon=False, title="回答")
     ax.set_title("各题回答分布")
@@ -419,6 +411,8 @@ def plot_section_scores(a, ax=None):
         ax.text(float(s["points"]), i, f" {fmt_points(s['score'])}/{fmt_points(s['points'])}", va="center")
     ax.set_yticks(y, [s["name"] for s in secs])
     ax.invert_yaxis()
+    # room right of the longest bar for its 「30/30」 label, inside the frame
+    ax.set_xlim(0, max([float(s["points"]) for s in secs] + [1.0]) * 1.25)
     ax.set_xlabel("分")
     ax.set_title(f"绩效自评得分：{fmt_points(a.total)}分，{a.grade or '不予评级'}")
     legend_outside(ax)

@@ -127,9 +127,10 @@ def test_panel_charts_carry_units(tmp_path):
 
 
 @pytest.mark.parametrize("answers", [[3], [0, 10, 10, 7], [5, 5]])
-def test_likert_axis_is_symmetric_unsigned_and_legend_apart(answers):
-    """各题回答分布 (newcomer's 0-10 question answered 3分 by its only respondent): the axis reaches as
-    far on both sides of 0, its ticks carry no minus sign, and no text overlaps (the axis title and
+def test_likert_axis_is_0_to_100_and_legend_apart(answers):
+    """各题回答分布 (newcomer's 0-10 question answered 3分 by its only respondent; an evaluator found
+    the diverging chart's left half empty when nearly all are satisfied): stacked from 0 to 100%,
+    every bar adds to 100, ticks carry no minus sign, and no text overlaps (the axis title and
     the legend used to)."""
     from types import SimpleNamespace
 
@@ -142,8 +143,9 @@ def test_likert_axis_is_symmetric_unsigned_and_legend_apart(answers):
                         questions=pd.DataFrame({"column": ["q1"], "question_id": ["q1"], "row_label": [None]}))
     plots.set_theme()
     ax = plots.plot_likert(r, ["q1"])
-    lo, hi = ax.get_xlim()
-    assert lo == -hi and hi in (10, 20, 30, 40, 50, 60, 70, 80, 90, 100)
+    assert ax.get_xlim() == (0, 100)
+    ends = [p.get_x() + p.get_width() for p in ax.patches]
+    assert abs(max(ends) - 100) < 1e-9 and min(p.get_x() for p in ax.patches) == 0
     ticks = [t.get_text() for t in ax.get_xticklabels()]
     assert ticks and not any(t.startswith(("-", "−")) for t in ticks), ticks
     assert plots.text_overlaps(ax.figure) == []
@@ -166,3 +168,23 @@ def test_rates_by_group_legend_names_only_what_is_drawn(samples):
     ax = plots.plot_rates_by_group(all_small, g, col)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["不足30份"]
     plt.close(ax.figure)
+
+
+def test_section_score_labels_stay_inside_the_frame():
+    """自评得分.png: the 「30/30」 label of the longest bar overran the plot frame (evaluator's look).
+    The default sample's sections: 投入 15/15, 过程 23/25, 产出 30/30, 效果 30/30 (98分, 优秀)."""
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    secs = [{"name": n, "points": Decimal(p), "score": Decimal(sc)}
+            for n, p, sc in (("投入", 15, 15), ("过程", 25, 23), ("产出", 30, 30), ("效果", 30, 30))]
+    a = SimpleNamespace(sections=secs, total=Decimal(98), grade="优秀")
+    plots.set_theme()
+    ax = plots.plot_section_scores(a)
+    fig = ax.figure
+    fig.canvas.draw()
+    frame = ax.get_window_extent()
+    labels = [t for t in ax.texts if "/" in t.get_text()]
+    assert [t.get_text().strip() for t in labels] == ["15/15", "23/25", "30/30", "30/30"]
+    assert all(t.get_window_extent().x1 <= frame.x1 for t in labels)
+    plt.close(fig)
