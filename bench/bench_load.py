@@ -11,7 +11,9 @@ Writes (once, cached in bench/out/) two 100,000-response x 50-column 问卷星-s
 
 Each measurement runs in a fresh subprocess (so peak RSS is that of the load alone); the
 reference (a bare fastexcel read of the same file) and the kit alternate, and medians are
-reported with their ratios.
+reported with their ratios. ``--against DIR`` adds a third, alternating contestant: the kit
+of another checkout (e.g. ``git worktree add /tmp/old-main <commit>``), imported from DIR
+with the same interpreter, and reports this checkout's kit against it too.
 Targets: kit time <= 1.3 x fastexcel on both files (issue 2 codes, issue 13 text),
 kit peak RSS <= 2 x fastexcel.
 
@@ -20,12 +22,14 @@ Wide exports (``--wide``): 按序号 files of 5,000 and 10,000 columns x 200 res
 must not grow with the number of columns (ratio of the two per-column times ~ 1).
 
     python bench/bench_load.py [--rows 100000] [--repeat 3] [--only codes|text] [--wide]
+                               [--against DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -158,9 +162,15 @@ print(json.dumps({"seconds": elapsed, "cpu_seconds": time.process_time() - c0, "
 """
 
 
-def measure(which: str, path: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, which, str(path)], capture_output=True,
-                         text=True, check=True)
+def measure(which: str, path: Path, kit_dir: Path | None = None) -> dict:
+    """One load in a fresh process; ``kit_dir``: import ``kit`` from that checkout instead."""
+    env = None
+    if kit_dir is not None:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            [str(kit_dir)] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p])}
+    out = subprocess.run([sys.executable, "-c", CHILD, "kit" if which == "other" else which,
+                          str(path)], capture_output=True, text=True, check=True, env=env,
+                         cwd=kit_dir)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -172,17 +182,17 @@ def baseline_rss() -> float:
                                 check=True).stdout)
 
 
-def bench_file(kind: str, rows: int, repeat: int) -> dict:
+def bench_file(kind: str, rows: int, repeat: int, against: Path | None = None) -> dict:
     """Write (once) and measure one file; returns the medians and ratios."""
     path = OUT / (f"wjx_codes_{rows}x50.xlsx" if kind == "codes" else f"wjx_按文本_{rows}x50.xlsx")
     if not path.exists():
         t0 = time.perf_counter()
         (write_file if kind == "codes" else write_text_file)(path, rows)
         print(f"wrote {path.name} ({path.stat().st_size / 1e6:.1f} MB) in {time.perf_counter() - t0:.0f} s")
-    runs = {"fastexcel": [], "kit": []}
+    runs = {"fastexcel": [], "kit": []} | ({"other": []} if against else {})
     for _ in range(repeat):
-        for which in ("fastexcel", "kit"):
-            runs[which].append(measure(which, path))
+        for which in runs:
+            runs[which].append(measure(which, path, against if which == "other" else None))
     med = {w: {"seconds": statistics.median(r["seconds"] for r in rs),
                "cpu_seconds": statistics.median(r["cpu_seconds"] for r in rs),
                "peak_rss_mb": statistics.median(r["peak_rss_mb"] for r in rs),
@@ -196,7 +206,16 @@ def bench_file(kind: str, rows: int, repeat: int) -> dict:
     m = med["kit"]["peak_rss_mb"] / med["fastexcel"]["peak_rss_mb"]
     print(f"  ratio kit / fastexcel: time {t:.2f}x, CPU {c:.2f}x (target <= 1.3x), "
           f"peak RSS {m:.2f}x (target <= 2x)")
-    return {"time_ratio": t, "cpu_ratio": c, "rss_ratio": m}
+    out = {"time_ratio": t, "cpu_ratio": c, "rss_ratio": m}
+    if against:
+        o = med["other"]
+        print(f"  other = kit of {against}")
+        print(f"  ratio other / fastexcel: time {o['seconds'] / med['fastexcel']['seconds']:.2f}x, "
+              f"CPU {o['cpu_seconds'] / med['fastexcel']['cpu_seconds']:.2f}x")
+        print(f"  ratio kit / other: time {med['kit']['seconds'] / o['seconds']:.2f}x, "
+              f"CPU {med['kit']['cpu_seconds'] / o['cpu_seconds']:.2f}x, "
+              f"peak RSS {med['kit']['peak_rss_mb'] / o['peak_rss_mb']:.2f}x")
+    return out
 
 
 def bench_wide(repeat: int, rows: int = 200, sizes=(5_000, 10_000)) -> None:
@@ -227,6 +246,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--only", choices=["codes", "text"])
     ap.add_argument("--wide", action="store_true", help="only the wide-export check")
+    ap.add_argument("--against", type=Path, metavar="DIR",
+                    help="also measure the kit of another checkout (imported from DIR)")
     args = ap.parse_args()
     OUT.mkdir(exist_ok=True)
     if args.wide:
@@ -234,7 +255,7 @@ def main() -> None:
         return
     for kind in ("codes", "text"):
         if args.only in (None, kind):
-            bench_file(kind, args.rows, args.repeat)
+            bench_file(kind, args.rows, args.repeat, args.against and args.against.resolve())
     print(f"import-only RSS (pandas + fastexcel): {baseline_rss():.0f} MB")
 
 
