@@ -22,6 +22,7 @@ import html
 import io
 import logging
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -261,6 +262,7 @@ _XROW = re.compile(rb'<row\b[^>]*?\br="([0-9]{1,7})"')
 _XFORMULA = re.compile(rb'<f\b[^>]*?(?:/>|>(.*?)</f>)', re.S)
 _XVALUE = re.compile(rb'<v>\s*[^<\s]', re.S)
 _XLASTREF = re.compile(rb'r="([A-Z]{1,3})[0-9]')
+_XROWEND = re.compile(rb"w>")
 _XMERGE = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
 
 
@@ -293,20 +295,58 @@ def _sheet_xml_name(zf: zipfile.ZipFile, sheet: int | str) -> str | None:
 _CHUNK = 1 << 23  # the sheet XML is read in pieces of about 8 MB, each ending after a row
 
 
-def _sheet_chunks(zf: zipfile.ZipFile, name: str):
+def _inflated(zf: zipfile.ZipFile, raw: bytes, name: str):
+    """The bytes of a part in blocks of about ``_CHUNK``. A deflated part is inflated straight
+    from the archive's bytes: zipfile would also compute its CRC-32, a second pass over every
+    byte that calamine makes again when it reads the part. Anything else goes through zipfile."""
+    info = zf.getinfo(name)
+    if info.compress_type != zipfile.ZIP_DEFLATED or info.flag_bits & 0x1:
+        with zf.open(name) as f:
+            while block := f.read(_CHUNK):
+                yield block
+        return
+    at = info.header_offset
+    magic, *_, name_len, extra_len = struct.unpack(  # the local header, then name and extra
+        zipfile.structFileHeader, raw[at: at + zipfile.sizeFileHeader])
+    if magic != zipfile.stringFileHeader:
+        raise zipfile.BadZipFile(f"bad local header for {name}")
+    start = at + zipfile.sizeFileHeader + name_len + extra_len
+    stream = memoryview(raw)[start: start + info.compress_size]
+    inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+    step = 1 << 20
+    for at in range(0, len(stream), step):
+        pending = stream[at: at + step]
+        while pending:
+            block = inflate.decompress(pending, _CHUNK)
+            pending = inflate.unconsumed_tail
+            if block:
+                yield block
+    if tail := inflate.flush():
+        yield tail
+
+
+def _sheet_chunks(zf: zipfile.ZipFile, name: str, raw: bytes):
     """The sheet XML in pieces that end after a ``</row>`` (the last piece holds the rest),
     so that a cell never straddles two pieces and the XML is never held whole in memory."""
-    with zf.open(name) as f:
-        carry = b""
-        while block := f.read(_CHUNK):
-            data = carry + block
-            cut = data.rfind(b"</row>")
-            if cut < 0:
-                carry = data
-                continue
+    parts: list[bytes] = []
+    size = 0
+    for block in _inflated(zf, raw, name):
+        parts.append(block)
+        size += len(block)
+        if size < _CHUNK:
+            continue
+        data = b"".join(parts)
+        cut = data.rfind(b"</row>")
+        rest = data if cut < 0 else data[cut + 6:]
+        if cut >= 0:
             yield data[: cut + 6]
-            carry = data[cut + 6:]
-        if carry:
+        parts, size = [rest], len(rest)
+    if carry := b"".join(parts):
+        cut = carry.rfind(b"</row>")  # the rows, then what follows them (merged ranges)
+        if 0 <= cut < len(carry) - 6:
+            yield carry[: cut + 6]
+            yield carry[cut + 6:]
+        else:
             yield carry
 
 
@@ -330,7 +370,7 @@ def _scan_xlsx(path: Path, raw: bytes, sheet: int | str, sheet_label: str) -> _S
             return scan
         found, has_a, min_col = False, False, 1 << 30
         last_row, cmax, n_rows = 0, 0, 0
-        for data in _sheet_chunks(zf, name):
+        for data in _sheet_chunks(zf, name, raw):
             if not found and (first := _XVALCELL.search(data)):
                 found, scan.first_row = True, int(first.group(2))
             if not has_a:
@@ -343,7 +383,8 @@ def _scan_xlsx(path: Path, raw: bytes, sheet: int | str, sheet_label: str) -> _S
             c, k = _last_col(data)
             cmax, n_rows = max(cmax, c), n_rows + k
             _scan_cells(data, scan)
-            tail = data.rfind(b"</sheetData>")  # merged ranges are listed after the cells
+            # merged ranges are listed after the cells: in the last piece, not one ending in a row
+            tail = -1 if data.endswith(b"</row>") else data.rfind(b"</sheetData>")
             for m in (_XMERGE.finditer(data, tail) if tail >= 0 else ()):
                 scan.merged.append((int(m.group(2)), _col_index(m.group(1).decode()),
                                     int(m.group(4)), _col_index(m.group(3).decode())))
@@ -356,16 +397,18 @@ def _scan_xlsx(path: Path, raw: bytes, sheet: int | str, sheet_label: str) -> _S
         # rows alone do not show that the range is filled
         if rows * cols > SPARSE_CELLS and (rows * cols > MAX_CELLS or (
                 n_rows < rows * cols // 100 and
-                sum(d.count(b"<c ") for d in _sheet_chunks(zf, name)) < rows * cols // 100)):
-            _refuse_size(path, _sheet_chunks(zf, name), sheet_label)
+                sum(d.count(b"<c ") for d in _sheet_chunks(zf, name, raw)) < rows * cols // 100)):
+            _refuse_size(path, _sheet_chunks(zf, name, raw), sheet_label)
     except _SCAN_ERRORS:
         return _SheetScan()  # a damaged or encrypted part: fastexcel reports it with its own message
     return scan
 
 
 def _scan_cells(data: bytes, scan: _SheetScan) -> None:
-    """Formulas saved without a value, and error values (#DIV/0!), in one piece of the XML."""
-    if b"<f" in data:
+    """Formulas saved without a value, and error values (#DIV/0!), in one piece of the XML.
+    Inside the cells of a sheet the letter f is written only by a formula (or typed in inline
+    text), so a search for that one byte (memchr) clears most pieces at once."""
+    if b"f" in data and b"<f" in data:
         for m in re.finditer(rb"<f[\s>/]", data):
             start = data.rfind(b"<c ", 0, m.start())
             end = data.find(b"</c>", m.start())
@@ -399,12 +442,17 @@ def _last_col(data: bytes) -> tuple[int, int]:
     """The widest column among the last cells of the rows of a piece (cells are written in
     column order), found by byte searches rather than per-cell parsing; and how many rows
     hold a cell."""
-    cmax = n = 0
-    for m in re.finditer(rb"</row>", data):
-        ref = _XLASTREF.match(data, data.rfind(b' r="', 0, m.start()) + 1)
-        if ref:
-            cmax, n = max(cmax, _col_index(ref.group(1).decode())), n + 1
-    return cmax, n
+    widest, n = b"", 0
+    for m in _XROWEND.finditer(data):  # "w>": a one-letter search is quicker than "</row>"
+        end = m.start() - 4
+        if data.startswith(b"</ro", end):
+            ref = _XLASTREF.match(data, data.rfind(b' r="', 0, end) + 1)
+            if ref:
+                letters = ref.group(1)
+                n += 1
+                if len(letters) > len(widest) or (len(letters) == len(widest) and letters > widest):
+                    widest = letters
+    return (_col_index(widest.decode()) if widest else 0), n
 
 
 def _refuse_size(path: Path, chunks, sheet_label: str) -> None:
