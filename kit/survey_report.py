@@ -1141,7 +1141,7 @@ def _word_opinions(ctx: _Context, tr, q, key: str, tag: str, head: str) -> None:
                         caption="意见建议高频词" + tag,
                         notes=[q.base_text(),
                                f"比例＝提到该词的回答数÷填写本题的{n}份答卷（其中有具体内容的{n - tr.n_no_content}份）；一条回答中多次出现的词只计一次。"
-                               "分词用jieba，已去除“的”“建议”“希望”等没有实际意义的词。"
+                               "回答按词切分，已去除“的”“建议”“希望”等没有实际意义的词。"
                                + (f"表中列出提到最多的{len(words)}个词。" if len(words) == MAX_WORDS else "")]),
                   wkey)
     quotes = tr.quotes.head(MAX_TYPICAL)
