@@ -10,7 +10,8 @@ What an evaluator hands in after a survey, written through the rendering layer
 四、分项结果   dimensions and items (tables and charts with captions), appraisal results
 五、分组比较   only differences with a Holm-adjusted p below 0.05 and at least 5 percentage
               points (:mod:`kit.groupdiff`); the rest in one sentence, the caveats in one note
-六、意见建议   the open answers
+六、意见建议   the open answers coded by :mod:`kit.opentext` (categories from ``codes:``, else
+              the most frequent words and a few masked typical answers)
 then the baseline wave and the comparison of waves (two or more waves: the current wave — the
 last of ``waves:`` — comes first, the baseline after, the comparison last), 落款 and date, and
 附表 (the long tables; survey-method terms such as 事后分层 and 设计效应 appear only there, the
@@ -1000,37 +1001,163 @@ def _groups(ctx: _Context) -> None:
 
 
 # -- 六、意见建议 ---------------------------------------------------------------------
-MAX_OPINIONS = 10
+MAX_WORDS = 10        # words in the report's frequency table (the questions workbook has 30)
+MAX_TYPICAL = 5       # typical answers quoted for a question without codes
+TOP_NAMED = 3         # categories or words a sentence names (more when tied with the last)
+
+
+def _open_questions(wa: WaveAnalysis) -> list:
+    """The open questions of a wave as :mod:`kit.descriptives` tabulates them: fill-ins whose
+    answers are text (a numeric fill-in such as 常住人口 is not an opinion), personal data left out."""
+    from .descriptives import tabulate_question
+
+    r = wa.responses
+    out = []
+    for q in r.questionnaire.questions:
+        if q.type == "text" and not q.personal:
+            out += [x for x in tabulate_question(r, q.id) if x.kind == "text"]
+    return out
+
+
+def _top(frame: pd.DataFrame, count: str, k: int = TOP_NAMED) -> pd.DataFrame:
+    """The first ``k`` rows with a count above 0 (``frame`` ordered by it) and those tied with
+    the last of them, so that a sentence never leaves out an equal one; when more than ``k + 2``
+    would be named, only those above the tied count (perhaps none)."""
+    f = frame[frame[count] > 0]
+    if len(f) <= k:
+        return f
+    last = f[count].iloc[k - 1]
+    top = f[f[count] >= last]
+    return top if len(top) <= k + 2 else f[f[count] > last]   # too many tied: only those above them
+
+
+def _named(pairs: list[tuple[str, int]], n: int) -> str:
+    """「“A”（39份，占19.8%）、“B”、“C”（各9份，各占4.6%）和“D”（…）」: names with their counts
+    and shares of ``n`` (half up, as the tables show them); equal counts said once.
+
+    >>> _named([("产业", 39), ("养老", 9), ("道路", 9), ("环境", 2)], 197)
+    '“产业”（39份，占19.8%）、“养老”、“道路”（各9份，各占4.6%）和“环境”（2份，占1.0%）'
+    """
+    from itertools import groupby
+
+    parts = []
+    for k, group in groupby(pairs, key=lambda p: p[1]):
+        names = [f"“{name}”" for name, _ in group]
+        pct = fmt_percent(_share(k, n))
+        parts.append("、".join(names) + (f"（各{k}份，各占{pct}）" if len(names) > 1 else f"（{k}份，占{pct}）"))
+    return parts[0] if len(parts) == 1 else "、".join(parts[:-1]) + "和" + parts[-1]
 
 
 def _opinions(ctx: _Context) -> None:
-    """The open answers (already masked on load): how many answered, and the answers given
-    most often."""
+    """The open answers of the current wave through :mod:`kit.opentext`: with ``codes:`` for
+    the question, the categories with counts and shares (a table and a sentence naming the most
+    frequent); without, the most frequent words (stop words removed) and a few typical answers.
+    Every quote is masked for personal data and capped; every share is count ÷ the answers to
+    the question (the base, stated under the table), rounded half up as the table shows it."""
+    from .descriptives import Tabulation
+    from .opentext import analyse_open_answers
+
     a, doc = ctx.a, ctx.doc
     if not a.waves:
         return
     wa = a.current
-    r = wa.responses
-    texts = [q for q in r.questionnaire.questions if q.type == "text" and not getattr(q, "personal", None)
-             and q.id in r.valid]
-    if not texts:
+    questions = _open_questions(wa)
+    if not questions:
         return
     doc.heading("意见建议")
-    for q in texts:
-        x = r.valid[q.id].dropna().astype(str).str.strip()
-        x = x[(x != "") & ~x.isin(["无", "没有", "暂无", "无意见", "没意见", "/", "-"])]
-        if not len(x):
-            doc.paragraph(f"“{_short(q.title)}”一题没有具体的意见建议。")
+    proj = a.project
+    texts = analyse_open_answers(Tabulation(None, questions), codes=proj.codes, stopwords=proj.stopwords,
+                                 top=MAX_WORDS)
+    by_id = {x.question_id: x for x in questions}
+    several = len(texts) > 1
+    for tr in texts:
+        q = by_id[tr.question_id]
+        name = _short(tr.title)
+        tag = f"（{name}）" if several else ""
+        key = f"opinions:{wa.wave.id}:{tr.question_id}"
+        n, n_content = tr.n_answered, tr.n_answered - tr.n_no_content
+        if not n:
+            doc.paragraph(f"“{name}”一题没有人填写。")
             continue
-        vc = x.value_counts()
-        top = vc.head(MAX_OPINIONS)
-        key = f"opinions:{wa.wave.id}:{q.id}"
-        ctx.table(Table([Column("意见建议（已隐去个人信息）", wide=True), Column("提出人数", "int")],
-                        [[t, int(n)] for t, n in top.items()], caption="提出较多的意见建议" + (f"（{_short(q.title)}）" if len(texts) > 1 else ""),
-                        notes=[f"共{len(x)}份答卷提出了具体意见建议，不同的意见建议{len(vc)}条，"
-                               f"表中列出提出人数最多的{len(top)}条。"]), key)
-        doc.paragraph(_cite(f"“{_short(q.title)}”一题，{len(x)}份答卷提出了具体意见建议，提出较多的是"
-                            f"“{top.index[0]}”（{int(top.iloc[0])}人）。", ctx.ref(key)))
+        head = f"“{name}”一题，{n}份答卷填写了内容"
+        if not n_content:
+            doc.paragraph(f"{head}，都是“无”“没有”等，没有具体的意见建议。")
+            continue
+        head += f"，其中{n_content}份提出了具体意见建议" if tr.n_no_content else "，都提出了具体意见建议"
+        if tr.codes_given:
+            s = _coded_opinions(ctx, tr, q, key, tag, head)
+            ctx.finding(s, key)
+        else:
+            _word_opinions(ctx, tr, q, key, tag, head)
+
+
+def _share(k: int, n: int):
+    from fractions import Fraction
+
+    return Fraction(int(k), int(n))
+
+
+def _coded_opinions(ctx: _Context, tr, q, key: str, tag: str, head: str) -> str:
+    """The table of categories (most answers first; 未归类 and 无具体内容 last) and the sentence
+    naming the most frequent; returns the sentence (a finding)."""
+    from .opentext import NO_CONTENT, UNCODED
+
+    n = tr.n_answered
+    coded = tr.coded.reset_index(drop=True)
+    cats = coded[~coded["category"].isin([UNCODED, NO_CONTENT])]
+    cats = cats.assign(order=range(len(cats))).sort_values(["n", "order"], ascending=[False, True], kind="stable")
+    rest = coded[coded["category"].isin([UNCODED, NO_CONTENT])]
+    rows = [[r.category, r.keywords, int(r.n), _share(r.n, n)] for r in cats.itertuples(index=False)]
+    rows += [[r.category, r.keywords or "—", int(r.n), _share(r.n, n)] for r in rest.itertuples(index=False)
+             if r.n or r.category == UNCODED]
+    ctx.table(Table([Column("类别"), Column("关键词", wide=True), Column("回答数", "int"), Column("比例", "percent")],
+                    rows, caption="意见建议归类" + tag,
+                    notes=[q.base_text(),
+                           f"比例＝回答数÷填写本题的{n}份答卷（其中有具体内容的{n - tr.n_no_content}份）。回答中含有某一类的任一关键词即归入该类；"
+                           "一条回答可归入多个类别，各类别比例之和可超过100%；“未归类”为有具体内容、"
+                           "但不含任一关键词的回答。"]), key)
+    top = _top(cats, "n")
+    uncoded = int(coded.loc[coded["category"] == UNCODED, "n"].sum())
+    if not len(top):
+        s = f"{head}，都不含所列的关键词，未能归类。"
+    else:
+        named = _named([(r.category, int(r.n)) for r in top.itertuples(index=False)], n)
+        s = f"{head}；按关键词归类，提到较多的是{named}" + (
+            f"，另有{uncoded}份未归入所列类别。" if uncoded else "。")
+    ctx.doc.paragraph(_cite(s, ctx.ref(key)))
+    return s
+
+
+def _word_opinions(ctx: _Context, tr, q, key: str, tag: str, head: str) -> None:
+    """The most frequent words (a table) and a few typical answers (masked, capped)."""
+    from .opentext import QUOTE_CHARS
+
+    n = tr.n_answered
+    words = tr.words[tr.words["n_answers"] > 0].head(MAX_WORDS)
+    wkey, qkey = key + ":words", key + ":quotes"
+    if len(words):
+        ctx.table(Table([Column("词语"), Column("提到该词的回答数", "int"), Column("比例", "percent")],
+                        [[r.word, int(r.n_answers), _share(r.n_answers, n)] for r in words.itertuples(index=False)],
+                        caption="意见建议高频词" + tag,
+                        notes=[q.base_text(),
+                               f"比例＝提到该词的回答数÷填写本题的{n}份答卷（其中有具体内容的{n - tr.n_no_content}份）；一条回答中多次出现的词只计一次。"
+                               "回答按词切分，已去除“的”“建议”“希望”等没有实际意义的词。"
+                               + (f"表中列出提到最多的{len(words)}个词。" if len(words) == MAX_WORDS else "")]),
+                  wkey)
+    quotes = tr.quotes.head(MAX_TYPICAL)
+    if len(quotes):
+        ctx.table(Table([Column("回答（已隐去个人信息）", wide=True), Column("相同回答数", "int")],
+                        [[r.quote, int(r.n_same)] for r in quotes.itertuples(index=False)],
+                        caption="意见建议典型回答" + tag,
+                        notes=[f"按相同回答的份数列出最多{MAX_TYPICAL}条；电话、身份证号、姓名等个人信息已隐去，"
+                               f"过长的回答只列出前{QUOTE_CHARS}字。"]), qkey)
+    top = _top(words, "n_answers")
+    if len(top):
+        named = _named([(r.word, int(r.n_answers)) for r in top.itertuples(index=False)], n)
+        s = f"{head}，提到较多的词是{named}。"
+    else:
+        s = f"{head}。"
+    ctx.doc.paragraph(_cite(s, ctx.ref(wkey, qkey)))
 
 
 # -- the baseline wave and the comparison ------------------------------------------------
