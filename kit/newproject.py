@@ -466,7 +466,9 @@ class NewProject:
                       f"make codebook-import {arg}   把改好的工作簿读回 questionnaire.yml",
                       f"make check {arg}             看 kit 将如何使用每道题，以及还需要改什么"]
             if not _has_items(qn):
-                steps[0] += "（目前还没有满意度题，报告只会有数据质量检查）"
+                steps[0] += "（目前还没有满意度题：报告照样有质量检查、逐题统计和调查报告，但不计算满意率）"
+            steps.append(f"在 {rel}/project.yml 填写标题、组织单位、调查对象、抽样方法、调查方式（title、organisation、"
+                         "survey:），它们写入调查报告；没有填写的在报告中留作【请填写：…】")
         if self.indicators is None:
             steps.append(f"（可选）make indicators {arg}  加上绩效自评指标表，生成自评表和自评报告（Word）")
         steps.append(f"make report {arg}            生成报告，写入 reports/{self.root.name}/")

@@ -58,6 +58,9 @@ def test_new_project_yml_asks_for_title_organisation_and_how_the_survey_was_done
     # form: (the 自评表's head, FormSpec) shown commented, to uncomment for the self-assessment
     for key in ("# form:", "#   department:", "#   implementer:"):
         assert key in text, text
+    said = "\n".join(made.lines())   # what make new prints next: this step too
+    assert "project.yml 填写标题、组织单位、调查对象、抽样方法、调查方式" in said
+    assert "只会有数据质量检查" not in said
     proj = load_project(made.root)
     assert proj.title == "【请填写：项目名称】" and proj.spec.survey.respondents == ""
 
