@@ -29,6 +29,13 @@ CJK_FONT_DEB ?= fonts-wqy-microhei
 # (Noto Serif CJK, OFL-1.1) and 楷体 (AR PL UKai, Arphic Public License) while rendering only.
 OFFICE_DEBS ?= libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils fonts-noto-cjk fonts-arphic-ukai
 
+# When a command fails the kit has already said why, in Chinese. GNU make would then add its own
+# line 「make: *** [Makefile:N: target] Error 2」 (it prints one for every failed recipe that is
+# not ignored, and an ignored failure exits 0), so a failed step stops make with SIGINT instead:
+# make then ends without a word, exit status 130. The sleep keeps the recipe alive until make
+# has the signal (make waits for it, then stops).
+STOP    := { kill -INT $$PPID; sleep 1; }
+
 .PHONY: install report test lab check new codebook codebook-import indicators need-name cjk-font office bench clean snapshots
 
 $(STAMP): pyproject.toml
@@ -63,28 +70,28 @@ office:
 	fi
 
 report: cjk-font
-	@$(PY) -m kit report $(PROJECT) --out $(OUT)
+	@$(PY) -m kit report $(PROJECT) --out $(OUT) || $(STOP)
 
 check: $(STAMP)
-	@$(PY) -m kit check $(PROJECT)
+	@$(PY) -m kit check $(PROJECT) || $(STOP)
 
 # a target about one project needs NAME= (surveys/<name>) or PROJECT= (any folder)
 need-name:
 	@if [ -z "$(NAME)" ] && [ "$(origin PROJECT)" = "file" ]; then \
-	  echo "请写明项目名称，如：make $(MAKECMDGOALS) NAME=my-survey"; exit 2; fi
+	  echo "请写明项目名称，如：make $(MAKECMDGOALS) NAME=my-survey"; $(STOP); fi
 
 new: $(STAMP) need-name
-	@if [ -z "$(EXPORT)" ]; then echo "请写明导出文件或文件夹，如：make new NAME=$(NAME) EXPORT=downloads"; exit 2; fi
-	@$(PY) -m kit new $(NAME) $(EXPORT) $(if $(INDICATORS),--indicators $(INDICATORS))
+	@if [ -z "$(EXPORT)" ]; then echo "请写明导出文件或文件夹，如：make new NAME=$(NAME) EXPORT=downloads"; $(STOP); fi
+	@$(PY) -m kit new $(NAME) $(EXPORT) $(if $(INDICATORS),--indicators $(INDICATORS)) || $(STOP)
 
 codebook: $(STAMP) need-name
-	@$(PY) -m kit codebook export $(PROJECT) $(if $(FORCE),--force)
+	@$(PY) -m kit codebook export $(PROJECT) $(if $(FORCE),--force) || $(STOP)
 
 codebook-import: $(STAMP) need-name
-	@$(PY) -m kit codebook import $(PROJECT) $(if $(FORCE),--force)
+	@$(PY) -m kit codebook import $(PROJECT) $(if $(FORCE),--force) || $(STOP)
 
 indicators: $(STAMP) need-name
-	@$(PY) -m kit init-indicators --framework $(FRAMEWORK) --project $(PROJECT)
+	@$(PY) -m kit init-indicators --framework $(FRAMEWORK) --project $(PROJECT) || $(STOP)
 
 test: cjk-font office
 	$(PY) -m pytest

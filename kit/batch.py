@@ -119,14 +119,12 @@ def unit_folders(names, workbook: str | Path | None = None) -> dict[str, str]:
         folder = _safe_name(name)
         if not folder or folder.split(".")[0].upper() in _RESERVED:
             raise ProjectError(f"工作表「{name}」的名称不能用作单位文件夹名（不能为空，不能全是点或空格，"
-                               "不能是 CON、NUL 等系统保留名）：请在工作簿中改名 (a sheet name that "
-                               "cannot name a folder)", path=workbook)
+                               "不能是 CON、NUL 等系统保留名）：请在工作簿中改名", path=workbook)
         key = folder.casefold()
         if key in seen:
             raise ProjectError(f"工作表「{seen[key]}」与「{name}」会写入同一个单位文件夹 units/{folder}/"
                                "（名称只差末尾空格、大小写或 \\/:*?\"<>| 等不能用于文件名的字符），"
-                               "一个单位的结果会覆盖另一个：请在工作簿中把其中一个改名 (two sheets "
-                               "would share one unit folder)", path=workbook)
+                               "一个单位的结果会覆盖另一个：请在工作簿中把其中一个改名", path=workbook)
         seen[key] = name
         out[name] = folder
     return out

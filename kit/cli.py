@@ -79,7 +79,7 @@ def _init_questionnaire(args) -> int:
     if args.output:
         out = Path(args.output)
         if out.exists() and not args.force:
-            raise KitError("文件已存在；用 --force 覆盖 (file exists)", path=out)
+            raise KitError("文件已存在；用 --force 覆盖", path=out)
         from .atomic import write_text
 
         write_text(out, text)
@@ -249,33 +249,32 @@ def write_bug_log(exc: BaseException, argv: list[str]) -> Path:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="kit", description="党建引领项目评估工具包")
     sub = p.add_subparsers(dest="cmd", required=True)
-    c = sub.add_parser("check", help="识别导出文件并检查数据质量 (recognise an export, check quality)")
+    c = sub.add_parser("check", help="识别导出文件并检查数据质量")
     c.add_argument("export", help="导出文件或调查项目文件夹")
     c.add_argument("--codes", help="问卷星按序号文件（与按文本文件成对）")
     c.add_argument("--questionnaire", help="问卷定义 questionnaire.yml")
     c.set_defaults(func=_check)
-    w = sub.add_parser("new", help="从下载的导出文件新建调查项目 (a project folder from exports)")
+    w = sub.add_parser("new", help="从下载的导出文件新建调查项目")
     w.add_argument("name", help="项目名称（surveys/ 下的文件夹名），如 my-survey")
     w.add_argument("exports", nargs="+", help="导出文件，或放着导出文件的文件夹；问卷星按文本、按序号两个文件一起给出")
     w.add_argument("--indicators", help="绩效自评指标表（Excel，可选）")
     w.add_argument("--title", help="项目名称（默认取导出文件名中的问卷标题）")
     w.add_argument("--force", action="store_true", help="项目已存在时重新生成 project.yml 和 questionnaire.yml")
     w.set_defaults(func=_new)
-    cb = sub.add_parser("codebook", help="问卷定义与 Excel 工作簿互转 (the codebook as a workbook)")
+    cb = sub.add_parser("codebook", help="问卷定义与 Excel 工作簿互转")
     cb.add_argument("action", choices=["export", "import"], help="export 导出为 Excel；import 从 Excel 读回")
     cb.add_argument("target", help="项目文件夹（surveys/项目名）或 questionnaire.yml")
     cb.add_argument("--workbook", help="工作簿路径（默认为项目文件夹中的 问卷定义.xlsx）")
     cb.add_argument("--force", action="store_true", help="export：覆盖已有工作簿；import：覆盖此后改过的 questionnaire.yml")
     cb.set_defaults(func=_codebook)
-    i = sub.add_parser("init-questionnaire", help="从导出文件起草问卷定义 (draft a codebook)")
+    i = sub.add_parser("init-questionnaire", help="从导出文件起草问卷定义")
     i.add_argument("export")
     i.add_argument("--codes")
     i.add_argument("--title")
     i.add_argument("-o", "--output")
     i.add_argument("--force", action="store_true")
     i.set_defaults(func=_init_questionnaire)
-    n = sub.add_parser("init-indicators", help="生成空白的自评指标表和评价办法 (blank indicator "
-                       "workbook and method.yml)")
+    n = sub.add_parser("init-indicators", help="生成空白的自评指标表和评价办法")
     n.add_argument("--framework", required=True, choices=["2013", "2020", "2020-self"],
                    help="2013 投入/过程/产出/效果；2020 决策/过程/产出/效益；2020-self 单位自评表")
     n.add_argument("--project", help="调查项目（名称或文件夹）：写入该项目，并在 project.yml 中加上 indicators:、"
@@ -283,13 +282,12 @@ def main(argv: list[str] | None = None) -> int:
     n.add_argument("-o", "--output", default=".", help="写入的文件夹（默认当前文件夹）")
     n.add_argument("--force", action="store_true")
     n.set_defaults(func=_init_indicators)
-    r = sub.add_parser("report", help="运行项目的笔记本，生成报告 (run the project's notebooks)")
+    r = sub.add_parser("report", help="运行项目的笔记本，生成报告")
     r.add_argument("project", nargs="?", default="surveys/poverty-alleviation")
     r.add_argument("--out")
     r.add_argument("--quiet", action="store_true")
     r.set_defaults(func=_report)
-    pp = sub.add_parser("pepper", help="项目的哈希密钥 pepper：生成、导出、导入 (the project's "
-                        "hashing key)")
+    pp = sub.add_parser("pepper", help="项目的哈希密钥 pepper：生成、导出、导入")
     pps = pp.add_subparsers(dest="action", required=True)
     x = pps.add_parser("new", help="为项目生成 pepper，并在 project.yml 中记下它的编号")
     x.add_argument("project")
@@ -301,7 +299,7 @@ def main(argv: list[str] | None = None) -> int:
     x = pps.add_parser("status", help="项目是否设有 pepper、本机是否已有")
     x.add_argument("project")
     pp.set_defaults(func=_pepper)
-    f = sub.add_parser("fonts", help="图表使用的中文字体 (the CJK font for charts)")
+    f = sub.add_parser("fonts", help="图表使用的中文字体")
     f.set_defaults(func=_fonts)
     args = p.parse_args(argv)
     try:
@@ -310,13 +308,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("已中断 (interrupted)", file=sys.stderr)
+        print("已中断", file=sys.stderr)
         return 130
     except Exception as exc:  # the one broad except: anything not a KitError is a bug in the kit
         log = write_bug_log(exc, sys.argv[1:] if argv is None else argv)
         print(f"程序错误，请报告：运行中出现了工具包没有预料到的错误（{_ename(exc)}）。这不是您的数据或设置"
               f"引起的已知问题；详细的出错位置已写入 {log}（只含程序的出错位置，不含数据内容），"
-              "报告时请附上该文件 (internal error: please report it with the log file)", file=sys.stderr)
+              "报告时请附上该文件", file=sys.stderr)
         return 3
 
 

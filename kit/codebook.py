@@ -260,7 +260,7 @@ def export_codebook(questionnaire: str | Path | Questionnaire, path: str | Path,
     path = Path(path)
     if path.exists() and not force:
         raise KitError("工作簿已存在；如要用 questionnaire.yml 的内容覆盖它（工作簿中未读回的修改会丢失），"
-                       "请在命令后加 FORCE=1（make codebook NAME=项目名 FORCE=1；直接用 kit 时加 --force）(file exists)", path=path)
+                       "请在命令后加 FORCE=1（make codebook NAME=项目名 FORCE=1；直接用 kit 时加 --force）", path=path)
     return render_xlsx(codebook_workbook(qn, checks), path)
 
 
@@ -353,13 +353,12 @@ def read_codebook_workbook(path: str | Path) -> dict:
 
     path = Path(path)
     if not path.exists():
-        raise QuestionnaireError("问卷定义工作簿不存在；请先运行 make codebook NAME=项目名 导出 (file not found)",
+        raise QuestionnaireError("问卷定义工作簿不存在；请先运行 make codebook NAME=项目名 导出",
                                  path=path)
     try:
         wb = load_workbook(path, data_only=True)
     except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException …
-        raise QuestionnaireError(f"无法作为 Excel 工作簿打开（{type(exc).__name__}）；请在 Excel 中另存为 .xlsx "
-                                 "(not an .xlsx workbook)", path=path) from None
+        raise QuestionnaireError(f"无法作为 Excel 工作簿打开（{type(exc).__name__}）；请在 Excel 中另存为 .xlsx", path=path) from None
     problems = _Problems(path)
     if QUESTION_SHEET not in wb.sheetnames:
         raise QuestionnaireError(f"找不到工作表「{QUESTION_SHEET}」（有：{'、'.join(wb.sheetnames)}）；"

@@ -136,16 +136,16 @@ def _variable(r: Responses, vid: str, valid: pd.Series) -> _Var:
     if vid in qs:
         q = qs[vid]
         if q.type == "matrix":
-            raise KitError(f"「{vid}」是矩阵题：请写其中一行的 id（如 {q.rows[0].id}）(cross a matrix row)")
+            raise KitError(f"「{vid}」是矩阵题：请写其中一行的 id（如 {q.rows[0].id}）")
         if q.type == "ranking":
-            raise KitError(f"「{vid}」是排序题，不能做交叉分析 (rankings are not crossed)")
+            raise KitError(f"「{vid}」是排序题，不能做交叉分析")
         if q.personal:
-            raise KitError(f"「{vid}」是个人信息，不能做交叉分析 (personal data)")
+            raise KitError(f"「{vid}」是个人信息，不能做交叉分析")
         col, title = vid, q.title
     else:
         row = next((q for q in qs.values() for rw in q.rows if rw.id == vid), None)
         if row is None:
-            raise KitError(f"问卷中没有题目或矩阵行「{vid}」(no such question or matrix row)")
+            raise KitError(f"问卷中没有题目或矩阵行「{vid}」")
         q, col = row, vid
         title = f"{q.title}—{next(rw.label for rw in q.rows if rw.id == vid)}"
     if q.type == "multi":
@@ -162,8 +162,7 @@ def _variable(r: Responses, vid: str, valid: pd.Series) -> _Var:
         s = r.data.loc[valid, col]
         answered = s.notna().sum()
         if answered == 0 or len(vals) < 0.8 * answered:
-            raise KitError(f"「{vid}」是文字填空题，不能做交叉分析；数值填空题（答案为数字）可以 "
-                           "(only numeric fill-ins are crossed)")
+            raise KitError(f"「{vid}」是文字填空题，不能做交叉分析；数值填空题（答案为数字）可以")
         v = pd.Series(np.nan, index=s.index)
         v.loc[vals.index] = vals
         return _Var(vid, title + (f"（{unit}）" if unit else ""), "numeric", [], values=v.to_numpy())
@@ -292,15 +291,14 @@ def crosstab(r: Responses, rows: str, columns: str) -> CrossTab:
     if kinds == ("categorical", "categorical"):
         return _categorical(a, b, n_valid)
     if kinds == ("multi", "multi"):
-        raise KitError(f"「{rows}」和「{columns}」都是多选题，不能交叉；请把其中一道换成单选题 (two multi-selects)")
+        raise KitError(f"「{rows}」和「{columns}」都是多选题，不能交叉；请把其中一道换成单选题")
     if "multi" in kinds and "numeric" not in kinds:
         g, m = (b, a) if a.kind == "multi" else (a, b)
         return _multi_by_group(g, m, n_valid, multi_on_rows=a.kind == "multi")
     if "numeric" in kinds and "categorical" in kinds:
         g, v = (b, a) if a.kind == "numeric" else (a, b)
         return _numeric_by_group(g, v, n_valid)
-    raise KitError(f"「{rows}」×「{columns}」：两道数值题或数值题与多选题不能交叉；请改用分组题 "
-                   "(numeric fill-ins are crossed with a single-choice question)")
+    raise KitError(f"「{rows}」×「{columns}」：两道数值题或数值题与多选题不能交叉；请改用分组题")
 
 
 def crosstabs(r: Responses, pairs) -> list[CrossTab]:

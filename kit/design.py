@@ -89,18 +89,18 @@ def load_population(path: str | Path, cell_column: str, count_column: str) -> pd
     for i, (label, count) in enumerate(zip(labels, counts)):
         row = raw.file_row(i)
         if label is None or (isinstance(label, float) and np.isnan(label)) or not str(label).strip():
-            raise ProjectError("单元名称为空 (empty cell label)", path=path, row=row,
+            raise ProjectError("单元名称为空", path=path, row=row,
                                column=cell_column)
         try:
             value = float(str(count).replace(",", "").strip())
         except ValueError:
             value = float("nan")
         if not np.isfinite(value) or value <= 0:
-            raise ProjectError(f"「{count}」不是正数 (expected a positive count)", path=path,
+            raise ProjectError(f"「{count}」不是正数", path=path,
                                row=row, column=count_column)
         key = str(label).strip()
         if key in out:
-            raise ProjectError(f"单元「{key}」重复出现 (duplicate cell)", path=path, row=row,
+            raise ProjectError(f"单元「{key}」重复出现", path=path, row=row,
                                column=cell_column)
         out[key] = value
     return pd.Series(out, name=count_column, dtype="float64")
@@ -135,8 +135,7 @@ def poststratify(cells: pd.Series, population: Mapping[str, float] | pd.Series,
     labels = cells.astype("string")
     unknown = sorted(set(labels.dropna()) - set(pop.index))
     if unknown:
-        raise ProjectError(f"答卷中的单元「{'、'.join(unknown[:5])}」在总体户数表中没有记录 "
-                           "(cells in the survey missing from the population table)", path=source)
+        raise ProjectError(f"答卷中的单元「{'、'.join(unknown[:5])}」在总体户数表中没有记录", path=source)
     n_h = labels.value_counts()
     w = labels.map(pop).astype("float64") / labels.map(n_h).astype("float64")
     notes = []
@@ -238,7 +237,7 @@ def design_estimates(frame: pd.DataFrame, columns: list[str], weight: str,
     keep = [weight] + [c for c in (cluster, strata) if c] + list(dict.fromkeys(columns))
     data = frame[keep].copy()
     if data[weight].isna().any() or (data[weight] <= 0).any():
-        raise KitError("权重须为正数且不能缺失 (weights must be positive and present)")
+        raise KitError("权重须为正数且不能缺失")
     names = {c: f"y{i}" for i, c in enumerate(dict.fromkeys(columns))}
     data = data.rename(columns=names)
     for c in names.values():
@@ -251,8 +250,7 @@ def design_estimates(frame: pd.DataFrame, columns: list[str], weight: str,
         raise KitError(f"加权估计：层「{'、'.join(singles[:5])}」中只有一个{'群' if cluster else '有效答卷'}，"
                        "按 weights.lonely_psu: fail 的设定停止。可改为 adjust（默认，同 R 的 "
                        "survey.lonely.psu = \"adjust\"）、average、remove 或 certainty；也可以在 weights: "
-                       "中删去 strata:（不分层），或把该层与相邻的层合并 (a stratum with a single primary "
-                       "sampling unit and lonely_psu: fail)")
+                       "中删去 strata:（不分层），或把该层与相邻的层合并")
     s = _sample(data, weight, cluster, strata, lonely_psu)
     alpha = 1 - conf_level
     n_clusters = int(data[cluster].nunique()) if cluster else len(data)

@@ -6,6 +6,7 @@ expected, so that an evaluator can fix the input without reading a traceback.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 __all__ = [
@@ -17,7 +18,29 @@ __all__ = [
     "FontError",
     "NotebookError",
     "kit_error_names",
+    "chinese_only",
 ]
+
+# an English gloss for developers after a Chinese message: " (personal columns hashed)"; a
+# single word in brackets is kept (it is usually a value to type: 题型为单选题 (single))
+_GLOSS = re.compile(r"\s*\((?:[A-Za-z][A-Za-z0-9,;/'_.-]*)(?: [A-Za-z0-9,;:/'_.%=<>+-]+)+\)(:?)\s*")
+
+
+def chinese_only(text: str) -> str:
+    """A message as an evaluator reads it: without an English gloss.
+
+    >>> chinese_only("个人信息列已加盐哈希（原值不保留）(personal columns hashed): 来自IP→ip_hash")
+    '个人信息列已加盐哈希（原值不保留）：来自IP→ip_hash'
+    >>> chinese_only("第74列没有题号，按无题号题目读取 (unnumbered column read as a question)")
+    '第74列没有题号，按无题号题目读取'
+    >>> chinese_only("未能检查“答题用时过短” (no durations: the speeder check was not made)")
+    '未能检查“答题用时过短”'
+    >>> chinese_only("扣分须写明原因 (every lost point needs a reason)；见第3行")
+    '扣分须写明原因；见第3行'
+    >>> chinese_only("题型为单选题 (single)，或写 (role: overall)")
+    '题型为单选题 (single)，或写 (role: overall)'
+    """
+    return _GLOSS.sub(lambda m: "：" if m.group(1) else "", text).strip()
 
 
 class KitError(Exception):
@@ -38,7 +61,7 @@ class KitError(Exception):
             where.append(f"第{row}行")
         if column is not None:
             where.append(f"列「{column}」")
-        self.message = message
+        self.message = message = chinese_only(message)
         super().__init__(("，".join(where) + "：" if where else "") + message)
 
 
@@ -90,7 +113,7 @@ def kit_error_names() -> set[str]:
 
 
 def read_yaml_mapping(path: str | Path, error: type[KitError] = KitError,
-                      missing: str = "文件不存在 (file not found)") -> dict:
+                      missing: str = "文件不存在") -> dict:
     """A YAML file that must hold a mapping (see :func:`kit.definitions.read_yaml`: UTF-8 or
     GB18030, duplicate keys refused, aliases limited); any problem raises ``error`` naming the
     file. Configuration files are better read through their models (:mod:`kit.definitions`)."""
@@ -101,6 +124,5 @@ def read_yaml_mapping(path: str | Path, error: type[KitError] = KitError,
     if d is None:
         d = {}
     if not isinstance(d, dict):
-        raise error(f"应为“键: 值”的映射，实为{type_name(d)}{not_a_mapping_hint(Path(path))} "
-                    "(expected a mapping)", path=path)
+        raise error(f"应为“键: 值”的映射，实为{type_name(d)}{not_a_mapping_hint(Path(path))}", path=path)
     return d

@@ -26,7 +26,7 @@ def staff_column(r: Responses, by: str | None = None) -> str:
     else the first device hash."""
     if by is not None:
         if by not in r.data:
-            raise KitError(f"数据中没有列「{by}」 (no such column)；可用的调查员/设备列："
+            raise KitError(f"数据中没有列「{by}」；可用的调查员/设备列："
                            + "、".join(c for c in r.data if _STAFF.match(c)))
         return by
     cols = [c for c in r.data if _STAFF.match(c)]
@@ -34,8 +34,7 @@ def staff_column(r: Responses, by: str | None = None) -> str:
         hit = [c for c in cols if c.startswith(prefix)]
         if hit:
             return hit[0]
-    raise KitError("这份数据没有调查员或设备列（username、deviceid 等），无法按调查员核查 "
-                   "(no enumerator or device column)", path=r.info.files[0] if r.info.files else None)
+    raise KitError("这份数据没有调查员或设备列（username、deviceid 等），无法按调查员核查", path=r.info.files[0] if r.info.files else None)
 
 
 def _day(r: Responses) -> pd.Series:
@@ -46,7 +45,7 @@ def _day(r: Responses) -> pd.Series:
             if isinstance(t.dtype, pd.DatetimeTZDtype):
                 t = t.dt.tz_localize(None)
             return t.dt.normalize()
-    raise KitError("这份数据没有访问时间（start/end），无法统计每日访问量 (no interview times)")
+    raise KitError("这份数据没有访问时间（start/end），无法统计每日访问量")
 
 
 def interviews_per_day(r: Responses, by: str | None = None) -> pd.DataFrame:

@@ -217,7 +217,7 @@ def method_from_spec(spec, path: Path | None = None) -> Method:
     base = default_method(spec.framework) if spec.framework in FRAMEWORKS else None
     if spec.sections is None and base is None:
         raise IndicatorError("键「sections」：缺少一级指标及分值（如 sections: {投入: 15, 过程: 25, 产出: 30, "
-                             "效果: 30}）；或用 framework: 选用国家框架的默认分值 (missing sections)", path=path)
+                             "效果: 30}）；或用 framework: 选用国家框架的默认分值", path=path)
     sections = {str(k): to_decimal(v) for k, v in spec.sections.items()} if spec.sections is not None \
         else dict(base.sections)
     total = to_decimal(spec.total)
@@ -336,11 +336,11 @@ def read_indicators(path: str | Path, sheet: int | str = 0) -> list[Indicator]:
                 if cell.get(k) and _bare_number(cell[k]):
                     cell[k] = cell[k] + cell["unit"]
         if last["level1"] is None:
-            raise IndicatorError("缺少一级指标 (no level-1 indicator above this row)", path=path,
+            raise IndicatorError("缺少一级指标", path=path,
                                  row=row, column=header[where["level1"]])
         points = _points(cell.get("points"), "分值", path, row, header[where["points"]])
         if points is None:
-            raise IndicatorError("「」不是有效的分值 (expected points as a number)", path=path, row=row,
+            raise IndicatorError("「」不是有效的分值", path=path, row=row,
                                  column=header[where["points"]])
         rule_text = cell.get("rule") or ""
         name, _, param = re.split(r"([:：])", rule_text, maxsplit=1) if re.search(r"[:：]", rule_text) \
@@ -366,7 +366,7 @@ def read_indicators(path: str | Path, sheet: int | str = 0) -> list[Indicator]:
             reason=cell.get("reason"), evidence=cell.get("evidence"),
             nature=None if _is_na(nature) else nature, applicable=not na, rule_given=bool(rule_text)))
     if not out:
-        raise IndicatorError("指标表中没有指标行 (no indicator rows)", path=path)
+        raise IndicatorError("指标表中没有指标行", path=path)
     return out
 
 
@@ -406,7 +406,7 @@ def _nature_relation(nature: str, path=None, row=None, column="指标性质") ->
     try:
         return parse_relation(s)
     except ValueParseError:
-        raise IndicatorError(f"指标性质「{nature}」无法识别；应为 ≥、≤、=（或 定性）(expected a direction)",
+        raise IndicatorError(f"指标性质「{nature}」无法识别；应为 ≥、≤、=（或 定性）",
                              path=path, row=row, column=column) from None
 
 
@@ -454,8 +454,7 @@ def _points(text, what: str, path, row: int, column: str) -> Decimal | None:
     if what == "分值" and d != d.quantize(Decimal("0.01")):
         # a typed score may have more places (it is rounded once, like every score); points
         # cannot: a score of 3.333 points could never be shown as full marks
-        raise IndicatorError(f"分值「{text}」的小数超过两位；分值最多保留两位小数 (points have at "
-                             "most two decimals)", path=path, row=row, column=column)
+        raise IndicatorError(f"分值「{text}」的小数超过两位；分值最多保留两位小数", path=path, row=row, column=column)
     return d
 
 
@@ -537,7 +536,7 @@ def assess(indicators: list[Indicator], method: Method, survey: dict | None = No
                     BUDGET_NAME in (ind.level3 or "", ind.level2 or ""):
                 raise IndicatorError(
                     f"指标「{ind.name}」：project.yml 已写 funding:（项目资金），预算执行率由它计分（分值 × 全年执行数"
-                    f" ÷ 全年预算数，最高为分值）；请删去指标表中的这一行 (budget execution comes from funding:)",
+                    f" ÷ 全年预算数，最高为分值）；请删去指标表中的这一行",
                     path=source, row=ind.row, column="一级指标")
         if budget_section is not None:
             indicators.insert(0, _budget_indicator(funding, budget_section, method.sections[budget_section]))
@@ -559,7 +558,7 @@ def assess(indicators: list[Indicator], method: Method, survey: dict | None = No
     total = raw_total
     if len(applicable) < len(scored):
         if app_points == 0:
-            raise IndicatorError("所有计分指标都标为不适用，无法折算得分 (no applicable indicator)", path=source)
+            raise IndicatorError("所有计分指标都标为不适用，无法折算得分", path=source)
         total = quantize_half_up(Fraction(raw_total) * Fraction(method.total) / Fraction(app_points),
                                  SCORE_DIGITS)
     vetoed = [i for i in scored if i.rule == "veto" and i.passed is False]
@@ -606,7 +605,7 @@ def _quantity(ind: Indicator, text, column: str, source) -> Quantity:
     except ValueParseError as exc:
         raise _fail(ind, source, f"{column}{exc.message}", column) from None
     if q is None:
-        raise _fail(ind, source, f"{column}未填写；应为数字，如 98%、7万元、1500人次 (expected a number)",
+        raise _fail(ind, source, f"{column}未填写；应为数字，如 98%、7万元、1500人次",
                     column)
     return q
 
@@ -638,7 +637,7 @@ def _direction(ind: Indicator, t: Quantity, source) -> tuple[str, bool, str | No
     nature = _nature_relation(ind.nature, source, ind.row) if ind.nature else None
     if nature == "qualitative":
         raise _fail(ind, source, f"指标性质为「{ind.nature}」（定性），但评分方法是{RULE_LABEL[ind.rule]}；定性指标"
-                    "请用「三档」，实际完成值写 达成预期指标 等 (a qualitative row needs the bands rule)", "指标性质")
+                    "请用「三档」，实际完成值写 达成预期指标 等", "指标性质")
     if nature is not None and rel is not None and _FAMILY[nature] != _FAMILY[rel]:
         raise _fail(ind, source, f"年度指标值「{ind.target}」写明{RELATION_WORDS[rel]}，与指标性质「{ind.nature}」"
                     "相反；请只在一处写明方向 (the target's relation contradicts 指标性质)", "指标性质")
@@ -670,8 +669,7 @@ def _direction(ind: Indicator, t: Quantity, source) -> tuple[str, bool, str | No
                "equal": "比例" if _FAMILY[rel] == "higher" else "反向比例"}[family]
         fix = (f"请把评分方法改为「阈值{'' if family == 'lower' else ':<='}」" if ind.rule == "threshold"
                else f"请把评分方法改为「{fix}」，或清空评分方法，按所写方向计分")
-        raise _fail(ind, source, f"{written}写明{RELATION_WORDS[rel]}，与评分方法{rule_text}相矛盾；{fix} (the "
-                    "direction written contradicts the scoring rule)", where)
+        raise _fail(ind, source, f"{written}写明{RELATION_WORDS[rel]}，与评分方法{rule_text}相矛盾；{fix}", where)
     if rel is None:
         rel = {"higher": ">=", "lower": "<=", "equal": "="}[family]
     return family, strict, rel
@@ -761,20 +759,18 @@ def _score(ind: Indicator, survey: dict, source, method: Method | None = None) -
         band = band_name(written)
         if band is None:
             raise _fail(ind, source, f"实际完成值「{written}」应为 达成预期指标、部分达成预期指标 或 "
-                        "未达成预期指标（也可写 达成、部分达成、未达成）(expected a band)", "实际完成值")
+                        "未达成预期指标（也可写 达成、部分达成、未达成）", "实际完成值")
         upd["band"] = band
         lo, hi = bands[band]
         span = f"{fmt_points(lo * p)}–{fmt_points(hi * p)}分"
         if ind.manual_score is None:
             if band != "达成":
-                raise _fail(ind, source, f"{band}时须在「得分」列填写档内得分（{span}）"
-                            "(a score within the band is required)", "得分")
+                raise _fail(ind, source, f"{band}时须在「得分」列填写档内得分（{span}）", "得分")
             exact = p
         else:
             exact = Fraction(ind.manual_score)
             if not (lo * p <= exact <= hi * p):
-                raise _fail(ind, source, f"{band}的得分应在{span}之间，实为{fmt_points(exact)}分 "
-                            "(score outside its band)", "得分")
+                raise _fail(ind, source, f"{band}的得分应在{span}之间，实为{fmt_points(exact)}分", "得分")
         explanation = (f"{BAND_WORDING[band]}（该档为分值的{fmt_threshold(lo, percent=True)}–"
                        f"{fmt_threshold(hi, percent=True)}）")
     elif r == "deduction":
@@ -789,8 +785,7 @@ def _score(ind: Indicator, survey: dict, source, method: Method | None = None) -
             pass
         n = q.value
         if n < 0 or n.denominator != 1 or q.relation is not None or q.unit == "%":
-            raise _fail(ind, source, f"实际完成值「{ind.actual}」应为发生次数（非负整数）(expected a "
-                        "count)", "实际完成值")
+            raise _fail(ind, source, f"实际完成值「{ind.actual}」应为发生次数（非负整数）", "实际完成值")
         deducted = min(per * n, p)
         exact = p - deducted
         shown = quantize_half_up(exact, SCORE_DIGITS)
@@ -801,7 +796,7 @@ def _score(ind: Indicator, survey: dict, source, method: Method | None = None) -
         word = band_name(ind.actual)
         if word == "部分达成":
             raise _fail(ind, source, f"实际完成值「{ind.actual}」是定性三档的说法，是否计分只分是/否；请把评分方法"
-                        "改为「三档」(a yes/no rule cannot score a partial result)", "实际完成值")
+                        "改为「三档」", "实际完成值")
         try:
             ok = {"达成": True, "未达成": False}[word] if word else parse_yes_no(ind.actual, missing_ok=False)
         except ValueParseError as exc:
@@ -813,15 +808,13 @@ def _score(ind: Indicator, survey: dict, source, method: Method | None = None) -
         explanation = what[0] if ok else what[1]
     else:  # manual
         if ind.manual_score is None:
-            raise _fail(ind, source, "手工评分须在「得分」列填写得分 (a manual score is required)", "得分")
+            raise _fail(ind, source, "手工评分须在「得分」列填写得分", "得分")
         if not ind.reason:
-            raise _fail(ind, source, "手工评分须在「偏差原因分析及改进措施」列说明理由 (a manual "
-                        "score needs a reason)", "偏差原因分析及改进措施")
+            raise _fail(ind, source, "手工评分须在「偏差原因分析及改进措施」列说明理由", "偏差原因分析及改进措施")
         exact = Fraction(ind.manual_score)
         explanation = "手工评分"
     if not (0 <= exact <= p):
-        raise _fail(ind, source, f"得分{fmt_points(exact)}超出分值{fmt_points(p)}分的范围 (score outside "
-                    "0..points)", "得分")
+        raise _fail(ind, source, f"得分{fmt_points(exact)}超出分值{fmt_points(p)}分的范围", "得分")
     shown = quantize_half_up(exact, SCORE_DIGITS)
     if ind.manual_score is not None and r not in ("manual", "bands") and \
             ind.manual_score not in (shown, exact):
@@ -845,7 +838,7 @@ def _score_budget(ind: Indicator, source) -> Indicator:
 
 
 def _deduction_per_time(ind: Indicator, source) -> Fraction:
-    bad = _fail(ind, source, "扣分制须写明每次扣分，如「扣分:2」(write the points per occurrence)",
+    bad = _fail(ind, source, "扣分制须写明每次扣分，如「扣分:2」",
                 "评分方法")
     try:
         q = parse_quantity(ind.param)
@@ -903,7 +896,7 @@ def _check(indicators: list[Indicator], method: Method, source, funding=None) ->
             hint = ("；预算执行率可在指标表中写一行，或在 project.yml 写 funding:（项目资金）由它计分"
                     if name == method.budget and funding is None and got == 0 else "")
             errors.append(IndicatorError(f"一级指标「{name}」下各指标分值之和为{fmt_points(got)}分，评价办法规定为"
-                                 f"{fmt_points(pts)}分{hint} (children's points must add up to the parent)",
+                                 f"{fmt_points(pts)}分{hint}",
                                  path=source, row=first, column="分值"))
     for level2 in dict.fromkeys((i.level1, i.level2) for i in indicators if i.level2):
         declared = next(i.level2_points for i in indicators if (i.level1, i.level2) == level2)
@@ -912,17 +905,15 @@ def _check(indicators: list[Indicator], method: Method, source, funding=None) ->
             if got != declared:
                 first = next(i.row for i in indicators if (i.level1, i.level2) == level2)
                 errors.append(IndicatorError(f"二级指标「{level2[1]}」标明{fmt_points(declared)}分，其下各指标分值之和为"
-                                     f"{fmt_points(got)}分 (children's points must add up to the parent)",
+                                     f"{fmt_points(got)}分",
                                      path=source, row=first, column="分值"))
     for ind in indicators:
         if ind.score is None:       # not scored: its own error is already listed
             continue
         if ind.rule == "budget" and ind.lost > 0 and not ind.reason:
-            errors.append(IndicatorError(f"预算执行率未达100%，扣{fmt_points(ind.lost)}分，须在 funding.reason 说明原因 "
-                                 "(every lost point needs a reason)", path=getattr(funding, "path", None)))
+            errors.append(IndicatorError(f"预算执行率未达100%，扣{fmt_points(ind.lost)}分，须在 funding.reason 说明原因", path=getattr(funding, "path", None)))
         elif ind.lost > 0 and not ind.reason:
-            errors.append(IndicatorError(f"指标「{ind.name}」扣{fmt_points(ind.lost)}分，须填写偏差原因分析及改进措施 "
-                                 "(every lost point needs a reason)", path=source, row=ind.row,
+            errors.append(IndicatorError(f"指标「{ind.name}」扣{fmt_points(ind.lost)}分，须填写偏差原因分析及改进措施", path=source, row=ind.row,
                                  column="偏差原因分析及改进措施"))
     return errors
 

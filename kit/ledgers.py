@@ -225,15 +225,15 @@ def member_points(records: pd.DataFrame, roster: list[str], rules: dict,
         d, p = _date(r.date), _num(r.points)
         reason = None
         if str(r.member).strip() not in members:
-            reason = ("member", r.member, "党员不在名册中 (unknown member)")
+            reason = ("member", r.member, "党员不在名册中")
         elif d is None:
-            reason = ("date", r.date, "日期无法识别 (not a date)")
+            reason = ("date", r.date, "日期无法识别")
         elif start and not (start <= d <= end):
-            reason = ("date", r.date, f"日期不在考核期{start}至{end}内 (outside the period)")
+            reason = ("date", r.date, f"日期不在考核期{start}至{end}内")
         elif p is None:
-            reason = ("points", r.points, "积分不是数字 (not a number)")
+            reason = ("points", r.points, "积分不是数字")
         elif r.item not in items and r.item not in spend:
-            reason = ("item", r.item, "积分项目不在办法中 (item not in the method)")
+            reason = ("item", r.item, "积分项目不在办法中")
         if reason:
             problems.append({"row": r.row, "column": reason[0], "value": reason[1], "reason": reason[2]})
             continue
@@ -485,7 +485,7 @@ def cadre_quarterly(scores: pd.DataFrame, rules: dict) -> CadreQuarterly:
             continue
         if p is None or p < 0:
             problems.append({"row": r.row, "column": "points", "value": r.points,
-                             "reason": "得分不是非负数 (not a number)"})
+                             "reason": "得分不是非负数"})
             continue
         grade = next(g["name"] for g in grades if p >= _dec(g["min"]) or g is grades[-1])
         pay = annual * (1 + _dec(premium.get(str(r.post).strip(), 0)))
@@ -629,7 +629,7 @@ def star_ratings(branches: pd.DataFrame, members: pd.DataFrame | None, rules: di
                 ok = parse_yes_no(r.get(p))
             except ValueParseError:
                 raise LedgerError(f"支部「{r['branch']}」的前置条件「{p}」填写为「{r.get(p)}」，应为 是 或 否"
-                                  "（也可写 √/×）(expected yes or no)", path=source, column=p) from None
+                                  "（也可写 √/×）", path=source, column=p) from None
             if ok is not True:
                 failed.append(p)
                 if ok is None:
@@ -663,11 +663,11 @@ def star_ratings(branches: pd.DataFrame, members: pd.DataFrame | None, rules: di
                     n += parse_yes_no(r.get(b)) is True
                 except ValueParseError:
                     problems.append({"row": r.get("row"), "column": b, "value": r.get(b),
-                                     "reason": "应为 是/否（也可写 √/×），未计星 (expected yes or no)"})
+                                     "reason": "应为 是/否（也可写 √/×），未计星"})
             e = _num(r.get(extra)) if extra else Decimal(0)
             if extra and _qty(r.get(extra)) is None and str(r.get(extra) or "").strip() not in ("", "nan"):
                 problems.append({"row": r.get("row"), "column": extra, "value": r.get(extra),
-                                 "reason": "加星数不是数字 (not a number)"})
+                                 "reason": "加星数不是数字"})
                 e = Decimal(0)
             recs.append({"member": r["member"], "branch": r["branch"],
                          "n_stars": int(min(n + (e or 0), cap))})
@@ -731,7 +731,7 @@ def run_ledgers(proj) -> dict:
     out: dict = {}
     for name in spec:
         if name not in rules and name != "stars" or (name == "stars" and "stars" not in rules):
-            raise LedgerError(f"键「{name}」：method.yml 中没有这一台账的办法 (no rules for this ledger)",
+            raise LedgerError(f"键「{name}」：method.yml 中没有这一台账的办法",
                               path=proj.method)
     root = proj.root
     if "member_points" in spec:
@@ -770,7 +770,7 @@ def run_ledgers(proj) -> dict:
         for r in recs.itertuples(index=False):
             q = _qty(r.score)
             if q is None or q.unit not in ("", "分"):
-                raise LedgerError(f"得分「{r.score}」不是数字 (not a number)", path=root / s["file"],
+                raise LedgerError(f"得分「{r.score}」不是数字", path=root / s["file"],
                                   row=int(r.row), column=cols["score"])
             values.append(q.value)
         recs["score"] = values

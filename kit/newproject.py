@@ -44,6 +44,7 @@ EXPORT_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".csv")
 VARIANT_ZH = {"text": "按文本", "codes": "按序号", "scores": "按分数", "values": "数值"}
 PLATFORM_ZH = {"wjx": "问卷星", "tencent": "腾讯问卷", "wenjuanwang": "问卷网", "kobo": "KoboToolbox",
                "qualtrics": "Qualtrics", "surveymonkey": "SurveyMonkey", "generic": "通用表格"}
+TITLE_WANTED = "【请填写：项目名称】"
 _NAME = re.compile(r"^[\w\-\u4e00-\u9fff]+$")
 
 
@@ -113,13 +114,12 @@ def collect_exports(items) -> list[Path]:
                            and not f.name.startswith((".", "~$")))
             if not found:
                 raise KitError(f"文件夹中没有问卷导出文件（{'、'.join(EXPORT_SUFFIXES)}）；请把问卷星等平台下载的"
-                               "文件放进去，或直接写文件名 (no exports in this folder)", path=p)
+                               "文件放进去，或直接写文件名", path=p)
             out += found
         elif p.exists():
             out.append(p)
         else:
-            raise KitError("文件不存在；请检查文件名（相对路径从仓库根目录算起），文件名含空格时请加引号 "
-                           "(file not found)", path=item)
+            raise KitError("文件不存在；请检查文件名（相对路径从仓库根目录算起），文件名含空格时请加引号", path=item)
     if not out:
         raise KitError("没有给出问卷导出文件：make new NAME=项目名 EXPORT=文件或文件夹")
     dup = sorted({p.name for p in out if [q.name for q in out].count(p.name) > 1})
@@ -369,8 +369,8 @@ def project_yml_text(title: str, waves: list[WavePlan], notebooks: list[tuple[st
     """A minimal project.yml with comments in Chinese (every key as ProjectSpec reads it)."""
     out = [f"# 调查项目：由 kit new 于 {dt.date.today():%Y年%m月%d日} 创建。文件路径都相对于本文件夹。",
            "# 改完后运行 make check NAME=项目名 检查，make report NAME=项目名 生成报告。",
-           f"title: {_y(title)}  # 项目名称，用作报告标题",
-           "organisation: \"\"  # 评估单位，如 xx县委组织部（写入报告落款）",
+           f"title: {_y(title)}  # 项目名称，用作报告标题（如 2024年度xx镇党建引领基层治理群众满意度调查）",
+           "organisation: \"\"  # 组织单位（评估单位），如 xx县委组织部：写入报告第一句和落款",
            f"period: {_y(period)}  # 评估期间，如 2024年度"]
     if questionnaire and waves:
         out += ["questionnaire: questionnaire.yml  # 问卷定义（make codebook 导出为 Excel 核对）",
@@ -381,8 +381,18 @@ def project_yml_text(title: str, waves: list[WavePlan], notebooks: list[tuple[st
                     f"    export: {_y('raw/' + w.export.path.name)}  # {w.export.describe()}"]
             if w.codes is not None:
                 out.append(f"    codes: {_y('raw/' + w.codes.path.name)}  # {w.codes.describe()}")
-        out += ["# 满意率的目标（0–1 的比例，如县考评办法要求98%以上写 0.98）；报告据此判断是否达标：",
+        out += ["# 调查概况（写入调查报告；空着时报告中留“【请填写：…】”，make report 最后会列出）：",
+                "survey:",
+                "  respondents: \"\"  # 调查对象，如 全镇12个村的村民",
+                "  sampling: \"\"  # 抽样方法（怎样选出受访者），如 按村随机抽取农户",
+                "  mode: \"\"  # 调查方式，如 入户面访、电话回访、问卷星线上填答",
+                "# 满意率的目标（0–1 的比例，如县考评办法要求98%以上写 0.98）；报告据此判断是否达标：",
                 "# targets:", "#   overall_satisfied: 0.9"]
+    out += ["# 自评表表头（做绩效自评时去掉下面各行的 # 并填写）：", "# form:",
+            "#   department: \"\"  # 主管部门，如 xx县委组织部",
+            "#   implementer: \"\"  # 实施单位，如 xx县委组织部、各乡镇党委",
+            "#   year: 2024  # 年度（不写时取 period）",
+            "#   leader: \"\"  # 项目负责人", "#   finance_leader: \"\"  # 财务负责人"]
     if indicators:
         out += ["# 绩效自评：指标表（Excel，逐行填写最末级指标）与评价办法（分值、等级）",
                 f"indicators: {_y(indicators)}", f"method: {_y(method or 'method.yml')}"]
@@ -456,7 +466,9 @@ class NewProject:
                       f"make codebook-import {arg}   把改好的工作簿读回 questionnaire.yml",
                       f"make check {arg}             看 kit 将如何使用每道题，以及还需要改什么"]
             if not _has_items(qn):
-                steps[0] += "（目前还没有满意度题，报告只会有数据质量检查）"
+                steps[0] += "（目前还没有满意度题：报告照样有质量检查、逐题统计和调查报告，但不计算满意率）"
+            steps.append(f"在 {rel}/project.yml 填写标题、组织单位、调查对象、抽样方法、调查方式（title、organisation、"
+                         "survey:），它们写入调查报告；没有填写的在报告中留作【请填写：…】")
         if self.indicators is None:
             steps.append(f"（可选）make indicators {arg}  加上绩效自评指标表，生成自评表和自评报告（Word）")
         steps.append(f"make report {arg}            生成报告，写入 reports/{self.root.name}/")
@@ -506,8 +518,7 @@ def new_project(name: str, exports: list, indicators: str | Path | None = None,
         old = yaml.safe_load((root / "project.yml").read_text(encoding="utf-8", errors="replace"))
         kept_pepper = old.get("pepper") if isinstance(old, dict) else None
     if (root / "project.yml").exists() and not force:
-        raise ProjectError("项目已存在；请换一个名称，或加 --force 重新生成 project.yml 和 questionnaire.yml "
-                           "(project exists)", path=root / "project.yml")
+        raise ProjectError("项目已存在；请换一个名称，或加 --force 重新生成 project.yml 和 questionnaire.yml", path=root / "project.yml")
     files = collect_exports(exports)
     downloads, workbooks = [], []
     for p in files:
@@ -527,7 +538,7 @@ def new_project(name: str, exports: list, indicators: str | Path | None = None,
     waves, notes = plan_waves(downloads)
     warnings: list[str] = []
     qn = groups = overall = None
-    text = ""
+    text, found_title = "", None
     if waves:
         cur = waves[-1]
         parsed = cur.export.parsed
@@ -537,6 +548,7 @@ def new_project(name: str, exports: list, indicators: str | Path | None = None,
             parsed = wjx.pair_wjx(cur.export.parsed, cur.codes.parsed)
         draft = draft_questionnaire(parsed, title)   # the title in a 问卷星 file name, else none
         qn = draft.questionnaire
+        found_title = qn.title
         qn.title = qn.title or root.name
         groups = suggested_groups(qn)
         qn.groups = list(groups)
@@ -573,7 +585,8 @@ def new_project(name: str, exports: list, indicators: str | Path | None = None,
                                 "时不能放在同一个项目中，请分别用 make new 建两个项目")
         write_text(root / "DATA_LOG.md", _data_log(log_rows))
     notebooks = choose_notebooks(qn, len(waves), book is not None)
-    pyml = project_yml_text(title or (qn.title if qn is not None else root.name), waves, notebooks,
+    # a folder name is no report title: without one in the file names, it is asked for
+    pyml = project_yml_text(title or found_title or TITLE_WANTED, waves, notebooks,
                             indicators=book.name if book else None, period=_period(waves))
     pid = kept_pepper
     if pid is not None:  # a project made again keeps its key: earlier hashes still match

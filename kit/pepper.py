@@ -55,7 +55,7 @@ def read_pepper_file(text: str) -> str:
     """The pepper in an exported file (comment lines ignored)."""
     lines = [x.strip() for x in text.splitlines() if x.strip() and not x.strip().startswith("#")]
     if len(lines) != 1:
-        raise PepperError("pepper 文件应只有一行密钥（以 # 开头的说明行除外）(expected one line)")
+        raise PepperError("pepper 文件应只有一行密钥（以 # 开头的说明行除外）")
     return check_pepper_text(lines[0])
 
 
@@ -83,8 +83,7 @@ def pepper_command(args) -> int:
     if action == "new":
         if pid is not None:
             raise PepperError(f"本项目已设有 pepper（编号 {pid}）。换用新的 pepper 会使已有结果中的哈希与"
-                              "新结果无法对应；如确需更换，请先从 project.yml 中删除 pepper: 一行 "
-                              "(the project already has a pepper)", path=py)
+                              "新结果无法对应；如确需更换，请先从 project.yml 中删除 pepper: 一行", path=py)
         pid = add_pepper(py)
         print(f"已生成 pepper（编号 {pid}），并写入 {display_path(py)}。\n"
               "请用 kit pepper export 导出一份，妥善保存并另行交给需要运行本项目的同事：没有它，"
@@ -92,11 +91,10 @@ def pepper_command(args) -> int:
         return 0
     if action == "export":
         if pid is None:
-            raise PepperError("本项目没有设 pepper；可用 kit pepper new 生成 (the project has no "
-                              "pepper)", path=py)
+            raise PepperError("本项目没有设 pepper；可用 kit pepper new 生成", path=py)
         pepper = find_pepper(pid)
         if pepper is None:
-            raise PepperError(f"本机没有本项目的 pepper（编号 {pid}）(not on this machine)", path=py)
+            raise PepperError(f"本机没有本项目的 pepper（编号 {pid}）", path=py)
         body = (f"{_HEADER}，编号 {pid}（项目 {py.parent.name}）。请另行传送，不要与数据放在一起；"
                 "对方用 kit pepper import 本文件 导入。\n" + pepper + "\n")
         if args.output:
@@ -106,8 +104,7 @@ def pepper_command(args) -> int:
             for inside in (ROOT.resolve(), py.parent.resolve()):
                 if out == inside or inside in out.parents:
                     raise PepperError("pepper 不能写进仓库或项目文件夹（会随数据一起被提交或传送）；"
-                                      "请写到别处，例如 U 盘或个人文件夹 (the pepper must be kept out "
-                                      "of the repository and the project folder)", path=out)
+                                      "请写到别处，例如 U 盘或个人文件夹", path=out)
             fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(body)

@@ -59,7 +59,7 @@ def use_cjk_font() -> str:
                 f for f in mpl.rcParams["font.sans-serif"] if f != cand]
             mpl.rcParams["axes.unicode_minus"] = False
             return cand
-    raise FontError("找不到中文字体，图表中的汉字会显示为方框 (no CJK font found). 安装方法："
+    raise FontError("找不到中文字体，图表中的汉字会显示为方框。安装方法："
                     + INSTALL_HINT)
 
 

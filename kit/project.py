@@ -113,7 +113,7 @@ class Project:
     def wave(self, wave_id: str | None = None) -> Wave:
         """The wave ``wave_id``; by default the current wave, the LAST entry of ``waves:``."""
         if not self.waves:
-            raise ProjectError("本项目没有问卷调查（project.yml 中没有 waves:）(no survey waves)",
+            raise ProjectError("本项目没有问卷调查（project.yml 中没有 waves:）",
                                path=self.path)
         if wave_id is None:
             return self.waves[-1]
@@ -122,7 +122,7 @@ class Project:
                 return w
         ids = [w.id for w in self.waves]
         raise ProjectError(f"没有调查轮次「{wave_id}」，waves: 中有 {'、'.join(ids)}。"
-                           f"{suggest(wave_id, ids)}(no such wave)", path=self.path)
+                           f"{suggest(wave_id, ids)}", path=self.path)
 
     @property
     def current_wave(self) -> Wave:
@@ -189,7 +189,7 @@ class Project:
         if dup.any():
             i = int(dup.to_numpy().nonzero()[0][1])
             raise ProjectError(f"「{frame[p.unit].iloc[i]}」在{label_text(frame[p.period].iloc[i])}有两行；"
-                               "每个单位每个时期只能有一行 (duplicate unit and period)", path=p.file,
+                               "每个单位每个时期只能有一行", path=p.file,
                                row=int(rows[i]), column=p.unit)
         if p.group:
             frame["treated"] = self._treated(frame, p, rows)
@@ -377,8 +377,8 @@ class Project:
         table = pd.DataFrame(rows, columns=["figure", "label", "expected", "computed", "ok"])
         bad = table[~table["ok"].astype(bool)]
         if len(bad):
-            raise ProjectError("计算结果与 expected: 中的数字不一致 (computed figures differ from "
-                               "project.yml expected)：" + "；".join(
+            raise ProjectError("计算结果与 expected: 中的数字不一致"
+                               "：" + "；".join(
                                    f"{r.figure}（{r.label}）应为 {r.expected}，实为 {_shown(r.computed)}"
                                    for r in bad.itertuples()), path=self.path)
         return table

@@ -123,7 +123,7 @@ def funding_from_spec(spec, py: Path | None = None) -> Funding | None:
                            _amount(src.spent, spec.unit)) for name, src in spec.sources.items())
     f = Funding(lines, unit=spec.unit, reason=(spec.reason or "").strip() or None, path=py)
     if f.total.budget == 0:
-        raise ProjectError("键「funding.sources」：全年预算数合计为0，无法计算执行率 (the budget is zero)", path=py)
+        raise ProjectError("键「funding.sources」：全年预算数合计为0，无法计算执行率", path=py)
     return f
 
 

@@ -190,8 +190,7 @@ def assess_quality(data: pd.DataFrame, missing: pd.DataFrame, questions: pd.Data
 
     if qn.quality.exclude and "speeder" in qn.quality.exclude and (
             "duration_s" not in data or data["duration_s"].isna().all()):
-        used["notes"].append("导出文件中没有答题用时，未能检查“答题用时过短” (no durations: the "
-                             "speeder check was not made)")
+        used["notes"].append("导出文件中没有答题用时，未能检查“答题用时过短”")
     if "duration_s" in data and data["duration_s"].notna().any():
         dur = data["duration_s"].astype("float64")
         med = float(np.nanmedian(dur.to_numpy(dtype="float64", na_value=np.nan)))

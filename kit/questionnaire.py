@@ -197,7 +197,7 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     from .definitions import read_yaml
 
     path = Path(path)
-    d = read_yaml(path, QuestionnaireError, "问卷定义文件不存在 (file not found)")
+    d = read_yaml(path, QuestionnaireError, "问卷定义文件不存在")
     return questionnaire_from_dict(d, path)
 
 

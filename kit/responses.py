@@ -106,7 +106,7 @@ class Responses:
                                          "问卷定义中为该题加上 role: overall (no overall question)",
                                          path=self.questionnaire.path)
         if question_id not in qs:
-            raise QuestionnaireError(f"问卷定义中没有题目「{question_id}」(no such question)",
+            raise QuestionnaireError(f"问卷定义中没有题目「{question_id}」",
                                      path=self.questionnaire.path)
         q = qs[question_id]
         if not q.satisfied:

@@ -51,7 +51,7 @@ def rollup_indicators(projects: list, method: Method, where: Path) -> tuple[list
     ``projects`` are loaded :class:`kit.project.Project` s; ``where`` (the roll-up's
     project.yml) is named by errors that concern the roll-up as a whole."""
     if not projects:
-        raise ProjectError("键「rollup」：应列出至少一个项目文件夹 (expected project folders)", path=where)
+        raise ProjectError("键「rollup」：应列出至少一个项目文件夹", path=where)
     names, tables, scored, weights, fundings = [], [], [], [], []
     for p in projects:
         name = p.organisation or p.name
@@ -60,12 +60,12 @@ def rollup_indicators(projects: list, method: Method, where: Path) -> tuple[list
                                path=where)
         if p.funding is None:
             raise ProjectError(f"键「rollup」：项目「{p.name}」没有 funding:（项目资金）；汇总时相对值按资金额度"
-                               "加权，资金也要逐项相加 (each project needs funding:)", path=p.root / "project.yml")
+                               "加权，资金也要逐项相加", path=p.root / "project.yml")
         inds = read_indicators(p.indicators)
         for ind in inds:
             if ind.actual and str(ind.actual).startswith(("问卷:", "问卷：", "survey:")):
                 raise IndicatorError(f"指标「{ind.name}」：汇总表不能取问卷结果「{ind.actual}」；请在各项目的指标表中"
-                                     "填写数值 (a roll-up needs typed values)", path=p.indicators, row=ind.row,
+                                     "填写数值", path=p.indicators, row=ind.row,
                                      column="实际完成值")
         a = assess(inds, method, source=p.indicators, funding=p.funding)
         names.append(name)
@@ -83,15 +83,13 @@ def rollup_indicators(projects: list, method: Method, where: Path) -> tuple[list
         if other != keys:
             missing = [k for k in keys if k not in other] + [k for k in other if k not in keys]
             detail = f"「{_label(missing[0])}」只在一方" if missing else "顺序不同"
-            raise IndicatorError(f"汇总的各项目指标应相同：与「{first_p.name}」相比，{detail} (the projects of a "
-                                 "roll-up must list the same indicators)", path=p.indicators)
+            raise IndicatorError(f"汇总的各项目指标应相同：与「{first_p.name}」相比，{detail}", path=p.indicators)
     out = []
     for k, rows in enumerate(zip(*(inds for _, inds in tables))):
         base = rows[0]
         for (p, _), ind in zip(tables, rows):
             if (ind.points, ind.rule, ind.param) != (base.points, base.rule, base.param):
-                raise IndicatorError(f"指标「{ind.name}」：分值或评分方法与「{first_p.name}」不同，无法汇总 (points "
-                                     "and rule must agree)", path=p.indicators, row=ind.row, column="评分方法")
+                raise IndicatorError(f"指标「{ind.name}」：分值或评分方法与「{first_p.name}」不同，无法汇总", path=p.indicators, row=ind.row, column="评分方法")
         out.append(_combine(rows, [s[keys[k]] for s in scored], names, weights, [p for p, _ in tables],
                             method.bands))
     funding = fundings[0].combine(fundings[1:])

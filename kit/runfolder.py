@@ -94,8 +94,7 @@ class OutputRun:
             self._lock.acquire()
         except Timeout:
             raise KitError("另一个 kit report 正在向这个文件夹写入结果；两次运行不能同时写同一个文件夹。"
-                           "请等它结束后再运行，或用 --out 指定另一个文件夹 (another run is writing "
-                           "to this output folder)", path=self.out) from None
+                           "请等它结束后再运行，或用 --out 指定另一个文件夹", path=self.out) from None
         try:
             # marker first: from here on the folder says it is incomplete, whenever we stop
             stale = self._previous_outputs()
@@ -161,8 +160,7 @@ class OutputRun:
             return
 
         def stop(signum, frame):
-            raise RunInterrupted(f"运行被终止（信号 {signal.Signals(signum).name}）；结果不完整 "
-                                 "(the run was stopped)", path=self.out)
+            raise RunInterrupted(f"运行被终止（信号 {signal.Signals(signum).name}）；结果不完整", path=self.out)
 
         for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
             if sig is not None:

@@ -9,6 +9,7 @@ that notebook 03 wrote, so the summary cannot contradict the documents.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from .errors import KitError
@@ -83,11 +84,69 @@ def _files(out_dir: Path) -> list[str]:
     return lines
 
 
+PLACEHOLDER = re.compile(r"【请填写[^【】]*】")
+# where a placeholder the kit writes is filled in: the project.yml key it comes from
+PLACEHOLDER_KEYS = [(re.compile(r"项目名称"), "title"), (re.compile(r"组织单位"), "organisation"),
+                    (re.compile(r"调查对象|参加测评人员"), "survey: respondents"),
+                    (re.compile(r"抽样方法"), "survey: sampling"), (re.compile(r"^\w{2}方式$"), "survey: mode")]
+
+
+def placeholder_key(text: str) -> str | None:
+    """The project.yml key that fills a placeholder, if the kit writes it from one.
+
+    >>> placeholder_key("【请填写：抽样方法（怎样选出受访者）】"), placeholder_key("【请填写：测评方式】")
+    ('survey: sampling', 'survey: mode')
+    >>> placeholder_key("【请填写：年度】") is None
+    True
+    """
+    what = re.sub(r"（[^（）]*）$", "", text.removeprefix("【请填写：").removesuffix("】"))
+    return next((key for pat, key in PLACEHOLDER_KEYS if pat.search(what)), None)
+
+
+def document_placeholders(path: Path) -> list[str]:
+    """The 【请填写…】 placeholders in a written .docx, in order, each once: read from the file
+    itself (body, tables, headers and footers), each paragraph's runs joined first."""
+    import zipfile
+
+    from docx.oxml.ns import qn
+    from lxml import etree
+
+    found: list[str] = []
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = [n for n in z.namelist() if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)]
+            for name in sorted(parts, key=lambda n: n != "word/document.xml"):
+                root = etree.fromstring(z.read(name))
+                for p in root.iter(qn("w:p")):
+                    found += PLACEHOLDER.findall("".join(t.text or "" for t in p.iter(qn("w:t"))))
+    except (OSError, zipfile.BadZipFile, etree.XMLSyntaxError):
+        return []
+    return list(dict.fromkeys(found))
+
+
+def _placeholder_warnings(out_dir: Path) -> list[str]:
+    """One 提醒 per set of placeholders left in the documents written (a batch's units with the
+    same ones said once): which, and where to fill them."""
+    groups: dict[tuple, list[str]] = {}
+    for doc in sorted(out_dir.rglob("*.docx")):
+        if not doc.name.startswith(("~$", ".")):
+            left = document_placeholders(doc)
+            if left:
+                groups.setdefault((doc.name, tuple(left)), []).append(doc.relative_to(out_dir).as_posix())
+    out = []
+    for (_, left), docs in groups.items():
+        keys = list(dict.fromkeys(k for k in map(placeholder_key, left) if k))
+        rest = sum(placeholder_key(x) is None for x in left)
+        where = f"在 project.yml 中填写 {'、'.join(keys)} 后重新运行 make report" if keys else ""
+        where += ("，其余" if keys else "请") + "在 Word 中直接填写" if rest else ""
+        files = docs[0] + (f" 等{len(docs)}个文件" if len(docs) > 1 else "")
+        out.append(f"{files} 中还有待填写的内容：{'、'.join(left)}；{where}。")
+    return out
+
+
 def _collapse(warnings: list[str], at: int = 3) -> list[str]:
     """Warnings that differ only in the names and numbers they quote (the same caveat for many
     group-by-item tables) said once, with how many there are."""
-    import re
-
     shape = [re.sub(r"「[^」]*」|\d+(?:\.\d+)?|（如[^）]*）", "…", w) for w in warnings]
     out, done = [], set()
     for w, k in zip(warnings, shape):
@@ -126,8 +185,11 @@ def summary_lines(project, out_dir) -> list[str]:
                                "报告不给出总体满意率。")
             warnings += res.warnings
         else:
-            warnings.append("问卷定义中没有满意度题或知晓题，本次只有数据质量检查；运行 make check 看每道题"
-                            "为什么没有计入、怎样修改。")
+            written = [p.name for p in sorted(out_dir.glob("*")) if p.suffix.lower() in (".docx", ".xlsx")
+                       and not p.name.startswith(("~$", "."))]
+            warnings.append("问卷定义中没有满意度题或知晓题，没有计算满意率和知晓率；本次写出了"
+                            + ("、".join(written) if written else "笔记本") + "。要计算满意率，运行 make check "
+                            "看每道题为什么没有计入、怎样修改。")
     summary = out_dir / "summary.json"
     if summary.exists() and "03_self_assessment" in proj.notebooks:
         try:
@@ -144,7 +206,7 @@ def summary_lines(project, out_dir) -> list[str]:
     first = [f"未运行 {name}：{why}。" for name, why in pending_notebooks(proj).items()]
     first += [f"本项目的内容还支持 {name}（{what}），但 project.yml 的 notebooks: 中没有它。"
               for name, what in missing_notebooks(proj)]
-    warnings = first + warnings
+    warnings = first + _placeholder_warnings(out_dir) + warnings
     if figures:
         lines.append("主要数字：")
         lines += [f"  {f}" for f in figures]

@@ -578,8 +578,7 @@ def target_share(target) -> Fraction:
     """
     q = parse_quantity(target, where="满意率目标")
     if q is None or not 0 < q.value <= 1:
-        raise KitError(f"满意率目标「{target}」应为0到1之间的比例（如0.98）或百分数（如“98%”）"
-                       "(expected a share such as 0.98 or 98%)")
+        raise KitError(f"满意率目标「{target}」应为0到1之间的比例（如0.98）或百分数（如“98%”）")
     return q.value
 
 

@@ -518,8 +518,7 @@ def assess_project(proj, satisfaction=None, responses=None) -> Assessment:
     from .indicators import assess, load_method, read_indicators
 
     if (proj.indicators is None and not proj.rollup) or proj.method is None:
-        raise ProjectError("project.yml 需要 indicators:（指标表）和 method:（评价办法）两个键才能自评 "
-                           "(a self-assessment needs indicators: and method:)",
+        raise ProjectError("project.yml 需要 indicators:（指标表）和 method:（评价办法）两个键才能自评",
                            path=proj.root / "project.yml")
     if proj.rollup:  # several projects in one table (kit.rollup)
         from .rollup import rollup_indicators
@@ -596,7 +595,7 @@ def write_indicator_template(framework: str, folder: str | Path, force: bool = F
     book, meth = folder / "indicators.xlsx", folder / "method.yml"
     for p in (book, meth):
         if p.exists() and not force:
-            raise KitError("文件已存在；用 --force 覆盖 (file exists)", path=p)
+            raise KitError("文件已存在；用 --force 覆盖", path=p)
     head = [COLUMNS[k][0] for k in ("level1", "level2", "level3", "points", "kind", "rule",
                                     "target", "actual", "score", "reason", "evidence")]
     wb = Workbook()

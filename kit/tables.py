@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .errors import chinese_only
 from .responses import Responses
 from .values import to_fraction
 
@@ -87,27 +88,8 @@ def recognition_table(r: Responses) -> pd.DataFrame:
     if "speeder_threshold_s" in r.info.quality_settings:
         rows.append(("用时过短阈值（秒）", round(r.info.quality_settings["speeder_threshold_s"], 1)))
     for n in r.info.notes:
-        rows.append(("说明", _chinese_only(n)))
+        rows.append(("说明", chinese_only(n)))
     return pd.DataFrame(rows, columns=["项目", "内容"])
-
-
-# the English gloss the loader adds to a note for developers: " (personal columns hashed)"
-_GLOSS = re.compile(r"\s*\((?:[A-Za-z][A-Za-z0-9,;:/'_.-]*)(?: [A-Za-z0-9,;:/'_.-]+)+\)(:?)\s*")
-
-
-def _chinese_only(note: str) -> str:
-    """A loader's note as an evaluator reads it: without its English gloss.
-
-    >>> _chinese_only("个人信息列已加盐哈希（原值不保留）(personal columns hashed): 来自IP→ip_hash")
-    '个人信息列已加盐哈希（原值不保留）：来自IP→ip_hash'
-    >>> _chinese_only("第74列没有题号，按无题号题目读取 (unnumbered column read as a question)")
-    '第74列没有题号，按无题号题目读取'
-    >>> _chinese_only("未能检查“答题用时过短” (no durations: the speeder check was not made)")
-    '未能检查“答题用时过短”'
-    >>> _chinese_only("题型为单选题 (single)")
-    '题型为单选题 (single)'
-    """
-    return _GLOSS.sub(lambda m: "：" if m.group(1) else "", note).strip()
 
 
 def reason_labels(codes) -> str:

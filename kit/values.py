@@ -165,14 +165,14 @@ def parse_quantity(v, *, where: str = "") -> Quantity | None:
     if v is None:
         return None
     if isinstance(v, bool):
-        raise ValueParseError(f"{where}「{v}」是是/否值，不是数字 (expected a number)")
+        raise ValueParseError(f"{where}「{v}」是是/否值，不是数字")
     if isinstance(v, (int, float, Decimal, Fraction)):
         if isinstance(v, float) and math.isnan(v):
             return None
         try:
             frac = to_fraction(v)
         except ValueError:
-            raise ValueParseError(f"{where}「{v}」不是有限的数字 (expected a finite number)") from None
+            raise ValueParseError(f"{where}「{v}」不是有限的数字") from None
         text = repr(float(v)) if isinstance(v, float) else str(v)
         return Quantity(frac, "", None, _decimals_of(text.rstrip("0")) if "." in text else 0, text)
     raw = str(v)
@@ -187,14 +187,13 @@ def parse_quantity(v, *, where: str = "") -> Quantity | None:
     for word, rel in _RELATIONS_AFTER:
         if s.endswith(word):
             if relation is not None and relation != rel:
-                raise ValueParseError(f"{where}「{raw}」前后写了相反的比较关系 (contradictory relation)")
+                raise ValueParseError(f"{where}「{raw}」前后写了相反的比较关系")
             relation, s = rel, s[: -len(word)]
             break
     s = s.replace(",", "")
     m = _NUMBER.match(s)
     if not m:
-        raise ValueParseError(f"{where}「{raw}」不是数字；请填写如 98%、7万元、1500人次 (expected a "
-                          "number, optionally with a unit)")
+        raise ValueParseError(f"{where}「{raw}」不是数字；请填写如 98%、7万元、1500人次")
     num_text, unit = m.group(1), s[m.end():]
     value = Fraction(Decimal(num_text))
     decimals = _decimals_of(num_text)
@@ -233,8 +232,7 @@ def parse_relation(v, *, where: str = "") -> str | None:
     for word, rel in _RELATIONS_BEFORE + _RELATIONS_AFTER:
         if s == word:
             return rel
-    raise ValueParseError(f"{where}「{v}」不是比较关系；应为 ≥、≤、>、<（也可写 不低于、不高于）"
-                          "(expected a relation such as >= or <=)")
+    raise ValueParseError(f"{where}「{v}」不是比较关系；应为 ≥、≤、>、<（也可写 不低于、不高于）")
 
 
 def same_unit(a: Quantity, b: Quantity, *, where: str = "") -> tuple[Fraction, Fraction]:
@@ -257,9 +255,9 @@ def same_unit(a: Quantity, b: Quantity, *, where: str = "") -> tuple[Fraction, F
             return a.value, b.value
         raise ValueParseError(f"{where}「{a.text}」与「{b.text}」一个是百分数、一个不是，无法比较；请都写成百分数，"
                           f"如 {bare.text}%（百分比格式的单元格存的是小数，如 105% 存为 1.05；这样的单元格请改为"
-                          "输入文本“105%”）(one value is a percentage, the other is not)")
+                          "输入文本“105%”）")
     raise ValueParseError(f"{where}「{a.text}」与「{b.text}」的单位不同（{a.unit or '无单位'}、"
-                      f"{b.unit or '无单位'}），无法比较；请改为同一单位 (units differ)")
+                      f"{b.unit or '无单位'}），无法比较；请改为同一单位")
 
 
 # ------------------------------------------------------------------------------ yes / no
@@ -281,7 +279,7 @@ def parse_yes_no(v, *, where: str = "", missing_ok: bool = True) -> bool | None:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         if missing_ok:
             return None
-        raise ValueParseError(f"{where}未填写；应为 是 或 否 (expected yes or no)")
+        raise ValueParseError(f"{where}未填写；应为 是 或 否")
     if isinstance(v, bool):
         return v
     if isinstance(v, (int, float)) and v in (0, 1):
@@ -290,13 +288,12 @@ def parse_yes_no(v, *, where: str = "", missing_ok: bool = True) -> bool | None:
     if s == "":
         if missing_ok:
             return None
-        raise ValueParseError(f"{where}未填写；应为 是 或 否 (expected yes or no)")
+        raise ValueParseError(f"{where}未填写；应为 是 或 否")
     if s in YES_WORDS:
         return True
     if s in NO_WORDS:
         return False
-    raise ValueParseError(f"{where}「{v}」应为 是/否（也可写 √/×、有/无、达标/未达标、通过/未通过、1/0）"
-                      "(expected yes or no)")
+    raise ValueParseError(f"{where}「{v}」应为 是/否（也可写 √/×、有/无、达标/未达标、通过/未通过、1/0）")
 
 
 # ------------------------------------------------------------------------------ periods
@@ -445,19 +442,17 @@ def sort_periods(labels, *, where: str = "") -> list:
     bad = [x for x, k in keys.items() if k is None]
     if bad:
         raise ValueParseError(f"{where}无法判断这些期次的先后：{'、'.join(f'「{x}」' for x in bad[:5])}；请写成"
-                          "第1轮、2023年第一季度、2023年上半年、2023-03-01 或数字 (cannot order "
-                          "these period labels)")
+                          "第1轮、2023年第一季度、2023年上半年、2023-03-01 或数字")
     kinds = {k[0] for k in keys.values()}
     with_year = {k[1] is not None for k in keys.values() if k[0] == "calendar"}
     if len(kinds) > 1 or len(with_year) > 1:
         raise ValueParseError(f"{where}期次写法不一致（{'、'.join(f'「{x}」' for x in distinct[:6])}），无法排序；"
-                          "请统一写法，如都写成“第N轮”或都写明年份 (mixed period labels)")
+                          "请统一写法，如都写成“第N轮”或都写明年份")
     order = sorted(distinct, key=lambda x: (keys[x][1] or 0, keys[x][2]))
     seen: dict = {}
     for x in order:
         k = keys[x]
         if k in seen:
-            raise ValueParseError(f"{where}「{seen[k]}」与「{x}」是同一期，请统一写法 (two labels name the "
-                              "same period)")
+            raise ValueParseError(f"{where}「{seen[k]}」与「{x}」是同一期，请统一写法")
         seen[k] = x
     return order

@@ -115,7 +115,7 @@ def test_every_problem_named_with_its_key(tmp_path):
     assert str(p / "project.yml") in msg and "发现4处问题" in msg
     assert "键「title」：应为一段文字，实为列表（2项）" in msg
     assert "键「synthetic」：应为 true 或 false（不加引号），实为文字「false」" in msg and "请写 false" in msg
-    assert "键「synthtic」：未知的键 (unknown key)。您是不是要写“synthetic”？" in msg
+    assert "键「synthtic」：未知的键。您是不是要写“synthetic”？" in msg
     assert "键「waves[0].id」" in msg
 
 

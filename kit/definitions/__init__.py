@@ -20,6 +20,6 @@ __all__ = ["read_yaml", "validate", "config_error", "key_path", "suggest", "Spec
            "load_spec"]
 
 
-def load_spec(path, model, error, missing: str = "文件不存在 (file not found)", context=None):
+def load_spec(path, model, error, missing: str = "文件不存在", context=None):
     """Read ``path`` (YAML) and validate it against ``model``; errors are ``error``."""
     return validate(model, read_yaml(path, error, missing), path, error, context=context)

@@ -131,7 +131,7 @@ def _text(v: Any, info: ValidationInfo | None = None) -> str:
 def _nonempty_text(v: Any) -> str:
     s = _text(v)
     if not s.strip():
-        raise fail("不能为空 (must not be empty)")
+        raise fail("不能为空")
     return s
 
 
@@ -398,13 +398,13 @@ def _message(model: type[BaseModel], err: dict) -> tuple[str, str]:
     path = key_path(loc)
     if kind == "missing":
         name = loc[-1] if loc else ""
-        return path, f"缺少必填项「{name}」(missing required key)；请添加一行“{name}: …”"
+        return path, f"缺少必填项「{name}」；请添加一行“{name}: …”"
     if kind == "extra_forbidden":
         parent = _model_at(model, loc[:-1])
         allowed = _field_keys(parent) if parent else []
         hint = suggest(loc[-1], allowed)
         listed = f"；可用的键：{', '.join(allowed)}" if allowed else ""
-        return path, f"未知的键 (unknown key)。{hint}{listed.lstrip('；')}"
+        return path, f"未知的键。{hint}{listed.lstrip('；')}"
     if kind in _CN_TYPES:
         want = _CN_TYPES[kind]
         how = _SHAPE_EXAMPLES.get(want, "")
@@ -427,8 +427,7 @@ def validate(model: type[BaseModel], data: Any, path: str | Path | None,
         from .yamlfile import not_a_mapping_hint
 
         hint = not_a_mapping_hint(Path(path)) if path and Path(path).exists() else ""
-        raise error(f"文件内容应为“键: 值”的映射，实为{type_name(data)}{hint} (expected a mapping at the "
-                    "top level)", path=path)
+        raise error(f"文件内容应为“键: 值”的映射，实为{type_name(data)}{hint}", path=path)
     try:
         return model.model_validate(data, context=context)
     except ValidationError as exc:

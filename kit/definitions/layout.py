@@ -32,7 +32,7 @@ BLOCK_FIELDS = ("level1", "level2", "level3", "name", "nature", "target", "targe
                 "actual", "actual_value", "points", "score", "reason", "evidence", "explanation")
 KIND_NAMES = ("text", "int", "number", "percent", "points", "score", "wan", "pvalue", "date")
 TOTAL_SOURCE = "年度资金总额"
-DEFAULTS = {"2013": "county-2013", "2020-self": "national-2020"}
+DEFAULTS = {"2013": "county-2013", "2020": "national-2020", "2020-self": "national-2020"}
 
 _REF = re.compile(r"^([A-Z]{1,3})([1-9][0-9]*)(?::([A-Z]{1,3})([1-9][0-9]*))?$")
 
@@ -261,8 +261,8 @@ def shipped_layouts() -> dict[str, Path]:
 
 
 def default_layout(framework: str) -> str:
-    """The layout a method without ``layout:`` uses: the national annex for the 2020 unit
-    self-assessment table, the county form otherwise."""
+    """The layout a method without ``layout:`` uses: the national annex (财预〔2020〕10号) for
+    both 2020 frameworks, the county form (财预〔2013〕53号) otherwise."""
     return DEFAULTS.get(framework, "county-2013")
 
 
@@ -278,7 +278,7 @@ def layout_path(name: str | Path, base: str | Path | None = None) -> Path:
         path = Path(base) / path
     if not path.is_file():
         raise KitError(f"找不到表样「{name}」：既不是随附表样（{'、'.join(sorted(shipped))}），也不是存在的文件 "
-                       f"{path}。{suggest(name, shipped)}(layout not found)")
+                       f"{path}。{suggest(name, shipped)}")
     return path
 
 
@@ -288,4 +288,4 @@ def load_layout_spec(name: str | Path, base: str | Path | None = None, error=Non
     from . import load_spec
 
     path = layout_path(name, base)
-    return load_spec(path, LayoutSpec, error or KitError, "找不到表样文件 (file not found)"), path
+    return load_spec(path, LayoutSpec, error or KitError, "找不到表样文件"), path

@@ -371,8 +371,7 @@ def _pepper_id(v: Any) -> str:
 
     s = _nonempty_text(v).strip().lower()
     if len(s) != 16 or any(c not in "0123456789abcdef" for c in s):
-        raise fail("应为 kit pepper new 写入的16位十六进制编号（编号，不是 pepper 本身）"
-                   "(expected the 16-hex-digit pepper id)")
+        raise fail("应为 kit pepper new 写入的16位十六进制编号（编号，不是 pepper 本身）")
     return s
 
 
@@ -502,8 +501,7 @@ class ProjectSpec(Spec):
                     if getattr(self, k)]
         if not analyses:
             raise fail("项目中没有可分析的内容：问卷调查需要 questionnaire: 和 waves:；绩效自评需要 "
-                       "indicators: 和 method:；另可用 batch:、panel:、staged_targets:、ledgers: "
-                       "(nothing to analyse)", key="waves")
+                       "indicators: 和 method:；另可用 batch:、panel:、staged_targets:、ledgers:", key="waves")
         if self.waves and self.questionnaire is None:
             raise fail("有问卷调查（waves:）时须写明问卷定义，如 questionnaire: questionnaire.yml",
                        key="questionnaire")

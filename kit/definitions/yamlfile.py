@@ -47,7 +47,7 @@ class _Loader(yaml.SafeLoader):
             event = self.peek_event()
             target = self.anchors.get(event.anchor)
             if target is not None and id(target) not in self._sizes:
-                raise _YamlLimit("别名（*）引用了包含它自己的锚点（&），形成循环 (recursive alias)",
+                raise _YamlLimit("别名（*）引用了包含它自己的锚点（&），形成循环",
                                  event.start_mark)
             return super().compose_node(parent, index)
         node = super().compose_node(parent, index)
@@ -59,7 +59,7 @@ class _Loader(yaml.SafeLoader):
             size = 1 + sum(self._sizes.get(id(child), 1) for child in children)
         if size > MAX_NODES:
             raise _YamlLimit(f"展开别名（*）后超过{MAX_NODES}个元素，已拒绝读取；配置文件不应这样大，"
-                             "可能是恶意的“别名炸弹” (alias expansion too large)", node.start_mark)
+                             "可能是恶意的“别名炸弹”", node.start_mark)
         self._sizes[id(node)] = size
         return node
 
@@ -76,8 +76,7 @@ class _Loader(yaml.SafeLoader):
                     continue  # unhashable: SafeConstructor reports it
                 if first is not None:
                     raise _YamlLimit(f"键「{key}」在同一层写了两次（第{first.start_mark.line + 1}行和第"
-                                     f"{key_node.start_mark.line + 1}行），请删除或合并其中一个 "
-                                     "(duplicate key)", key_node.start_mark)
+                                     f"{key_node.start_mark.line + 1}行），请删除或合并其中一个", key_node.start_mark)
                 seen[key] = key_node
         return super().construct_mapping(node, deep=deep)
 
@@ -151,17 +150,17 @@ def _syntax_message(exc: yaml.YAMLError, text: str) -> tuple[str, int | None]:
 
 
 def read_yaml(path: str | Path, error: type[KitError] = KitError,
-              missing: str = "文件不存在 (file not found)"):
+              missing: str = "文件不存在"):
     """The content of a YAML file (``None`` when empty); every failure raises ``error``
     naming the file and, for syntax errors, the line."""
     path = Path(path)
     if not path.exists():
         raise error(missing, path=path)
     if path.is_dir():
-        raise error("这是一个文件夹，不是 YAML 文件 (expected a file)", path=path)
+        raise error("这是一个文件夹，不是 YAML 文件", path=path)
     raw = path.read_bytes()
     if len(raw) > MAX_BYTES:
-        raise error(f"文件过大（{len(raw) // 1_000_000}MB），不像配置文件 (too large)", path=path)
+        raise error(f"文件过大（{len(raw) // 1_000_000}MB），不像配置文件", path=path)
     text = decode_text(raw, path, error)
     loader = _Loader(text)
     try:
@@ -170,7 +169,7 @@ def read_yaml(path: str | Path, error: type[KitError] = KitError,
         msg, line = _syntax_message(exc, text)
         raise error(msg, path=path, row=line) from None
     except RecursionError:
-        raise error("嵌套层数过深，不像配置文件 (nesting too deep)", path=path) from None
+        raise error("嵌套层数过深，不像配置文件", path=path) from None
     finally:
         loader.dispose()
 

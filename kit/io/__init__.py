@@ -53,23 +53,21 @@ def parse_export(path, *, platform: str | None = None, variant: str | None = Non
     if at is not None:
         title = next((h.strip() for h in table.header[0] if h.strip()), "")
         table = read_table(path, header_rows=1, header_row=at, export=True)
-        table.notes.insert(0, f"表头上方的{at - 1}行是标题（「{title[:40]}」），已跳过，表头在第{at}行 "
-                              "(title rows above the header skipped)")
+        table.notes.insert(0, f"表头上方的{at - 1}行是标题（「{title[:40]}」），已跳过，表头在第{at}行")
     name = platform or detect_platform(_probe(table))
     if name is None:
         if questionnaire is None:
             raise ExportFormatError(
                 "无法识别为问卷导出文件：表头中没有这些平台的特征：" + signatures()
                 + "。其他格式请提供问卷定义（--questionnaire）说明各列，或指定 platform=\"generic\"。"
-                f"表头前几列为：{first_cells(table.header[0])} "
-                "(not a recognised survey export; give a codebook that maps its headers)",
+                f"表头前几列为：{first_cells(table.header[0])}",
                 path=path, row=table.first_data_row - 1)
         name = "generic"
     reader = get_platform(name)
     if reader.header_rows != 1:
         table = read_table(path, header_rows=reader.header_rows, header_row=at, export=True)
     if len(table.body) == 0:
-        raise ExportFormatError("只有表头，没有答卷 (no responses below the header)", path=path)
+        raise ExportFormatError("只有表头，没有答卷", path=path)
     if variant is not None and "variant" in inspect.signature(reader.parse).parameters:
         return reader.parse(table, variant=variant)
     return reader.parse(table)
@@ -199,13 +197,11 @@ def _meta_columns(parsed: ParsedExport, sink: ColumnSink, notes: list[str]) -> N
             == isinstance(times["submitted_at"].dtype, pd.DatetimeTZDtype)):
         dur = (times["submitted_at"] - times["started_at"]).dt.total_seconds()
         dtitle = f"答题用时（秒，由{head('started_at')}与{head('submitted_at')}推算）"
-        notes.append(f"答题用时由「{head('started_at')}」与「{head('submitted_at')}」相减得到 "
-                     "(duration computed from start and end)")
+        notes.append(f"答题用时由「{head('started_at')}」与「{head('submitted_at')}」相减得到")
     if dur is not None:
         neg = dur < 0
         if neg.any():
-            notes.append(f"{int(neg.sum())}份答卷的结束时间早于开始时间（设备时钟有误），答题用时置空 "
-                         "(negative durations set missing)")
+            notes.append(f"{int(neg.sum())}份答卷的结束时间早于开始时间（设备时钟有误），答题用时置空")
             dur = dur.mask(neg)
         extra = ({} if "duration_s" not in m else
                  _meta_invalid(m["duration_s"], dur, unread_dur, "无法识别的答题用时"))
@@ -252,13 +248,13 @@ def _meta_columns(parsed: ParsedExport, sink: ColumnSink, notes: list[str]) -> N
         vals = blank_personal_numbers(col) if col.dtype.kind in "fi" else mask_series(col)
         add(name, vals, header)
     if hashed:
-        notes.append("个人信息列已加盐哈希（原值不保留）(personal columns hashed): " + "、".join(hashed))
+        notes.append("个人信息列已加盐哈希（原值不保留）：" + "、".join(hashed))
     dropped = {**{h: "定位信息" for h in parsed.dropped_meta}, **parsed.dropped_reasons}
     if dropped:
-        notes.append("已删除的列 (columns dropped): " + "；".join(
+        notes.append("已删除的列：" + "；".join(
             f"{h}（{why}）" for h, why in dropped.items()))
         if any("定位" in why for why in dropped.values()):
-            notes.append("已删除定位信息列 (location columns dropped): " + "、".join(
+            notes.append("已删除定位信息列：" + "、".join(
                 h for h, why in dropped.items() if "定位" in why))
 
 
@@ -323,7 +319,7 @@ def _response_ids(parsed: ParsedExport) -> pd.Series:
         value = str(rid.iloc[i])
         why = ("是没有保存计算结果的公式：请在 Excel 中打开、重新计算并保存后再导入" if value.startswith("=")
                else "；序号是答卷的编号，不能有小数或文字。请核对该行是否为手工插入或改动的行")
-        raise ExportFormatError(f"{header}应为整数，实际为「{value}」{why} (expected a whole number)",
+        raise ExportFormatError(f"{header}应为整数，实际为「{value}」{why}",
                                 path=parsed.files[0], row=int(parsed.file_rows.iloc[i]), column=header)
     if not word.any():
         return num.astype("Float64").astype("Int64")
@@ -367,7 +363,7 @@ def _frame(parsed: ParsedExport, qn: Questionnaire | None):
     hashed_q = questions[(questions["value"] == "hash") & questions["question_id"].notna()] \
         if len(questions) else questions
     if len(hashed_q):
-        notes.append("填写个人信息的题目已加盐哈希（原值不保留）(personal answers hashed): " + "、".join(
+        notes.append("填写个人信息的题目已加盐哈希（原值不保留）：" + "、".join(
             f"{t}→{c}" for t, c in zip(hashed_q["title"], hashed_q["column"])))
     invalid = sink.invalid_table(data["response_id"], pd.Series(np.asarray(parsed.file_rows),
                                                                 index=index))
@@ -380,8 +376,7 @@ def _staff_note(data: pd.DataFrame) -> list[str]:
     if not staff:
         return []
     return ["调查员与设备信息（" + "、".join(staff) + "）标识的是调查员和手机，不是受访者：不作受访者编号、"
-            "不据此判重剔除；可用 kit.fieldwork.enumerator_checks 按调查员核查每日访问量和用时过短 "
-            "(enumerator/device columns are not respondent IDs)"]
+            "不据此判重剔除；可用 kit.fieldwork.enumerator_checks 按调查员核查每日访问量和用时过短"]
 
 
 def _link_repeats(parsed: ParsedExport, data: pd.DataFrame, notes: list[str]):
@@ -468,6 +463,5 @@ def _check_id_collisions(qn: Questionnaire, sink: ColumnSink, parsed: ParsedExpo
         title = next((r["title"] for r in sink.rows if r["column"] == name), name)
         raise QuestionnaireError(
             f"题目 id「{q.id}」与导出文件的元数据列「{title}」（{name}）重名，两者无法区分：请在问卷"
-            f"定义中把 questions[{i}].id 改为别的名字（如 q_{q.id}）(question id collides with a "
-            "metadata column)", path=qn.path or parsed.files[0])
+            f"定义中把 questions[{i}].id 改为别的名字（如 q_{q.id}）", path=qn.path or parsed.files[0])
     return renamed

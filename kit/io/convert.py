@@ -704,11 +704,11 @@ def match_questionnaire(parsed: ParsedExport, qn: Questionnaire) -> list[tuple[Q
     if missing_q or unmatched:
         lines = []
         if unmatched:
-            lines.append("导出文件中这些列在问卷定义里找不到 (export headers not in the codebook): "
+            lines.append("导出文件中这些列在问卷定义里找不到："
                          + "；".join(f"「{pq.header}」" for pq in unmatched))
         if missing_q:
-            lines.append("问卷定义中这些题目在导出文件里找不到 (codebook questions not in the "
-                         "export): " + "；".join(f"{q.id}「{q.title}」" for q in missing_q))
+            lines.append("问卷定义中这些题目在导出文件里找不到"
+                         ": " + "；".join(f"{q.id}「{q.title}」" for q in missing_q))
         raise QuestionnaireError("问卷定义与导出文件的表头不一致。" + " ".join(lines),
                                  path=qn.path or parsed.files[0])
     return pairs
@@ -736,7 +736,7 @@ class ColumnSink:
         """``invalid``: ``(raw, why)``, the column's raw cells (a Series) and the reason, one
         string or one per cell, kept for the cells whose kind is ``invalid``."""
         if name in self.data:
-            raise QuestionnaireError(f"输出列名「{name}」重复 (duplicate column name)")
+            raise QuestionnaireError(f"输出列名「{name}」重复")
         values.index = self.index
         self.data[name] = values
         if kinds is None:
@@ -1034,7 +1034,7 @@ def _add_text(sink: ColumnSink, name, values: pd.Series, base: dict, kinds=None,
 
 def _personal_question(q: Question, pq: ParsedQuestion, sink: ColumnSink, base, notes):
     if q.personal == "coordinates":
-        notes.append(f"{q.id}: 坐标已删除 (coordinates dropped)")
+        notes.append(f"{q.id}: 坐标已删除")
         return
     for i, part in enumerate(pq.parts):  # every blank: 姓名___ 电话___ both kept only as hashes
         src = part.text if part.text is not None else part.codes
@@ -1091,8 +1091,7 @@ def _option_columns(q: Question, pq: ParsedQuestion, mc, sink: ColumnSink, base,
                     by_label.setdefault(_norm_label(aliases[p.label]), p)
         missing_labels = [lb for lb in labels if _norm_label(lb) not in by_label]
         if missing_labels:
-            raise QuestionnaireError(f"{q.id} 的选项 {missing_labels} 在导出文件中没有对应列 "
-                                     "(option columns missing)", path=q_path, column=pq.header)
+            raise QuestionnaireError(f"{q.id} 的选项 {missing_labels} 在导出文件中没有对应列", path=q_path, column=pq.header)
         joined_kinds, others, said_pos = None, None, None
         if pq.joined is not None:  # the 按文本 twin: why a cell is missing, and 〖其他〗 text
             fc, kinds_u, lists_u, others_u = _text_labels(pq.joined, sep, names=q.mask)

@@ -130,21 +130,20 @@ def _sniff_kind(path: Path, raw: bytes) -> str:
         except (zipfile.BadZipFile, EOFError, ValueError):
             raise ExportFormatError(
                 "无法读取该工作簿：文件已损坏或被截断（压缩包不完整）；请重新下载或在 Excel 中"
-                "另存后再导入 (damaged or truncated workbook)", path=path) from None
+                "另存后再导入", path=path) from None
         if any(n.endswith("workbook.xml") or n.endswith("workbook.bin") for n in names):
             return "xlsx"
         if "content.xml" in names:
             return "ods"
         what = "Word 文档" if "word/document.xml" in names else "ZIP 压缩包"
-        raise ExportFormatError(f"这是{what}，不是 Excel 工作簿或 CSV 问卷导出 (not a workbook)",
+        raise ExportFormatError(f"这是{what}，不是 Excel 工作簿或 CSV 问卷导出",
                                 path=path)
     if head.startswith(_CFB_MAGIC):
         return "xls"
     start = raw[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith(b"<") and (b"<html" in start or b"<table" in start or b"<!doctype" in start):
         raise ExportFormatError(
-            "这是网页（HTML）格式的表格，只是扩展名像 Excel：请用 Excel 打开后另存为 .xlsx 再导入 "
-            "(an HTML table saved with a spreadsheet extension)", path=path)
+            "这是网页（HTML）格式的表格，只是扩展名像 Excel：请用 Excel 打开后另存为 .xlsx 再导入", path=path)
     return "csv"
 
 
@@ -173,12 +172,12 @@ def read_table(path: str | Path, header_rows: int = 1, sheet: int | str = 0,
     """
     path = Path(path)
     if not path.exists():
-        raise ExportFormatError("文件不存在 (file not found)", path=path)
+        raise ExportFormatError("文件不存在", path=path)
     if path.is_dir():
-        raise ExportFormatError("这是一个文件夹，不是问卷导出文件 (expected a file)", path=path)
+        raise ExportFormatError("这是一个文件夹，不是问卷导出文件", path=path)
     raw = path.read_bytes()  # read-only, never rewritten
     if not raw:
-        raise ExportFormatError("文件为空 (empty file)", path=path)
+        raise ExportFormatError("文件为空", path=path)
     kind = _sniff_kind(path, raw)
     if kind == "csv":
         table = _read_csv(path, raw, header_rows, header_row)
@@ -196,7 +195,7 @@ def sheet_names(path: str | Path) -> list[str]:
     """The sheet names of a workbook, read the way :func:`read_table` reads it."""
     path = Path(path)
     if not path.is_file():
-        raise ExportFormatError("文件不存在 (file not found)", path=path)
+        raise ExportFormatError("文件不存在", path=path)
     raw = path.read_bytes()
     kind = _sniff_kind(path, raw)
     if kind == "csv":
@@ -232,8 +231,7 @@ def _fastexcel_call(path: Path, fn):
     except BaseException as exc:
         if not _is_rust_panic(exc):
             raise
-        raise ExportFormatError(f"{_DAMAGED}（读取程序在解析时中止：{str(exc)[:120]}）"
-                                "(the reader aborted on damaged content)", path=path) from None
+        raise ExportFormatError(f"{_DAMAGED}（读取程序在解析时中止：{str(exc)[:120]}）", path=path) from None
 
 
 def _open_workbook(path: Path, raw: bytes):
@@ -241,8 +239,7 @@ def _open_workbook(path: Path, raw: bytes):
 
     if raw.startswith(_CFB_MAGIC) and _ENCRYPTION_MARK in raw[: 1 << 16]:
         raise ExportFormatError(
-            "工作簿设有打开密码（已加密），无法读取；请在 Excel 中取消密码后另存再导入 "
-            "(workbook is encrypted: save it without a password)", path=path)
+            "工作簿设有打开密码（已加密），无法读取；请在 Excel 中取消密码后另存再导入", path=path)
     return _fastexcel_call(path, lambda: fastexcel.read_excel(raw))
 
 
@@ -480,7 +477,7 @@ def _refuse_size(path: Path, chunks, sheet_label: str) -> None:
         f"工作表{sheet_label}的数据区域为 {_col_letter(cmin)}{rmin}:{_col_letter(cmax)}{rmax}"
         f"（{rows:,}行 × {cols:,}列），{need}，其中只有{n:,}个单元格有内容，远超问卷导出的大小；"
         f"最远的有内容单元格是 {far}，多半是误在该处输入或粘贴了内容。请在 Excel 中删除多余的行和列"
-        f"（或清除 {far}）后另存，再导入 (the sheet's used range is absurdly large)",
+        f"（或清除 {far}）后另存，再导入",
         path=path, row=rmax, column=_col_letter(cmax))
 
 
@@ -488,12 +485,12 @@ def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int 
                 header_row: int | None = None) -> RawTable:
     reader = _open_workbook(path, raw)
     if not reader.sheet_names:
-        raise ExportFormatError("工作簿中没有工作表 (no sheet)", path=path)
+        raise ExportFormatError("工作簿中没有工作表", path=path)
     if isinstance(sheet, str) and sheet not in reader.sheet_names:
         raise ExportFormatError(f"工作簿中没有工作表「{sheet}」(no such sheet; have: "
                                 f"{'、'.join(reader.sheet_names)})", path=path)
     if isinstance(sheet, int) and not 0 <= sheet < len(reader.sheet_names):
-        raise ExportFormatError(f"工作簿中没有第{sheet + 1}个工作表 (no such sheet)", path=path)
+        raise ExportFormatError(f"工作簿中没有第{sheet + 1}个工作表", path=path)
     label = f"「{sheet if isinstance(sheet, str) else reader.sheet_names[sheet]}」"
     scan = _scan_xlsx(path, raw, sheet, label) if kind == "xlsx" else _SheetScan()
     skip_rows = max(0, header_row - scan.first_row) if header_row else 0
@@ -526,8 +523,7 @@ def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int 
     if merged:
         shown = [f"{_col_letter(c0 + scan.first_col)}{r0 + top}:{_col_letter(c1 + scan.first_col)}"
                  f"{r1 + top}" for r0, c0, r1, c1 in merged]
-        notes.append(f"数据区有{len(merged)}处合并单元格（{_shown(shown, 5)}）"
-                     "(merged cells in the data)")
+        notes.append(f"数据区有{len(merged)}处合并单元格（{_shown(shown, 5)}）")
     table = RawTable(path=path, header=header, body=body, first_data_row=top, notes=notes,
                      row_numbers=np.arange(len(body)) + top, merged=merged)
     _drop_blank_rows(table)
@@ -553,13 +549,11 @@ def _put_formulas(body: pd.DataFrame, scan: _SheetScan, top: int, notes: list[st
     cells = put(scan.formulas, lambda text: "=" + (text or "（共享公式）"))
     if cells:
         notes.append(f"{len(cells)}个公式单元格没有保存计算结果（{_shown(cells, 5)}），按无法识别的"
-                     "内容处理；请在 Excel 中打开、重新计算并保存后再导入 (formulas without a "
-                     "cached value)")
+                     "内容处理；请在 Excel 中打开、重新计算并保存后再导入")
     cells = put(scan.errors, lambda text: text)
     if cells:
         notes.append(f"{len(cells)}个单元格是 Excel 错误值（{_shown(cells, 5)}，如"
-                     f"「{next(iter(scan.errors.values()))}」），按无法识别的内容处理 "
-                     "(Excel error values)")
+                     f"「{next(iter(scan.errors.values()))}」），按无法识别的内容处理")
     return body
 
 
@@ -601,8 +595,7 @@ def fill_merged_cells(table: RawTable) -> None:
         done.append(f"{_col_letter(c0)}{r0 + top}:{_col_letter(c1)}{r1 + top}")
     if done:
         table.notes = [n for n in table.notes if "合并单元格" not in n]
-        table.notes.append(f"{len(done)}处合并单元格按左上角的值填入其覆盖的每一格（{_shown(done, 5)}）"
-                           "(merged cells filled with their value)")
+        table.notes.append(f"{len(done)}处合并单元格按左上角的值填入其覆盖的每一格（{_shown(done, 5)}）")
     table.merged = []
 
 
@@ -696,7 +689,7 @@ def _clean_controls(table: RawTable) -> None:
             cells += [f"{_col_letter(int(j))}{int(r)}" for r in rows]
     if cells:
         table.notes.append(f"清除了{len(cells)}个单元格中的控制字符或不可见字符（如从 Word 粘贴的换行符、"
-                           f"单元格标记；位置 {_shown(cells, 8)}）(control characters removed)")
+                           f"单元格标记；位置 {_shown(cells, 8)}）")
 
 
 # ------------------------------------------------------------------------------------- CSV
@@ -705,16 +698,14 @@ def decode_bytes(raw: bytes, path: Path) -> tuple[str, str]:
     cut in the middle of a character loses that character, and the encoding returned ends
     in ``+truncated`` so that the last row is flagged."""
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ExportFormatError("这不是文本文件（含二进制内容），不是 CSV 问卷导出 "
-                                "(binary content: not a CSV export)", path=path)
+        raise ExportFormatError("这不是文本文件（含二进制内容），不是 CSV 问卷导出", path=path)
     try:
         if raw.startswith(b"\xef\xbb\xbf"):
             return _decode_cut(raw[3:], "utf-8", "utf-8-sig")
         if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
             return _decode_cut(raw, "utf-16", "utf-16")
     except UnicodeDecodeError as exc:
-        raise EncodingError(f"文件标明为 UTF 编码，但第{exc.start}字节处不是有效字符 "
-                            "(BOM says UTF but the bytes are not valid)", path=path) from None
+        raise EncodingError(f"文件标明为 UTF 编码，但第{exc.start}字节处不是有效字符", path=path) from None
     for enc in ("utf-8", "gb18030"):
         try:
             return _decode_cut(raw, enc, enc)
@@ -726,7 +717,7 @@ def decode_bytes(raw: bytes, path: Path) -> tuple[str, str]:
     if best is None or best.chaos > 0.2:
         raise EncodingError(
             "无法识别 CSV 文件的文字编码：既不是 UTF-8 也不是 GBK/GB18030；请在 Excel 中"
-            "另存为“CSV UTF-8”后再导入 (undetectable encoding: expected UTF-8 or GB18030)",
+            "另存为“CSV UTF-8”后再导入",
             path=path)
     return str(best), best.encoding
 
@@ -831,14 +822,14 @@ def _parse_csv(path: Path, text: str, delim: str, header_rows: int, header_row: 
             raise ExportFormatError(
                 f"第{first}行有一个不成对的引号「\"」：从这里到第{last}行共{last - first + 1}行被读成了"
                 "同一个单元格，后面的答卷会丢失。请在文本编辑器中检查第"
-                f"{first}行的引号（成对使用，或删去多余的一个）后另存一份再导入 (unbalanced quote)",
+                f"{first}行的引号（成对使用，或删去多余的一个）后另存一份再导入",
                 path=path, row=first)
         recovered.append(first)
         recs = recs[:i] + [(fields, first, first)] + _records(lines, first, delim)
         i += 1
     if recovered:
         notes.append(f"第{_shown(recovered)}行有不成对的引号「\"」，已按普通字符读取该行（否则其后的各行会被"
-                     "并入一个单元格）(unbalanced quotes read literally)")
+                     "并入一个单元格）")
     return recs, notes, lines
 
 
@@ -854,7 +845,7 @@ def _read_csv(path: Path, raw: bytes, header_rows: int, header_row: int | None =
     truncated = encoding.endswith("+truncated")
     encoding = encoding.removesuffix("+truncated")
     if not text.strip():
-        raise ExportFormatError("文件为空 (empty file)", path=path)
+        raise ExportFormatError("文件为空", path=path)
     delim = _sniff_delimiter(text)
     recs, notes, lines = _parse_csv(path, text, delim, header_rows, header_row)
     if truncated:
@@ -876,7 +867,7 @@ def _read_csv(path: Path, raw: bytes, header_rows: int, header_row: int | None =
         len(r) < width or r[width - 1].strip() == "" for r, _, _ in body_recs
     ):
         width -= 1
-        notes.append("末尾空白列已忽略 (a trailing empty column was ignored)")
+        notes.append("末尾空白列已忽略")
     header = [h[:width] for h in header]
     first_body = header_recs[-1][2] + 1
     body_blank = [ln for ln in blank_lines if ln >= first_body]
@@ -897,8 +888,7 @@ def _read_csv(path: Path, raw: bytes, header_rows: int, header_row: int | None =
         data.append((r + [""] * (width - n))[:width])
     if flags:
         rows = sorted(flags)
-        notes.append(f"{len(rows)}行的字段数与表头不符或不完整（文件第{_shown(rows)}行），已标记并剔除 "
-                     "(rows with a wrong number of fields flagged)")
+        notes.append(f"{len(rows)}行的字段数与表头不符或不完整（文件第{_shown(rows)}行），已标记并剔除")
     body = _type_columns_lists(data, width)
     return RawTable(path=path, header=header, body=body, first_data_row=first_body,
                     encoding=encoding, delimiter=delim, notes=notes,
@@ -973,8 +963,7 @@ def drop_summary_rows(table: RawTable) -> None:
         return
     rows = np.asarray(table.row_numbers)[hit].tolist()
     words = sorted(set(first[hit].tolist()))
-    table.notes.append(f"文件第{_shown(rows)}行是「{'」「'.join(words)}」汇总行，不是答卷，已排除 "
-                       "(summary rows under the data are not responses)")
+    table.notes.append(f"文件第{_shown(rows)}行是「{'」「'.join(words)}」汇总行，不是答卷，已排除")
     for r in rows:
         table.row_flags.pop(int(r), None)
     table.keep_rows(~hit)
@@ -1007,5 +996,5 @@ def require_numeric(frame: pd.DataFrame, columns: list[str], path: str | Path) -
         bad = frame[c].notna() & num.isna()
         if bad.any():
             i = int(np.flatnonzero(bad.to_numpy())[0])
-            raise ExportFormatError(f"「{frame[c].iloc[i]}」不是数字 (expected a number)", path=path,
+            raise ExportFormatError(f"「{frame[c].iloc[i]}」不是数字", path=path,
                                     row=int(rows[i]), column=c)

@@ -238,12 +238,12 @@ def _structure(table: RawTable, variant: str) -> tuple[dict, list[ParsedQuestion
     for j, raw_h in enumerate(headers):
         h = raw_h.strip()
         if h == "" and table.body[j].isna().all():
-            notes.append(f"第{j + 1}列没有标题也没有内容，已忽略 (an empty untitled column ignored)")
+            notes.append(f"第{j + 1}列没有标题也没有内容，已忽略")
             continue
         if h == "":
             # a blank title would make the column a row of the matrix before it, or metadata
             raise ExportFormatError("表头为空白：该列有内容却没有标题，无法判断它属于哪一题；请补上"
-                                    "问卷星导出时的列标题 (a column has no title)", path=table.path,
+                                    "问卷星导出时的列标题", path=table.path,
                                     row=hrow, column=f"第{j + 1}列")
         if not started and not (_Q.match(h) or _OPT_OLD.match(h)):
             meta_cols[j] = h
@@ -260,7 +260,7 @@ def _structure(table: RawTable, variant: str) -> tuple[dict, list[ParsedQuestion
         mq = _Q.match(h)
         if (mo or mq) and h in seen_titles:
             raise ExportFormatError(
-                f"列标题重复：与第{seen_titles[h] + 1}列相同 (duplicate column title)",
+                f"列标题重复：与第{seen_titles[h] + 1}列相同",
                 path=table.path, row=hrow, column=h)
         if mo or mq:
             seen_titles[h] = j
@@ -329,8 +329,7 @@ def _structure(table: RawTable, variant: str) -> tuple[dict, list[ParsedQuestion
         # named by its title and place among the questions, not by a column number: the 按文本
         # and 按序号 files of one download have different numbers of columns
         place = f"（在第{before}题之后）" if before is not None else ""
-        notes.append(f"「{h}」一列没有题号{place}，按无题号题目读取 (unnumbered column read as a "
-                     "question)")
+        notes.append(f"「{h}」一列没有题号{place}，按无题号题目读取")
     return meta_cols, questions, notes
 
 
@@ -408,7 +407,7 @@ def _meta(table: RawTable, meta_cols: dict, parsed: ParsedExport):
         name = _meta_name(h)
         if name is not None:
             if name in parsed.meta:
-                raise ExportFormatError("元数据列重复 (duplicate metadata column)",
+                raise ExportFormatError("元数据列重复",
                                         path=table.path, row=table.first_data_row - 1, column=h)
             parsed.meta[name] = col
             parsed.meta_headers[name] = h
@@ -434,8 +433,7 @@ def _drop_repeated_header(table: RawTable) -> tuple[RawTable, list[str]]:
 
     body = _type_columns(table.body.iloc[1:].reset_index(drop=True).astype(object))
     rows = np.asarray(table.row_numbers)[1:]
-    note = (f"文件第{int(table.row_numbers[0])}行与表头相同（表头重复一遍），已忽略该行 "
-            "(the header row is repeated as the first data row: ignored)")
+    note = (f"文件第{int(table.row_numbers[0])}行与表头相同（表头重复一遍），已忽略该行")
     return RawTable(path=table.path, header=table.header, body=body,
                     first_data_row=table.first_data_row + 1, encoding=table.encoding,
                     delimiter=table.delimiter, notes=list(table.notes), row_numbers=rows), [note]
@@ -458,8 +456,7 @@ def parse_wjx(table: RawTable, variant: str | None = None) -> ParsedExport:
         variant, variant_note = detect_variant(table.path, table.body, table.columns)
     meta_cols, questions, snotes = _structure(table, variant)
     if not questions:
-        raise ExportFormatError("表头中没有带题号的题目（如「1、题目」或「1.题目」）(no numbered "
-                                "question in the header)", path=table.path, row=1)
+        raise ExportFormatError("表头中没有带题号的题目（如「1、题目」或「1.题目」）", path=table.path, row=1)
     notes += _absent_meta_note(meta_cols) + ([variant_note] if variant_note else [])
     parsed = ParsedExport(platform="wjx", variant=variant, era=_era(table, meta_cols),
                           files=[str(table.path)], n_rows=len(table.body), index=table.body.index,
@@ -536,8 +533,7 @@ def pair_wjx(text: ParsedExport, codes: ParsedExport) -> ParsedExport:
     for pq in codes.questions:
         twin = tq.pop(pq.key, None)
         if twin is None:
-            raise ExportFormatError(f"按文本文件中没有第{pq.key}题 (question missing from the "
-                                    "text file)", path=text.files[0], column=pq.header)
+            raise ExportFormatError(f"按文本文件中没有第{pq.key}题", path=text.files[0], column=pq.header)
         if pq.structure == "options":
             if twin.structure == "options":
                 for p, tp in zip(pq.parts, twin.parts):
@@ -549,15 +545,14 @@ def pair_wjx(text: ParsedExport, codes: ParsedExport) -> ParsedExport:
             continue
         if len(twin.parts) != len(pq.parts):
             raise ExportFormatError(
-                f"第{pq.key}题在按文本文件中有{len(twin.parts)}列，在按序号文件中有{len(pq.parts)}列 "
-                "(the two files do not have the same columns)", path=codes.files[0],
+                f"第{pq.key}题在按文本文件中有{len(twin.parts)}列，在按序号文件中有{len(pq.parts)}列", path=codes.files[0],
                 column=pq.header)
         for p, tp in zip(pq.parts, twin.parts):
             p.text = realign(tp.text)
     if tq:
         raise ExportFormatError(
-            "按序号文件中缺少这些题：" + "；".join(f"「{q.header}」" for q in tq.values())
-            + " (questions missing from the codes file)", path=codes.files[0])
+            "按序号文件中缺少这些题：" + "；".join(f"「{q.header}」" for q in tq.values()),
+            path=codes.files[0])
     codes.variant = "pair"
     codes.files = [text.files[0], codes.files[0]]
     for name, col in text.meta.items():
@@ -577,8 +572,7 @@ def _check_twin(text: ParsedExport, codes: ParsedExport) -> None:
     if same:
         raise ExportFormatError(
             f"按序号文件与按文本文件是同一个文件（{t.name}）：codes 应指定按序号（按选项序号）下载的"
-            "另一个文件；没有按序号文件时，只导入按文本文件即可 (the text file was given as its own "
-            "codes twin)", path=c)
+            "另一个文件；没有按序号文件时，只导入按文本文件即可", path=c)
     # the columns where the 按文本 file holds choice labels: the 按序号 file must hold numbers
     twin = {pq.key: pq for pq in text.questions}
     pairs = [(tp.text, cp.codes) for pq in codes.questions if pq.key in twin
@@ -590,8 +584,7 @@ def _check_twin(text: ParsedExport, codes: ParsedExport) -> None:
     if choice and sum(content_variant([c]) == "text" for _, c in choice) >= 0.8 * len(choice):
         raise ExportFormatError(
             "作为按序号文件导入的这个文件，答案是选项文字而不是数字编码：它看来是按文本下载。请在问卷星"
-            "“下载答卷数据”中选择“按选项序号”下载，作为按序号文件 (the codes file holds labels, not "
-            "codes)", path=c)
+            "“下载答卷数据”中选择“按选项序号”下载，作为按序号文件", path=c)
 
 
 def _ids(p: ParsedExport) -> pd.Series:

@@ -69,7 +69,7 @@ def get_salt() -> bytes:
         if len(env.strip()) < MIN_SALT_CHARS:
             raise KitError(f"环境变量 KIT_SALT 太短（{len(env.strip())}个字符，至少需要"
                            f"{MIN_SALT_CHARS}个）：容易被猜中的盐值会让哈希被还原。请设为一串随机字符，"
-                           "或删除该变量，由工具在本机自动生成 (KIT_SALT is empty or too short)")
+                           "或删除该变量，由工具在本机自动生成")
         return env.strip().encode("utf-8")
     return _machine_salt(str(config_dir() / "salt"))
 
@@ -114,8 +114,7 @@ def _read_salt(path: Path) -> bytes:
             return text.encode("ascii")
         time.sleep(0.02)
     raise KitError(f"本机盐值文件内容不完整（{len(text)}个字符）。它可能被手工改动过；删除它后"
-                   "重新运行会生成新的盐值，但此前未设 pepper 的项目的哈希将无法与新结果对应 "
-                   "(the salt file is damaged)", path=path)
+                   "重新运行会生成新的盐值，但此前未设 pepper 的项目的哈希将无法与新结果对应", path=path)
 
 
 # ---------------------------------------------------------------------------------- pepper
@@ -141,7 +140,7 @@ def check_pepper_text(text: str, where: str = "pepper") -> str:
     p = text.strip().lower()
     if not _PEPPER_RE.match(p):
         raise PepperError(f"{where} 不是 kit 生成的 pepper（应为64位十六进制字符，由 kit pepper "
-                          "export 导出）(expected 64 hex digits)")
+                          "export 导出）")
     return p
 
 
@@ -180,13 +179,12 @@ def require_pepper(pid: str, project_file: Path) -> None:
     """Stop with a clear message when the project's pepper is not on this machine."""
     if not _ID_RE.match(pid):
         raise PepperError(f"键「pepper」：「{pid}」不是 pepper 编号（应为16位十六进制字符，由 kit pepper "
-                          "new 写入）(expected the 16-hex-digit pepper id)", path=project_file)
+                          "new 写入）", path=project_file)
     if find_pepper(pid) is None:
         raise PepperError(
             f"本项目的哈希密钥（pepper，编号 {pid}）不在本机。没有它，电话、身份证号等只能换算成与"
             "其他电脑不一致的哈希，所以工具停止运行。请向项目负责人索取 pepper（不要与数据放在一起"
-            "传送），然后运行 kit pepper import <文件>；服务器上也可设环境变量 KIT_PEPPER "
-            "(the project's pepper is not on this machine: import it with kit pepper import)",
+            "传送），然后运行 kit pepper import <文件>；服务器上也可设环境变量 KIT_PEPPER",
             path=project_file)
 
 
@@ -212,7 +210,7 @@ def hash_key() -> bytes:
         pepper = find_pepper(pid)
         if pepper is None:
             raise PepperError(f"本项目的哈希密钥（pepper，编号 {pid}）不在本机；请用 kit pepper "
-                              "import 导入 (pepper not on this machine)")
+                              "import 导入")
         return _derive(pepper.encode("ascii"), b"dangjian-kit hash key v1 pepper " + pid.encode())
     return _derive(get_salt(), b"dangjian-kit hash key v1 machine")
 

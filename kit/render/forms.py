@@ -170,8 +170,7 @@ def form_values(a, info: Mapping[str, Any], layout: Layout) -> dict[str, Any]:
             for src in f.sources:
                 if src not in known:
                     raise LayoutError(f"project.yml 的 funding.sources 有「{src}」，表样「{layout.name}」没有这一资金来源"
-                                      f"（有：{'、'.join(layout.fund_sources)}）；请按表样的来源填写，或换用相应表样 "
-                                      "(a fund source the form does not list)", path=f.path)
+                                      f"（有：{'、'.join(layout.fund_sources)}）；请按表样的来源填写，或换用相应表样", path=f.path)
         for src in [TOTAL_SOURCE, *layout.fund_sources]:
             line = f.line(src)
             for part in ("initial", "budget", "spent"):

@@ -27,7 +27,7 @@ def parse(table: RawTable) -> ParsedExport:
     for j, raw in enumerate(table.columns):
         h = raw.strip()
         if not h:
-            raise ExportFormatError("表头为空白 (a column has no title)", path=table.path, row=1,
+            raise ExportFormatError("表头为空白", path=table.path, row=1,
                                     column=f"第{j + 1}列")
         col = table.body[j]
         if take_meta(parsed, col, h, h, META, {}):

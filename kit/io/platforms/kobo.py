@@ -153,7 +153,7 @@ def _not_applicable(body: pd.DataFrame) -> tuple[pd.DataFrame, int]:
 def parse(table: RawTable, repeat: bool = False) -> ParsedExport:
     table, hxl = _drop_hxl_row(table)
     if hxl and len(table.body) == 0 and not repeat:
-        raise ExportFormatError("只有表头和 HXL 标签行，没有答卷 (no responses below the header)",
+        raise ExportFormatError("只有表头和 HXL 标签行，没有答卷",
                                 path=table.path)
     body, n_na = _not_applicable(table.body)
     body = _retype(body)
@@ -167,10 +167,9 @@ def parse(table: RawTable, repeat: bool = False) -> ParsedExport:
         f"，字段以「{table.delimiter}」分隔" if table.delimiter else "")
     parsed = new_parsed(table, "kobo", "values", era)
     if hxl:
-        parsed.notes.append("第2行是 HXL 标签行（#…），不是答卷，已跳过 (HXL hashtag row skipped)")
+        parsed.notes.append("第2行是 HXL 标签行（#…），不是答卷，已跳过")
     if n_na:
-        parsed.notes.append(f"{n_na}个单元格为 n/a（按逻辑未显示的题），记为“跳过” "
-                            "(n/a cells read as skipped)")
+        parsed.notes.append(f"{n_na}个单元格为 n/a（按逻辑未显示的题），记为“跳过”")
     _read_columns(parsed, table, cols, sep, repeat)
     _identify(parsed, repeat)
     if not repeat:
@@ -289,8 +288,7 @@ def _read_columns(parsed: ParsedExport, table: RawTable, cols: list[str], sep: s
             if toks is not None:
                 pq.structure, pq.hint = "options", "multi"
                 pq.parts = [_token_part(table, j, col, t) for t in toks]
-                parsed.notes.append(f"「{h}」按空格分开的多选答案读作多选题 (space-separated "
-                                    "select_multiple answers read as a multi-select)")
+                parsed.notes.append(f"「{h}」按空格分开的多选答案读作多选题")
             else:
                 pq.hint = value_hint(col, title)
                 if pq.hint is None and col.dtype.kind in "fi" and (
@@ -304,11 +302,10 @@ def _read_columns(parsed: ParsedExport, table: RawTable, cols: list[str], sep: s
             pq.key = f"q{k + 1}"
         parsed.questions.append(pq)
     if skipped_summary:
-        parsed.notes.append("多选题汇总列已由逐项0/1列代替 (select_multiple summary columns read "
-                            "from their option columns): " + "、".join(skipped_summary))
+        parsed.notes.append("多选题汇总列已由逐项0/1列代替"
+                            ": " + "、".join(skipped_summary))
     if empty:
-        parsed.notes.append("这些列在所有答卷中都为空，未作为题目读取（多为说明文字 note 字段）"
-                            "(always-empty columns, usually note fields, not read as questions): "
+        parsed.notes.append("这些列在所有答卷中都为空，未作为题目读取（多为说明文字 note 字段）："
                             + "、".join(empty))
 
 
@@ -389,7 +386,7 @@ def _flattened_repeats(parsed: ParsedExport, table: RawTable, cols: list[str]) -
         rtable = RawTable(path=table.path, header=[header], body=body, first_data_row=2)
         parsed.repeats[_leaf(name)] = parse(rtable, repeat=True)
         parsed.notes.append(f"重复组「{name}」（{len(inst)}组列）读作附表 repeats['{_leaf(name)}']，"
-                            f"共{len(rows)}行 (flattened repeat group read as a table)")
+                            f"共{len(rows)}行")
 
 
 def _repeat_sheets(parsed: ParsedExport, table: RawTable) -> None:
@@ -406,12 +403,10 @@ def _repeat_sheets(parsed: ParsedExport, table: RawTable) -> None:
         rtable = read_table(table.path, header_rows=1, sheet=name)
         heads = {_unmangle(h.strip()) for h in rtable.columns}
         if "_parent_index" not in heads:
-            parsed.notes.append(f"工作表「{name}」不是重复组（没有 _parent_index 列），未读取 "
-                                "(sheet without _parent_index not read)")
+            parsed.notes.append(f"工作表「{name}」不是重复组（没有 _parent_index 列），未读取")
             continue
         parsed.repeats[name] = parse(rtable, repeat=True)
-        parsed.notes.append(f"重复组「{name}」读作附表 repeats['{name}']，共{len(rtable.body)}行 "
-                            "(repeat group sheet read as a table linked by _parent_index)")
+        parsed.notes.append(f"重复组「{name}」读作附表 repeats['{name}']，共{len(rtable.body)}行")
 
 
 register_platform("kobo", label="KoboToolbox / ODK", detect=detect, parse=parse, order=50,

@@ -33,7 +33,7 @@ def parse(table: RawTable) -> ParsedExport:
             qn += 1
             current = (f"Q{qn}", t.replace("\xa0", " "))
         if current is None:
-            raise ExportFormatError("第一行表头为空且不属于任何题目 (a column belongs to no question)",
+            raise ExportFormatError("第一行表头为空且不属于任何题目",
                                     path=table.path, row=1, column=f"第{j + 1}列")
         label = None if s in ("Response", "Open-Ended Response", "") else s
         key = current[0]

@@ -18,7 +18,7 @@ def detect(rows: list[list[str]]) -> bool:
 
 def parse(table: RawTable, variant: str | None = None):
     if len(table.body) == 0:
-        raise ExportFormatError("只有表头，没有答卷 (no responses below the header)", path=table.path)
+        raise ExportFormatError("只有表头，没有答卷", path=table.path)
     return wjx.parse_wjx(table, variant)
 
 
