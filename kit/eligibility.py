@@ -48,7 +48,7 @@ from .io.draft import question_yaml
 from .io.scales import AWARENESS_PAIRS, YES_NO, is_identity_title, match_scale
 from .questionnaire import Question, Questionnaire, _norm_label
 
-__all__ = ["Eligibility", "Consideration", "satisfaction_eligibility", "awareness_eligibility",
+__all__ = ["Eligibility", "Consideration", "Instruction", "NOT_MADE_ZH", "satisfaction_eligibility", "awareness_eligibility",
            "appraisal_eligibility", "before_after_eligibility", "explain_analyses",
            "ANALYSIS_ZH"]
 
@@ -128,6 +128,29 @@ def satisfaction_basis(q: Question, m) -> str:
     else:
         why = "题干和选项都没有说满意"
     return why + "，不是满意度题，不计入满意度分析"
+
+
+# what a document handed in says, neutrally, of an analysis that was not made
+NOT_MADE_ZH = {"satisfaction": "本次调查未设置满意度评价题，未计算满意率。",
+               "awareness": "本次调查未设置政策知晓题。",
+               "appraisal": "本次测评没有可以统计的测评题。",
+               "before_after": "两轮调查没有可以比较的满意度题目，未作前后对比。"}
+
+
+class Instruction(str):
+    """A sentence to the evaluator (what an analysis left out and how to change the codebook):
+    for the terminal, ``make check``, notebooks and 题目纳入情况.xlsx, never for a document that
+    is handed in, which says at most :data:`NOT_MADE_ZH` of its ``analysis``.
+
+    >>> s = Instruction("政策知晓率：考察了1道题，纳入0道。", "awareness")
+    >>> s == "政策知晓率：考察了1道题，纳入0道。", s.analysis, isinstance(s, str)
+    (True, 'awareness', True)
+    """
+
+    def __new__(cls, text: str, analysis: str = ""):
+        obj = super().__new__(cls, text)
+        obj.analysis = analysis
+        return obj
 
 
 @dataclass
@@ -223,7 +246,7 @@ class Eligibility:
     def sentences(self) -> list[str]:
         name = ANALYSIS_ZH[self.analysis]
         if not self.considered:
-            return [f"{name}：问卷中没有可供考察的题目。"] + self.notes
+            return [Instruction(x, self.analysis) for x in [f"{name}：问卷中没有可供考察的题目。"] + self.notes]
         head = (f"{name}：考察了{len(self.considered)}道题，纳入{len(self.taken)}道"
                 + (f"（{_ids(self.taken)}）" if self.taken else "") + "。")
         out = [head]
@@ -240,7 +263,7 @@ class Eligibility:
                 files = sorted({c.fix_file for c in self.left if c.fix})
                 how = f"按建议的写法在{'、'.join(files)}中加入相应行后，"
             out.append(f"{how}{len(self.fixes)}道题即可纳入{name}。")
-        return out + self.notes
+        return [Instruction(x, self.analysis) for x in out + self.notes]
 
 
 def _ids(cs: list[Consideration], k: int = 12) -> str:

@@ -157,9 +157,17 @@ def short_title(title: str) -> str:
     >>> [short_title(t) for t in ("您所在的乡镇", "您的身份", "您对本村党建引领工作的总体满意程度",
     ...                           "您是否知道本村实施了党建引领扶贫工程？", "村集体经济项目成效")]
     ['乡镇', '身份', '本村党建引领工作的总体满意程度', '是否知道本村实施了党建引领扶贫工程', '村集体经济项目成效']
+
+    A title that ends in the copula of its question (「最高学历是：」「年龄为？」) names the
+    group without it, so that 「按最高学历分」 reads right; 「您认为」「作为」 keep theirs:
+
+    >>> [short_title(t) for t in ("您的最高学历是：", "您的年龄为？", "您的性别是 ?", "工作作为", "村民代表大会的作用是否")]
+    ['最高学历', '年龄', '性别', '工作作为', '村民代表大会的作用是否']
     """
     t = _ADDRESS.sub("", str(title).strip()).strip()
-    t = re.sub(r"[？?：:。]+$", "", t)
+    t = re.sub(r"[\s？?：:。_＿（）()]+$", "", t)
+    t = re.sub(r"(?<=[^认以成作称视])[是为]$", "", t) if len(t) > 2 else t
+    t = re.sub(r"[\s？?：:。]+$", "", t)
     return t or str(title).strip()
 
 

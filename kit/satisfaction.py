@@ -285,14 +285,30 @@ def _factorability(frame: pd.DataFrame) -> dict:
     return {"kmo": k, "bartlett_chi2": b.statistic, "bartlett_df": b.df, "bartlett_p": b.p_value}
 
 
+_RECOMMEND = re.compile(r"推荐|推介|介绍给|介绍到|告诉(?:亲友|朋友|别人|他人)")
+
+
+def is_recommendation(title: str) -> bool:
+    """A recommendation question (「您有多大可能把…推荐给亲友」), the only kind that gets a net
+    promoter score: a satisfaction question on a 0-10 scale does not.
+
+    >>> is_recommendation("您向亲友推荐本村服务站的可能性有多大？"), is_recommendation("您是否愿意把村里的做法介绍给外村人")
+    (True, True)
+    >>> is_recommendation("您对村务公开的满意程度（0–10分）")
+    False
+    """
+    return bool(_RECOMMEND.search(str(title)))
+
+
 def _nps(r: Responses, data: pd.DataFrame) -> pd.DataFrame:
-    """Net Promoter Score of every 0-10 question (scores 0..10 in the codebook); the counts
+    """Net Promoter Score of every 0-10 recommendation question (scores 0..10 in the codebook,
+    a title that asks 推荐/介绍给, :func:`is_recommendation`); the counts
     are kept so that the score can be shown exactly ((promoters - detractors) / n)."""
     rows = []
     for q in r.questionnaire.questions:
         if q.type != "scale" or q.id not in data or not q.has_scores:
             continue
-        if sorted(o.score for o in q.options) != list(range(11)):
+        if sorted(o.score for o in q.options) != list(range(11)) or not is_recommendation(q.title):
             continue
         x = _scores(q, False, data[q.id])[0].dropna()  # scores (not codes), 10 = best
         if not len(x):
@@ -522,13 +538,16 @@ def sparse_caveat(group_title: str, sparse: list[tuple[str, float]]) -> str:
 _GROUP_WARNING = re.compile(r"^按「[^」]*」分组(时|的\d+项卡方检验)")
 
 
-def caveat_note(res: "SatisfactionResults") -> str:
+def caveat_note(res: "SatisfactionResults", hints: bool = True) -> str:
     """All the caveats of a survey in one note: groups with fewer than :data:`SMALL_N` answers
     and chi-square tests with small expected counts, per grouping question in one clause
     each, then whatever else the analysis could not do. '' when there is nothing to say.
 
     The findings stay free of them (:func:`findings`), so that a handful of findings are not
-    buried under twenty near-identical lines."""
+    buried under twenty near-identical lines. ``hints=False`` (a document handed in) leaves out
+    the evaluator's instructions (:class:`kit.eligibility.Instruction`)."""
+    from .eligibility import Instruction
+
     from .questionnaire import short_title
 
     parts = []
@@ -546,13 +565,14 @@ def caveat_note(res: "SatisfactionResults") -> str:
                 per.append(f"{title}为{'、'.join(f'“{x}”' for x in small)}的组")
             else:
                 per.append(f"按{title}分的{total}个组中的{len(small)}个")
-        if per:
-            parts.append(f"{'，'.join(per)}有效答卷少于{SMALL_N}份，比例的置信区间较宽")
+        if per:   # the groupings listed as such: never 「按村分的全部80个组，身份为…的组有效答卷…」
+            who = per[0] if len(per) == 1 else "，".join(per[:-1]) + "，以及" + per[-1] + "，"
+            parts.append(f"{who}有效答卷{'均' if len(per) > 1 else ''}少于{SMALL_N}份，比例的置信区间较宽")
     gt = res.group_tests
     if len(gt) and gt["warning"].astype(bool).any():
         titles = [short_title(t) for t in dict.fromkeys(gt.loc[gt["warning"].astype(bool), "group_title"])]
         parts.append(f"按{'、'.join(titles)}分组的部分卡方检验有期望频数小于{MIN_EXPECTED}的格子")
-    others = [w for w in res.warnings if not _GROUP_WARNING.match(w)]
+    others = [w for w in res.warnings if not _GROUP_WARNING.match(w) and (hints or not isinstance(w, Instruction))]
     text = ("；".join(parts) + "，这些分组结果仅供参考。") if parts else ""
     return ("需要说明：" + text + "".join(others)) if text or others else ""
 
@@ -609,12 +629,11 @@ NPS_GROUPS = {"n_promoters": "推荐者", "n_passives": "中立者", "n_detracto
 
 
 def _nps_sentence(t) -> str:
-    value = fmt_percent(Fraction(int(t.n_promoters) - int(t.n_detractors), int(t.n_valid)))[:-1]
+    value = fmt_percent(Fraction(int(t.n_promoters) - int(t.n_detractors), int(t.n_valid)))[:-1].replace("-", "−")
     if t.ci_degenerate:
         who = next(w for c, w in NPS_GROUPS.items() if getattr(t, c) == t.n_valid) \
             if any(getattr(t, c) == t.n_valid for c in NPS_GROUPS) else "同一类"
-        ci = (f"全部{t.n_valid}份回答都是{who}，置信区间退化为一点，无法估计区间，"
-              "不表示这一数值是精确的")
+        ci = f"全部{t.n_valid}份回答都是{who}，无法估计置信区间，不表示这一数值是精确的"
     else:
         ci = (f"95%置信区间：{fmt_percent(t.nps_ci_low)[:-1]}至{fmt_percent(t.nps_ci_high)[:-1]}")
     return (f"「{t.title}」的净推荐值（NPS）为{value}（{ci}），"

@@ -365,7 +365,16 @@ def _signed(v) -> str:
 
 
 def _frame_table(df: pd.DataFrame, caption: str, notes=(), **kw) -> Table:
-    return Table.from_frame(df.reset_index(drop=True), caption=caption, notes=[n for n in notes if n], **kw)
+    """A table from a frame; an interval that collapsed to a point (every answer the same) is
+    「—」 in its cell and said once in a note, not a phrase in a number column."""
+    from .tables import DEGENERATE
+
+    df = df.reset_index(drop=True)
+    hit = df.astype(object).eq(DEGENERATE)
+    if hit.to_numpy().any():
+        df = df.astype(object).mask(hit, "—")
+        notes = [*notes, "置信区间为“—”的，全部回答相同，无法估计置信区间。"]
+    return Table.from_frame(df, caption=caption, notes=[n for n in notes if n], **kw)
 
 
 def _item_frame(res) -> pd.DataFrame:
@@ -428,6 +437,30 @@ def _dates(r) -> str:
     if a.year == b.year:
         end = end.split("年", 1)[1]
     return f"{cn_date(a)}至{end}"
+
+
+def _handed_in(sentences, only_not_made: bool = False) -> list[str]:
+    """The sentences a document handed in may carry: the evaluator's instructions
+    (:class:`kit.eligibility.Instruction`: what was left out, how to change the codebook)
+    become one neutral sentence per analysis not made (「本次调查未设置政策知晓题。」);
+    ``only_not_made`` keeps only those.
+
+    >>> from kit.eligibility import Instruction
+    >>> _handed_in(["甲。", Instruction("政策知晓率：考察了1道题，纳入0道。", "awareness"),
+    ...             Instruction("未纳入 q1：没有列出知晓项。", "awareness")])
+    ['甲。', '本次调查未设置政策知晓题。']
+    """
+    from .eligibility import NOT_MADE_ZH, Instruction
+
+    out = []
+    for s in sentences:
+        if isinstance(s, Instruction):
+            s = NOT_MADE_ZH.get(s.analysis, "")
+        elif only_not_made:
+            continue
+        if s and s not in out:
+            out.append(s)
+    return out
 
 
 def _cite(text: str, ref: str) -> str:
@@ -631,9 +664,16 @@ def _profile_sentence(r, ids: list[str]) -> str:
         x = r.valid[qid].dropna()
         if not len(x):
             continue
-        top = x.value_counts().idxmax()
-        label = next(o.label for o in q.options if o.code == top)
-        parts.append(f"按{_short(q.title)}分，{label}最多")
+        counts = x.value_counts()
+        m = int(counts.max())
+        tied = [o.label for o in q.options if int(counts.get(o.code, 0)) == m]
+        name = f"按{_short(q.title)}分，"
+        if len(tied) == 1:
+            parts.append(f"{name}{tied[0]}最多")
+        elif len(tied) == int((counts > 0).sum()):   # every option answered is as frequent
+            parts.append(f"{name}{'、'.join(tied)}各{m}人")
+        else:
+            parts.append(f"{name}{'、'.join(tied)}最多，各{m}人")
     return ("受访者中，" + "；".join(parts) + "。") if parts else "各题受访者分布见下表。"
 
 
@@ -651,6 +691,9 @@ def _items(ctx: _Context) -> None:
         _appraisal_items(ctx, wa)
     else:
         _question_items(ctx, wa)
+    if sat is not None:   # which analyses were not made, in one neutral sentence each
+        for s in _handed_in(sat.warnings, only_not_made=True):
+            doc.paragraph(s)
 
 
 def _satisfaction_items(ctx: _Context, wa: WaveAnalysis, prefix: str = "") -> None:
@@ -662,7 +705,7 @@ def _satisfaction_items(ctx: _Context, wa: WaveAnalysis, prefix: str = "") -> No
     heads = dict(res.headlines)
     if len(res.items):
         doc.heading("满意度", 2)
-        notes = [_index_note(res), _target_note(ctx.a.project)]
+        notes = [_index_note(res, wa.responses.questionnaire), _target_note(ctx.a.project)]
         if (res.items["n_valid"] < SMALL_N).any():
             notes.append(f"有效回答少于{SMALL_N}份的题目置信区间很宽，结果仅供参考。")
         key = f"items:{wid}"
@@ -732,11 +775,37 @@ def _satisfaction_items(ctx: _Context, wa: WaveAnalysis, prefix: str = "") -> No
             ctx.finding(s, f"weighted:{wid}")
 
 
-def _index_note(res) -> str:
+def _index_note(res, qn=None) -> str:
     lo, hi = res.items["scale_min"].min(), res.items["scale_max"].max()
     same = res.items["scale_min"].nunique() == 1 and res.items["scale_max"].nunique() == 1
     scale = (f"本问卷各题最低{fmt_number(lo, 0)}分、满分{fmt_number(hi, 0)}分；" if same else "")
-    return (f"满意率为回答“满意”或“非常满意”的比例；{scale}指数为满意度指数＝（平均分−最低分）÷（满分−最低分）×100。")
+    return (f"{_satisfied_definition(res, qn)}；{scale}指数为满意度指数＝（平均分−最低分）÷（满分−最低分）×100。")
+
+
+def _or(labels: list[str]) -> str:
+    """「“满意”或“非常满意”」, 「“8分”、“9分”或“10分”」."""
+    q = [f"“{x}”" for x in labels]
+    return q[0] if len(q) == 1 else "、".join(q[:-1]) + "或" + q[-1]
+
+
+def _satisfied_definition(res, qn) -> str:
+    """What 满意率 counts, from the options the codebook marks ``satisfied``: one phrase when
+    every item counts the same answers, else item by item."""
+    qs = qn.by_id() if qn is not None else {}
+    per: dict[tuple, list[str]] = {}
+    for it in res.items.itertuples(index=False):
+        q = qs.get(it.question_id)
+        if q is None or not q.satisfied:
+            continue
+        labels = tuple(o.label for o in q.options if o.code in q.satisfied)
+        if labels:
+            per.setdefault(labels, []).append(_short(it.item))
+    if not per:
+        return "满意率为回答表示满意的选项的比例"
+    if len(per) == 1:
+        return f"满意率为回答{_or(list(next(iter(per))))}的比例"
+    return "满意率为回答表示满意的选项的比例：" + "；".join(
+        f"{'、'.join(f'“{i}”' for i in items)}为{_or(list(labels))}" for labels, items in per.items())
 
 
 def _target_note(proj) -> str:
@@ -801,7 +870,7 @@ def _appraisal_items(ctx: _Context, wa: WaveAnalysis) -> None:
     from . import tables
 
     doc, ap, wid = ctx.doc, wa.appraisal, wa.wave.id
-    sentences = list(ap.sentences[1:])  # the first one (answers) is said with 表1
+    sentences = _handed_in(ap.sentences[1:])  # the first one (answers) is said with 表1
     if len(ap.cadres):
         doc.heading("群众测评村干部", 2)
         key = f"cadres:{wid}"
@@ -884,6 +953,9 @@ def _question_items(ctx: _Context, wa: WaveAnalysis) -> None:
         if q.type == "matrix" and q.id not in groups and not getattr(q, "personal", None):
             n += _matrix_items(ctx, wa, q)
             continue
+        if q.type == "multi" and q.id not in groups and not getattr(q, "personal", None):
+            n += _multi_items(ctx, wa, q)
+            continue
         if q.type not in ("single", "yesno", "scale") or q.id in groups or q.id not in r.valid \
                 or getattr(q, "personal", None):
             continue
@@ -896,12 +968,60 @@ def _question_items(ctx: _Context, wa: WaveAnalysis) -> None:
         rows = [[o.label, int((x == value[o.code]).sum()), (x == value[o.code]).mean()] for o in q.options]
         ctx.table(Table([Column("选项"), Column("人数", "int"), Column("比例", "percent")], rows,
                         caption=_short(q.title), notes=[f"有效回答{len(x)}份。"]), key)
-        top = max(rows, key=lambda row: row[1])
-        s = f"“{_short(q.title)}”一题，选择“{top[0]}”的最多，占{fmt_percent(top[2])}。"
+        m = max(row[1] for row in rows)
+        tied = [row for row in rows if row[1] == m]
+        s = (f"“{_short(q.title)}”一题，选择{_tied([row[0] for row in tied])}的最多，"
+             f"{'各' if len(tied) > 1 else ''}占{fmt_percent(tied[0][2])}。")
         doc.paragraph(_cite(s, ctx.ref(key)))
         ctx.finding(s, key)
     if not n:
-        doc.paragraph("问卷中没有可以逐项统计的选择题。")
+        doc.paragraph(_nothing_else(ctx, r))
+
+
+def _nothing_else(ctx: _Context, r) -> str:
+    """What 分项结果 says when every choice question is a question about the respondents
+    (shown in 样本基本情况), or when there is no choice question at all."""
+    asked = [q for q in r.questionnaire.questions if q.type in ("single", "yesno", "scale", "multi", "matrix")
+             and not getattr(q, "personal", None) and (q.id in r.valid or q.rows)]
+    if not asked:
+        return "问卷中没有选择题，本节从略。"
+    names = "、".join(_short(q.title) for q in asked)
+    return _cite(f"问卷的{len(asked)}道选择题（{names}）都是受访者基本情况题，各选项的人数和比例已在"
+                 "“样本基本情况”中列出。", ctx.ref("profile"))
+
+
+def _multi_items(ctx: _Context, wa: WaveAnalysis, q) -> int:
+    """A multiple-choice question: its table (人次, 响应率, 普及率 with intervals) and the
+    option chosen by most respondents (every tied one named)."""
+    from .descriptives import tabulate_question
+    from .question_tables import question_table
+
+    found = tabulate_question(wa.responses, q.id)
+    if not found or not found[0].base or not len(found[0].table):
+        return 0
+    res = found[0]
+    t = res.table
+    key = f"question:{wa.wave.id}:{q.id}"
+    table = question_table(res)
+    table.caption = f"{_short(q.title)}（多选题）"
+    ctx.table(table, key)
+    m = t["n"].max()
+    tied = t[t["n"] == m]
+    s = (f"“{_short(q.title)}”一题（可多选），选择{_tied([str(x) for x in tied['option']])}的最多，"
+         f"{'各' if len(tied) > 1 else ''}占回答该题人数的{fmt_percent(tied['case_share'].iloc[0])}。")
+    ctx.doc.paragraph(_cite(s, ctx.ref(key)))
+    ctx.finding(s, key)
+    return 1
+
+
+def _tied(labels: list[str]) -> str:
+    """Every one of the items tied for the top, quoted: 「“A”」「“A”和“B”」「“A”、“B”和“C”」.
+
+    >>> _tied(["道路维修还需加快"]), _tied(["A", "B"]), _tied(["A", "B", "C"])
+    ('“道路维修还需加快”', '“A”和“B”', '“A”、“B”和“C”')
+    """
+    q = [f"“{x}”" for x in labels]
+    return q[0] if len(q) == 1 else "、".join(q[:-1]) + "和" + q[-1]
 
 
 def _answer_values(q) -> dict:
@@ -948,7 +1068,7 @@ def _matrix_items(ctx: _Context, wa: WaveAnalysis, q) -> int:
 # -- 五、分组比较 ---------------------------------------------------------------------
 def _groups(ctx: _Context) -> None:
     from .groupdiff import ALPHA, MIN_POINTS, difference_sentences
-    from .satisfaction import caveat_note
+    from .satisfaction import SMALL_N, caveat_note
 
     a, doc = ctx.a, ctx.doc
     if not a.waves or a.current.satisfaction is None:
@@ -963,6 +1083,9 @@ def _groups(ctx: _Context) -> None:
                   f"且相差{rule}个百分点以上的，才作为差异报告；组数不超过10个时两两比较，组数更多时把每一组与"
                   "其余各组合在一起比较。")
     d = wa.differences
+    few = _too_few(res.by_group, SMALL_N)
+    if len(d) and few:   # no group large enough to compare: said in one sentence, not tested
+        d = d[~d["group_by"].isin(few)]
     hits = d[d["notable"]] if len(d) else d
     key = f"diffs:{wid}"
     if len(hits):
@@ -983,6 +1106,8 @@ def _groups(ctx: _Context) -> None:
     if sentences and not len(hits):
         titles = "、".join(dict.fromkeys(_short(t) for t in d["group_title"]))
         ctx.finding(f"按{titles}分组比较，各组之间没有需要报告的明显差异。")
+    if few:
+        doc.paragraph(f"按{'、'.join(few.values())}分，各组有效答卷过少（均少于{SMALL_N}份），不作分组比较。")
     col = res.overall.get("column")
     for g in _body_groups(wa):
         ctx.figure(f"rates:{wid}:{g}")
@@ -995,9 +1120,24 @@ def _groups(ctx: _Context) -> None:
             ctx.appendix.append(lambda c, g=g, name=name: c.table(
                 _frame_table(tables.group_table(res, g, col), f"各{name}总体满意率"), f"group:{wid}:{g}"))
             doc.paragraph(f"各{name}的总体满意率见附表。")
-    note = caveat_note(res)
+    note = caveat_note(res, hints=False)
     if note:
         doc.paragraph(note)
+
+
+def _too_few(by_group: pd.DataFrame, least: int) -> dict[str, str]:
+    """The grouping questions (id -> short title) none of whose groups has ``least`` valid
+    answers: too few to compare groups at all.
+
+    >>> bg = pd.DataFrame({"group_by": ["s", "s", "v", "v"], "group_title": ["您的性别是？"] * 2 + ["所在村"] * 2,
+    ...                    "n_valid": [1, 1, 40, 3]})
+    >>> _too_few(bg, 30)
+    {'s': '性别'}
+    """
+    if by_group is None or not len(by_group):
+        return {}
+    top = by_group.groupby("group_by", sort=False).agg(n=("n_valid", "max"), title=("group_title", "first"))
+    return {g: _short(t) for g, (n, t) in top.iterrows() if n < least}
 
 
 # -- 六、意见建议 ---------------------------------------------------------------------
@@ -1169,14 +1309,14 @@ def _earlier_waves(ctx: _Context) -> None:
         if res is not None and len(res.items):
             key = f"items:{wa.wave.id}"
             ctx.table(_frame_table(_item_frame(res), f"{wa.label}各题满意度",
-                                   [_index_note(res)]), key)
+                                   [_index_note(res, wa.responses.questionnaire)]), key)
             head = dict(res.headlines).get("overall")
             if head:
                 s = f"{wa.label}：{head}"
                 doc.paragraph(_cite(s, ctx.ref(key)))
                 ctx.finding(s, key)
         elif wa.appraisal is not None:
-            for s in wa.appraisal.sentences:
+            for s in _handed_in(wa.appraisal.sentences):
                 doc.paragraph(s)
 
 
@@ -1189,8 +1329,8 @@ def _comparison(ctx: _Context) -> None:
         return
     w0, w1 = a.project.baseline_and_current()
     doc.heading("前后对比")
-    if not len(c.items):   # nothing comparable: the comparison says why
-        for s in c.sentences:
+    if not len(c.items):   # nothing comparable: said plainly (how to fix it is for the evaluator)
+        for s in _handed_in(c.sentences):
             doc.paragraph(s)
         return
     key = "comparison_table"
@@ -1223,7 +1363,7 @@ def _comparison(ctx: _Context) -> None:
             ["配对均分变化＝同一受访者后一轮得分－前一轮得分的平均；配对卡方检验（McNemar检验）比较同一受访者前后是否满意。"]),
             "comparison_paired"))
     ctx.figure("comparison", "comparison_chart")
-    for s in c.sentences:
+    for s in _handed_in(c.sentences):
         doc.paragraph(s)
     head = next((s for s in c.sentences if s.startswith("总体满意率由")), None)
     if head:
@@ -1344,9 +1484,10 @@ def _reliability_appendix(ctx: _Context, wa: WaveAnalysis) -> None:
 def _weighted_appendix(ctx: _Context, wa: WaveAnalysis) -> None:
     res = wa.satisfaction
     text = (res.design_units + " " if res.design_units else "") + res.design + "。"
-    ctx.doc.paragraph("加权方法：" + text + "权重＝该单元户数÷该单元有效答卷数（事后分层）；标准误用泰勒线性化计算，"
-                      "设计效应为加权设计下的方差与同样本量简单随机抽样方差之比。")
     note = _plain_note(res.weighted.attrs.get("note", ""))
+    taylor = "" if "泰勒线性化" in note + text else "标准误用泰勒线性化计算，"   # said once, not twice
+    ctx.doc.paragraph("加权方法：" + text + "权重＝该单元户数÷该单元有效答卷数（事后分层）；" + taylor +
+                      "设计效应为加权设计下的方差与同样本量简单随机抽样方差之比。")
     ctx.table(_frame_table(_weighted_frame(res), f"{_wave_tag(ctx, wa)}加权估计", [note]), f"weighted:{wa.wave.id}")
 
 
@@ -1387,13 +1528,23 @@ def build_report(a: SurveyAnalysis, charts: dict[str, Chart]) -> tuple[Document,
     what = {"appraisal": "测评", "before_after": "对比分析"}.get(a.kind.key, "调查")
     period = proj.period if proj.period and proj.period not in proj.title and len(proj.period) <= 8 \
         and not re.search("[，,、]", proj.period) else ""
-    doc.paragraph(f"{org}组织开展了{period}{proj.title}。现将{what}情况报告如下：")
+    doc.paragraph(f"{org}{_organised(org)}{period}{proj.title}。现将{what}情况报告如下：")
     for section in SECTIONS:
         section(ctx)
     doc.signature(org, report_date())
     _appendix(ctx)
     _insert_findings(ctx)   # last: the tables they cite (附表 too) are placed by now
     return doc, {"findings": ctx.findings}
+
+
+def _organised(org: str) -> str:
+    """「组织开展了」, or 「开展了」 when the organiser's name already ends in 组织 (组织部,
+    党组织): never 「组织部组织开展了」.
+
+    >>> _organised("某县委组织部"), _organised("某村党组织"), _organised("某县民政局")
+    ('开展了', '开展了', '组织开展了')
+    """
+    return "开展了" if "组织" in re.sub(r"[（(][^（）()]*[)）]$", "", org.strip())[-4:] else "组织开展了"
 
 
 def write_survey_report(proj, out_dir: str | Path) -> Path | None:

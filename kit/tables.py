@@ -199,6 +199,15 @@ def _hundred(x, d=1):
     return None if x is None or pd.isna(x) else fmt_percent(x, d)[:-1]
 
 
+def _minus(text: str) -> str:
+    """「−100.0」: the minus sign (U+2212) that a table cell never breaks after, not the hyphen.
+
+    >>> _minus("-100.0"), _minus("12.5")
+    ('−100.0', '12.5')
+    """
+    return text.replace("-", "−") if isinstance(text, str) else text
+
+
 def satisfaction_item_table(res) -> pd.DataFrame:
     """Per item: 有效样本, 满意率 with its interval, 平均分, 满意度指数 (displayed, 四舍五入)."""
     t = res.items
@@ -332,9 +341,9 @@ def nps_table(res) -> pd.DataFrame:
     return pd.DataFrame({
         "题目": t["title"], "有效样本": t["n_valid"], "推荐者（9–10分）": t["promoters"].map(_pct),
         "中立者（7–8分）": t["passives"].map(_pct), "贬损者（0–6分）": t["detractors"].map(_pct),
-        "NPS": [_hundred(Fraction(int(p) - int(d), int(n))) for p, d, n in
+        "NPS": [_minus(_hundred(Fraction(int(p) - int(d), int(n)))) for p, d, n in
                 zip(t["n_promoters"], t["n_detractors"], t["n_valid"])],
-        "95%置信区间": [DEGENERATE if dg else f"{_hundred(a)}至{_hundred(b)}"
+        "95%置信区间": [DEGENERATE if dg else f"{_minus(_hundred(a))}至{_minus(_hundred(b))}"
                      for a, b, dg in zip(t["nps_ci_low"], t["nps_ci_high"], t["ci_degenerate"])],
     })
 

@@ -257,7 +257,7 @@ def test_degenerate_nps_interval_is_reported_as_such(tmp_path):
     # three detractors: NPS = (0 - 3) / 3 = -100; the Wald interval has zero width
     res = kit.analyse_satisfaction(_nps_survey(tmp_path, [0, 3, 6]), rank_tests=False)
     (s,) = [s for s in res.sentences if "净推荐值" in s]
-    assert "为-100.0（全部3份回答都是贬损者，置信区间退化为一点" in s and "−100.0至−100.0" not in s
+    assert "为−100.0（全部3份回答都是贬损者，无法估计置信区间" in s and "−100.0至−100.0" not in s
     assert "-100.0至-100.0" not in s
     assert tables.nps_table(res).iloc[0]["95%置信区间"] == tables.DEGENERATE
 
