@@ -1002,9 +1002,11 @@ def _multi_items(ctx: _Context, wa: WaveAnalysis, q) -> int:
     res = found[0]
     t = res.table
     key = f"question:{wa.wave.id}:{q.id}"
-    table = question_table(res)
-    table.caption = f"{_short(q.title)}（多选题）"
-    ctx.table(table, key)
+    full = question_table(res)   # the workbook's table; the report keeps what a reader needs
+    ctx.table(Table([Column("选项"), Column("选择人数", "int"), Column("占回答人数的比例", "percent")],
+                    [[str(o.option), int(o.n), o.case_share] for o in t.itertuples(index=False)],
+                    caption=f"{_short(q.title)}（多选题）",
+                    notes=[res.base_text() + "一人可选多项，各项比例之和可超过100%。", *full.notes[2:]]), key)
     m = t["n"].max()
     tied = t[t["n"] == m]
     s = (f"“{_short(q.title)}”一题（可多选），选择{_tied([str(x) for x in tied['option']])}的最多，"
