@@ -161,11 +161,12 @@ def short_title(title: str) -> str:
     A title that ends in the copula of its question (「最高学历是：」「年龄为？」) names the
     group without it, so that 「按最高学历分」 reads right; 「您认为」「作为」 keep theirs:
 
-    >>> [short_title(t) for t in ("您的最高学历是：", "您的年龄为？", "您的性别是 ?", "工作作为", "村民代表大会的作用是否")]
-    ['最高学历', '年龄', '性别', '工作作为', '村民代表大会的作用是否']
+    >>> [short_title(t) for t in ("您的最高学历是：", "您的年龄为？", "您的性别是 ?", "工作作为", "村民代表大会的作用是否",
+    ...                           "您的身份是（ ）", "总体满意度（0–10分）")]
+    ['最高学历', '年龄', '性别', '工作作为', '村民代表大会的作用是否', '身份', '总体满意度（0–10分）']
     """
     t = _ADDRESS.sub("", str(title).strip()).strip()
-    t = re.sub(r"[\s？?：:。_＿（）()]+$", "", t)
+    t = re.sub(r"(?:[\s？?：:。_＿]|（\s*）|\(\s*\))+$", "", t)   # 「是（ ）」: the blank, not a note in brackets
     t = re.sub(r"(?<=[^认以成作称视])[是为]$", "", t) if len(t) > 2 else t
     t = re.sub(r"[\s？?：:。]+$", "", t)
     return t or str(title).strip()

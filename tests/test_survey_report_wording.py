@@ -146,6 +146,7 @@ def test_organiser_not_organised_twice():
 def test_group_names_without_the_copula():
     assert [short_title(t) for t in ("您的最高学历是：", "您的年龄为？", "身份是", "您的身份")] == \
         ["最高学历", "年龄", "身份", "身份"]
+    assert short_title("总体满意度（0–10分）") == "总体满意度（0–10分）"   # a note in brackets is kept whole
 
 
 def test_small_groups_of_two_groupings_in_two_clauses():
