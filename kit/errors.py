@@ -19,6 +19,7 @@ __all__ = [
     "NotebookError",
     "kit_error_names",
     "chinese_only",
+    "where_prefix",
 ]
 
 # an English gloss for developers after a Chinese message: " (personal columns hashed)"; a
@@ -51,18 +52,26 @@ class KitError(Exception):
         self.path = str(path) if path is not None else None
         self.row = row
         self.column = column
-        where = []
-        if self.path:
-            from kit.paths import display_path
-            # inside the kit's folder relative to it, under the home folder as ~/…: a home
-            # folder is often named after its user, and messages are copied into e-mails and logs
-            where.append(f"文件 {display_path(self.path)}")
-        if row is not None:
-            where.append(f"第{row}行")
-        if column is not None:
-            where.append(f"列「{column}」")
         self.message = message = chinese_only(message)
-        super().__init__(("，".join(where) + "：" if where else "") + message)
+        super().__init__(where_prefix(self.path, row, column) + message)
+
+
+def where_prefix(path: str | Path | None = None, row: int | None = None, column: str | None = None) -> str:
+    """「文件 x.xlsx，第3行，列「Q1」：」 before a message, or "" when nothing is known.
+
+    The file is shown inside the kit's folder relative to it and under the home folder as ~/…: a
+    home folder is often named after its user, and messages are copied into e-mails and logs.
+    """
+    where = []
+    if path:
+        from kit.paths import display_path
+
+        where.append(f"文件 {display_path(path)}")
+    if row is not None:
+        where.append(f"第{row}行")
+    if column is not None:
+        where.append(f"列「{column}」")
+    return "，".join(where) + "：" if where else ""
 
 
 class ExportFormatError(KitError):

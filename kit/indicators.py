@@ -863,16 +863,12 @@ def _all_errors(errors: list[IndicatorError], source) -> IndicatorError:
     numbered in the order of the table's rows, each with its row and column."""
     if len(errors) == 1:
         return errors[0]
-    from .paths import display_path
+    from .errors import where_prefix
 
     here = str(source) if source is not None else None
     errors = sorted(errors, key=lambda e: (e.row is None, e.row or 0))
-    lines = []
-    for i, e in enumerate(errors, 1):
-        where = [f"文件 {display_path(e.path)}"] if e.path and e.path != here else []
-        where += [f"第{e.row}行"] if e.row is not None else []
-        where += [f"列「{e.column}」"] if e.column is not None else []
-        lines.append(f"  {i}. " + ("，".join(where) + "：" if where else "") + e.message)
+    lines = [f"  {i}. " + where_prefix(e.path if e.path != here else None, e.row, e.column) + e.message
+             for i, e in enumerate(errors, 1)]
     err = IndicatorError(f"指标表有{len(errors)}处问题，请逐一改正后重新运行：\n" + "\n".join(lines), path=source)
     err.errors = errors
     return err
