@@ -143,8 +143,28 @@ def write_tables(sheets: dict, path: str | Path, title: str, *, titles: dict[str
     ``attrs`` carry its note, its sentence when empty and the columns to merge."""
     from .render import Workbook, render_xlsx
 
+    sheets = {k: _chinese_headers(v) for k, v in sheets.items()}
     book = Workbook.from_frames(sheets, title=title, titles=titles, labels=labels)
     return render_xlsx(book, path)
+
+
+#: headers a notebook or report shows short, as a workbook (read on its own, printed, sorted)
+#: says them: the statistic in Chinese, its usual abbreviation in brackets
+WORKBOOK_HEADERS = {"NPS": "净推荐值（NPS）", "Cronbach's α": "信度系数（Cronbach's α）",
+                    "KMO": "因子分析适合度（KMO）"}
+
+
+def _chinese_headers(frame):
+    """A display frame with :data:`WORKBOOK_HEADERS` applied, its rendering hints (``attrs``)
+    kept."""
+    if not isinstance(frame, pd.DataFrame):
+        return frame
+    names = WORKBOOK_HEADERS
+    if not any(c in names for c in frame.columns):
+        return frame
+    out = frame.rename(columns=names)
+    out.attrs = dict(frame.attrs)
+    return out
 
 
 def write_workbook(sheets: dict, path: str | Path, title: str | None = None) -> Path:

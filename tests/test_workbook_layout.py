@@ -283,3 +283,37 @@ def test_template_level_labels_repeat_not_merge(tmp_path):
     assert list(ws.merged_cells.ranges) == []
     assert [ws.cell(r, 1).value for r in range(2, 7)] == ["投入（20分）"] * 5
     assert ws.cell(3, 1).font.color.rgb == REPEAT_COLOUR
+
+
+def test_statistics_headers_in_chinese():
+    from kit.tables import _chinese_headers
+
+    t = pd.DataFrame({"维度": ["服务"], "Cronbach's α": ["0.812"], "KMO": ["0.734"]})
+    t.attrs["note"] = "注：……"
+    out = _chinese_headers(t)
+    assert list(out.columns) == ["维度", "信度系数（Cronbach's α）", "因子分析适合度（KMO）"]
+    assert out.attrs == {"note": "注：……"}
+
+
+def test_village_residents_satisfaction_workbook(tmp_path):
+    """满意度分析.xlsx of the village-residents sample as make report writes it: the 您所在的村
+    breakdown has every item on every one of its village rows, no merged cell below the title
+    rows, Chinese headers; hand count from the result table: one row per (item, village)."""
+    import kit
+    from kit.survey_report import analyse_survey
+    from kit.tables import write_satisfaction_workbook
+
+    a = analyse_survey(kit.load_project("surveys/village-residents"), compare=False, panel=False)
+    res = a.current.satisfaction
+    path = write_satisfaction_workbook(res, tmp_path / "满意度分析.xlsx")
+    assert check_xlsx(path) == []
+    wb = _load(path)
+    for ws in wb.worksheets:
+        assert all(r.min_row == r.max_row == 1 or r.min_row == r.max_row and r.min_col == 1
+                   for r in ws.merged_cells.ranges), ws.title
+    by_group = res.by_group
+    for g, part in by_group.groupby("group_by", sort=False):
+        title = str(part["group_title"].iloc[0])
+        ws = next(w for w in wb.worksheets if w.title.startswith("分组") and title[:5] in w.title)
+        items = [ws.cell(r, 1).value for r in range(3, 3 + len(part))]
+        assert items == list(part["item"]), title   # every row names its item
