@@ -305,9 +305,9 @@ def _print_box(ws) -> tuple[int, int, int, int] | None:
 
 
 def header_cells(ws) -> list:
-    """The header cells of a sheet of tables: the rows repeated on printed pages, the row above
-    the frozen panes and every bold centred cell below the title row (the header of each table
-    on a sheet of several)."""
+    """The header cells of a sheet of tables: the rows repeated on printed pages and the row
+    above the frozen panes, below the title row; on a sheet of several tables (逐题统计: the
+    title row repeated) the row under each table's caption (a bold text alone in column A)."""
     from openpyxl.utils.cell import coordinate_from_string
 
     rows = set()
@@ -316,13 +316,12 @@ def header_cells(ws) -> list:
         rows.update(range(a, b + 1))
     if ws.freeze_panes:
         rows.add(coordinate_from_string(ws.freeze_panes)[1] - 1)
-    out = [c for r in sorted(rows - {0}) for c in ws[r] if isinstance(c.value, str)]
-    for row in ws.iter_rows(min_row=2):
-        for c in row:
-            if isinstance(c.value, str) and c.font is not None and c.font.b \
-                    and c.alignment is not None and c.alignment.horizontal == "center" and c not in out:
-                out.append(c)
-    return out
+    if rows <= {0, 1}:
+        for row in ws.iter_rows(min_row=2):
+            filled = [c for c in row if c.value not in (None, "")]
+            if len(filled) == 1 and filled[0].column == 1 and filled[0].font is not None and filled[0].font.b:
+                rows.add(filled[0].row + 1)
+    return [c for r in sorted(rows - {0, 1}) for c in ws[r] if isinstance(c.value, str)]
 
 
 def printed_font_size(ws) -> float | None:

@@ -184,15 +184,24 @@ def _col_units(texts: list[str], col: Column) -> float:
     return max(6.0, min(max(mx * 2 + 2, lo), max(cap, lo)))
 
 
-def _wrapped_lines(text: str, units: float) -> int:
-    r"""Lines a cell's text takes in a column ``units`` wide.
+def _wrapped_lines(text: str, units: float, size: float = 11) -> int:
+    r"""Lines a cell's text takes in a column ``units`` wide, in ``size``-point type.
+
+    A column of w units is (7w + 5) px = (7w + 5) x 0.75 pt, less about 6 pt of cell margins;
+    LibreOffice prints a CJK character of 11 pt about 0.9 em wide there (measured: a 60-unit
+    column holds the 31 characters of 「您对村里第60项工作（道路硬化、环境整治、便民服务）的满意
+    程度」 on one line and wraps the 33 of 「填写个人信息的题目已加盐哈希（原值不保留）：受访者编号
+    （已脱敏编码）」).
 
     >>> _wrapped_lines("第一支部", 10), _wrapped_lines("未获党建星：“三会一课达标”不符合", 12), _wrapped_lines("甲\n乙", 10)
     (1, 3, 2)
+    >>> _wrapped_lines("您对村里第60项工作（道路硬化、环境整治、便民服务）的满意程度", 60)
+    1
+    >>> _wrapped_lines("填写个人信息的题目已加盐哈希（原值不保留）：受访者编号（已脱敏编码）", 60)
+    2
     """
-    room = max(units - 1.5, 2)
-    # printed, a CJK character takes about 1.6 width units (37 to a 60-unit column)
-    return sum(max(1, math.ceil(display_width(line) * 1.6 / room)) for line in (text or "").split("\n"))
+    per_line = max(((units * 7 + 5) * 0.75 - 6) / (size * 0.9), 1)
+    return sum(max(1, math.ceil(display_width(line) / per_line)) for line in (text or "").split("\n"))
 
 
 def _display(v, col: Column, labels) -> str:
@@ -237,7 +246,7 @@ def _write_table(ws, t: Table, top: int, st, labels, widths: dict[int, float]) -
             ws.cell(row, 1).alignment = st["spill"]
         # a row as tall as its wrapped text: LibreOffice prints a row of default height and
         # lets a long 说明 run over the rows below
-        lines = max([1] + [_wrapped_lines(tx, widths[j + 1]) for j, tx in enumerate(texts[i])
+        lines = max([1] + [_wrapped_lines(tx, widths[j + 1], st["size"]) for j, tx in enumerate(texts[i])
                            if not 0 < j < r.span])
         if lines > 1:
             ws.row_dimensions[row].height = round(lines * st["size"] * 1.35 + 4, 1)
