@@ -129,6 +129,68 @@ RULE_LABEL = {"pro_rata": "按完成比例计分", "lower_better": "按完成比
               "bands": "定性三档", "deduction": "扣分制", "yes_no": "是否完成", "threshold": "达标计分",
               "manual": "手工评分", "veto": "一票否决", "prerequisite": "前置条件",
               "exact": "按完成比例计分（等于指标值）", "budget": "预算执行率计分"}
+@dataclass(frozen=True)
+class RuleGuide:
+    """One way of writing a scoring rule in the 评分方法 column: how it is written, the rule it
+    is read as, how it scores and an example (the indicator template's 填写说明 sheet), and
+    the entries the template's drop-down offers for it (``choices``; none for a blank cell)."""
+
+    written: str
+    rule: str | None
+    text: str
+    example: str
+    choices: tuple[str, ...] = ()
+
+
+#: The registry of written scoring rules: the indicator template's 评分方法 drop-down and its
+#: 填写说明 sheet are both generated from it, so they cannot disagree, and every canonical rule
+#: of :data:`RULES` has its row (tests/test_indicators.py checks both ways).
+RULE_GUIDE: tuple[RuleGuide, ...] = (
+    RuleGuide("比例", "pro_rata", "定量：得分 = 分值 × min(实际完成值 ÷ 年度指标值, 1)",
+              "年度指标值 100%，实际完成值 95%", ("比例",)),
+    RuleGuide("反向比例", "lower_better", "定量，越低越好：得分 = 分值 × min(年度指标值 ÷ 实际完成值, 1)",
+              "指标值 5天，完成值 8天", ("反向比例",)),
+    RuleGuide("等于", "exact", "定量，应与指标值相等：得分 = 分值 × 较小值 ÷ 较大值（相等得满分）",
+              "指标值 =100%，完成值 95%", ("等于",)),
+    RuleGuide("阈值", "threshold", "达到指标值（不低于）得满分，否则不得分", "指标值 98%，完成值 问卷:满意率",
+              ("阈值",)),
+    RuleGuide("阈值:<=", "threshold", "不高于指标值得满分，否则不得分（指标值写 ≤ 时须用“阈值:<=”）",
+              "指标值 ≤5%，完成值 3%", ("阈值:<=",)),
+    RuleGuide("三档", "bands", "定性：达成 80%–100%、部分达成 60%–80%、未达成 0–60% 的分值（档位可在 method.yml "
+              "的 bands: 改）；后两档在“得分”列填写档内得分", "实际完成值 部分达成预期指标，得分 7", ("三档",)),
+    RuleGuide("扣分:N", "deduction", "每发生一次扣 N 分，扣完为止；实际完成值填发生次数，没有发生填 0（不能空着）；"
+              "下拉列表给出 扣分:1、扣分:2、扣分:5，其他分数直接输入（如 扣分:0.5）", "扣分:2，实际完成值 3",
+              ("扣分:1", "扣分:2", "扣分:5")),
+    RuleGuide("是否", "yes_no", "实际完成值为“是”得满分，“否”不得分", "是", ("是否",)),
+    RuleGuide("手工", "manual", "在“得分”列直接打分，并须在“偏差原因分析及改进措施”列说明理由", "得分 8.5", ("手工",)),
+    RuleGuide("一票否决", "veto", "实际完成值为“否”时，无论总分多少，评价等级为最低一档（分值通常为0）", "否",
+              ("一票否决",)),
+    RuleGuide("前置条件", "prerequisite", "实际完成值为“否”时不予评级（分值通常为0）", "是", ("前置条件",)),
+    RuleGuide("（空着）", None, "按官方表样的写法判断：指标值写 ≥ 或不写为比例，≤ 为反向比例，= 为等于（也可写在"
+              "“指标性质”列）；完成值写 达成预期指标/部分达成预期指标/未达成预期指标 为三档，写 是/否 为是否",
+              "指标值 ≤90万元，完成值 85万元"),
+)
+
+
+def rule_choices() -> list[str]:
+    """The 评分方法 drop-down of the indicator template, from :data:`RULE_GUIDE`.
+
+    >>> rule_choices()[:5]
+    ['比例', '反向比例', '等于', '阈值', '阈值:<=']
+    """
+    return [c for g in RULE_GUIDE for c in g.choices]
+
+
+def split_rule(text: str) -> tuple[str, str]:
+    """A written rule as (name, parameter): 「扣分:2」 -> ('扣分', '2'), 「阈值：<=」 -> ('阈值', '<=').
+
+    >>> split_rule("扣分:2"), split_rule("阈值：<="), split_rule("比例")
+    (('扣分', '2'), ('阈值', '<='), ('比例', ''))
+    """
+    name, _, param = re.split(r"([:：])", text, maxsplit=1) if re.search(r"[:：]", text) else (text, "", "")
+    return name.strip(), param.strip()
+
+
 # qualitative bands as shares of the points, highest first (the national 80-100 / 60-80 / 0-60)
 BANDS = {"达成": (Fraction(4, 5), Fraction(1)), "部分达成": (Fraction(3, 5), Fraction(4, 5)),
          "未达成": (Fraction(0), Fraction(3, 5))}
@@ -343,18 +405,17 @@ def read_indicators(path: str | Path, sheet: int | str = 0) -> list[Indicator]:
             raise IndicatorError("「」不是有效的分值", path=path, row=row,
                                  column=header[where["points"]])
         rule_text = cell.get("rule") or ""
-        name, _, param = re.split(r"([:：])", rule_text, maxsplit=1) if re.search(r"[:：]", rule_text) \
-            else (rule_text, "", "")
+        name, param = split_rule(rule_text)
         nature = cell.get("nature")
         if nature is not None and not _is_na(nature):
             _nature_relation(nature, path, row, header[where["nature"]])  # checked here, used in scoring
         if rule_text:
-            rule = RULES.get(name.strip())
+            rule = RULES.get(name)
         else:
             rule = _implied_rule(cell, nature)
         if rule is None:
             raise IndicatorError(f"评分方法「{rule_text}」无法识别 (unknown scoring rule; use one of "
-                                 f"比例、反向比例、等于、三档、扣分:N、是否、阈值、手工、一票否决、前置条件)",
+                                 + "、".join(g.written for g in RULE_GUIDE if g.rule) + ")",
                                  path=path, row=row, column=header[where["rule"]])
         manual = None if _is_na(cell.get("score")) else _points(
             cell.get("score"), "得分", path, row, header[where["score"]] if "score" in where else "得分")

@@ -561,22 +561,12 @@ def write_outputs(proj, a: Assessment, out_dir: str | Path, satisfaction=None, r
 
 
 # ------------------------------------------------------------------------------ templates
-RULE_HELP = [
-    ("比例", "定量：得分 = 分值 × min(实际完成值 ÷ 年度指标值, 1)", "年度指标值 100%，实际完成值 95%"),
-    ("反向比例", "定量，越低越好：得分 = 分值 × min(年度指标值 ÷ 实际完成值, 1)", "指标值 5天，完成值 8天"),
-    ("等于", "定量，应与指标值相等：得分 = 分值 × 较小值 ÷ 较大值（相等得满分）", "指标值 =100%，完成值 95%"),
-    ("阈值", "达到指标值得满分，否则不得分；“阈值:<=”表示不高于（指标值写 ≤ 时须用“阈值:<=”）",
-     "指标值 98%，完成值 问卷:满意率"),
-    ("三档", "定性：达成 80%–100%、部分达成 60%–80%、未达成 0–60% 的分值（档位可在 method.yml 的 bands: 改）；"
-     "后两档在“得分”列填写档内得分", "实际完成值 部分达成预期指标，得分 7"),
-    ("（空着）", "按官方表样的写法判断：指标值写 ≥ 或不写为比例，≤ 为反向比例，= 为等于（也可写在“指标性质”列）；"
-     "完成值写 达成预期指标/部分达成预期指标/未达成预期指标 为三档，写 是/否 为是否", "指标值 ≤90万元，完成值 85万元"),
-    ("扣分:N", "每发生一次扣 N 分，扣完为止；实际完成值填发生次数，没有发生填 0（不能空着）", "扣分:2，实际完成值 3"),
-    ("是否", "实际完成值为“是”得满分，“否”不得分", "是"),
-    ("手工", "在“得分”列直接打分，并须在“偏差原因分析及改进措施”列说明理由", "得分 8.5"),
-    ("一票否决", "实际完成值为“否”时，无论总分多少，评价等级为最低一档（分值通常为0）", "否"),
-    ("前置条件", "实际完成值为“否”时不予评级（分值通常为0）", "是"),
-]
+def rule_help() -> list[tuple[str, str, str]]:
+    """The 填写说明 rows (评分方法, 计分规则, 示例) of the indicator template, from the rule
+    registry :data:`kit.indicators.RULE_GUIDE` (its drop-down comes from the same registry)."""
+    from .indicators import RULE_GUIDE
+
+    return [(g.written, g.text, g.example) for g in RULE_GUIDE]
 
 
 def write_indicator_template(framework: str, folder: str | Path, force: bool = False) -> list[Path]:
@@ -587,7 +577,8 @@ def write_indicator_template(framework: str, folder: str | Path, force: bool = F
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from .errors import KitError
-    from .indicators import COLUMNS, default_method
+    from .indicators import COLUMNS, default_method, rule_choices
+    from .render.excel import REPEAT_COLOUR
 
     m = default_method(framework)
     folder = Path(folder)
@@ -609,15 +600,16 @@ def write_indicator_template(framework: str, folder: str | Path, force: bool = F
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     for name, pts in m.sections.items():  # one block of five rows per first-level indicator
         first = ws.max_row + 1
-        for k in range(5):
-            safe_append(ws, [f"{name}（{pts:g}分）" if k == 0 else None] + [None] * (len(head) - 1))
-        ws.merge_cells(start_row=first, start_column=1, end_row=first + 4, end_column=1)
-        ws.cell(first, 1).alignment = Alignment(vertical="center", wrap_text=True)
+        for k in range(5):  # the label on every row (not merged: rows can be added, sorted, filtered)
+            safe_append(ws, [f"{name}（{pts:g}分）"] + [None] * (len(head) - 1))
+            ws.cell(first + k, 1).alignment = Alignment(vertical="center", wrap_text=True)
+            if k:
+                ws.cell(first + k, 1).font = Font(color=REPEAT_COLOUR)
     for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=len(head)):
         for c in row:
             c.border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    rules = DataValidation(type="list", formula1='"比例,反向比例,阈值,三档,扣分:1,扣分:2,是否,手工,一票否决,前置条件"',
-                           allow_blank=True, showErrorMessage=False)
+    rules = DataValidation(type="list", formula1='"' + ",".join(rule_choices()) + '"',
+                           allow_blank=True, showErrorMessage=False)  # 扣分:3 may be typed
     kinds = DataValidation(type="list", formula1='"定量,定性"', allow_blank=True)
     ws.add_data_validation(rules)
     ws.add_data_validation(kinds)
@@ -630,10 +622,10 @@ def write_indicator_template(framework: str, folder: str | Path, force: bool = F
     ws.page_setup.orientation = "landscape"
     help_ws = wb.create_sheet("填写说明")
     safe_append(help_ws, ["评分方法", "计分规则", "示例"])
-    for row in RULE_HELP:
+    for row in rule_help():
         safe_append(help_ws, list(row))
     safe_append(help_ws, [])
-    safe_append(help_ws, ["说明", "每行一个最末级指标；一级、二级指标可合并单元格，“项目立项（10分）”写法会核对下级分值之和。"
+    safe_append(help_ws, ["说明", "每行一个最末级指标；一级、二级指标可合并单元格或每行重复填写，“项目立项（10分）”写法会核对下级分值之和。"
                           "实际完成值可写“问卷:满意率”或“问卷:知晓率”，直接取问卷调查结果。凡扣分须填写偏差原因分析及改进措施。"
                           "实际完成值（或得分）写“不适用”的指标不考核，总分用适用指标得分按百分制折算。"
                           "project.yml 写了 funding:（项目资金）时，预算执行率由它计分，指标表中不要再列预算执行率。", ""])

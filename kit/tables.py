@@ -88,8 +88,22 @@ def recognition_table(r: Responses) -> pd.DataFrame:
     if "speeder_threshold_s" in r.info.quality_settings:
         rows.append(("用时过短阈值（秒）", round(r.info.quality_settings["speeder_threshold_s"], 1)))
     for n in r.info.notes:
-        rows.append(("说明", chinese_only(n)))
+        rows.append(("说明", hashed_names(chinese_only(n))))
     return pd.DataFrame(rows, columns=["项目", "内容"])
+
+
+def hashed_names(text: str) -> str:
+    """A loader's note with the internal names of hashed columns (「来自IP→ip_hash」) said the
+    way an evaluator reads it: 「来自IP（已脱敏编码）」; any other internal name after an arrow
+    is dropped, the Chinese title before it kept.
+
+    >>> hashed_names("个人信息列已加盐哈希（原值不保留）：来自IP→ip_hash、手机号码→phone_2_hash")
+    '个人信息列已加盐哈希（原值不保留）：来自IP（已脱敏编码）、手机号码（已脱敏编码）'
+    >>> hashed_names("填写个人信息的题目已加盐哈希（原值不保留）：受访者编号→respondent_hash")
+    '填写个人信息的题目已加盐哈希（原值不保留）：受访者编号（已脱敏编码）'
+    """
+    hashed = "加盐哈希" in text
+    return re.sub(r"\s*→\s*[A-Za-z][A-Za-z0-9_]*", "（已脱敏编码）" if hashed else "", text)
 
 
 def reason_labels(codes) -> str:
@@ -129,8 +143,28 @@ def write_tables(sheets: dict, path: str | Path, title: str, *, titles: dict[str
     ``attrs`` carry its note, its sentence when empty and the columns to merge."""
     from .render import Workbook, render_xlsx
 
+    sheets = {k: _chinese_headers(v) for k, v in sheets.items()}
     book = Workbook.from_frames(sheets, title=title, titles=titles, labels=labels)
     return render_xlsx(book, path)
+
+
+#: headers a notebook or report shows short, as a workbook (read on its own, printed, sorted)
+#: says them: the statistic in Chinese, its usual abbreviation in brackets
+WORKBOOK_HEADERS = {"NPS": "净推荐值（NPS）", "Cronbach's α": "信度系数（Cronbach's α）",
+                    "KMO": "因子分析适合度（KMO）"}
+
+
+def _chinese_headers(frame):
+    """A display frame with :data:`WORKBOOK_HEADERS` applied, its rendering hints (``attrs``)
+    kept."""
+    if not isinstance(frame, pd.DataFrame):
+        return frame
+    names = WORKBOOK_HEADERS
+    if not any(c in names for c in frame.columns):
+        return frame
+    out = frame.rename(columns=names)
+    out.attrs = dict(frame.attrs)
+    return out
 
 
 def write_workbook(sheets: dict, path: str | Path, title: str | None = None) -> Path:
@@ -255,7 +289,7 @@ def group_table(res, group_by: str, column: str) -> pd.DataFrame:
 
 def group_sheet(res, group_by: str) -> pd.DataFrame:
     """Every item's rate by the groups of one grouping question (乡镇, 行政村, 身份): one table,
-    the item merged down its groups, for one worksheet."""
+    the item named on each of its groups' rows (in grey after its first), for one worksheet."""
     t = res.by_group[res.by_group["group_by"] == group_by]
     out = pd.DataFrame({
         "题目": t["item"], "组别": t["group"], "有效样本": t["n_valid"],
@@ -423,10 +457,42 @@ def write_coverage_workbook(coverage: dict, path: str | Path) -> Path:
     return write_tables(sheets, path, "题目纳入情况")
 
 
+#: 前后对比.xlsx headers an evaluator reads (the test named in brackets), for the columns of
+#: :func:`wave_table` whose names in the notebook and the survey report are short
+WAVE_HEADERS = {"95%置信区间": "变化的95%置信区间", "Welch t检验P": "差异检验P值（Welch t检验）",
+                "Cohen's d": "效应量（Cohen's d）", "配对t检验P": "配对差异检验P值（配对t检验）",
+                "McNemar检验P": "满意与否变化检验P值（McNemar检验）"}
+#: the columns of :func:`wave_table` printed on its second sheet (the tests), beside 题目
+WAVE_TEST_COLUMNS = ("Welch t检验P", "Cohen's d", "配对人数", "配对均分变化", "配对t检验P", "McNemar检验P")
+
+
+def wave_sheets(t: pd.DataFrame, name: str = "两轮问卷") -> dict[str, pd.DataFrame]:
+    """:func:`wave_table` as two sheets that print legibly (at most 7 columns each): the
+    shares and mean scores of the two waves, then (「<name>（检验）」) the tests and effect
+    sizes, each sheet led by 题目; headers in Chinese with the test named in brackets."""
+    tests = [c for c in t.columns if c in WAVE_TEST_COLUMNS]
+    first = t[[c for c in t.columns if c not in tests]].rename(columns=WAVE_HEADERS)
+    out = {name: first}
+    if tests:
+        second = t[["题目", *tests]].rename(columns=WAVE_HEADERS)
+        second.attrs["note"] = ("差异检验把两轮答卷作为独立样本比较平均分；效应量为两轮平均分之差除以合并标准差"
+                                "（约0.2为小、0.5为中、0.8为大）" + ("；配对各列只含两轮都作答的同一受访者。"
+                                                            if "配对人数" in tests else "。"))
+        out[f"{name}（检验）"] = second
+    return out
+
+
 def write_change_workbook(sheets: dict[str, pd.DataFrame], path: str | Path) -> Path:
     """前后对比.xlsx: the before-after tables notebook 04 shows (两轮问卷, 前后变化, 基期均衡性,
-    双重差分, 阶段目标), numbers as numbers and p-values kept as values."""
-    return write_tables(sheets, path, "前后对比")
+    双重差分, 阶段目标), numbers as numbers and p-values kept as values; the wave comparison
+    (:func:`wave_table`) split over two sheets (:func:`wave_sheets`) so that it prints legibly."""
+    out: dict[str, pd.DataFrame] = {}
+    for name, t in sheets.items():
+        if isinstance(t, pd.DataFrame) and "Welch t检验P" in t.columns:
+            out.update(wave_sheets(t, name))
+        else:
+            out[name] = t
+    return write_tables(out, path, "前后对比")
 
 
 def safe_append(ws, values) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
@@ -64,3 +65,33 @@ def test_hundred_village_sample(tmp_path):
     assert ws["A1"].value == "村得分排名" and ws.freeze_panes == "A3"        # title row, header frozen
     assert [c.value for c in ws[2]][:4] == ["名次", "村", "总分", "等级"] and ws.max_row == 102
     assert all(isinstance(c.value, (int, float)) for c in ws["C"][2:])       # scores stored as numbers
+
+
+def test_every_unit_workbook_of_the_hundred_villages_prints(tmp_path, office):
+    """All 100 villages' 自评表.xlsx and the league table, printed by LibreOffice in one run
+    (copied under unique names so that one start converts them all; about a minute): each
+    自评表 prints on at most 2 pages (the bound of tests/test_documents.py) and shows its own
+    village and its printed total; the league table prints every one of the 100 villages."""
+    import shutil
+
+    from kit.fmt import fmt_points
+    from kit.render.pdf import read_pdf
+
+    proj = kit.load_project("surveys/village-batch")
+    b = run_batch(proj, tmp_path / "out", progress=False)
+    todo = tmp_path / "print"
+    todo.mkdir()
+    books = []
+    for name, folder in b.folders.items():
+        books.append(shutil.copy(tmp_path / "out" / folder / "自评表.xlsx", todo / f"{Path(folder).name}.xlsx"))
+    books.append(shutil.copy(tmp_path / "out" / "排名.xlsx", todo / "排名.xlsx"))
+    pdfs = office(books, tmp_path / "pdf")
+    assert len(pdfs) == 101
+    totals = b.league.set_index("村")["total"]
+    for (name, folder), pdf in zip(b.folders.items(), pdfs):
+        pages = read_pdf(pdf)
+        text = "".join(p.text for p in pages).replace(" ", "").replace("\n", "")
+        assert 1 <= len(pages) <= 2, f"{name}: {len(pages)} pages"
+        assert name in text and fmt_points(totals[name]) in text, name
+    league = "".join(p.text for p in read_pdf(pdfs[-1])).replace(" ", "").replace("\n", "")
+    assert all(name in league for name in b.folders), "a village missing from the printed league table"

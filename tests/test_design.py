@@ -223,8 +223,14 @@ def test_township_with_one_sampled_village_is_adjusted_and_said(tmp_path):
     from kit import tables
     assert tables.weighted_table(res).attrs["note"] == note
     from openpyxl import load_workbook
-    ws = load_workbook(tables.write_satisfaction_workbook(res, tmp_path / "满意度分析.xlsx"))["加权估计"]
-    assert ws.cell(ws.max_row, 1).value == "注：" + note                # the note under the table
+    wb = load_workbook(tables.write_satisfaction_workbook(res, tmp_path / "满意度分析.xlsx"))
+    ws = wb["加权估计"]
+    # the note names R and Stata: under the table a pointer, the note itself on 方法说明, the
+    # method in plain Chinese first and the software settings after
+    assert ws.cell(ws.max_row, 1).value == "注：计算方法见「方法说明」工作表第1条。"
+    method = [c.value for c in wb["方法说明"][3]]
+    assert method[1] == "加权估计" and "只有一个行政村的层（城关镇）以总体均值为中心计算其方差。" in method[2]
+    assert "Stata" not in method[2] and 'R survey包 lonely.psu = "adjust"' in method[3]
     assert design.units in res.sentences
     from helpers import copy_sample, edit_yaml
 

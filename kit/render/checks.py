@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .text import halfwidth_marks, is_cjk, longest_word, looks_numeric
 
-__all__ = ["check_docx", "check_xlsx", "check_file", "docx_tables"]
+__all__ = ["check_docx", "check_xlsx", "check_file", "docx_tables", "sheet_layout_problems", "header_cells",
+           "printed_font_size", "ASCII_HEADERS_OK", "MIN_PRINTED_PT"]
 
 _INTERNAL_ID = re.compile(r"[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+")  # township_item_1
 
@@ -235,7 +236,9 @@ def check_xlsx(path: str | Path) -> list[str]:
     """Problems of a workbook: a number stored as text, no frozen header, no print area, not
     fitted to the page width, paper not A4, a missing title row, a sheet name that is too
     long, has characters Excel forbids or is not Chinese, a formula (the kit writes none),
-    a code left unlabelled (a lowercase identifier such as speeder)."""
+    a code left unlabelled (a lowercase identifier such as speeder); on a sheet of tables (not
+    an official form) a merged cell inside the tables, a header that is an internal name or
+    has no Chinese, print smaller than 7 points (:func:`sheet_layout_problems`)."""
     from openpyxl import load_workbook
 
     out: list[str] = []
@@ -277,6 +280,101 @@ def check_xlsx(path: str | Path) -> list[str]:
             out.append(f"{where}：{len(numeric_text)}个数字存成了文本，如 {'、'.join(numeric_text[:3])}")
         if codes:
             out.append(f"{where}：{len(codes)}个代码没有中文标签，如 {'、'.join(codes[:3])}")
+        if not form:
+            out += [f"{where}：{p}" for p in sheet_layout_problems(ws)]
+    return out
+
+
+#: Header texts without a Chinese character that an evaluator reads as they are (none so far:
+#: a statistic is named in Chinese with its abbreviation in brackets, 「净推荐值（NPS）」).
+ASCII_HEADERS_OK: dict[str, str] = {}
+MIN_PRINTED_PT = 7.0   # the smallest type a printed page may show once fitted to its width
+_IDENTIFIER = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+")  # ip_hash, phone_2_hash
+
+
+def _print_box(ws) -> tuple[int, int, int, int] | None:
+    """(first row, first column, last row, last column) of the print area."""
+    from openpyxl.utils.cell import range_boundaries
+
+    area = ws.print_area
+    if not area:
+        return None
+    ref = (area[0] if isinstance(area, (list, tuple)) else str(area).split(",")[0]).split("!")[-1]
+    c1, r1, c2, r2 = range_boundaries(ref.replace("$", ""))
+    return r1, c1, r2, c2
+
+
+def header_cells(ws) -> list:
+    """The header cells of a sheet of tables: the rows repeated on printed pages and the row
+    above the frozen panes, below the title row; on a sheet of several tables (逐题统计: the
+    title row repeated) the row under each table's caption (a bold text alone in column A)."""
+    from openpyxl.utils.cell import coordinate_from_string
+
+    rows = set()
+    if ws.print_title_rows:
+        a, b = (int(x.lstrip("$")) for x in str(ws.print_title_rows).split(":"))
+        rows.update(range(a, b + 1))
+    if ws.freeze_panes:
+        rows.add(coordinate_from_string(ws.freeze_panes)[1] - 1)
+    if rows <= {0, 1}:
+        for row in ws.iter_rows(min_row=2):
+            filled = [c for c in row if c.value not in (None, "")]
+            if len(filled) == 1 and filled[0].column == 1 and filled[0].font is not None and filled[0].font.b:
+                rows.add(filled[0].row + 1)
+    return [c for r in sorted(rows - {0, 1}) for c in ws[r] if isinstance(c.value, str)]
+
+
+def printed_font_size(ws) -> float | None:
+    """The point size of the sheet's body text once the page is fitted to its width (as
+    Excel and LibreOffice scale it: the print area's columns over the page width between the
+    margins), or None when the sheet is not fitted to the width."""
+    from collections import Counter
+
+    from openpyxl.utils import get_column_letter
+
+    box = _print_box(ws)
+    pr = ws.sheet_properties.pageSetUpPr
+    if box is None or not pr or not pr.fitToPage or ws.page_setup.fitToWidth not in (1, "1"):
+        return None
+    r1, c1, r2, c2 = box
+    width_pt = 0.0
+    for j in range(c1, c2 + 1):
+        d = ws.column_dimensions.get(get_column_letter(j))
+        w = d.width if d is not None and d.width else 8.43
+        width_pt += (w * 7 + 5) * 0.75
+    landscape = ws.page_setup.orientation == "landscape"
+    page = 842 if landscape else 595
+    m = ws.page_margins
+    scale = min(1.0, (page - 72 * ((m.left or 0.7) + (m.right or 0.7))) / max(width_pt, 1.0))
+    sizes = Counter(float(c.font.sz) for row in ws.iter_rows(min_row=max(r1, 2), max_row=r2)
+                    for c in row if c.value not in (None, "") and c.font is not None and c.font.sz)
+    if not sizes:
+        return None
+    return round(sizes.most_common(1)[0][0] * scale, 1)
+
+
+def sheet_layout_problems(ws) -> list[str]:
+    """A sheet of tables that cannot be sorted, filtered or read page by page: a merged cell
+    inside the tables (a title or note row may span the whole width; nothing spans rows), a
+    header that is an internal name or has no Chinese, type smaller than
+    :data:`MIN_PRINTED_PT` once printed fitted to the page width."""
+    out = []
+    box = _print_box(ws)
+    last_col = box[3] if box else ws.max_column
+    for rng in sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+        if rng.max_row > rng.min_row:
+            out.append(f"{rng.coord} 上下合并了单元格（数据表不合并行：每行重复分组标签，便于打印、排序和筛选）")
+        elif not (rng.min_col == 1 and rng.max_col >= last_col):
+            out.append(f"{rng.coord} 在表格中合并了单元格（只有标题行、注释行可跨整个表宽合并）")
+    for c in header_cells(ws):
+        text = " ".join(str(c.value).split())
+        if _IDENTIFIER.search(text):
+            out.append(f"{c.coordinate} 表头「{text}」是程序内部名称，应为中文")
+        elif not any(is_cjk(ch) for ch in text) and text not in ASCII_HEADERS_OK:
+            out.append(f"{c.coordinate} 表头「{text}」没有中文（缩写请写在中文名称后的括号里）")
+    size = printed_font_size(ws)
+    if size is not None and size < MIN_PRINTED_PT:
+        out.append(f"打印时缩到约{size:g}磅字，小于{MIN_PRINTED_PT:g}磅（列太多：分到第二个工作表或减少列）")
     return out
 
 

@@ -7,12 +7,18 @@ Build a :class:`Workbook` of :class:`Sheet` s holding :class:`~kit.render.model.
   below 0.001 kept as its value and shown <0.001), rounded half up to what they show; text
   that reads as a number (98.3%, 4.65) written by older tables is turned into the number;
 - a title row saying what the sheet is; the header row frozen and repeated on every printed
-  page (on a sheet of several tables, each under its caption, the title row instead); level-1
-  cells merged; Chinese sheet names, unique, at most 31 characters;
+  page (on a sheet of several tables, each under its caption, the title row instead); no
+  cell of a table merged down its rows: a group label (level-1 indicator, question) is
+  repeated on every row, in grey after its first, so that each printed page and each sorted
+  or filtered row says which group it belongs to (a 小计 label runs over the empty cells to
+  its right, unmerged); Chinese sheet names, unique, at most 31 characters;
 - print set-up on every sheet: A4, landscape where the table is wide, fitted to the page
   width, print area set, page numbers in the footer;
 - Chinese labels for codes (per column, or for the whole workbook);
 - empty tables left out, with a note on a 说明 sheet saying which and why;
+- a note that names statistical software (R survey包, Stata svy …) is not printed under its
+  table: it goes to a last sheet 方法说明, the method in plain Chinese first and the software
+  it agrees with after, and the table's note points to its number there;
 - every text cell written through one text-safe writer: a text starting with = + - @ stays
   text (quote prefix) and never runs as a formula; characters XML cannot hold are dropped;
 - fixed properties and zip timestamps: the same content gives the same bytes;
@@ -35,13 +41,15 @@ from typing import Mapping
 from .model import Column, Grid, LayoutError, Row, Table, _map_codes, excel_value, merge_runs
 from .text import clean_xml_text, display_width, is_cjk, longest_word, sheet_name
 
-__all__ = ["Sheet", "Workbook", "render_xlsx", "write_text", "FONT", "PORTRAIT_WIDTH", "FORM_NAME"]
+__all__ = ["Sheet", "Workbook", "render_xlsx", "write_text", "split_method_note", "FONT", "PORTRAIT_WIDTH",
+           "FORM_NAME", "METHOD_SHEET", "REPEAT_COLOUR"]
 
 FONT = "宋体"
 PORTRAIT_WIDTH = 95      # Excel width units that fit an A4 portrait page at 100%
 MAX_WIDTH = {"text": 40, "wide": 60}
 FORMULA_START = ("=", "+", "-", "@")
 FORM_NAME = "表样"   # the sheet-level defined name over an official form
+REPEAT_COLOUR = "FF808080"   # a group label repeated on the rows under its first (instead of a merge)
 UNIT_PT = 5.25       # points in one Excel width unit (a digit of the default 11-point font: 7 px)
 
 
@@ -152,10 +160,13 @@ def _styles(size: float = 11):
         "body": Font(name=FONT, size=size),
         "bold": Font(name=FONT, size=size, bold=True),
         "note": Font(name=FONT, size=size - 1),
+        "repeat": Font(name=FONT, size=size, color=REPEAT_COLOUR),
+        "repeat_bold": Font(name=FONT, size=size, bold=True, color=REPEAT_COLOUR),
         "center": Alignment(horizontal="center", vertical="center", wrap_text=True),
         "left": Alignment(horizontal="left", vertical="center", wrap_text=True),
         "right": Alignment(horizontal="right", vertical="center", wrap_text=True),
         "note_align": Alignment(horizontal="left", vertical="top", wrap_text=True),
+        "spill": Alignment(horizontal="left", vertical="center", wrap_text=False),
         "box": Border(left=thin, right=thin, top=thin, bottom=thin),
         "thin": thin, "thick": thick, "Border": Border,
     }
@@ -173,15 +184,24 @@ def _col_units(texts: list[str], col: Column) -> float:
     return max(6.0, min(max(mx * 2 + 2, lo), max(cap, lo)))
 
 
-def _wrapped_lines(text: str, units: float) -> int:
-    r"""Lines a cell's text takes in a column ``units`` wide.
+def _wrapped_lines(text: str, units: float, size: float = 11) -> int:
+    r"""Lines a cell's text takes in a column ``units`` wide, in ``size``-point type.
+
+    A column of w units is (7w + 5) px = (7w + 5) x 0.75 pt, less about 6 pt of cell margins;
+    LibreOffice prints a CJK character of 11 pt about 0.9 em wide there (measured: a 60-unit
+    column holds the 31 characters of 「您对村里第60项工作（道路硬化、环境整治、便民服务）的满意
+    程度」 on one line and wraps the 33 of 「填写个人信息的题目已加盐哈希（原值不保留）：受访者编号
+    （已脱敏编码）」).
 
     >>> _wrapped_lines("第一支部", 10), _wrapped_lines("未获党建星：“三会一课达标”不符合", 12), _wrapped_lines("甲\n乙", 10)
     (1, 3, 2)
+    >>> _wrapped_lines("您对村里第60项工作（道路硬化、环境整治、便民服务）的满意程度", 60)
+    1
+    >>> _wrapped_lines("填写个人信息的题目已加盐哈希（原值不保留）：受访者编号（已脱敏编码）", 60)
+    2
     """
-    room = max(units - 1.5, 2)
-    # printed, a CJK character takes about 1.6 width units (37 to a 60-unit column)
-    return sum(max(1, math.ceil(display_width(line) * 1.6 / room)) for line in (text or "").split("\n"))
+    per_line = max(((units * 7 + 5) * 0.75 - 6) / (size * 0.9), 1)
+    return sum(max(1, math.ceil(display_width(line) / per_line)) for line in (text or "").split("\n"))
 
 
 def _display(v, col: Column, labels) -> str:
@@ -222,20 +242,23 @@ def _write_table(ws, t: Table, top: int, st, labels, widths: dict[int, float]) -
                 cell.alignment = st["center"]
             else:
                 cell.alignment = st["left"] if c.wide or display_width(texts[i][j - 1]) > 12 else st["center"]
-        if r.span > 1:
-            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=r.span)
+        if r.span > 1:   # 小计, 合计: the label runs over the empty cells to its right, unmerged
+            ws.cell(row, 1).alignment = st["spill"]
         # a row as tall as its wrapped text: LibreOffice prints a row of default height and
         # lets a long 说明 run over the rows below
-        lines = max([1] + [_wrapped_lines(tx, widths[j + 1]) for j, tx in enumerate(texts[i])
+        lines = max([1] + [_wrapped_lines(tx, widths[j + 1], st["size"]) for j, tx in enumerate(texts[i])
                            if not 0 < j < r.span])
         if lines > 1:
             ws.row_dimensions[row].height = round(lines * st["size"] * 1.35 + 4, 1)
     last = top + len(body)
     _drop_downs(ws, cols, top + 1, last)
-    # merged runs of the level columns (a run of column j ends where columns < j change)
+    # runs of the level columns (a run of column j ends where columns < j change) are not
+    # merged: every row keeps its label, so that a printed page, a sorted or a filtered row
+    # still says which group it belongs to; the repeats are in a lighter colour
     for (s, j), e in merge_runs(texts, [r.span for r in body], min(t.merge, n)).items():
-        ws.merge_cells(start_row=top + 1 + s, start_column=j + 1, end_row=top + 1 + e, end_column=j + 1)
-        ws.cell(top + 1 + s, j + 1).alignment = st["center"]
+        for k in range(s + 1, e + 1):
+            cell = ws.cell(top + 1 + k, j + 1)
+            cell.font = st["repeat_bold"] if body[k].bold else st["repeat"]
     _rules(ws, t.style, top, last, n, st)
     return top, last
 
@@ -381,6 +404,84 @@ def _note_rows(ws, row: int, notes: list[str], ncols: int, total_units: float, s
     return row
 
 
+METHOD_SHEET = "方法说明"
+# a reference to statistical software in a note: R survey包, survey::svymean, Stata svy, SPSS …
+SOFTWARE = re.compile(r"(?<![A-Za-z])R\s*(?:survey|包|的|语言|软件)|[A-Za-z]+::[A-Za-z]|(?<![A-Za-z])(?:Stata|SPSS|SAS|"
+                      r"statsmodels|scipy|Excel\s*的|QUARTILE|lonely\.psu|singleunit)")
+
+
+def split_method_note(note: str) -> tuple[str, str]:
+    """A table note as (what it says in plain Chinese, the statistical software it agrees
+    with): bracketed references and clauses naming R, Stata, SPSS … go to the second part.
+
+    >>> split_method_note("注：四分位数按线性插值（与 Excel 的 QUARTILE.INC、R 的 quantile(type = 7) 相同）。")
+    ('四分位数按线性插值。', '与 Excel 的 QUARTILE.INC、R 的 quantile(type = 7) 相同')
+    >>> split_method_note("标准误用泰勒线性化计算，同 R survey::svymean。")
+    ('标准误用泰勒线性化计算。', '同 R survey::svymean')
+    >>> split_method_note("比例的分母为回答该题的有效答卷。")
+    ('比例的分母为回答该题的有效答卷。', '')
+    """
+    text = re.sub(r"^注[:：]\s*", "", note.strip())
+    refs: list[str] = []
+
+    def take(m):
+        if SOFTWARE.search(m[0]):
+            refs.append(m[0][1:-1].strip())
+            return ""
+        return m[0]
+
+    text = re.sub(r"（[^（）]*）|\([^()]*(?:\([^()]*\)[^()]*)*\)", take, text)
+    kept = []
+    for clause in re.findall(r"[^，；。]+[，；。]?", text):   # an unbracketed clause: 同 R survey::svymean
+        if SOFTWARE.search(clause):
+            refs.append(clause.strip().rstrip("，；。"))
+            if kept and clause.endswith("。"):
+                kept[-1] = kept[-1].rstrip("，；") + "。"
+        else:
+            kept.append(clause)
+    plain = "".join(kept).strip()
+    plain = re.sub(r"[，；]$", "。", plain)
+    return plain, "；".join(r for r in refs if r)
+
+
+def _method_notes(book: Workbook) -> tuple[list[Sheet], Table | None]:
+    """The sheets with every note that names statistical software taken out of the tables'
+    notes (a pointer 「计算方法见「方法说明」工作表第N条」 left in its place), and the 方法说明
+    table they go to: plain Chinese first, the software it agrees with after."""
+    from dataclasses import replace
+
+    entries: dict[tuple[str, str], list] = {}   # (plain, refs) -> [number, [sheet names]]
+
+    def move(notes: list[str], where: str) -> list[str]:
+        out = []
+        for n in notes:
+            if not SOFTWARE.search(n):
+                out.append(n)
+                continue
+            key = split_method_note(n)
+            e = entries.setdefault(key, [len(entries) + 1, []])
+            if where not in e[1]:
+                e[1].append(where)
+            pointer = f"注：计算方法见「{METHOD_SHEET}」工作表第{e[0]}条。"
+            if pointer not in out:
+                out.append(pointer)
+        return out
+
+    sheets = []
+    for sh in book.sheets:
+        if sh.form:
+            sheets.append(sh)
+            continue
+        blocks = [replace(b, notes=move(b.notes, sh.name)) if isinstance(b, Table) else b for b in sh.blocks]
+        sheets.append(replace(sh, blocks=blocks, notes=move(sh.notes, sh.name)))
+    if not entries:
+        return sheets, None
+    rows = [[k, "、".join(names), plain, refs or "—"] for (plain, refs), (k, names) in entries.items()]
+    table = Table([Column("序号", "int"), Column("适用的工作表"), Column("计算方法", wide=True),
+                   Column("与统计软件的对应", wide=True)], rows, caption=METHOD_SHEET)
+    return sheets, table
+
+
 def render_xlsx(book: Workbook, path: str | Path) -> Path:
     """Write ``book`` to ``path`` (.xlsx); returns the path. Empty tables are left out and
     listed on a 说明 sheet; warnings (a sheet name that is not Chinese) go to
@@ -393,9 +494,10 @@ def render_xlsx(book: Workbook, path: str | Path) -> Path:
 
     wb = _WB()
     wb.remove(wb.active)
-    taken: list[str] = []
+    taken: list[str] = [METHOD_SHEET]
     omitted: list[str] = []
-    for sh in book.sheets:
+    sheets, methods = _method_notes(book)
+    for sh in sheets:
         empties = [b for b in sh.blocks if isinstance(b, Table) and b.is_empty()]
         for b in empties:
             omitted.append(f"{sh.title}：{b.empty or '没有数据'}" if not b.caption or b.caption in sh.title
@@ -421,6 +523,10 @@ def render_xlsx(book: Workbook, path: str | Path) -> Path:
         ws.column_dimensions["A"].width = 80   # 90 runs off an A4 portrait page in LibreOffice
         _note_rows(ws, 2, lines, ncols, 80, st)
         _print_setup(ws, f"A1:A{len(lines) + 1}", None, False)
+    if methods is not None:   # the last sheet: how the figures were computed
+        ws = wb.create_sheet(METHOD_SHEET)
+        head = f"{book.title}：{METHOD_SHEET}" if book.title else METHOD_SHEET
+        _render_sheet(ws, Sheet(METHOD_SHEET, head), [methods], _styles(), None)
     return save_xlsx(wb, path, book.title)
 
 
