@@ -259,7 +259,11 @@ def _mean_summary(x: np.ndarray, lo: float | None, hi: float | None) -> dict:
         return out
     out["mean"] = float(x.mean())
     out["sd"] = float(x.std(ddof=1)) if len(x) >= 2 else np.nan
-    if len(x) >= 2:
+    if len(x) < 2:   # a t interval needs two answers: said instead of printing 3.00–3.00
+        out["no_ci"] = f"仅{len(x)}份回答，无法计算置信区间"
+    elif np.ptp(x) == 0:   # every answer the same: no spread to estimate an interval from
+        out["no_ci"] = f"全部{len(x)}份回答相同，无法估计置信区间"
+    else:
         m = mean_ci(x)
         out.update(mean_ci_low=m.ci_low, mean_ci_high=m.ci_high)
     if lo is not None and hi is not None and hi > lo:

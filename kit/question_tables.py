@@ -44,7 +44,7 @@ def summary_sentence(res) -> str:
     word = "平均数" if res.kind == "numeric" else "平均分"   # a household's size is not a score
     if s.get("mean") is not None and not pd.isna(s.get("mean")):
         ci = (f"（95%置信区间：{fmt_number(s['mean_ci_low'], 2)}–{fmt_number(s['mean_ci_high'], 2)}）"
-              if s.get("mean_ci_low") is not None else "")
+              if s.get("mean_ci_low") is not None else (f"（{s['no_ci']}）" if s.get("no_ci") else ""))
         parts.append(f"{word}{fmt_number(s['mean'], 2)}{ci}，标准差{fmt_number(s['sd'], 2)}"
                      if s.get("sd") is not None and not pd.isna(s.get("sd")) else f"{word}{fmt_number(s['mean'], 2)}{ci}")
     if s.get("index") is not None:

@@ -346,3 +346,33 @@ def test_village_needs_generator_is_reproducible(tmp_path, run_script):
         old = next((NEEDS / "raw").glob(f"*{kind}*"))
         pd.testing.assert_frame_equal(kit.io.table.read_table(new).body, kit.io.table.read_table(old).body)
     assert (tmp_path / "questionnaire.yml").read_text("utf-8") == (NEEDS / "questionnaire.yml").read_text("utf-8")
+
+
+@pytest.mark.parametrize("answers, why", [([3.0], "仅1份回答，无法计算置信区间"),
+                                          ([3.0, 3.0, 3.0], "全部3份回答相同，无法估计置信区间")])
+def test_mean_of_one_or_identical_answers_has_no_interval(answers, why):
+    """A t interval needs n ≥ 2 and some spread (s > 0): one answer 3 (or three answers 3) is the
+    mean 3.00 with the reason there is no interval, never 「95%置信区间：3.00–3.00」."""
+    import numpy as np
+
+    from kit.descriptives import QuestionResult, _mean_summary
+    from kit.question_tables import summary_sentence
+
+    s = _mean_summary(np.array(answers), 1, 5)
+    assert "mean_ci_low" not in s and "index_ci_low" not in s and s["mean"] == 3.0
+    res = QuestionResult("q", "满意吗", "scale", 1, len(answers), len(answers), {}, pd.DataFrame(), s)
+    text = summary_sentence(res)
+    assert text.startswith(f"平均分3.00（{why}）") and "3.00–3.00" not in text
+
+
+def test_mean_with_spread_keeps_its_t_interval():
+    """[4, 5, 5, 3, 4]: mean 21/5 = 4.2, s = √0.7, t(0.975, 4) = 2.776445 (R: qt(0.975, 4)),
+    half-width 2.776445·√0.7/√5 = 1.0388 -> 3.16–5.24."""
+    import numpy as np
+
+    from kit.descriptives import QuestionResult, _mean_summary
+    from kit.question_tables import summary_sentence
+
+    s = _mean_summary(np.array([4.0, 5, 5, 3, 4]), 1, 5)
+    res = QuestionResult("q", "满意吗", "scale", 1, 5, 5, {}, pd.DataFrame(), s)
+    assert summary_sentence(res).startswith("平均分4.20（95%置信区间：3.16–5.24）")
