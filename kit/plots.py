@@ -12,6 +12,7 @@ import os
 from functools import lru_cache
 
 from .atomic import save_figure  # charts are written whole or not at all
+from .descriptives import option_label
 
 __all__ = ["use_cjk_font", "set_theme", "FONT_CANDIDATES", "INSTALL_HINT", "plot_cadre_scores",
            "plot_member_ratings", "plot_section_scores", "plot_dumbbell", "plot_group_trends",
@@ -121,11 +122,11 @@ def plot_responses_by_group(r, group: str, ax=None):
 
     use_cjk_font()
     q = r.questionnaire.by_id()[group]
-    labels = {o.code: o.label for o in q.options}
+    labels = {o.code: option_label(o.label) for o in q.options}
     g = r.data[group].map(labels)
     status = r.excluded.map({False: "有效", True: "剔除"})
     tab = pd.crosstab(g, status).reindex(columns=["有效", "剔除"], fill_value=0)
-    tab = tab.reindex([o.label for o in q.options]).fillna(0).astype(int)
+    tab = tab.reindex([option_label(o.label) for o in q.options]).fillna(0).astype(int)
     many = len(tab) > 8
     if ax is None:
         _, ax = plt.subplots(figsize=tall(len(tab)) if many else (7, 3.6))
@@ -213,7 +214,7 @@ def plot_likert(r, columns: list[str], ax=None):
     if first.direction == "descending":  # 1 = 非常满意: the worst answer goes to the left
         opts = opts[::-1]
     values = [o.score if first.has_scores else o.code for o in opts]
-    labels = [o.label for o in opts]
+    labels = [option_label(o.label) for o in opts]
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.5 * len(columns) + 1.5))
     palette = ["#C44E52", "#E8A0A0", "#CCCCCC", "#9DB8DA", "#4C72B0"]

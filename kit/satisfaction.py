@@ -35,6 +35,7 @@ import pandas as pd
 
 from .fmt import fmt_for_verdict, fmt_number, fmt_percent, fmt_threshold
 from .design import SurveyDesign, design_estimates, lonely_psu_note
+from .descriptives import choice_answers, option_label
 from .errors import KitError
 from .values import parse_quantity
 from .responses import Responses
@@ -331,7 +332,7 @@ def _weighted(r: Responses, data: pd.DataFrame, specs, design: SurveyDesign) -> 
     qs = r.questionnaire.by_id()
     for key in (design.cluster, design.strata):
         if key:  # option labels (城关镇), so that a note can name a stratum
-            labels = {o.code: o.label for o in qs[key].options} if key in qs else {}
+            labels = {o.code: option_label(o.label) for o in qs[key].options} if key in qs else {}
             frame[key] = data[key].map(lambda v: labels.get(v, v))
     frame = frame[frame["__w__"].notna()]
     cols, shares, meta = [], [], []
@@ -444,9 +445,12 @@ def _groups(r: Responses, data: pd.DataFrame, specs, groups, warnings, rank_test
     for g in groups:
         gq = qs[g]
         codes = [o.code for o in gq.options]
-        labels = [o.label for o in gq.options]
+        labels = [option_label(o.label) for o in gq.options]
         pos = {c: i for i, c in enumerate(codes)}
-        gidx = data[g].map(pos).to_numpy(dtype="float64", na_value=np.nan)
+        # the groups as 逐题统计 counts them: a 「其他」 text naming an option is in that option's group
+        gval = (choice_answers(r, gq, pd.Series(r.data.index.isin(data.index), index=r.data.index))
+                if gq.type == "single" and not gq.has_scores else data[g])
+        gidx = gval.reindex(data.index).map(pos).to_numpy(dtype="float64", na_value=np.nan)
         gvalid = ~np.isnan(gidx)
         gi = np.where(gvalid, gidx, 0).astype(np.int64)
         G = len(codes)

@@ -36,6 +36,7 @@ from typing import Callable
 
 import pandas as pd
 
+from .descriptives import option_label
 from .fmt import fmt_number, fmt_percent
 from .render import Column, Document, Row, Table, render_docx
 
@@ -642,16 +643,24 @@ def _profile(ctx: _Context) -> None:
         doc.paragraph(f"按{name}分的有效答卷数见附表。")
 
 
+def _counts(r, q) -> tuple[list[tuple[str, int]], int]:
+    """(option label, count) of a choice question and the number answering it, as 逐题统计 counts
+    them (:func:`kit.descriptives.tabulate_question`: a 「其他」 text naming an option counted under
+    that option; labels without 【请注明】): the report and the workbook cannot disagree."""
+    from .descriptives import tabulate_question
+
+    res = tabulate_question(r, q.id)[0]
+    return [(str(o.option), int(o.n)) for o in res.table.itertuples(index=False)], int(res.base)
+
+
 def _profile_table(r, ids: list[str], caption: str) -> Table:
     qs = r.questionnaire.by_id()
     rows = []
     for qid in ids:
         q = qs[qid]
-        x = r.valid[qid].dropna()
-        n = len(x)
-        for o in q.options:
-            k = int((x == o.code).sum())
-            rows.append([_short(q.title), o.label, k, k / n if n else None])
+        counts, n = _counts(r, q)
+        for label, k in counts:
+            rows.append([_short(q.title), label, k, k / n if n else None])
     return Table([Column("题目"), Column("选项"), Column("人数", "int"), Column("比例", "percent")], rows,
                  caption=caption, merge=1, notes=["比例的分母为回答该题的有效答卷。"])
 
@@ -661,16 +670,15 @@ def _profile_sentence(r, ids: list[str]) -> str:
     parts = []
     for qid in ids:
         q = qs[qid]
-        x = r.valid[qid].dropna()
-        if not len(x):
+        counts, n = _counts(r, q)
+        if not n:
             continue
-        counts = x.value_counts()
-        m = int(counts.max())
-        tied = [o.label for o in q.options if int(counts.get(o.code, 0)) == m]
+        m = max(k for _, k in counts)
+        tied = [label for label, k in counts if k == m]
         name = f"按{_short(q.title)}分，"
         if len(tied) == 1:
             parts.append(f"{name}{tied[0]}最多")
-        elif len(tied) == int((counts > 0).sum()):   # every option answered is as frequent
+        elif len(tied) == sum(1 for _, k in counts if k > 0):   # every option answered is as frequent
             parts.append(f"{name}{'、'.join(tied)}各{m}人")
         else:
             parts.append(f"{name}{'、'.join(tied)}最多，各{m}人")
@@ -959,15 +967,14 @@ def _question_items(ctx: _Context, wa: WaveAnalysis) -> None:
         if q.type not in ("single", "yesno", "scale") or q.id in groups or q.id not in r.valid \
                 or getattr(q, "personal", None):
             continue
-        x = r.valid[q.id].dropna()
-        if not len(x):
+        counts, base = _counts(r, q)
+        if not base:
             continue
         n += 1
         key = f"question:{wa.wave.id}:{q.id}"
-        value = _answer_values(q)
-        rows = [[o.label, int((x == value[o.code]).sum()), (x == value[o.code]).mean()] for o in q.options]
+        rows = [[label, k, k / base] for label, k in counts]
         ctx.table(Table([Column("选项"), Column("人数", "int"), Column("比例", "percent")], rows,
-                        caption=_short(q.title), notes=[f"有效回答{len(x)}份。"]), key)
+                        caption=_short(q.title), notes=[f"有效回答{base}份。"]), key)
         m = max(row[1] for row in rows)
         tied = [row for row in rows if row[1] == m]
         s = (f"“{_short(q.title)}”一题，选择{_tied([row[0] for row in tied])}的最多，"
@@ -1052,16 +1059,16 @@ def _matrix_items(ctx: _Context, wa: WaveAnalysis, q) -> int:
         shares[row.label] = {c: k[c] / len(x) for c in k}
         body.append([_short(row.label), len(x), *[k[o.code] / len(x) for o in q.options]])
     ctx.table(Table([Column("题目", wide=True), Column("有效回答", "int"),
-                     *[Column(o.label, "percent") for o in q.options]], body, caption=_short(q.title),
+                     *[Column(option_label(o.label), "percent") for o in q.options]], body, caption=_short(q.title),
                     notes=["各选项列为选择该选项的人数占该题有效回答的比例。"]), key)
     top = max(q.options, key=lambda o: counts[o.code])
     ranked = sorted(shares, key=lambda lab: shares[lab][top.code])
     hi, lo = ranked[-1], ranked[0]
     if len(rows) > 1:
-        s = (f"“{_short(q.title)}”各项中，选择“{top.label}”的比例最高的是“{_short(hi)}”"
+        s = (f"“{_short(q.title)}”各项中，选择“{option_label(top.label)}”的比例最高的是“{_short(hi)}”"
              f"（{fmt_percent(shares[hi][top.code])}），最低的是“{_short(lo)}”（{fmt_percent(shares[lo][top.code])}）。")
     else:
-        s = f"“{_short(hi)}”一项，选择“{top.label}”的占{fmt_percent(shares[hi][top.code])}。"
+        s = f"“{_short(hi)}”一项，选择“{option_label(top.label)}”的占{fmt_percent(shares[hi][top.code])}。"
     ctx.doc.paragraph(_cite(s, ctx.ref(key)))
     ctx.finding(s, key)
     return 1

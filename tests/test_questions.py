@@ -116,9 +116,10 @@ def test_800_multi_select_response_and_case_percent_from_raw_cells(t800, exports
     t = res.table.set_index("option")
     assert res.base == respondents and res.summary["n_selections"] == total
     for lb, k in chosen.items():
-        assert t.loc[lb, "n"] == k
-        assert t.loc[lb, "response_share"] == pytest.approx(k / total, abs=1e-12)   # 响应率
-        assert t.loc[lb, "case_share"] == pytest.approx(k / respondents, abs=1e-12)  # 普及率
+        shown = lb.replace("【请注明】", "")    # the table prints 「其他」, not the export's fill-in marker
+        assert t.loc[shown, "n"] == k
+        assert t.loc[shown, "response_share"] == pytest.approx(k / total, abs=1e-12)   # 响应率
+        assert t.loc[shown, "case_share"] == pytest.approx(k / respondents, abs=1e-12)  # 普及率
     assert t["response_share"].sum() == pytest.approx(1.0)
     assert t["case_share"].sum() == pytest.approx(total / respondents)
     th, tb = raw_sheet(exports / PAIR_800[0])
@@ -244,7 +245,7 @@ def test_needs_other_texts_naming_an_option_are_recoded_and_listed(needs):
     t = res.table.set_index("option")
     assert typed_party == 4 and len(res.recoded) == typed_party
     assert t.loc["党员", "n"] == sum(1 for c in cells if c == "党员") + typed_party
-    assert t.loc["其他【请注明】", "n"] == sum(1 for c in cells if c.startswith("其他【请注明】")) - typed_party
+    assert t.loc["其他", "n"] == sum(1 for c in cells if c.startswith("其他【请注明】")) - typed_party
     assert set(res.recoded["option"]) == {"党员"}
     assert "不是党员，是入党积极分子" in set(res.other_texts)          # a negation is not recoded
     # multi-select: 技能培训 typed under 其他 counts once under 技能培训

@@ -102,7 +102,18 @@ def test_nps_cells_do_not_break_and_say_no_phrase():
 
 # ------------------------------------------------------------------ 4. ties among the respondents
 def _responses(qs, data):
-    return N(questionnaire=Questionnaire("t", qs), valid=pd.DataFrame(data))
+    """Real Responses over the answers ``data`` (question id -> codes), none excluded: the report
+    counts through kit.descriptives as 逐题统计 does."""
+    from kit.responses import Responses
+
+    frame = pd.DataFrame(data).astype("float64")
+    frame.insert(0, "response_id", [f"r{i}" for i in range(len(frame))])
+    questions = pd.DataFrame({"column": list(data), "question_id": list(data), "title": list(data),
+                              "type": "single", "value": "code", "row_label": None})
+    r = Responses(frame, frame.isna().replace({True: "empty", False: None}).astype(object),
+                  questions, pd.DataFrame(columns=["response_id", "reasons", "detail", "excluded"]),
+                  None, Questionnaire("t", qs))
+    return r
 
 
 def test_profile_sentence_names_ties():
@@ -121,7 +132,7 @@ def test_profile_sentence_names_ties():
 def test_most_chosen_answer_names_every_tied_option():
     q = Question("q3", "您最关心的问题", "single", options=[Option(1, "道路维修还需加快"), Option(2, "建议村务公开更及时"),
                                                            Option(3, "其他")])
-    r = N(questionnaire=Questionnaire("t", [q]), valid=pd.DataFrame({"q3": [1] * 9 + [2] * 9 + [3] * 2}))
+    r = _responses([q], {"q3": [1] * 9 + [2] * 9 + [3] * 2})
     ctx = _ctx()
     sr._question_items(ctx, N(responses=r, wave=N(id="w")))
     # 9, 9, 2 of 20 answers: both tied answers named, each 9/20 = 45.0%
