@@ -39,6 +39,7 @@ import pandas as pd
 from .descriptives import option_label
 from .fmt import fmt_number, fmt_percent
 from .render import Column, Document, Row, Table, render_docx
+from .render.text import cn_text
 
 __all__ = ["ReportKind", "REPORT_KINDS", "register_kind", "report_kind", "report_title",
            "WaveAnalysis", "SurveyAnalysis", "analyse_survey", "build_report", "write_survey_report",
@@ -71,11 +72,46 @@ def register_kind(kind: ReportKind, before: str | None = None) -> ReportKind:
     return kind
 
 
+def _is_satisfaction_item(q) -> bool:
+    return bool(q.satisfied and (q.type == "yesno" or (q.type in ("scale", "matrix") and q.has_scores)))
+
+
 def _has_satisfaction(proj) -> bool:
+    """A satisfaction (or awareness) survey: the items the codebook marks satisfied are at least
+    as many as its other questions about the matter surveyed (a matrix counts each row; questions
+    about the respondents, personal data and open questions are not counted). A needs survey
+    with one satisfaction question among its needs questions is a 调查报告 in which that
+    question is one finding, not a 满意度调查报告.
+
+    >>> from kit.questionnaire import Option, Question, Questionnaire
+    >>> from types import SimpleNamespace as N
+    >>> sat = Question("s", "您对志愿服务满意吗", "scale", satisfied=[4, 5],
+    ...                options=[Option(i, str(i), score=i) for i in range(1, 6)])
+    >>> need = Question("n", "您最希望提供哪些服务", "multi", options=[Option(1, "A"), Option(2, "B")])
+    >>> sex = Question("g", "性别", "single", options=[Option(1, "男"), Option(2, "女")], role="group")
+    >>> _has_satisfaction(N(questionnaire=Questionnaire("t", [sex, sat]), profile=[]))
+    True
+    >>> _has_satisfaction(N(questionnaire=Questionnaire("t", [sex, sat, need, need]), profile=[]))
+    False
+    """
     qn = proj.questionnaire
-    return qn is not None and any(
-        q.satisfied and (q.type == "yesno" or (q.type in ("scale", "matrix") and q.has_scores))
-        for q in qn.questions)
+    if qn is None:
+        return False
+    about_them = set(qn.groups) | set(getattr(proj, "profile", None) or [])
+
+    def size(q) -> int:
+        return max(len(q.rows or []), 1) if q.type == "matrix" else 1
+
+    sat = sum(size(q) for q in qn.questions if _is_satisfaction_item(q))
+    other = sum(size(q) for q in qn.questions if not _is_satisfaction_item(q) and q.type != "text"
+                and q.id not in about_them and getattr(q, "role", None) not in ("group", "profile")
+                and not getattr(q, "personal", None))
+    return sat > 0 and sat >= other
+
+
+def _as_satisfaction(a) -> bool:
+    """Whether the report reads the satisfaction analysis as its subject (not a 调查报告)."""
+    return a.kind is not None and a.kind.key != "survey"
 
 
 register_kind(ReportKind("appraisal", "测评情况通报.docx", "测评情况通报",
@@ -262,7 +298,7 @@ def draw_charts(a: SurveyAnalysis, folder: str | Path) -> dict[str, Chart]:
             title = ax.get_title()
             add(f"responses:{wid}", ax, title + sfx, title + sfx)
         res = wa.satisfaction
-        if res is not None and len(res.items):
+        if res is not None and len(res.items) and _as_satisfaction(a):
             cols = list(res.items["column"])
             import matplotlib.pyplot as plt
 
@@ -322,9 +358,15 @@ class _Context:
     keys: set = field(default_factory=set)
     conclusions_at: int = 0
 
+    notes_seen: dict = field(default_factory=dict)                     # a table's note -> that table's key
+
     def table(self, t: Table, key: str) -> str:
         t.key = key
         self.keys.add(key)
+        if t.caption and not t.is_empty():   # a note already printed under an earlier table is referred to
+            t.notes = [(f"注释同{self.doc.ref(self.notes_seen[n])}。" if n in self.notes_seen else n)
+                       for n in t.notes]
+            self.notes_seen.update({n: key for n in t.notes if n not in self.notes_seen and len(n) >= 20})
         return self.doc.table(t)
 
     def figure(self, key: str, fig_key: str | None = None) -> str:
@@ -600,15 +642,45 @@ def _conclusions(ctx: _Context) -> None:
     ctx.conclusions_at = len(ctx.doc.blocks)
 
 
+_CITED = re.compile(r"（见[^（）]*）")
+
+
+def _sentences(text: str) -> list[str]:
+    """A paragraph's sentences, each with its 。 (「（见表3）」 stays with its sentence).
+
+    >>> _sentences("甲为1（见表1）。乙为2。丙")
+    ['甲为1（见表1）。', '乙为2。', '丙']
+    """
+    return re.findall(r"[^。]+。?", text)
+
+
+def _bare(sentence: str) -> str:
+    return _CITED.sub("", sentence).strip()
+
+
 def _insert_findings(ctx: _Context) -> None:
+    """The findings under 主要结论, each said once: a section that wrote the same sentence (so
+    that its table or chart could be cited) keeps its tables and the rest of its text, and the
+    sentence is read under 主要结论 only (an evaluator reading a report twice the same paragraph
+    took it for an error)."""
     at = ctx.conclusions_at
     tail = ctx.doc.blocks[at:]
     del ctx.doc.blocks[at:]
     if not ctx.findings:
         ctx.doc.paragraph("本次没有可以归纳的结论。")
+    said = set()
     for sentence, keys in ctx.findings:
         ctx.doc.paragraph(_cite(sentence, ctx.ref(*keys)))
-    ctx.doc.blocks += tail
+        said.update(_bare(x) for x in _sentences(cn_text(sentence)))
+    kept = []
+    for b in tail:
+        if type(b).__name__ == "_Para" and b.size is None and b.text.strip():
+            rest = [x for x in _sentences(b.text) if _bare(x) not in said]
+            if not rest:
+                continue
+            b.text = "".join(rest)
+        kept.append(b)
+    ctx.doc.blocks += kept
 
 
 # -- 三、样本基本情况 ---------------------------------------------------------------
@@ -621,10 +693,7 @@ def _profile(ctx: _Context) -> None:
     wa = a.current
     r = wa.responses
     qs = r.questionnaire.by_id()
-    ids = [q.id for q in r.questionnaire.questions
-           if q.type in ("single", "yesno") and q.id in r.valid and
-           (q.id in r.questionnaire.groups or getattr(q, "role", None) in ("group", "profile"))
-           and not getattr(q, "personal", None)]
+    ids = _profile_ids(r)
     doc.heading("样本基本情况")
     if not ids:
         doc.paragraph("问卷中没有受访者基本情况的题目（分组题），本节从略。")
@@ -651,6 +720,14 @@ def _counts(r, q) -> tuple[list[tuple[str, int]], int]:
 
     res = tabulate_question(r, q.id)[0]
     return [(str(o.option), int(o.n)) for o in res.table.itertuples(index=False)], int(res.base)
+
+
+def _profile_ids(r) -> list[str]:
+    """The questions about the respondents that 样本基本情况 shows (and 分项结果 does not repeat)."""
+    return [q.id for q in r.questionnaire.questions
+            if q.type in ("single", "yesno") and q.id in r.valid and
+            (q.id in r.questionnaire.groups or getattr(q, "role", None) in ("group", "profile"))
+            and not getattr(q, "personal", None)]
 
 
 def _profile_table(r, ids: list[str], caption: str) -> Table:
@@ -692,7 +769,7 @@ def _items(ctx: _Context) -> None:
         return
     wa = a.current
     doc.heading("分项结果")
-    sat = wa.satisfaction
+    sat = wa.satisfaction if _as_satisfaction(a) else None
     if sat is not None and (len(sat.items) or len(sat.awareness)):
         _satisfaction_items(ctx, wa)
     elif wa.appraisal is not None:
@@ -955,7 +1032,7 @@ def _member_votes(ap, members: pd.DataFrame, caption: str) -> Table:
 def _question_items(ctx: _Context, wa: WaveAnalysis) -> None:
     """A survey without satisfaction or appraisal items: each choice question's answers."""
     r, doc = wa.responses, ctx.doc
-    groups = set(r.questionnaire.groups)
+    groups = set(r.questionnaire.groups) | set(_profile_ids(r))
     n = 0
     for q in r.questionnaire.questions:
         if q.type == "matrix" and q.id not in groups and not getattr(q, "personal", None):
@@ -977,8 +1054,14 @@ def _question_items(ctx: _Context, wa: WaveAnalysis) -> None:
                         caption=_short(q.title), notes=[f"有效回答{base}份。"]), key)
         m = max(row[1] for row in rows)
         tied = [row for row in rows if row[1] == m]
-        s = (f"“{_short(q.title)}”一题，选择{_tied([row[0] for row in tied])}的最多，"
-             f"{'各' if len(tied) > 1 else ''}占{fmt_percent(tied[0][2])}。")
+        if _is_satisfaction_item(q):   # one satisfaction question in a survey about other things
+            yes = [o for o, (label, k) in zip(q.options, counts) if o.code in q.satisfied]
+            k = sum(counts[q.options.index(o)][1] for o in yes)
+            s = (f"“{_short(q.title)}”一题，回答{_or([option_label(o.label) for o in yes])}的"
+                 f"{k}人，占回答该题{base}人的{fmt_percent(k / base)}。")
+        else:
+            s = (f"“{_short(q.title)}”一题，选择{_tied([row[0] for row in tied])}的最多，"
+                 f"{'各' if len(tied) > 1 else ''}占{fmt_percent(tied[0][2])}。")
         doc.paragraph(_cite(s, ctx.ref(key)))
         ctx.finding(s, key)
     if not n:
@@ -1080,7 +1163,7 @@ def _groups(ctx: _Context) -> None:
     from .satisfaction import SMALL_N, caveat_note
 
     a, doc = ctx.a, ctx.doc
-    if not a.waves or a.current.satisfaction is None:
+    if not a.waves or a.current.satisfaction is None or not _as_satisfaction(a):
         return
     wa = a.current
     res, wid = wa.satisfaction, wa.wave.id
