@@ -303,7 +303,7 @@ def plot_ipa(res, ax=None, min_span: tuple[float, float] = IPA_MIN_SPAN):
     from adjustText import adjust_text
 
     from .questionnaire import short_title
-    from .satisfaction import QUADRANTS
+    from .satisfaction import QUADRANTS, UNSETTLED, settled_quadrants
 
     use_cjk_font()
     d = res.drivers.dropna(subset=["importance_r", "performance"])
@@ -323,14 +323,19 @@ def plot_ipa(res, ax=None, min_span: tuple[float, float] = IPA_MIN_SPAN):
     ax.axhline(ym, color="#999999", linestyle="--", linewidth=1)
     corner = {(True, True): (0.98, 0.97, "right", "top"), (True, False): (0.98, 0.03, "right", "bottom"),
               (False, True): (0.02, 0.97, "left", "top"), (False, False): (0.02, 0.03, "left", "bottom")}
+    settled = settled_quadrants(res).reindex(d.index)
+    unsure = (settled == UNSETTLED).to_numpy()
+    if unsure.any():   # an item whose quadrant is within noise: a hollow grey point, no quadrant claimed
+        ax.scatter(x[unsure], y[unsure], facecolors="white", edgecolors="#8C8C8C", zorder=3.5, s=28)
     names = []
     for key, (cx, cy, ha, va) in corner.items():
-        names.append(ax.text(cx, cy, QUADRANTS[key], transform=ax.transAxes, ha=ha, va=va, fontsize=11,
-                             color="#8C8C8C", fontweight="bold", zorder=1))
+        if (settled == QUADRANTS[key]).any():   # a quadrant is named only where an item is settled in it
+            names.append(ax.text(cx, cy, QUADRANTS[key], transform=ax.transAxes, ha=ha, va=va, fontsize=11,
+                                 color="#8C8C8C", fontweight="bold", zorder=1))
     texts = [ax.text(a, b, short_title(t), fontsize=9 if len(d) <= 10 else 8, zorder=4)
              for a, b, t in zip(x, y, d["item"])]
     if texts:
-        adjust_text(texts, x=x.to_numpy(), y=y.to_numpy(), objects=names, ax=ax,
+        adjust_text(texts, x=x.to_numpy(), y=y.to_numpy(), objects=names or None, ax=ax,
                     expand=(1.2, 1.6), force_text=(0.3, 0.5), arrowprops=dict(arrowstyle="-", color="#AAAAAA", lw=0.6),
                     iter_lim=2000, ensure_inside_axes=True)
         _separate(texts, ax)
@@ -338,8 +343,11 @@ def plot_ipa(res, ax=None, min_span: tuple[float, float] = IPA_MIN_SPAN):
     ax.set_ylabel("表现（满意度指数，0–100）")
     ax.set_title("重要性—表现分析")
     if ipa_is_noise(res):
-        ax.annotate("各题满意度指数相差不到一个95%置信区间的宽度，象限划分仅供参考", xy=(0.5, -0.16),
+        ax.annotate("各题满意度指数相差不到一个95%置信区间的宽度，不作象限划分", xy=(0.5, -0.16),
                     xycoords="axes fraction", ha="center", va="top", fontsize=9, color="#C44E52")
+    elif unsure.any():
+        ax.annotate("空心点：与平均值的差距在95%置信区间以内，象限不确定", xy=(0.5, -0.16),
+                    xycoords="axes fraction", ha="center", va="top", fontsize=9, color="#8C8C8C")
     return ax
 
 

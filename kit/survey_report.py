@@ -838,15 +838,19 @@ def _satisfaction_items(ctx: _Context, wa: WaveAnalysis, prefix: str = "") -> No
             if s:
                 ctx.finding(s, key)
     if len(res.drivers):
+        from .satisfaction import settled_quadrants
+
         doc.heading("影响总体满意度的因素", 2)
         key = f"ipa:{wid}"
         ctx.figure(key)
         d = res.drivers
         t = pd.DataFrame({"题目": d["item"], "重要性（相关系数）": d["importance_r"].map(lambda v: fmt_number(v, 3)),
-                          "满意度指数": d["performance"].map(lambda v: fmt_number(v, 1)), "象限": d["quadrant"]})
+                          "满意度指数": d["performance"].map(lambda v: fmt_number(v, 1)),
+                          "象限": settled_quadrants(res)})
         tkey = f"drivers:{wid}"
         ctx.table(_frame_table(t, f"{prefix}各题的重要性与表现",
-                               ["重要性为该题得分与总体满意度得分的相关系数；象限以各题重要性和满意度指数的平均值划分。"]),
+                               ["重要性为该题得分与总体满意度得分的相关系数；象限以各题重要性和满意度指数的平均值划分，"
+                                "题目的重要性或满意度指数与平均值的差距在95%置信区间以内的，记为“象限不确定”。"]),
                   tkey)
         s = _drivers_sentence(res)
         if s:
@@ -860,10 +864,14 @@ def _satisfaction_items(ctx: _Context, wa: WaveAnalysis, prefix: str = "") -> No
             ctx.finding(s, f"weighted:{wid}")
 
 
-def _index_note(res, qn=None) -> str:
+def _index_note(res, qn=None, same_as: str = "") -> str:
+    """The note under an item table; ``same_as`` (「表3」) when an earlier table's note defines
+    满意率 and the index: the note then says so instead of printing the definition twice."""
     lo, hi = res.items["scale_min"].min(), res.items["scale_max"].max()
     same = res.items["scale_min"].nunique() == 1 and res.items["scale_max"].nunique() == 1
     scale = (f"本问卷各题最低{fmt_number(lo, 0)}分、满分{fmt_number(hi, 0)}分；" if same else "")
+    if same_as:
+        return f"{scale}满意率和满意度指数的定义同{same_as}。"
     return (f"{_satisfied_definition(res, qn)}；{scale}指数为满意度指数＝（平均分−最低分）÷（满分−最低分）×100。")
 
 
@@ -905,22 +913,41 @@ def _lowest_items(res) -> str:
     t = res.items[res.items["role"] != "overall"].dropna(subset=["satisfied_share"])
     if len(t) < 5:
         return ""
-    low = t.sort_values(["satisfied_share", "column"]).head(3)
+    t = t.sort_values(["satisfied_share", "column"])
+    shown = t["satisfied_share"].map(fmt_percent)
+    cut = float(shown.iloc[2][:-1])   # the third lowest as printed: items printed the same are named too
+    low = t[shown.map(lambda x: float(x[:-1]) <= cut).to_numpy()]
     parts = [f"“{_short(r.item)}”（{fmt_percent(r.satisfied_share)}）" for r in low.itertuples(index=False)]
     return f"各题中满意率最低的是{'、'.join(parts[:-1])}和{parts[-1]}，是群众评价相对较低的方面。"
 
 
 def _dimension_sentence(res) -> str:
+    """The highest and the lowest dimension by the index as printed (one decimal): dimensions
+    that print the same value are named together, never ordered as if they differed.
+
+    >>> from types import SimpleNamespace as N
+    >>> _dimension_sentence(N(dimensions=pd.DataFrame({"dimension": ["甲", "乙", "丙"], "index": [73.54, 73.46, 70.0]})))
+    '各维度中，满意度指数最高的是“甲”和“乙”（均为73.5），最低的是“丙”（70.0）。'
+    >>> _dimension_sentence(N(dimensions=pd.DataFrame({"dimension": ["甲", "乙"], "index": [73.54, 73.46]})))
+    '各维度的满意度指数相同，均为73.5。'
+    """
     d = res.dimensions.dropna(subset=["index"])
     if len(d) < 2:
         return ""
-    hi, lo = d.loc[d["index"].idxmax()], d.loc[d["index"].idxmin()]
-    return (f"各维度中，满意度指数最高的是“{hi['dimension']}”（{fmt_number(hi['index'], 1)}），"
-            f"最低的是“{lo['dimension']}”（{fmt_number(lo['index'], 1)}）。")
+    shown = d["index"].map(lambda v: fmt_number(v, 1))
+    value = shown.map(float)
+    if value.nunique() == 1:
+        return f"各维度的满意度指数相同，均为{shown.iloc[0]}。"
+
+    def named(v) -> str:
+        who = list(d.loc[value == v, "dimension"])
+        return f"{_tied(who)}（{'均为' if len(who) > 1 else ''}{fmt_number(v, 1)}）"
+    return f"各维度中，满意度指数最高的是{named(value.max())}，最低的是{named(value.min())}。"
 
 
 def _drivers_sentence(res) -> str:
     from .plots import ipa_is_noise
+    from .satisfaction import settled_quadrants
 
     d = res.drivers
     if ipa_is_noise(res):
@@ -929,13 +956,11 @@ def _drivers_sentence(res) -> str:
     quad = d[d["quadrant"] == "重点改进"]
     if not len(quad):
         return "重要性较高的方面满意度也较高，没有落在“重点改进”象限的题目。"
-    hi = res.items.set_index("column")["index_ci_high"]
-    mean = d["performance"].mean()
-    clear = quad[quad["column"].map(hi) < mean]   # below the average beyond its own 95% interval
+    clear = d[settled_quadrants(res) == "重点改进"]   # both splits beyond the item's own 95% intervals
     names = "、".join(f"“{_short(x)}”" for x in clear["item"])
     if len(clear):
         return f"{names}对总体满意度影响较大而满意度明显低于各题平均水平，应作为改进的重点。"
-    return ("落在“重点改进”象限的题目，满意度与各题平均水平的差距都在抽样误差范围内，"
+    return ("重要性较高而满意度较低的题目，与各题平均水平的差距都在抽样误差范围内（象限不确定），"
             "不宜据此认定改进重点；可结合满意率最低的方面确定。")
 
 
@@ -1400,8 +1425,10 @@ def _earlier_waves(ctx: _Context) -> None:
         res = wa.satisfaction
         if res is not None and len(res.items):
             key = f"items:{wa.wave.id}"
+            first = f"items:{a.current.wave.id}"
+            same_as = ctx.doc.ref(first) if first in ctx.keys else ""
             ctx.table(_frame_table(_item_frame(res), f"{wa.label}各题满意度",
-                                   [_index_note(res, wa.responses.questionnaire)]), key)
+                                   [_index_note(res, wa.responses.questionnaire, same_as)]), key)
             head = dict(res.headlines).get("overall")
             if head:
                 s = f"{wa.label}：{head}"

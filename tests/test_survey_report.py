@@ -197,6 +197,49 @@ def test_nothing_said_twice(reports, name):
 
 
 @pytest.mark.parametrize("name", list(FILES))
+def test_small_group_sentences_agree_with_their_tables(reports, name):
+    """「按村分的20个组中的13个有效答卷少于30份」 counts the groups of the table 「各村总体满意率」
+    whose 有效样本 is under 30 (the evaluator read 「全部12个组…少于30份」 over a table with groups of
+    30 and more): counted here from the printed table's cells."""
+    blocks = reports[name]["blocks"]
+    paras = [b[1] for b in blocks if b[0] == "p"]
+    for text in paras:
+        for m in re.finditer(r"按(\w+?)分的(?:全部(\d+)个组|(\d+)个组中的(\d+)个)", text):
+            title = m.group(1)
+            i = next((i for i, b in enumerate(blocks) if b[0] == "p" and b[2] == "Caption"
+                      and b[1].endswith(f"各{title}总体满意率")), None)
+            assert i is not None, (name, m.group(0))
+            cells = blocks[i + 1][1]
+            width = cells.index("样本不足30") + 1
+            rows = [cells[j:j + width] for j in range(width, len(cells), width)]
+            n = [int(r[cells.index("有效样本")]) for r in rows]
+            total, small = (int(m.group(2)),) * 2 if m.group(2) else (int(m.group(3)), int(m.group(4)))
+            assert (len(n), sum(k < 30 for k in n)) == (total, small), (name, m.group(0), n)
+
+
+@pytest.mark.parametrize("name", list(FILES))
+def test_ipa_table_and_sentence_agree(reports, name):
+    """The importance–performance table names a quadrant only where the sentence can: when the
+    sentence says the differences are within sampling error, no item is labelled 「重点改进」
+    (it reads 「象限不确定」); when it names items as 改进的重点, exactly those rows say 重点改进."""
+    blocks = reports[name]["blocks"]
+    i = next((i for i, b in enumerate(blocks) if b[0] == "p" and b[2] == "Caption"
+              and b[1].endswith("各题的重要性与表现")), None)
+    if i is None:
+        return
+    cells = blocks[i + 1][1]
+    rows = [cells[j:j + 4] for j in range(4, len(cells), 4)]
+    said = next(b[1] for b in blocks if b[0] == "p" and b[2] != "Caption"    # in 主要结论 or in its section
+                and re.search(r"改进的重点|改进重点|没有落在", b[1]))
+    allowed = {"继续保持", "重点改进", "维持现状", "次要改进", "象限不确定"}
+    assert {r[3] for r in rows} <= allowed, rows
+    if "抽样误差" in said or "不作象限" in said or "不据此" in said:
+        assert "重点改进" not in {r[3] for r in rows}, (said, rows)
+    named = re.findall(r"“([^”]+)”", said.split("对总体满意度影响较大")[0]) if "改进的重点" in said else []
+    assert sorted(r[0] for r in rows if r[3] == "重点改进") == sorted(named), (said, rows)
+
+
+@pytest.mark.parametrize("name", list(FILES))
 def test_every_table_and_chart_captioned_and_printed(reports, name):
     r = reports[name]
     blocks = r["blocks"]
