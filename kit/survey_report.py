@@ -1075,15 +1075,18 @@ def _question_items(ctx: _Context, wa: WaveAnalysis) -> None:
         n += 1
         key = f"question:{wa.wave.id}:{q.id}"
         rows = [[label, k, k / base] for label, k in counts]
-        ctx.table(Table([Column("选项"), Column("人数", "int"), Column("比例", "percent")], rows,
-                        caption=_short(q.title), notes=[f"有效回答{base}份。"]), key)
-        m = max(row[1] for row in rows)
-        tied = [row for row in rows if row[1] == m]
+        notes = [f"有效回答{base}份。"]
         if _is_satisfaction_item(q):   # one satisfaction question in a survey about other things
             yes = [o for o, (label, k) in zip(q.options, counts) if o.code in q.satisfied]
+            said = _or([option_label(o.label) for o in yes])
             k = sum(counts[q.options.index(o)][1] for o in yes)
-            s = (f"“{_short(q.title)}”一题，回答{_or([option_label(o.label) for o in yes])}的"
-                 f"{k}人，占回答该题{base}人的{fmt_percent(k / base)}。")
+            notes = [f"有效回答{base}份，其中回答{said}的{k}人，占{fmt_percent(k / base)}。"]
+        ctx.table(Table([Column("选项"), Column("人数", "int"), Column("比例", "percent")], rows,
+                        caption=_short(q.title), notes=notes), key)
+        m = max(row[1] for row in rows)
+        tied = [row for row in rows if row[1] == m]
+        if _is_satisfaction_item(q):
+            s = f"“{_short(q.title)}”一题，回答{said}的{k}人，占回答该题{base}人的{fmt_percent(k / base)}。"
         else:
             s = (f"“{_short(q.title)}”一题，选择{_tied([row[0] for row in tied])}的最多，"
                  f"{'各' if len(tied) > 1 else ''}占{fmt_percent(tied[0][2])}。")

