@@ -77,8 +77,9 @@ def _is_satisfaction_item(q) -> bool:
 
 
 def _has_satisfaction(proj) -> bool:
-    """A satisfaction (or awareness) survey: the items the codebook marks satisfied are at least
-    as many as its other questions about the matter surveyed (a matrix counts each row; questions
+    """A satisfaction (or awareness) survey, by what the codebook says: a question marked as the
+    overall satisfaction (``role: overall``, 用途「总体满意度」), or satisfaction items at least as
+    many as its other questions about the matter surveyed (a matrix counts each row; questions
     about the respondents, personal data and open questions are not counted). A needs survey
     with one satisfaction question among its needs questions is a 调查报告 in which that
     question is one finding, not a 满意度调查报告.
@@ -93,6 +94,9 @@ def _has_satisfaction(proj) -> bool:
     True
     >>> _has_satisfaction(N(questionnaire=Questionnaire("t", [sex, sat, need, need]), profile=[]))
     False
+    >>> sat.role = "overall"   # the evaluator marked it 总体满意度: the survey is about satisfaction
+    >>> _has_satisfaction(N(questionnaire=Questionnaire("t", [sex, sat, need, need]), profile=[]))
+    True
     """
     qn = proj.questionnaire
     if qn is None:
@@ -102,6 +106,8 @@ def _has_satisfaction(proj) -> bool:
     def size(q) -> int:
         return max(len(q.rows or []), 1) if q.type == "matrix" else 1
 
+    if any(_is_satisfaction_item(q) and getattr(q, "role", None) == "overall" for q in qn.questions):
+        return True
     sat = sum(size(q) for q in qn.questions if _is_satisfaction_item(q))
     other = sum(size(q) for q in qn.questions if not _is_satisfaction_item(q) and q.type != "text"
                 and q.id not in about_them and getattr(q, "role", None) not in ("group", "profile")
