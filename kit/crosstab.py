@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .descriptives import numeric_answers, recode_other_choice, recode_other_multi
+from .descriptives import numeric_answers, option_label, recode_other_choice, recode_other_multi
 from .errors import KitError
 from .responses import Responses
 from .stats import adjust_p, chi_square, expected_counts, fisher_exact, kruskal
@@ -155,7 +155,7 @@ def _variable(r: Responses, vid: str, valid: pd.Series) -> _Var:
         m, _, _ = recode_other_multi(r, q, valid, np.nan_to_num(m, nan=0.0))  # as the tables count
         answered &= m.sum(axis=1) > 0
         m[~answered] = np.nan
-        labels = [meta.loc[c, "option_label"] for c in cols]
+        labels = [option_label(meta.loc[c, "option_label"]) for c in cols]
         return _Var(vid, title, "multi", labels, matrix=m)
     if q.type == "text":
         vals, unit, _ = numeric_answers(r.data.loc[valid, col])
@@ -174,7 +174,7 @@ def _variable(r: Responses, vid: str, valid: pd.Series) -> _Var:
     idx = np.full(len(x), -1, dtype=np.int64)
     for j, k in enumerate(keys):
         idx[(x == k) & (idx < 0)] = j
-    return _Var(vid, title, "categorical", [o.label for o in opts], codes=idx)
+    return _Var(vid, title, "categorical", [option_label(o.label) for o in opts], codes=idx)
 
 
 # --------------------------------------------------------------------------- tables

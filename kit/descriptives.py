@@ -52,7 +52,7 @@ from .responses import Responses
 
 __all__ = ["QuestionResult", "SampleProfile", "Tabulation", "tabulate_question",
            "tabulate_questions", "sample_profile", "profile_questions", "numeric_answers",
-           "match_other", "recode_other_choice", "recode_other_multi", "with_part", "is_profile_title", "is_other_label", "KIND_ZH", "MIN_NUMERIC_SHARE", "NONE_ANSWERS"]
+           "match_other", "recode_other_choice", "option_label", "choice_answers", "recode_other_multi", "with_part", "is_profile_title", "is_other_label", "KIND_ZH", "MIN_NUMERIC_SHARE", "NONE_ANSWERS"]
 
 KIND_ZH = {"single": "单选题", "yesno": "是非题", "scale": "量表题", "multi": "多选题",
            "ranking": "排序题", "matrix": "矩阵题", "numeric": "数值填空题", "text": "填空题",
@@ -169,6 +169,33 @@ def is_other_label(label: str) -> bool:
     return bool(_OTHER.match(str(label)))
 
 
+_FILL_IN = re.compile(r"\s*(?:[(（【\[〖]\s*请?注明[^()（）【】\[\]〖〗]*[)）】\]〗]|〖[^〗]*〗|_{2,})\s*")
+
+
+def option_label(label) -> str:
+    """An option label as tables, charts and the report show it: without 问卷星's fill-in
+    markers (【请注明】, （请注明）, 〖…〗, a blank ____), so 「其他【请注明】」 reads 「其他」.
+
+    >>> [option_label(x) for x in ("其他【请注明】", "其他（请注明）", "其它〖〗", "其他____", "党员")]
+    ['其他', '其他', '其它', '其他', '党员']
+    >>> option_label("其他（如外出务工）")
+    '其他（如外出务工）'
+    """
+    text = str(label)
+    return _FILL_IN.sub("", text).strip() or text
+
+
+def choice_answers(r: Responses, q: Question, valid: pd.Series | None = None) -> pd.Series:
+    """A single-choice question's answers (codes, or scores when scored) of the ``valid``
+    responses (default: those not excluded), each 「其他」 text that names an option counted under
+    that option (:func:`recode_other_choice`): the one count that the per-question tables, the
+    report's sample profile and its group comparisons all use (NaN: not answered)."""
+    valid = ~r.excluded if valid is None else valid
+    x = r.data.loc[valid, q.id].to_numpy(dtype="float64", na_value=np.nan)
+    x, _, _ = recode_other_choice(r, q, valid, x)
+    return pd.Series(x, index=r.data.index[valid.to_numpy()], name=q.id)
+
+
 def with_part(title: str, part: str) -> str:
     """A caption naming one part of a question: 「title：part」, without the title's closing
     question mark or stop (「…建议？：高频词」 reads badly).
@@ -259,7 +286,11 @@ def _mean_summary(x: np.ndarray, lo: float | None, hi: float | None) -> dict:
         return out
     out["mean"] = float(x.mean())
     out["sd"] = float(x.std(ddof=1)) if len(x) >= 2 else np.nan
-    if len(x) >= 2:
+    if len(x) < 2:   # a t interval needs two answers: said instead of printing 3.00–3.00
+        out["no_ci"] = f"仅{len(x)}份回答，无法计算置信区间"
+    elif np.ptp(x) == 0:   # every answer the same: no spread to estimate an interval from
+        out["no_ci"] = f"全部{len(x)}份回答相同，无法估计置信区间"
+    else:
         m = mean_ci(x)
         out.update(mean_ci_low=m.ci_low, mean_ci_high=m.ci_high)
     if lo is not None and hi is not None and hi > lo:
@@ -345,7 +376,7 @@ def _choice(r: Responses, q: Question, col: str, valid: pd.Series, recode: bool)
     base = int(ok.sum())
     counts = _count_keys(x[ok], keys)
     lo, hi = _wilson(counts, base)
-    table = pd.DataFrame({"option_code": [o.code for o in opts], "option": [o.label for o in opts],
+    table = pd.DataFrame({"option_code": [o.code for o in opts], "option": [option_label(o.label) for o in opts],
                           "n": counts, "share": _shares(counts, base), "ci_low": lo, "ci_high": hi})
     kind = "scale" if q.type == "scale" else ("yesno" if q.type == "yesno" else "single")
     summary: dict = {}
@@ -389,7 +420,8 @@ def _multi(r: Responses, q: Question, cols: list[str], valid: pd.Series, recode:
     counts = (mat[in_base] > 0).sum(axis=0).astype(np.int64)
     total = int(counts.sum())
     lo, hi = _wilson(counts, base)
-    table = pd.DataFrame({"option_code": [o.code for o in q.options], "option": labels, "n": counts,
+    table = pd.DataFrame({"option_code": [o.code for o in q.options], "option": [option_label(x) for x in labels],
+                          "n": counts,
                           "response_share": _shares(counts, total) if total else np.full(len(counts), np.nan),
                           "case_share": _shares(counts, base), "ci_low": lo, "ci_high": hi})
     miss = _kinds_count(kinds.iloc[:, 0]) if cols else {}
@@ -420,7 +452,7 @@ def _ranking(r: Responses, q: Question, cols: list[str], valid: pd.Series) -> Qu
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_rank = np.where(n_ranked > 0, (freq * pos).sum(axis=1) / np.maximum(n_ranked, 1), np.nan)
     score = (freq * weights).sum(axis=1) / base if base else np.full(len(cols), np.nan)
-    table = pd.DataFrame({"option_code": [o.code for o in q.options], "option": labels,
+    table = pd.DataFrame({"option_code": [o.code for o in q.options], "option": [option_label(x) for x in labels],
                           "n_ranked": n_ranked, "share_ranked": _shares(n_ranked, base),
                           "mean_rank": mean_rank, "score": score})
     for p in range(P):
@@ -456,7 +488,7 @@ def _matrix(r: Responses, q: Question, cols: list[str], valid: pd.Series) -> Que
         label = meta.loc[col, "row_label"]
         label = label if isinstance(label, str) else col
         for o, c in zip(opts, counts):
-            dist.append({"row_id": col, "row": label, "option_code": o.code, "option": o.label,
+            dist.append({"row_id": col, "row": label, "option_code": o.code, "option": option_label(o.label),
                          "score": o.score, "n": int(c), "share": c / n if n else np.nan})
         row = {"row_id": col, "row": label, "n": n,
                **{k: v for k, v in _kinds_count(r.missing.loc[valid, col]).items()}}

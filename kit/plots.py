@@ -12,6 +12,7 @@ import os
 from functools import lru_cache
 
 from .atomic import save_figure  # charts are written whole or not at all
+from .descriptives import option_label
 
 __all__ = ["use_cjk_font", "set_theme", "FONT_CANDIDATES", "INSTALL_HINT", "plot_cadre_scores",
            "plot_member_ratings", "plot_section_scores", "plot_dumbbell", "plot_group_trends",
@@ -121,11 +122,11 @@ def plot_responses_by_group(r, group: str, ax=None):
 
     use_cjk_font()
     q = r.questionnaire.by_id()[group]
-    labels = {o.code: o.label for o in q.options}
+    labels = {o.code: option_label(o.label) for o in q.options}
     g = r.data[group].map(labels)
     status = r.excluded.map({False: "有效", True: "剔除"})
     tab = pd.crosstab(g, status).reindex(columns=["有效", "剔除"], fill_value=0)
-    tab = tab.reindex([o.label for o in q.options]).fillna(0).astype(int)
+    tab = tab.reindex([option_label(o.label) for o in q.options]).fillna(0).astype(int)
     many = len(tab) > 8
     if ax is None:
         _, ax = plt.subplots(figsize=tall(len(tab)) if many else (7, 3.6))
@@ -213,7 +214,7 @@ def plot_likert(r, columns: list[str], ax=None):
     if first.direction == "descending":  # 1 = 非常满意: the worst answer goes to the left
         opts = opts[::-1]
     values = [o.score if first.has_scores else o.code for o in opts]
-    labels = [o.label for o in opts]
+    labels = [option_label(o.label) for o in opts]
     if ax is None:
         _, ax = plt.subplots(figsize=(8, 0.5 * len(columns) + 1.5))
     palette = ["#C44E52", "#E8A0A0", "#CCCCCC", "#9DB8DA", "#4C72B0"]
@@ -302,7 +303,7 @@ def plot_ipa(res, ax=None, min_span: tuple[float, float] = IPA_MIN_SPAN):
     from adjustText import adjust_text
 
     from .questionnaire import short_title
-    from .satisfaction import QUADRANTS
+    from .satisfaction import QUADRANTS, UNSETTLED, settled_quadrants
 
     use_cjk_font()
     d = res.drivers.dropna(subset=["importance_r", "performance"])
@@ -322,14 +323,19 @@ def plot_ipa(res, ax=None, min_span: tuple[float, float] = IPA_MIN_SPAN):
     ax.axhline(ym, color="#999999", linestyle="--", linewidth=1)
     corner = {(True, True): (0.98, 0.97, "right", "top"), (True, False): (0.98, 0.03, "right", "bottom"),
               (False, True): (0.02, 0.97, "left", "top"), (False, False): (0.02, 0.03, "left", "bottom")}
+    settled = settled_quadrants(res).reindex(d.index)
+    unsure = (settled == UNSETTLED).to_numpy()
+    if unsure.any():   # an item whose quadrant is within noise: a hollow grey point, no quadrant claimed
+        ax.scatter(x[unsure], y[unsure], facecolors="white", edgecolors="#8C8C8C", zorder=3.5, s=28)
     names = []
     for key, (cx, cy, ha, va) in corner.items():
-        names.append(ax.text(cx, cy, QUADRANTS[key], transform=ax.transAxes, ha=ha, va=va, fontsize=11,
-                             color="#8C8C8C", fontweight="bold", zorder=1))
+        if (settled == QUADRANTS[key]).any():   # a quadrant is named only where an item is settled in it
+            names.append(ax.text(cx, cy, QUADRANTS[key], transform=ax.transAxes, ha=ha, va=va, fontsize=11,
+                                 color="#8C8C8C", fontweight="bold", zorder=1))
     texts = [ax.text(a, b, short_title(t), fontsize=9 if len(d) <= 10 else 8, zorder=4)
              for a, b, t in zip(x, y, d["item"])]
     if texts:
-        adjust_text(texts, x=x.to_numpy(), y=y.to_numpy(), objects=names, ax=ax,
+        adjust_text(texts, x=x.to_numpy(), y=y.to_numpy(), objects=names or None, ax=ax,
                     expand=(1.2, 1.6), force_text=(0.3, 0.5), arrowprops=dict(arrowstyle="-", color="#AAAAAA", lw=0.6),
                     iter_lim=2000, ensure_inside_axes=True)
         _separate(texts, ax)
@@ -337,8 +343,11 @@ def plot_ipa(res, ax=None, min_span: tuple[float, float] = IPA_MIN_SPAN):
     ax.set_ylabel("表现（满意度指数，0–100）")
     ax.set_title("重要性—表现分析")
     if ipa_is_noise(res):
-        ax.annotate("各题满意度指数相差不到一个95%置信区间的宽度，象限划分仅供参考", xy=(0.5, -0.16),
+        ax.annotate("各题满意度指数相差不到一个95%置信区间的宽度，不作象限划分", xy=(0.5, -0.16),
                     xycoords="axes fraction", ha="center", va="top", fontsize=9, color="#C44E52")
+    elif unsure.any():
+        ax.annotate("空心点：与平均值的差距在95%置信区间以内，象限不确定", xy=(0.5, -0.16),
+                    xycoords="axes fraction", ha="center", va="top", fontsize=9, color="#8C8C8C")
     return ax
 
 

@@ -6,6 +6,7 @@ Word and the notebook show them rounded half up by :mod:`kit.fmt`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from .descriptives import with_part
 from .opentext import MAX_QUOTES, QUOTES_PER_CATEGORY
 from .render import Column, Row, Table, Workbook, cell_text, render_xlsx
 
-__all__ = ["question_table", "profile_tables", "crosstab_tables", "text_tables", "recode_table",
+__all__ = ["chart_file_name", "question_table", "profile_tables", "crosstab_tables", "text_tables", "recode_table",
            "as_frame", "test_sentence", "summary_sentence", "write_questions_workbook", "save_charts",
            "MAX_RANK_COLUMNS"]
 
@@ -44,7 +45,7 @@ def summary_sentence(res) -> str:
     word = "平均数" if res.kind == "numeric" else "平均分"   # a household's size is not a score
     if s.get("mean") is not None and not pd.isna(s.get("mean")):
         ci = (f"（95%置信区间：{fmt_number(s['mean_ci_low'], 2)}–{fmt_number(s['mean_ci_high'], 2)}）"
-              if s.get("mean_ci_low") is not None else "")
+              if s.get("mean_ci_low") is not None else (f"（{s['no_ci']}）" if s.get("no_ci") else ""))
         parts.append(f"{word}{fmt_number(s['mean'], 2)}{ci}，标准差{fmt_number(s['sd'], 2)}"
                      if s.get("sd") is not None and not pd.isna(s.get("sd")) else f"{word}{fmt_number(s['mean'], 2)}{ci}")
     if s.get("index") is not None:
@@ -303,21 +304,48 @@ def _draw_in_worker(job):
     return _draw(job)
 
 
+MAX_FILE_NAME = 60   # characters of a chart's file name, .png included (Windows paths stay short)
+
+
+def chart_file_name(prefix: str, *titles: str) -> str:
+    """A chart's file name from its number and the short titles of its questions: Chinese words
+    a reader recognises (「题01_乡镇.png」, 「交叉01_身份×是否参加过志愿服务活动.png」), without the
+    characters Windows refuses in a file name (/ \\ : * ? " < > | and control characters), at most
+    ``MAX_FILE_NAME`` characters.
+
+    >>> chart_file_name("题01", "您所在的乡镇")
+    '题01_乡镇.png'
+    >>> chart_file_name("交叉02", "您的身份", "您是否参加过志愿服务？")
+    '交叉02_身份×是否参加过志愿服务.png'
+    >>> chart_file_name("题03", 'A/B:C*D?"E"<F>|G')
+    '题03_ABCDEFG.png'
+    >>> len(chart_file_name("题04", "很长的题目" * 30)) <= MAX_FILE_NAME
+    True
+    """
+    from .questionnaire import short_title
+
+    words = "×".join(short_title(t) for t in titles if t)
+    words = re.sub(r'[\\/:*?"<>|\x00-\x1f\s“”]+', "", words).rstrip(". ")
+    room = MAX_FILE_NAME - len(prefix) - len("_") - len(".png")
+    return f"{prefix}_{words[:room]}.png" if words else f"{prefix}.png"
+
+
 def save_charts(tab, out_dir, crosstabs=(), texts=(), dpi: int = 150,
                 workers: int | None = None) -> tuple[list[Path], list[str]]:
-    """One PNG per question (题NN_id.png), cross-tab (交叉NN_…) and open question with words
-    (词频_id.png); returns the files and, for each chart not drawn, the sentence saying why.
+    """One PNG per question (题NN_乡镇.png: its number and short title), cross-tab
+    (交叉NN_身份×年龄.png) and open question with words (词频NN_意见或建议.png); returns the files and, for each chart not drawn, the sentence saying why.
     Charts are drawn in ``workers`` processes (default: the CPU count, at most 4, when there
     are more than 8 charts); the files do not depend on it."""
     import os
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    jobs = [("question", q, out / f"题{k:02d}_{q.question_id}.png", dpi)
+    jobs = [("question", q, out / chart_file_name(f"题{k:02d}", q.title), dpi)
             for k, q in enumerate(tab.questions, start=1) if q.kind not in ("text", "personal")]
-    jobs += [("crosstab", ct, out / f"交叉{k:02d}_{ct.rows_id}_{ct.columns_id}.png", dpi)
+    jobs += [("crosstab", ct, out / chart_file_name(f"交叉{k:02d}", ct.rows_title, ct.columns_title), dpi)
              for k, ct in enumerate(crosstabs, start=1)]
-    jobs += [("words", tr, out / f"词频_{tr.question_id}.png", dpi) for tr in texts]
+    jobs += [("words", tr, out / chart_file_name(f"词频{k:02d}", tr.title), dpi)
+             for k, tr in enumerate(texts, start=1)]
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(jobs) > 8 else 1
     if workers > 1:

@@ -35,6 +35,7 @@ import pandas as pd
 
 from .fmt import fmt_for_verdict, fmt_number, fmt_percent, fmt_threshold
 from .design import SurveyDesign, design_estimates, lonely_psu_note
+from .descriptives import choice_answers, option_label
 from .errors import KitError
 from .values import parse_quantity
 from .responses import Responses
@@ -331,7 +332,7 @@ def _weighted(r: Responses, data: pd.DataFrame, specs, design: SurveyDesign) -> 
     qs = r.questionnaire.by_id()
     for key in (design.cluster, design.strata):
         if key:  # option labels (城关镇), so that a note can name a stratum
-            labels = {o.code: o.label for o in qs[key].options} if key in qs else {}
+            labels = {o.code: option_label(o.label) for o in qs[key].options} if key in qs else {}
             frame[key] = data[key].map(lambda v: labels.get(v, v))
     frame = frame[frame["__w__"].notna()]
     cols, shares, meta = [], [], []
@@ -369,6 +370,39 @@ def _weighted(r: Responses, data: pd.DataFrame, specs, design: SurveyDesign) -> 
 
 QUADRANTS = {(True, True): "继续保持", (True, False): "重点改进", (False, True): "维持现状",
              (False, False): "次要改进"}
+
+
+UNSETTLED = "象限不确定"
+
+
+def settled_quadrants(res) -> pd.Series:
+    """Each driver's quadrant as a document may state it (index as ``res.drivers``): the
+    quadrant when the item lies clearly on one side of both splits (its 95% interval of the
+    satisfaction index excludes the items' mean index, and the interval of its correlation with
+    overall satisfaction excludes the mean correlation), else 「象限不确定」. Every quadrant is
+    unsettled when the items' indices differ by less than a typical interval
+    (:func:`kit.plots.ipa_is_noise`). The table, the chart and the sentence all read this, so that
+    none names a quadrant the others call noise, and two items tied at the precision shown
+    (73.5 and 73.5) are never put on two sides of a split."""
+    from .plots import ipa_is_noise
+
+    d = res.drivers
+    if not len(d):
+        return pd.Series(dtype=object)
+    if ipa_is_noise(res):
+        return pd.Series([UNSETTLED if q is not None and pd.notna(q) else None for q in d["quadrant"]], index=d.index)
+    items = res.items.set_index("column")
+    lo = d["column"].map(items["index_ci_low"]).astype(float)
+    hi = d["column"].map(items["index_ci_high"]).astype(float)
+    perf_mean = float(d["performance"].mean())
+    imp_mean = float(d["importance_r"].mean())
+    perf_clear = (hi < perf_mean) | (lo > perf_mean)
+    r_lo = d.get("r_ci_low", pd.Series(np.nan, index=d.index)).astype(float)
+    r_hi = d.get("r_ci_high", pd.Series(np.nan, index=d.index)).astype(float)
+    imp_clear = (r_hi < imp_mean) | (r_lo > imp_mean)
+    out = [q if (q is not None and pd.notna(q) and a and b) else (UNSETTLED if q is not None and pd.notna(q) else None)
+           for q, a, b in zip(d["quadrant"], perf_clear, imp_clear)]
+    return pd.Series(out, index=d.index, dtype=object)
 
 
 def _drivers(data: pd.DataFrame, specs, items: pd.DataFrame, skipped: list[str]) -> pd.DataFrame:
@@ -444,9 +478,12 @@ def _groups(r: Responses, data: pd.DataFrame, specs, groups, warnings, rank_test
     for g in groups:
         gq = qs[g]
         codes = [o.code for o in gq.options]
-        labels = [o.label for o in gq.options]
+        labels = [option_label(o.label) for o in gq.options]
         pos = {c: i for i, c in enumerate(codes)}
-        gidx = data[g].map(pos).to_numpy(dtype="float64", na_value=np.nan)
+        # the groups as 逐题统计 counts them: a 「其他」 text naming an option is in that option's group
+        gval = (choice_answers(r, gq, pd.Series(r.data.index.isin(data.index), index=r.data.index))
+                if gq.type == "single" and not gq.has_scores else data[g])
+        gidx = gval.reindex(data.index).map(pos).to_numpy(dtype="float64", na_value=np.nan)
         gvalid = ~np.isnan(gidx)
         gi = np.where(gvalid, gidx, 0).astype(np.int64)
         G = len(codes)
@@ -538,6 +575,25 @@ def sparse_caveat(group_title: str, sparse: list[tuple[str, float]]) -> str:
 _GROUP_WARNING = re.compile(r"^按「[^」]*」分组(时|的\d+项卡方检验)")
 
 
+def group_sizes(res, part: pd.DataFrame) -> dict:
+    """group -> its valid answers, as the group table and chart show them: the overall
+    satisfaction item's (「各村总体满意率」 and its chart), else the most any item of the group has.
+    The note on small groups counts these, so that it cannot call a group of 40 small because a
+    skipped item has 12 answers in it.
+
+    >>> from types import SimpleNamespace as N
+    >>> part = pd.DataFrame({"group": ["甲", "乙", "甲", "乙"], "column": ["q1", "q1", "q2", "q2"],
+    ...                      "n_valid": [40, 25, 12, 10]})
+    >>> group_sizes(N(overall={"column": "q1"}), part), group_sizes(N(overall={}), part)
+    ({'甲': 40, '乙': 25}, {'甲': 40, '乙': 25})
+    >>> group_sizes(N(overall={"column": "q2"}), part)
+    {'甲': 12, '乙': 10}
+    """
+    col = (getattr(res, "overall", None) or {}).get("column")
+    rows = part[part["column"] == col] if col is not None and (part["column"] == col).any() else part
+    return {g: int(n) for g, n in rows.groupby("group", sort=False)["n_valid"].max().items()}
+
+
 def caveat_note(res: "SatisfactionResults", hints: bool = True) -> str:
     """All the caveats of a survey in one note: groups with fewer than :data:`SMALL_N` answers
     and chi-square tests with small expected counts, per grouping question in one clause
@@ -555,10 +611,11 @@ def caveat_note(res: "SatisfactionResults", hints: bool = True) -> str:
     if len(bg):
         per = []
         for g, part in bg.groupby("group_by", sort=False):
-            small = list(dict.fromkeys(part.loc[part["small_n"].astype(bool), "group"]))
+            sizes = group_sizes(res, part)
+            small = [x for x, n in sizes.items() if n < SMALL_N]
             if not small:
                 continue
-            title, total = short_title(part["group_title"].iloc[0]), part["group"].nunique()
+            title, total = short_title(part["group_title"].iloc[0]), len(sizes)
             if len(small) == total:
                 per.append(f"按{title}分的全部{total}个组")
             elif len(small) <= 3:

@@ -36,8 +36,10 @@ from typing import Callable
 
 import pandas as pd
 
+from .descriptives import option_label
 from .fmt import fmt_number, fmt_percent
 from .render import Column, Document, Row, Table, render_docx
+from .render.text import cn_text
 
 __all__ = ["ReportKind", "REPORT_KINDS", "register_kind", "report_kind", "report_title",
            "WaveAnalysis", "SurveyAnalysis", "analyse_survey", "build_report", "write_survey_report",
@@ -70,11 +72,52 @@ def register_kind(kind: ReportKind, before: str | None = None) -> ReportKind:
     return kind
 
 
+def _is_satisfaction_item(q) -> bool:
+    return bool(q.satisfied and (q.type == "yesno" or (q.type in ("scale", "matrix") and q.has_scores)))
+
+
 def _has_satisfaction(proj) -> bool:
+    """A satisfaction (or awareness) survey, by what the codebook says: a question marked as the
+    overall satisfaction (``role: overall``, 用途「总体满意度」), or satisfaction items at least as
+    many as its other questions about the matter surveyed (a matrix counts each row; questions
+    about the respondents, personal data and open questions are not counted). A needs survey
+    with one satisfaction question among its needs questions is a 调查报告 in which that
+    question is one finding, not a 满意度调查报告.
+
+    >>> from kit.questionnaire import Option, Question, Questionnaire
+    >>> from types import SimpleNamespace as N
+    >>> sat = Question("s", "您对志愿服务满意吗", "scale", satisfied=[4, 5],
+    ...                options=[Option(i, str(i), score=i) for i in range(1, 6)])
+    >>> need = Question("n", "您最希望提供哪些服务", "multi", options=[Option(1, "A"), Option(2, "B")])
+    >>> sex = Question("g", "性别", "single", options=[Option(1, "男"), Option(2, "女")], role="group")
+    >>> _has_satisfaction(N(questionnaire=Questionnaire("t", [sex, sat]), profile=[]))
+    True
+    >>> _has_satisfaction(N(questionnaire=Questionnaire("t", [sex, sat, need, need]), profile=[]))
+    False
+    >>> sat.role = "overall"   # the evaluator marked it 总体满意度: the survey is about satisfaction
+    >>> _has_satisfaction(N(questionnaire=Questionnaire("t", [sex, sat, need, need]), profile=[]))
+    True
+    """
     qn = proj.questionnaire
-    return qn is not None and any(
-        q.satisfied and (q.type == "yesno" or (q.type in ("scale", "matrix") and q.has_scores))
-        for q in qn.questions)
+    if qn is None:
+        return False
+    about_them = set(qn.groups) | set(getattr(proj, "profile", None) or [])
+
+    def size(q) -> int:
+        return max(len(q.rows or []), 1) if q.type == "matrix" else 1
+
+    if any(_is_satisfaction_item(q) and getattr(q, "role", None) == "overall" for q in qn.questions):
+        return True
+    sat = sum(size(q) for q in qn.questions if _is_satisfaction_item(q))
+    other = sum(size(q) for q in qn.questions if not _is_satisfaction_item(q) and q.type != "text"
+                and q.id not in about_them and getattr(q, "role", None) not in ("group", "profile")
+                and not getattr(q, "personal", None))
+    return sat > 0 and sat >= other
+
+
+def _as_satisfaction(a) -> bool:
+    """Whether the report reads the satisfaction analysis as its subject (not a 调查报告)."""
+    return a.kind is not None and a.kind.key != "survey"
 
 
 register_kind(ReportKind("appraisal", "测评情况通报.docx", "测评情况通报",
@@ -261,7 +304,7 @@ def draw_charts(a: SurveyAnalysis, folder: str | Path) -> dict[str, Chart]:
             title = ax.get_title()
             add(f"responses:{wid}", ax, title + sfx, title + sfx)
         res = wa.satisfaction
-        if res is not None and len(res.items):
+        if res is not None and len(res.items) and _as_satisfaction(a):
             cols = list(res.items["column"])
             import matplotlib.pyplot as plt
 
@@ -321,9 +364,15 @@ class _Context:
     keys: set = field(default_factory=set)
     conclusions_at: int = 0
 
+    notes_seen: dict = field(default_factory=dict)                     # a table's note -> that table's key
+
     def table(self, t: Table, key: str) -> str:
         t.key = key
         self.keys.add(key)
+        if t.caption and not t.is_empty():   # a note already printed under an earlier table is referred to
+            t.notes = [(f"注释同{self.doc.ref(self.notes_seen[n])}。" if n in self.notes_seen else n)
+                       for n in t.notes]
+            self.notes_seen.update({n: key for n in t.notes if n not in self.notes_seen and len(n) >= 20})
         return self.doc.table(t)
 
     def figure(self, key: str, fig_key: str | None = None) -> str:
@@ -599,15 +648,45 @@ def _conclusions(ctx: _Context) -> None:
     ctx.conclusions_at = len(ctx.doc.blocks)
 
 
+_CITED = re.compile(r"（见[^（）]*）")
+
+
+def _sentences(text: str) -> list[str]:
+    """A paragraph's sentences, each with its 。 (「（见表3）」 stays with its sentence).
+
+    >>> _sentences("甲为1（见表1）。乙为2。丙")
+    ['甲为1（见表1）。', '乙为2。', '丙']
+    """
+    return re.findall(r"[^。]+。?", text)
+
+
+def _bare(sentence: str) -> str:
+    return _CITED.sub("", sentence).strip()
+
+
 def _insert_findings(ctx: _Context) -> None:
+    """The findings under 主要结论, each said once: a section that wrote the same sentence (so
+    that its table or chart could be cited) keeps its tables and the rest of its text, and the
+    sentence is read under 主要结论 only (an evaluator reading a report twice the same paragraph
+    took it for an error)."""
     at = ctx.conclusions_at
     tail = ctx.doc.blocks[at:]
     del ctx.doc.blocks[at:]
     if not ctx.findings:
         ctx.doc.paragraph("本次没有可以归纳的结论。")
+    said = set()
     for sentence, keys in ctx.findings:
         ctx.doc.paragraph(_cite(sentence, ctx.ref(*keys)))
-    ctx.doc.blocks += tail
+        said.update(_bare(x) for x in _sentences(cn_text(sentence)))
+    kept = []
+    for b in tail:
+        if type(b).__name__ == "_Para" and b.size is None and b.text.strip():
+            rest = [x for x in _sentences(b.text) if _bare(x) not in said]
+            if not rest:
+                continue
+            b.text = "".join(rest)
+        kept.append(b)
+    ctx.doc.blocks += kept
 
 
 # -- 三、样本基本情况 ---------------------------------------------------------------
@@ -620,10 +699,7 @@ def _profile(ctx: _Context) -> None:
     wa = a.current
     r = wa.responses
     qs = r.questionnaire.by_id()
-    ids = [q.id for q in r.questionnaire.questions
-           if q.type in ("single", "yesno") and q.id in r.valid and
-           (q.id in r.questionnaire.groups or getattr(q, "role", None) in ("group", "profile"))
-           and not getattr(q, "personal", None)]
+    ids = _profile_ids(r)
     doc.heading("样本基本情况")
     if not ids:
         doc.paragraph("问卷中没有受访者基本情况的题目（分组题），本节从略。")
@@ -642,16 +718,32 @@ def _profile(ctx: _Context) -> None:
         doc.paragraph(f"按{name}分的有效答卷数见附表。")
 
 
+def _counts(r, q) -> tuple[list[tuple[str, int]], int]:
+    """(option label, count) of a choice question and the number answering it, as 逐题统计 counts
+    them (:func:`kit.descriptives.tabulate_question`: a 「其他」 text naming an option counted under
+    that option; labels without 【请注明】): the report and the workbook cannot disagree."""
+    from .descriptives import tabulate_question
+
+    res = tabulate_question(r, q.id)[0]
+    return [(str(o.option), int(o.n)) for o in res.table.itertuples(index=False)], int(res.base)
+
+
+def _profile_ids(r) -> list[str]:
+    """The questions about the respondents that 样本基本情况 shows (and 分项结果 does not repeat)."""
+    return [q.id for q in r.questionnaire.questions
+            if q.type in ("single", "yesno") and q.id in r.valid and
+            (q.id in r.questionnaire.groups or getattr(q, "role", None) in ("group", "profile"))
+            and not getattr(q, "personal", None)]
+
+
 def _profile_table(r, ids: list[str], caption: str) -> Table:
     qs = r.questionnaire.by_id()
     rows = []
     for qid in ids:
         q = qs[qid]
-        x = r.valid[qid].dropna()
-        n = len(x)
-        for o in q.options:
-            k = int((x == o.code).sum())
-            rows.append([_short(q.title), o.label, k, k / n if n else None])
+        counts, n = _counts(r, q)
+        for label, k in counts:
+            rows.append([_short(q.title), label, k, k / n if n else None])
     return Table([Column("题目"), Column("选项"), Column("人数", "int"), Column("比例", "percent")], rows,
                  caption=caption, merge=1, notes=["比例的分母为回答该题的有效答卷。"])
 
@@ -661,16 +753,15 @@ def _profile_sentence(r, ids: list[str]) -> str:
     parts = []
     for qid in ids:
         q = qs[qid]
-        x = r.valid[qid].dropna()
-        if not len(x):
+        counts, n = _counts(r, q)
+        if not n:
             continue
-        counts = x.value_counts()
-        m = int(counts.max())
-        tied = [o.label for o in q.options if int(counts.get(o.code, 0)) == m]
+        m = max(k for _, k in counts)
+        tied = [label for label, k in counts if k == m]
         name = f"按{_short(q.title)}分，"
         if len(tied) == 1:
             parts.append(f"{name}{tied[0]}最多")
-        elif len(tied) == int((counts > 0).sum()):   # every option answered is as frequent
+        elif len(tied) == sum(1 for _, k in counts if k > 0):   # every option answered is as frequent
             parts.append(f"{name}{'、'.join(tied)}各{m}人")
         else:
             parts.append(f"{name}{'、'.join(tied)}最多，各{m}人")
@@ -684,7 +775,7 @@ def _items(ctx: _Context) -> None:
         return
     wa = a.current
     doc.heading("分项结果")
-    sat = wa.satisfaction
+    sat = wa.satisfaction if _as_satisfaction(a) else None
     if sat is not None and (len(sat.items) or len(sat.awareness)):
         _satisfaction_items(ctx, wa)
     elif wa.appraisal is not None:
@@ -753,15 +844,19 @@ def _satisfaction_items(ctx: _Context, wa: WaveAnalysis, prefix: str = "") -> No
             if s:
                 ctx.finding(s, key)
     if len(res.drivers):
+        from .satisfaction import settled_quadrants
+
         doc.heading("影响总体满意度的因素", 2)
         key = f"ipa:{wid}"
         ctx.figure(key)
         d = res.drivers
         t = pd.DataFrame({"题目": d["item"], "重要性（相关系数）": d["importance_r"].map(lambda v: fmt_number(v, 3)),
-                          "满意度指数": d["performance"].map(lambda v: fmt_number(v, 1)), "象限": d["quadrant"]})
+                          "满意度指数": d["performance"].map(lambda v: fmt_number(v, 1)),
+                          "象限": settled_quadrants(res)})
         tkey = f"drivers:{wid}"
         ctx.table(_frame_table(t, f"{prefix}各题的重要性与表现",
-                               ["重要性为该题得分与总体满意度得分的相关系数；象限以各题重要性和满意度指数的平均值划分。"]),
+                               ["重要性为该题得分与总体满意度得分的相关系数；象限以各题重要性和满意度指数的平均值划分，"
+                                "题目的重要性或满意度指数与平均值的差距在95%置信区间以内的，记为“象限不确定”。"]),
                   tkey)
         s = _drivers_sentence(res)
         if s:
@@ -775,10 +870,14 @@ def _satisfaction_items(ctx: _Context, wa: WaveAnalysis, prefix: str = "") -> No
             ctx.finding(s, f"weighted:{wid}")
 
 
-def _index_note(res, qn=None) -> str:
+def _index_note(res, qn=None, same_as: str = "") -> str:
+    """The note under an item table; ``same_as`` (「表3」) when an earlier table's note defines
+    满意率 and the index: the note then says so instead of printing the definition twice."""
     lo, hi = res.items["scale_min"].min(), res.items["scale_max"].max()
     same = res.items["scale_min"].nunique() == 1 and res.items["scale_max"].nunique() == 1
     scale = (f"本问卷各题最低{fmt_number(lo, 0)}分、满分{fmt_number(hi, 0)}分；" if same else "")
+    if same_as:
+        return f"{scale}满意率和满意度指数的定义同{same_as}。"
     return (f"{_satisfied_definition(res, qn)}；{scale}指数为满意度指数＝（平均分−最低分）÷（满分−最低分）×100。")
 
 
@@ -820,22 +919,41 @@ def _lowest_items(res) -> str:
     t = res.items[res.items["role"] != "overall"].dropna(subset=["satisfied_share"])
     if len(t) < 5:
         return ""
-    low = t.sort_values(["satisfied_share", "column"]).head(3)
+    t = t.sort_values(["satisfied_share", "column"])
+    shown = t["satisfied_share"].map(fmt_percent)
+    cut = float(shown.iloc[2][:-1])   # the third lowest as printed: items printed the same are named too
+    low = t[shown.map(lambda x: float(x[:-1]) <= cut).to_numpy()]
     parts = [f"“{_short(r.item)}”（{fmt_percent(r.satisfied_share)}）" for r in low.itertuples(index=False)]
     return f"各题中满意率最低的是{'、'.join(parts[:-1])}和{parts[-1]}，是群众评价相对较低的方面。"
 
 
 def _dimension_sentence(res) -> str:
+    """The highest and the lowest dimension by the index as printed (one decimal): dimensions
+    that print the same value are named together, never ordered as if they differed.
+
+    >>> from types import SimpleNamespace as N
+    >>> _dimension_sentence(N(dimensions=pd.DataFrame({"dimension": ["甲", "乙", "丙"], "index": [73.54, 73.46, 70.0]})))
+    '各维度中，满意度指数最高的是“甲”和“乙”（均为73.5），最低的是“丙”（70.0）。'
+    >>> _dimension_sentence(N(dimensions=pd.DataFrame({"dimension": ["甲", "乙"], "index": [73.54, 73.46]})))
+    '各维度的满意度指数相同，均为73.5。'
+    """
     d = res.dimensions.dropna(subset=["index"])
     if len(d) < 2:
         return ""
-    hi, lo = d.loc[d["index"].idxmax()], d.loc[d["index"].idxmin()]
-    return (f"各维度中，满意度指数最高的是“{hi['dimension']}”（{fmt_number(hi['index'], 1)}），"
-            f"最低的是“{lo['dimension']}”（{fmt_number(lo['index'], 1)}）。")
+    shown = d["index"].map(lambda v: fmt_number(v, 1))
+    value = shown.map(float)
+    if value.nunique() == 1:
+        return f"各维度的满意度指数相同，均为{shown.iloc[0]}。"
+
+    def named(v) -> str:
+        who = list(d.loc[value == v, "dimension"])
+        return f"{_tied(who)}（{'均为' if len(who) > 1 else ''}{fmt_number(v, 1)}）"
+    return f"各维度中，满意度指数最高的是{named(value.max())}，最低的是{named(value.min())}。"
 
 
 def _drivers_sentence(res) -> str:
     from .plots import ipa_is_noise
+    from .satisfaction import settled_quadrants
 
     d = res.drivers
     if ipa_is_noise(res):
@@ -844,13 +962,11 @@ def _drivers_sentence(res) -> str:
     quad = d[d["quadrant"] == "重点改进"]
     if not len(quad):
         return "重要性较高的方面满意度也较高，没有落在“重点改进”象限的题目。"
-    hi = res.items.set_index("column")["index_ci_high"]
-    mean = d["performance"].mean()
-    clear = quad[quad["column"].map(hi) < mean]   # below the average beyond its own 95% interval
+    clear = d[settled_quadrants(res) == "重点改进"]   # both splits beyond the item's own 95% intervals
     names = "、".join(f"“{_short(x)}”" for x in clear["item"])
     if len(clear):
         return f"{names}对总体满意度影响较大而满意度明显低于各题平均水平，应作为改进的重点。"
-    return ("落在“重点改进”象限的题目，满意度与各题平均水平的差距都在抽样误差范围内，"
+    return ("重要性较高而满意度较低的题目，与各题平均水平的差距都在抽样误差范围内（象限不确定），"
             "不宜据此认定改进重点；可结合满意率最低的方面确定。")
 
 
@@ -947,7 +1063,7 @@ def _member_votes(ap, members: pd.DataFrame, caption: str) -> Table:
 def _question_items(ctx: _Context, wa: WaveAnalysis) -> None:
     """A survey without satisfaction or appraisal items: each choice question's answers."""
     r, doc = wa.responses, ctx.doc
-    groups = set(r.questionnaire.groups)
+    groups = set(r.questionnaire.groups) | set(_profile_ids(r))
     n = 0
     for q in r.questionnaire.questions:
         if q.type == "matrix" and q.id not in groups and not getattr(q, "personal", None):
@@ -959,19 +1075,27 @@ def _question_items(ctx: _Context, wa: WaveAnalysis) -> None:
         if q.type not in ("single", "yesno", "scale") or q.id in groups or q.id not in r.valid \
                 or getattr(q, "personal", None):
             continue
-        x = r.valid[q.id].dropna()
-        if not len(x):
+        counts, base = _counts(r, q)
+        if not base:
             continue
         n += 1
         key = f"question:{wa.wave.id}:{q.id}"
-        value = _answer_values(q)
-        rows = [[o.label, int((x == value[o.code]).sum()), (x == value[o.code]).mean()] for o in q.options]
+        rows = [[label, k, k / base] for label, k in counts]
+        notes = [f"有效回答{base}份。"]
+        if _is_satisfaction_item(q):   # one satisfaction question in a survey about other things
+            yes = [o for o, (label, k) in zip(q.options, counts) if o.code in q.satisfied]
+            said = _or([option_label(o.label) for o in yes])
+            k = sum(counts[q.options.index(o)][1] for o in yes)
+            notes = [f"有效回答{base}份，其中回答{said}的{k}人，占{fmt_percent(k / base)}。"]
         ctx.table(Table([Column("选项"), Column("人数", "int"), Column("比例", "percent")], rows,
-                        caption=_short(q.title), notes=[f"有效回答{len(x)}份。"]), key)
+                        caption=_short(q.title), notes=notes), key)
         m = max(row[1] for row in rows)
         tied = [row for row in rows if row[1] == m]
-        s = (f"“{_short(q.title)}”一题，选择{_tied([row[0] for row in tied])}的最多，"
-             f"{'各' if len(tied) > 1 else ''}占{fmt_percent(tied[0][2])}。")
+        if _is_satisfaction_item(q):
+            s = f"“{_short(q.title)}”一题，回答{said}的{k}人，占回答该题{base}人的{fmt_percent(k / base)}。"
+        else:
+            s = (f"“{_short(q.title)}”一题，选择{_tied([row[0] for row in tied])}的最多，"
+                 f"{'各' if len(tied) > 1 else ''}占{fmt_percent(tied[0][2])}。")
         doc.paragraph(_cite(s, ctx.ref(key)))
         ctx.finding(s, key)
     if not n:
@@ -1052,16 +1176,16 @@ def _matrix_items(ctx: _Context, wa: WaveAnalysis, q) -> int:
         shares[row.label] = {c: k[c] / len(x) for c in k}
         body.append([_short(row.label), len(x), *[k[o.code] / len(x) for o in q.options]])
     ctx.table(Table([Column("题目", wide=True), Column("有效回答", "int"),
-                     *[Column(o.label, "percent") for o in q.options]], body, caption=_short(q.title),
+                     *[Column(option_label(o.label), "percent") for o in q.options]], body, caption=_short(q.title),
                     notes=["各选项列为选择该选项的人数占该题有效回答的比例。"]), key)
     top = max(q.options, key=lambda o: counts[o.code])
     ranked = sorted(shares, key=lambda lab: shares[lab][top.code])
     hi, lo = ranked[-1], ranked[0]
     if len(rows) > 1:
-        s = (f"“{_short(q.title)}”各项中，选择“{top.label}”的比例最高的是“{_short(hi)}”"
+        s = (f"“{_short(q.title)}”各项中，选择“{option_label(top.label)}”的比例最高的是“{_short(hi)}”"
              f"（{fmt_percent(shares[hi][top.code])}），最低的是“{_short(lo)}”（{fmt_percent(shares[lo][top.code])}）。")
     else:
-        s = f"“{_short(hi)}”一项，选择“{top.label}”的占{fmt_percent(shares[hi][top.code])}。"
+        s = f"“{_short(hi)}”一项，选择“{option_label(top.label)}”的占{fmt_percent(shares[hi][top.code])}。"
     ctx.doc.paragraph(_cite(s, ctx.ref(key)))
     ctx.finding(s, key)
     return 1
@@ -1073,7 +1197,7 @@ def _groups(ctx: _Context) -> None:
     from .satisfaction import SMALL_N, caveat_note
 
     a, doc = ctx.a, ctx.doc
-    if not a.waves or a.current.satisfaction is None:
+    if not a.waves or a.current.satisfaction is None or not _as_satisfaction(a):
         return
     wa = a.current
     res, wid = wa.satisfaction, wa.wave.id
@@ -1310,8 +1434,10 @@ def _earlier_waves(ctx: _Context) -> None:
         res = wa.satisfaction
         if res is not None and len(res.items):
             key = f"items:{wa.wave.id}"
+            first = f"items:{a.current.wave.id}"
+            same_as = ctx.doc.ref(first) if first in ctx.keys else ""
             ctx.table(_frame_table(_item_frame(res), f"{wa.label}各题满意度",
-                                   [_index_note(res, wa.responses.questionnaire)]), key)
+                                   [_index_note(res, wa.responses.questionnaire, same_as)]), key)
             head = dict(res.headlines).get("overall")
             if head:
                 s = f"{wa.label}：{head}"

@@ -342,6 +342,8 @@ def difference_table(diffs: pd.DataFrame) -> pd.DataFrame:
 
 
 def drivers_table(res) -> pd.DataFrame:
+    from .satisfaction import settled_quadrants
+
     t = res.drivers
     if t.empty:
         return pd.DataFrame(columns=["题目", "重要性r", "标准化回归系数", "满意度指数", "象限"])
@@ -349,7 +351,7 @@ def drivers_table(res) -> pd.DataFrame:
                          "r的95%置信区间": [_ci(a, b, False, 3) for a, b in zip(t["r_ci_low"], t["r_ci_high"])],
                          "标准化回归系数": t["beta_std"].map(lambda v: _num(v, 3)),
                          "满意度指数": t["performance"].map(lambda v: _num(v, 1)),
-                         "象限": t["quadrant"]})
+                         "象限": settled_quadrants(res)})   # 象限不确定 within noise, as the report says
 
 
 def reliability_table(res) -> pd.DataFrame:

@@ -15,7 +15,7 @@ import pytest  # noqa: E402
 
 import kit  # noqa: E402
 from kit import plots  # noqa: E402
-from kit.satisfaction import QUADRANTS  # noqa: E402
+from kit.satisfaction import QUADRANTS, settled_quadrants  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def samples():
 
 def _labels(ax):
     return [t for t in ax.texts if t.get_text() not in QUADRANTS.values() and t.get_position()[1] is not None
-            and not t.get_text().startswith("各题满意度指数")]
+            and not t.get_text().startswith(("各题满意度指数", "空心点"))]
 
 
 @pytest.mark.parametrize("name", ["poverty-alleviation", "village-residents"])
@@ -43,8 +43,10 @@ def test_ipa_labels_do_not_overlap_and_quadrants_are_named(samples, name):
     labels = _labels(ax)
     assert len(labels) == len(res.drivers)                      # every item labelled
     assert plots.label_overlaps(labels, ax) == []
-    names = {t.get_text() for t in ax.texts}
-    assert set(QUADRANTS.values()) <= names                    # 继续保持 重点改进 维持现状 次要改进
+    names = {t.get_text() for t in ax.texts} & set(QUADRANTS.values())
+    # a quadrant is named where an item is settled in it (继续保持 重点改进 维持现状 次要改进), never
+    # where every item is within noise of the split
+    assert names == set(settled_quadrants(res)) & set(QUADRANTS.values())
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
     assert x1 - x0 >= 0.2 - 1e-9 and y1 - y0 >= 20 - 1e-9      # noise is not spread over the corners
@@ -61,7 +63,29 @@ def test_ipa_says_when_quadrants_are_noise(samples):
         (items["index_ci_high"] - items["index_ci_low"]).mean()
     assert plots.ipa_is_noise(res)
     ax = plots.plot_ipa(res)
-    assert any("象限划分仅供参考" in t.get_text() for t in ax.texts)
+    assert any("不作象限划分" in t.get_text() for t in ax.texts)
+    assert not {t.get_text() for t in ax.texts} & set(QUADRANTS.values())   # no quadrant asserted
+    assert set(settled_quadrants(res)) == {"象限不确定"}
+    plt.close(ax.figure)
+
+
+def test_ipa_quadrant_settled_only_beyond_both_intervals():
+    """Three items, mean index (70 + 80 + 75)/3 = 75 and mean r (0.3 + 0.6 + 0.45)/3 = 0.45:
+    A (r 0.3 [0.2, 0.4], index 70 [66, 74]) lies clearly below both means -> 次要改进;
+    B (r 0.6 [0.5, 0.7], index 80 [76, 84]) clearly above both -> 继续保持;
+    C (r 0.45, index 75 [71, 79]) straddles both means -> 象限不确定, though the split by the
+    means alone would call it 继续保持 (75 ≥ 75, 0.45 ≥ 0.45)."""
+    drivers = pd.DataFrame({"column": ["a", "b", "c"], "item": ["A", "B", "C"],
+                            "importance_r": [0.3, 0.6, 0.45], "r_ci_low": [0.2, 0.5, 0.35],
+                            "r_ci_high": [0.4, 0.7, 0.55], "performance": [70.0, 80.0, 75.0],
+                            "quadrant": ["次要改进", "继续保持", "继续保持"]})
+    items = pd.DataFrame({"column": ["a", "b", "c"], "index_ci_low": [66.0, 76.0, 71.0],
+                          "index_ci_high": [74.0, 84.0, 79.0]})
+    res = type("R", (), {"drivers": drivers, "items": items})()
+    assert list(settled_quadrants(res)) == ["次要改进", "继续保持", "象限不确定"]
+    ax = plots.plot_ipa(res)
+    names = {t.get_text() for t in ax.texts} & set(QUADRANTS.values())
+    assert names == {"次要改进", "继续保持"}
     plt.close(ax.figure)
 
 

@@ -51,6 +51,7 @@ def test_identity_by_volunteer_counts_and_chi_square_as_r(needs):
     ident = [c.split("〖")[0] for c in column(header, rows, "5、")]
     typed = [c for c in column(header, rows, "5、")]
     ident = ["党员" if t == "其他【请注明】〖党员〗" else i for i, t in zip(ident, typed)]
+    ident = [i.replace("【请注明】", "") for i in ident]   # printed 「其他」, without 问卷星's fill-in marker
     vol = column(header, rows, "9、")
     ct = crosstab(r, "identity", "volunteer")
     # 其他〖党员〗 is counted under 党员, as in the per-question table, so the totals agree
@@ -108,7 +109,8 @@ def test_multi_by_group_case_percent_and_per_option_tests(needs):
     r, header, rows = needs
     age = column(header, rows, "4、")
     # 其他〖技能培训〗 and 其他〖希望多开展技能培训〗 count under 技能培训, as in the question's table
-    serv = [{"技能培训" if re.search(r"〖(希望多开展)?技能培训〗", x) else x.split("〖")[0] for x in c.split("┋")}
+    serv = [{"技能培训" if re.search(r"〖(希望多开展)?技能培训〗", x) else x.split("〖")[0].replace("【请注明】", "")
+             for x in c.split("┋")}
             for c in column(header, rows, "7、")]
     ct = crosstab(r, "age", "services")
     assert ct.kind == "multi_by_group" and ct.base == len(rows)

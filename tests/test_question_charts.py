@@ -5,6 +5,8 @@ validated with errors naming the key."""
 
 from __future__ import annotations
 
+import re
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -272,3 +274,21 @@ def test_notebook_07_in_every_survey_project_and_its_outputs_made(name, notebook
     charted = [q for q in tab.questions if q.kind not in ("text", "personal")]
     assert len(files) + len(skipped) == len(charted) + len(cts) + len(texts)
     assert all(f.stat().st_size > 0 for f in files)
+
+
+def test_chart_files_named_by_number_and_short_title(needs, tmp_path):
+    """逐题统计 charts are named as a reader finds them: the question's number and its short title
+    (village-needs' first question 「您所在的乡镇」 -> 题01_乡镇.png), never an internal id
+    (题01_township.png); safe as Windows file names (none of / \\ : * ? " < > |), at most 60
+    characters, no two the same."""
+    _, _, tab, cts, texts = needs
+    files, _ = save_charts(tab, tmp_path, cts, texts, dpi=30)
+    names = [f.name for f in files]
+    assert "题01_乡镇.png" in names
+    assert len(set(names)) == len(names)
+    ids = {q.question_id for q in tab.questions}
+    for name in names:
+        assert not set('/\\:*?"<>|') & set(name) and len(name) <= 60, name
+        assert re.fullmatch(r"(题|交叉|词频)\d{2}(_[^_]+)?\.png", name), name
+        assert not any(re.search(rf"(^|_){re.escape(i)}(_|\.png)", name) for i in ids), name
+        assert re.search(r"[\u4e00-\u9fff]", name.split("_", 1)[-1]), name

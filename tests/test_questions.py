@@ -116,9 +116,10 @@ def test_800_multi_select_response_and_case_percent_from_raw_cells(t800, exports
     t = res.table.set_index("option")
     assert res.base == respondents and res.summary["n_selections"] == total
     for lb, k in chosen.items():
-        assert t.loc[lb, "n"] == k
-        assert t.loc[lb, "response_share"] == pytest.approx(k / total, abs=1e-12)   # 响应率
-        assert t.loc[lb, "case_share"] == pytest.approx(k / respondents, abs=1e-12)  # 普及率
+        shown = lb.replace("【请注明】", "")    # the table prints 「其他」, not the export's fill-in marker
+        assert t.loc[shown, "n"] == k
+        assert t.loc[shown, "response_share"] == pytest.approx(k / total, abs=1e-12)   # 响应率
+        assert t.loc[shown, "case_share"] == pytest.approx(k / respondents, abs=1e-12)  # 普及率
     assert t["response_share"].sum() == pytest.approx(1.0)
     assert t["case_share"].sum() == pytest.approx(total / respondents)
     th, tb = raw_sheet(exports / PAIR_800[0])
@@ -244,7 +245,7 @@ def test_needs_other_texts_naming_an_option_are_recoded_and_listed(needs):
     t = res.table.set_index("option")
     assert typed_party == 4 and len(res.recoded) == typed_party
     assert t.loc["党员", "n"] == sum(1 for c in cells if c == "党员") + typed_party
-    assert t.loc["其他【请注明】", "n"] == sum(1 for c in cells if c.startswith("其他【请注明】")) - typed_party
+    assert t.loc["其他", "n"] == sum(1 for c in cells if c.startswith("其他【请注明】")) - typed_party
     assert set(res.recoded["option"]) == {"党员"}
     assert "不是党员，是入党积极分子" in set(res.other_texts)          # a negation is not recoded
     # multi-select: 技能培训 typed under 其他 counts once under 技能培训
@@ -346,3 +347,33 @@ def test_village_needs_generator_is_reproducible(tmp_path, run_script):
         old = next((NEEDS / "raw").glob(f"*{kind}*"))
         pd.testing.assert_frame_equal(kit.io.table.read_table(new).body, kit.io.table.read_table(old).body)
     assert (tmp_path / "questionnaire.yml").read_text("utf-8") == (NEEDS / "questionnaire.yml").read_text("utf-8")
+
+
+@pytest.mark.parametrize("answers, why", [([3.0], "仅1份回答，无法计算置信区间"),
+                                          ([3.0, 3.0, 3.0], "全部3份回答相同，无法估计置信区间")])
+def test_mean_of_one_or_identical_answers_has_no_interval(answers, why):
+    """A t interval needs n ≥ 2 and some spread (s > 0): one answer 3 (or three answers 3) is the
+    mean 3.00 with the reason there is no interval, never 「95%置信区间：3.00–3.00」."""
+    import numpy as np
+
+    from kit.descriptives import QuestionResult, _mean_summary
+    from kit.question_tables import summary_sentence
+
+    s = _mean_summary(np.array(answers), 1, 5)
+    assert "mean_ci_low" not in s and "index_ci_low" not in s and s["mean"] == 3.0
+    res = QuestionResult("q", "满意吗", "scale", 1, len(answers), len(answers), {}, pd.DataFrame(), s)
+    text = summary_sentence(res)
+    assert text.startswith(f"平均分3.00（{why}）") and "3.00–3.00" not in text
+
+
+def test_mean_with_spread_keeps_its_t_interval():
+    """[4, 5, 5, 3, 4]: mean 21/5 = 4.2, s = √0.7, t(0.975, 4) = 2.776445 (R: qt(0.975, 4)),
+    half-width 2.776445·√0.7/√5 = 1.0388 -> 3.16–5.24."""
+    import numpy as np
+
+    from kit.descriptives import QuestionResult, _mean_summary
+    from kit.question_tables import summary_sentence
+
+    s = _mean_summary(np.array([4.0, 5, 5, 3, 4]), 1, 5)
+    res = QuestionResult("q", "满意吗", "scale", 1, 5, 5, {}, pd.DataFrame(), s)
+    assert summary_sentence(res).startswith("平均分4.20（95%置信区间：3.16–5.24）")

@@ -205,7 +205,7 @@ def test_coded_sentence_names_the_most_frequent_as_the_table_shows(needs):
     expected = (f"“村党组织的工作还有什么意见或建议”一题，{n}份答卷填写了内容，其中{n - none}份提出了具体意见建议；"
                 f"按关键词归类，提到较多的是{named}")
     body = _section(needs["blocks"])
-    assert any(p.startswith(expected) for p in body), body
+    assert not any(p.startswith(expected) for p in body), body   # said once: under 主要结论, citing the table
     finding = next(s for s in _conclusions(needs["blocks"]) if "按关键词归类" in s)
     assert finding.startswith(expected)
     # every number of the finding is in the table it cites
@@ -279,3 +279,60 @@ def test_word_sentence_agrees_with_the_table(planted):
         for w in re.findall(r"“([^”]+)”", words):
             assert rows[w][1:] == [k, pct], w
     assert named[0][1] == rows[next(iter(rows))][1]   # the most frequent word is named first
+
+
+# ------------------------------------------------------------------ counts as 逐题统计 counts them
+def _rows(blocks, caption: str, width: int) -> list[list[str]]:
+    i = next(i for i, b in enumerate(blocks) if b[0] == "p" and b[2] == "Caption" and caption in b[1])
+    cells = blocks[i + 1][1]
+    return [cells[j:j + width] for j in range(width, len(cells), width)]   # the header row left out
+
+
+def test_every_category_count_equals_the_question_tables(needs):
+    """The respondents' profile in the report counts each option as 逐题统计.xlsx does: a
+    「其他【请注明】」 answer whose text names an option (4 raw cells read 「其他【请注明】〖党员〗」) is
+    counted under that option, in the report as in the workbook. By hand from the raw export:
+    党员 = the cells 「党员」 + the 4 typed ones; 其他 = the cells starting 「其他【请注明】」 − 4."""
+    from kit.descriptives import tabulate_questions
+    from kit.survey_report import _short
+
+    raw = needs["raw"]
+    cells = _answers(raw, "5、")
+    typed = sum(1 for c in cells if c == "其他【请注明】〖党员〗")
+    assert typed == 4
+    hand = {"党员": sum(1 for c in cells if c == "党员") + typed,
+            "其他": sum(1 for c in cells if c.startswith("其他【请注明】")) - typed}
+    rows = _rows(needs["blocks"], "受访者基本情况", 4)
+    title = None
+    shown = {}
+    for t, label, n, _ in rows:
+        title = t or title                      # merged 题目 cells print once
+        shown[(title, label)] = int(n)
+    assert shown[("身份", "党员")] == hand["党员"] and shown[("身份", "其他")] == hand["其他"]
+    proj = kit.load_project(NEEDS)
+    tab = tabulate_questions(proj.load()).by_id()
+    expected = {(_short(res.title), str(o.option)): int(o.n) for res in tab.values() if res.kind == "single"
+                for o in res.table.itertuples(index=False)}
+    assert {k: v for k, v in expected.items() if k[0] in {t for t, _ in shown}} == shown
+
+
+def test_fill_in_markers_never_shown(needs):
+    """问卷星's fill-in markers (【请注明】, 〖…〗) belong to the export, not to a printed option."""
+    text = _docx_text(needs["docx"])
+    assert "请注明" not in text and "〖" not in text and "〗" not in text
+
+
+def test_one_satisfaction_question_in_a_needs_survey_is_one_finding(needs):
+    """village-needs asks about needs (services, ranking, volunteering, a matrix) and has one
+    satisfaction question (10、志愿服务活动满意吗, skipped by those who did not volunteer): the
+    codebook makes it a 调查报告, not a 满意度调查报告, and that question is one finding. By hand
+    from the raw cells of the valid responses: 满意 + 非常满意 over the answers not 「(跳过)」."""
+    from kit.survey_report import report_kind
+
+    assert report_kind(kit.load_project(NEEDS)).file == "调查报告.docx" == needs["docx"].name
+    cells = [c for c in _answers(needs["raw"], "10、") if c != "(跳过)"]
+    k = sum(1 for c in cells if c in ("满意", "非常满意"))
+    findings = _conclusions(needs["blocks"])
+    assert any(f"志愿服务活动满意吗”一题，回答“满意”或“非常满意”的{k}人，占回答该题{len(cells)}人的"
+               f"{_pct(k, len(cells))}" in f for f in findings), findings
+    assert not any("满意度指数" in f or "满意率最低" in f for f in findings)   # not written as a satisfaction survey

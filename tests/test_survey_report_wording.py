@@ -102,7 +102,18 @@ def test_nps_cells_do_not_break_and_say_no_phrase():
 
 # ------------------------------------------------------------------ 4. ties among the respondents
 def _responses(qs, data):
-    return N(questionnaire=Questionnaire("t", qs), valid=pd.DataFrame(data))
+    """Real Responses over the answers ``data`` (question id -> codes), none excluded: the report
+    counts through kit.descriptives as 逐题统计 does."""
+    from kit.responses import Responses
+
+    frame = pd.DataFrame(data).astype("float64")
+    frame.insert(0, "response_id", [f"r{i}" for i in range(len(frame))])
+    questions = pd.DataFrame({"column": list(data), "question_id": list(data), "title": list(data),
+                              "type": "single", "value": "code", "row_label": None})
+    r = Responses(frame, frame.isna().replace({True: "empty", False: None}).astype(object),
+                  questions, pd.DataFrame(columns=["response_id", "reasons", "detail", "excluded"]),
+                  None, Questionnaire("t", qs))
+    return r
 
 
 def test_profile_sentence_names_ties():
@@ -121,7 +132,7 @@ def test_profile_sentence_names_ties():
 def test_most_chosen_answer_names_every_tied_option():
     q = Question("q3", "您最关心的问题", "single", options=[Option(1, "道路维修还需加快"), Option(2, "建议村务公开更及时"),
                                                            Option(3, "其他")])
-    r = N(questionnaire=Questionnaire("t", [q]), valid=pd.DataFrame({"q3": [1] * 9 + [2] * 9 + [3] * 2}))
+    r = _responses([q], {"q3": [1] * 9 + [2] * 9 + [3] * 2})
     ctx = _ctx()
     sr._question_items(ctx, N(responses=r, wave=N(id="w")))
     # 9, 9, 2 of 20 answers: both tied answers named, each 9/20 = 45.0%
@@ -153,8 +164,9 @@ def test_small_groups_of_two_groupings_in_two_clauses():
     # 80 villages all small; of the identities only 村干部 small: two clauses, not one merged sentence
     bg = pd.DataFrame({"group_by": ["v"] * 80 + ["id"] * 2, "group_title": ["您所在的行政村"] * 80 + ["您的身份"] * 2,
                        "group": [f"村{i}" for i in range(80)] + ["村干部", "村民"],
-                       "small_n": [True] * 80 + [True, False]})
-    note = caveat_note(N(by_group=bg, group_tests=pd.DataFrame(), warnings=[]))
+                       "column": "all", "n_valid": [10] * 80 + [12, 200]})
+    bg["small_n"] = bg["n_valid"] < 30
+    note = caveat_note(N(by_group=bg, group_tests=pd.DataFrame(), warnings=[], overall={"column": "all"}))
     assert "按行政村分的全部80个组，以及身份为“村干部”的组，有效答卷均少于30份" in note
     assert "组，身份为" not in note
 
@@ -226,3 +238,33 @@ def test_multiple_choice_questions_are_tabulated(tmp_path):
     share = sr.fmt_percent(Fraction(best, answered))
     top = [c for c, k in counts.items() if k == best]
     assert f"选择{sr._tied(top)}的最多，{'各' if len(top) > 1 else ''}占回答该题人数的{share}" in text
+
+
+# ------------------------------------------------------------------ small groups as the table counts them
+def test_small_group_note_counts_the_groups_the_table_shows():
+    """Two villages of 40 and 35 answers to the overall item (the table 「各村总体满意率」 shows
+    40 and 35), and a skipped item answered by 12 and 10 of them: no group is small in the table,
+    so the note must not call 「全部2个组」 small. With 40 and 25 it names the one village of 25."""
+    def res(n1, n2):
+        bg = pd.DataFrame({"group_by": ["v"] * 4, "group_title": ["您所在的村"] * 4,
+                           "group": ["东村", "西村", "东村", "西村"], "column": ["all", "all", "skip", "skip"],
+                           "n_valid": [n1, n2, 12, 10]})
+        bg["small_n"] = bg["n_valid"] < 30
+        return N(by_group=bg, group_tests=pd.DataFrame(columns=["warning", "group_title"]), warnings=[],
+                 overall={"column": "all"})
+
+    assert caveat_note(res(40, 35), hints=False) == ""
+    assert caveat_note(res(40, 25), hints=False).startswith("需要说明：村为“西村”的组有效答卷少于30份")
+    assert "全部" not in caveat_note(res(40, 25), hints=False)
+
+
+def test_values_tied_as_printed_are_not_ordered():
+    """Dimensions at 73.54 and 73.46 both print 73.5 (四舍五入 to one decimal): named together, not
+    one 「最高」 and one lower. Items at 0.6684 and 0.6676 both print 66.8%: when the third lowest
+    prints 66.8%, every item printed 66.8% is named."""
+    dims = N(dimensions=pd.DataFrame({"dimension": ["甲", "乙", "丙"], "index": [73.54, 73.46, 70.0]}))
+    assert sr._dimension_sentence(dims) == "各维度中，满意度指数最高的是“甲”和“乙”（均为73.5），最低的是“丙”（70.0）。"
+    items = pd.DataFrame({"role": ["item"] * 6, "column": list("abcdef"), "item": list("ABCDEF"),
+                          "satisfied_share": [0.60, 0.65, 0.6684, 0.6676, 0.80, 0.90]})
+    s = sr._lowest_items(N(items=items))
+    assert s == "各题中满意率最低的是“A”（60.0%）、“B”（65.0%）、“D”（66.8%）和“C”（66.8%），是群众评价相对较低的方面。"
