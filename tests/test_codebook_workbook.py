@@ -239,11 +239,56 @@ def test_workbook_prints(tmp_path, office):
     book = render_xlsx(codebook_workbook(load_questionnaire(ROOT / "surveys/poverty-alleviation/questionnaire.yml")),
                        tmp_path / "问卷定义.xlsx")
     # a form to fill in, not a document to hand in: its 编号 column holds the ids on purpose
-    # (and it is filled in on screen: its 题目与选项 sheet, 12 columns, prints at about 6 points)
-    assert [p for p in check_xlsx(book) if "代码没有中文标签" not in p and "小于7磅" not in p] == []
+    assert [p for p in check_xlsx(book) if "代码没有中文标签" not in p] == []
     pages = read_pdf(office([book], tmp_path / "pdf")[0])
     assert "问卷定义" in pages[0].text and "满意/知晓项" in pages[0].text
     assert all(p.width > p.height for p in pages[:1])                # wide: landscape
+    # every header of the 17 columns is on page 1: one page wide, nothing cut off
+    assert all(h.replace("/", "") in pages[0].text.replace("/", "").replace("\n", "")
+               for h in ("类别", "文字", "分值", "导出表头", "提示"))
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.parent.name)
+def test_question_sheet_prints_at_seven_points_or_more(path, tmp_path):
+    """Fitted to an A4 landscape page, the 11-point text prints at 7 points or more
+    (:data:`kit.render.checks.MIN_PRINTED_PT`): the question text and the hint wrap in
+    narrower columns, in rows grown to the lines they hold."""
+    from kit.render.checks import MIN_PRINTED_PT, printed_font_size
+
+    book = export_codebook(path, tmp_path / "问卷定义.xlsx")
+    wb, ws, head, col = _sheet(book)
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9  # A4
+    assert printed_font_size(ws) >= MIN_PRINTED_PT
+    # by hand: 17 columns of W units print 5.25 W + 3.75 x 17 pt wide; 11 pt shown at 7 pt or
+    # more on the 770 pt between the margins needs 5.25 W + 63.75 <= 770 x 11 / 7, W <= 218.3
+    letters = [ws.cell(head, j).column_letter for j in range(1, ws.max_column + 1)]
+    assert sum(ws.column_dimensions[c].width for c in letters) <= 218.3
+    for name in ("文字", "提示"):
+        cells = [ws.cell(r, col[name]) for r in range(head + 1, ws.max_row + 1) if ws.cell(r, col[name]).value]
+        assert all(c.alignment.wrap_text for c in cells)
+        assert ws.column_dimensions[letters[col[name] - 1]].width >= 16    # still 8 characters a line
+    # a hint longer than its column's line (11-point CJK about 0.9 em wide, less 6 pt of cell
+    # margins) wraps, and its row is grown to hold two lines at least (2 x 11 x 1.35 pt)
+    from kit.render.text import display_width
+
+    line_pt = (ws.column_dimensions[letters[col["提示"] - 1]].width * 7 + 5) * 0.75 - 6
+    long = [r for r in range(head + 1, ws.max_row + 1)
+            if display_width(ws.cell(r, col["提示"]).value or "") * 11 * 0.9 > line_pt]
+    assert long and all((ws.row_dimensions[r].height or 0) >= 2 * 11 * 1.35 for r in long)
+
+
+@pytest.mark.parametrize("pair", [("2016_readable", "2016_original"), ("800_800_0_text", "800_800_2_codes")])
+def test_codebooks_drafted_from_real_exports_print_legibly(pair, tmp_path, exports):
+    from kit.io import parse_export, wjx
+    from kit.io.convert import infer_questionnaire
+    from kit.io.table import read_table
+    from kit.render.checks import check_xlsx
+
+    text, codes = (exports / f"wjx_reportgen_{p}.xls" for p in pair)
+    parsed = wjx.pair_wjx(parse_export(text, variant="text"), wjx.parse_wjx(read_table(codes), "codes"))
+    qn, _ = infer_questionnaire(parsed, title="草稿")
+    book = export_codebook(qn, tmp_path / "b.xlsx")
+    assert not [p for p in check_xlsx(book) if "磅" in p]
 
 
 def test_hints_say_what_the_kit_does_and_what_the_draft_guessed(tmp_path, exports):

@@ -13,7 +13,8 @@ Build a :class:`Workbook` of :class:`Sheet` s holding :class:`~kit.render.model.
   or filtered row says which group it belongs to (a 小计 label runs over the empty cells to
   its right, unmerged); Chinese sheet names, unique, at most 31 characters;
 - print set-up on every sheet: A4, landscape where the table is wide, fitted to the page
-  width, print area set, page numbers in the footer;
+  width, print area set, page numbers in the footer; a table too wide to print at 7 points
+  narrows its prose columns (``wide``), their text wrapping in taller rows;
 - Chinese labels for codes (per column, or for the whole workbook);
 - empty tables left out, with a note on a 说明 sheet saying which and why;
 - a note that names statistical software (R survey包, Stata svy …) is not printed under its
@@ -38,6 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from .checks import MIN_PRINTED_PT
 from .model import Column, Grid, LayoutError, Row, Table, _map_codes, excel_value, merge_runs
 from .text import clean_xml_text, display_width, is_cjk, longest_word, sheet_name
 
@@ -51,6 +53,9 @@ FORMULA_START = ("=", "+", "-", "@")
 FORM_NAME = "表样"   # the sheet-level defined name over an official form
 REPEAT_COLOUR = "FF808080"   # a group label repeated on the rows under its first (instead of a merge)
 UNIT_PT = 5.25       # points in one Excel width unit (a digit of the default 11-point font: 7 px)
+LANDSCAPE_PT = 842 - 72   # an A4 landscape page between the 0.5-inch margins of :func:`_print_setup`
+LEGIBLE_PT = MIN_PRINTED_PT + 0.3   # the printed size a shrunk table aims at (a little above the floor)
+MIN_WIDE = 16        # a prose column is not made narrower than this (8 CJK characters a line)
 
 
 @dataclass
@@ -184,6 +189,39 @@ def _col_units(texts: list[str], col: Column) -> float:
     return max(6.0, min(max(mx * 2 + 2, lo), max(cap, lo)))
 
 
+def _fit_wide_columns(cols: list[Column], widths: dict[int, float], size: float = 11) -> None:
+    r"""Narrow the prose columns (``wide``) of a table too wide to print legibly, so that fitted
+    to an A4 landscape page its ``size``-point text prints at :data:`LEGIBLE_PT` or more; the
+    text in them wraps (rows grow to it). Each prose column gives up the same share of its width
+    above :data:`MIN_WIDE` (and never its longest word); a table whose narrow columns alone are
+    too wide is left as it is (:func:`kit.render.checks.printed_font_size` names it).
+
+    A column of w units prints (7w + 5) x 0.75 pt wide (:func:`kit.render.checks.printed_font_size`),
+    so n columns of W units in all fit the page at LEGIBLE_PT / size when
+    5.25 W + 3.75 n <= 770 x size / LEGIBLE_PT: for 11 points (7.3 aimed at) and 3 columns,
+    W <= (770 x 11 / 7.3 - 11.25) / 5.25 = 218.86. Below, 270 units are 51.14 too many; the
+    prose columns have 184 + 44 = 228 units above 16, so each gives 51.14 / 228 = 22.43 % of
+    that: 200 - 184 x 0.2243 = 158.7 and 60 - 44 x 0.2243 = 50.1 (218.8 units in all).
+
+    >>> w = {1: 10.0, 2: 200.0, 3: 60.0}
+    >>> _fit_wide_columns([Column("甲"), Column("乙", wide=True), Column("丙", wide=True)], w); w
+    {1: 10.0, 2: 158.7, 3: 50.1}
+    >>> w = {1: 300.0, 2: 20.0}
+    >>> _fit_wide_columns([Column("甲"), Column("乙", wide=True)], w); w
+    {1: 300.0, 2: 20.0}
+    """
+    n = len(widths)
+    budget = (LANDSCAPE_PT * size / LEGIBLE_PT - 3.75 * n) / UNIT_PT
+    excess = sum(widths.values()) - budget
+    wide = {j + 1: MIN_WIDE for j, c in enumerate(cols) if c.wide and widths.get(j + 1, 0) > MIN_WIDE}
+    room = sum(widths[j] - lo for j, lo in wide.items())
+    if excess <= 0 or room <= 0 or excess > room:
+        return
+    share = excess / room
+    for j, lo in wide.items():
+        widths[j] = math.floor((widths[j] - (widths[j] - lo) * share) * 10) / 10
+
+
 def _wrapped_lines(text: str, units: float, size: float = 11) -> int:
     r"""Lines a cell's text takes in a column ``units`` wide, in ``size``-point type.
 
@@ -227,6 +265,7 @@ def _write_table(ws, t: Table, top: int, st, labels, widths: dict[int, float]) -
     for j, c in enumerate(cols):
         col_texts = [c.label] + [tx[j] for tx, r in zip(texts, body) if r.span <= j or r.span == 1]
         widths[j + 1] = max(widths.get(j + 1, 0), _col_units(col_texts, c))
+    _fit_wide_columns(cols, widths, st["size"])
     for i, r in enumerate(body):
         row = top + 1 + i
         for j, (v, c) in enumerate(zip(r.cells, cols), start=1):
