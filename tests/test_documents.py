@@ -73,7 +73,7 @@ def _headers(path) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("name", SAMPLES)
 def test_every_document_is_hand_in_ready(name, tmp_path, office):
-    from kit.render.checks import check_file
+    from kit.render.checks import broken_numbers, check_file
     from kit.render.pdf import page_number_problems, read_pdf
     from kit.report import run_report
 
@@ -99,6 +99,11 @@ def test_every_document_is_hand_in_ready(name, tmp_path, office):
         if doc.suffix == ".docx":
             assert page_number_problems(pages) == [], what
             assert all(p.lines() for p in pages), f"{what}: an empty page"
+            assert broken_numbers(doc, pages) == [], f"{what}: a number broken across two lines"
+            for p in pages:   # a table's note never starts a page, a caption never ends one
+                lines = [_flat(ln) for ln in p.lines()]
+                assert not re.match(r"^(注|资料来源)[：:]", lines[0]), f"{what}: page {p.index + 1} starts with a note"
+                assert not re.match(r"^表\d+", lines[-1]), f"{what}: page {p.index + 1} ends with a caption"
         else:
             heads = _headers(doc)
             for p in pages:
