@@ -276,3 +276,16 @@ def test_before_after_findings_flow_into_the_effect_section(tmp_path):
     assert "人均纯收入：2013—2016年项目村村均变化+6077元" in annex
     s = json.loads(paths["summary"].read_text(encoding="utf-8"))
     assert s["before_after"]["sentences"] == findings
+
+
+def test_actual_shows_the_unit_of_its_target(county):
+    """资金使用合规性: target 「0次」, actual written 「2」 in the sample's indicators.xlsx
+    (surveys/poverty-alleviation/make_indicators.py): the table says 「2次」, not a bare 2."""
+    *_, a, _, _ = county
+    t = score_table(a).set_index("三级指标")
+    assert (t.loc["资金使用合规性", "年度指标值"], t.loc["资金使用合规性", "实际完成值"]) == ("0次", "2次")
+    from kit.render.forms import actual_with_unit
+
+    ind = next(i for s in a.sections for i in s["indicators"] if i.name == "资金使用合规性")
+    v = actual_with_unit(ind)                   # the 自评表 form's cell
+    assert (v, v.value, v.fmt) == ("2次", 2, '0"次"')   # Excel keeps the number 2, displayed 2次
