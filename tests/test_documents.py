@@ -7,7 +7,9 @@ full-width punctuation in headings, no 「」 in text, table header rows repeate
 whole, no column narrower than its longest word; workbooks: no number stored as text, header
 frozen, print area, A4 fitted to the page width, title row, Chinese sheet names and labels),
 then printed to PDF by LibreOffice headless and checked page by page: page numbers 「— n —」
-on every page of a report (odd right, even left), no empty page, every printed page of a
+on every page of a report (odd right, even left), no empty page, no number broken across
+two lines (:func:`kit.render.checks.broken_numbers`), no page starting with a table's note
+(注：…, 资料来源) or ending with a caption, every printed page of a
 workbook carrying a whole header row (first and last column: the header is repeated and no
 column is pushed to a page of its own), and a page count within the bound stated below.
 

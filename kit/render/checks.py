@@ -47,8 +47,10 @@ def docx_tables(path: str | Path) -> list[list[list[str]]]:
 def check_docx(path: str | Path, *, signed: bool = False) -> list[str]:
     """Problems of a Word file against GB/T 9704 as the layer writes it: page and margins,
     East Asian fonts named everywhere, zh-CN, no rule under the title, odd/even footers with
-    page numbers, full-width punctuation in headings, no 「」 in the text, tables with their
-    header repeated, rows kept whole, no column narrower than its longest word, captioned
+    page numbers, full-width punctuation in headings and no sentence mark at a heading's end
+    or before its closing bracket, no 「」 in the text, tables with their header repeated,
+    rows kept whole, no column narrower than its longest word, one font size per table by
+    the one rule (五号; 小五 over six columns or when the words do not fit), captioned
     figures; with ``signed``, a date (2024年3月1日) right-aligned near the end."""
     out: list[str] = []
     with zipfile.ZipFile(path) as z:
