@@ -131,3 +131,21 @@ def test_one_table_size_rule_and_clean_headings(printed):
     assert all(found == ({9.0} if n > 6 else {10.5}) for n, found in sizes), sizes
     heads = [p.text for p in Docx(str(path)).paragraphs if p.style.name.startswith("Heading")]
     assert heads[:2] == ["一、投入（总分15分，自评得分15分）", "（一）资金落实（总分5分，自评得分5分）"]
+
+
+def test_files_of_one_name_print_in_one_run(tmp_path, office):
+    """A batch's units each write 自评报告.docx: all print in one LibreOffice run, each PDF
+    at out/<n>/<name>.pdf in the order given, with its own content."""
+    from kit.render.pdf import read_pdf
+    from kit.render.word import Document, render_docx
+
+    paths = []
+    for unit in ("北岭村", "中山村", "南坪村"):
+        d = Document(f"{unit}绩效自评报告")
+        d.paragraph(f"{unit}自评得分98分。")
+        paths.append(render_docx(d, tmp_path / unit / "自评报告.docx"))
+    pdfs = office(paths, tmp_path / "pdf")
+    assert [p.relative_to(tmp_path / "pdf").as_posix() for p in pdfs] == \
+        ["000/自评报告.pdf", "001/自评报告.pdf", "002/自评报告.pdf"]
+    assert [("北岭村" in read_pdf(p)[0].text, "中山村" in read_pdf(p)[0].text) for p in pdfs] == \
+        [(True, False), (False, True), (False, False)]
