@@ -633,18 +633,24 @@ def number_runs(text: str) -> list[tuple[str, bool]]:
     a break (Unicode line-break class BA after an en dash, B2 on either side of an em dash):
     a word joiner (U+2060, zero width, class WJ) there holds the range together; the numbers
     themselves are left as typed, so that 98.3% and 96.5%– stay searchable (a search for a
-    whole range ignores U+2060, or strips it: ``text.replace("\u2060", "")``).
+    whole range ignores U+2060, or strips it: ``text.replace("\u2060", "")``). A range alone
+    in its text (a table cell 「6.7–17.3」, whose column is as wide as the range) is left as
+    typed: nothing else shares its line.
 
     >>> number_runs("满意率为98.3%（96.5%–99.2%），共1,234人")
     [('满意率为', False), ('98.3%', True), ('（', False), ('96.5%–\u206099.2%', True), ('），共', False), ('1,234', True), ('人', False)]
+    >>> number_runs("6.7–17.3")
+    [('6.7–17.3', True)]
     """
     out: list[tuple[str, bool]] = []
     pos = 0
     for m in NUMBER_TOKEN.finditer(text):
         if m.start() > pos:
             out.append((text[pos:m.start()], False))
-        token = re.sub(r"\s?–\s?", "–" + WORD_JOINER, m.group())          # en dash: break after it
-        token = re.sub(r"\s?—\s?", WORD_JOINER + "—" + WORD_JOINER, token)  # em dash: either side
+        token = m.group()
+        if token != text.strip():  # alone in its cell or paragraph, a range needs no joiner
+            token = re.sub(r"\s?–\s?", "–" + WORD_JOINER, token)             # en dash: break after it
+            token = re.sub(r"\s?—\s?", WORD_JOINER + "—" + WORD_JOINER, token)  # em dash: either side
         out.append((token, True))
         pos = m.end()
     if pos < len(text):
