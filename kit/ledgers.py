@@ -336,6 +336,14 @@ def _points_sentences(res: MemberPoints, rules: dict, n_records: int, source) ->
                    + (f"（{'、'.join(un['member'])}）" if len(un) else "") + "。")
     for m, f in zip(a.loc[a["consecutive_flag"], "member"], a.loc[a["consecutive_flag"], "flag"]):
         out.append(f"{m}：{f}。")
+    b = res.balance
+    if len(b):
+        earned, spent = sum(b["earned"], Decimal(0)), sum(b["spent"], Decimal(0))
+        scores = sum(a["score"], Decimal(0))
+        extra = [(c.removeprefix("index_"), sum(a[c], Decimal(0))) for c in a.columns if c.startswith("index_")]
+        parts = f"{_n(scores)}分年度积分" + "".join(f"与{_n(v)}分{n}指数" for n, v in extra)
+        out.append(f"积分超市：{len(b)}名党员累计获得{_n(earned)}分（{parts}之和），"
+                   f"已兑换{_n(spent)}分，余额{_n(earned - spent)}分。")
     capped = res.monthly["capped"].sum()
     if capped:
         out.append(f"有{int(capped)}个“党员—月份”超过每月{_n(_dec(rules['monthly_cap']))}分上限，"
@@ -799,6 +807,42 @@ def _zh_reason(text):
     return re.sub(r"\s*\([A-Za-z][^()]*\)\s*$", "", text) if isinstance(text, str) else text
 
 
+def points_shop_table(r: MemberPoints) -> pd.DataFrame:
+    """积分超市 with its sums in view: each year's 年度积分 (the counted score, within the
+    monthly and annual caps) and each uncapped index (学习, 服务: all years), then 累计获得 =
+    their sum, 已兑换, 余额 = 累计获得 − 已兑换; a note under the table says so. The figures
+    shown add up exactly (points have at most two decimals; sums in Decimal)."""
+    a = r.annual
+    b = r.balance.set_index("member")
+    years = sorted(a["year"].unique())
+    idx = [c for c in a.columns if c.startswith("index_")]
+    by = a.set_index(["member", "year"])
+    t = pd.DataFrame({"党员": list(b.index)})
+    for y in years:
+        t[f"{y}年度积分"] = [_f(by.loc[(m, y), "score"]) for m in b.index]
+    for c in idx:
+        name = c.removeprefix("index_")
+        t[f"{name}指数（各年合计）"] = [_f(sum(a.loc[a["member"] == m, c], Decimal(0))) for m in b.index]
+    t["累计获得"] = [_f(v) for v in b["earned"]]
+    t["已兑换"] = [_f(v) for v in b["spent"]]
+    t["余额"] = [_f(v) for v in b["balance"]]
+    t["说明"] = list(b["note"])
+    t.attrs["note"] = points_shop_note([str(y) for y in years], [c.removeprefix("index_") for c in idx])
+    return t
+
+
+def points_shop_note(years: list[str], uncapped: list[str]) -> str:
+    """How 积分超市's 累计获得 is computed from the yearly scores.
+
+    >>> points_shop_note(["2021", "2022"], ["学习"])
+    '注：累计获得＝2021、2022年度积分（每月、每年上限以内计入的积分）＋学习指数（不设上限，各年合计）；余额＝累计获得－已兑换。'
+    """
+    head = "、".join(years) + "年度积分（每月、每年上限以内计入的积分）" if years else "年度积分"
+    extra = "".join(f"＋{n}指数" for n in uncapped)
+    return (f"注：累计获得＝{head}{extra}" + ("（不设上限，各年合计）" if uncapped else "")
+            + "；余额＝累计获得－已兑换。")
+
+
 def ledger_tables(results: dict) -> dict[str, dict[str, pd.DataFrame]]:
     """Display tables (Chinese headers, numbers rounded half up) of each ledger, by workbook."""
     out: dict[str, dict[str, pd.DataFrame]] = {}
@@ -827,9 +871,7 @@ def ledger_tables(results: dict) -> dict[str, dict[str, pd.DataFrame]]:
                                     "说明": m["note"]})[m["capped"].to_numpy()],
             "党员示范岗": pd.DataFrame({"年度": r.exemplary["year"], "党员": r.exemplary["member"],
                                    "年度积分": r.exemplary["score"].map(_f), "名次": r.exemplary["rank"]}),
-            "积分超市": pd.DataFrame({"党员": r.balance["member"], "累计获得": r.balance["earned"].map(_f),
-                                  "已兑换": r.balance["spent"].map(_f), "余额": r.balance["balance"].map(_f),
-                                  "说明": r.balance["note"]}),
+            "积分超市": points_shop_table(r),
             "问题记录": problems(r.problems, "member_points")}
     if "cadre_quarterly" in results:
         r = results["cadre_quarterly"]

@@ -26,6 +26,7 @@ from .atomic import atomic_path, write_json, write_text
 from .fmt import fmt_points, quantize_half_up
 from .indicators import FRAMEWORKS, Assessment
 from .ooxml import FIXED_TIME, normalise_zip
+from .render.forms import actual_with_unit
 from .tables import safe_append
 
 __all__ = ["write_self_table", "write_self_report", "build_summary", "write_summary",
@@ -502,7 +503,7 @@ def score_table(a: Assessment):
             na = not i.applicable
             rows.append({"一级指标": s["name"], "二级指标": i.level2 or "", "三级指标": i.level3 or i.name,
                          "分值": fmt_points(i.points), "年度指标值": i.target or "",
-                         "实际完成值": "不适用" if na else i.actual or "",
+                         "实际完成值": "不适用" if na else actual_with_unit(i) or "",
                          "得分": "不适用" if na else fmt_points(i.score), "评分说明": i.explanation,
                          "偏差原因": (i.reason or "") if na else i.reason if i.lost > 0 else ""})
         rows.append({"一级指标": f"{s['name']}小计", "分值": fmt_points(s["points"]), "得分": fmt_points(s["score"])})

@@ -256,3 +256,44 @@ def test_ledger_generator_is_reproducible(tmp_path, run_script):
     from kit.paths import ROOT
     for f in run_script("party-ledgers/generate.py", tmp_path):
         assert f.read_bytes() == (ROOT / "surveys" / "party-ledgers" / f.name).read_bytes()
+
+
+def _shop_adds_up(t: pd.DataFrame) -> None:
+    """Every row of 积分超市 as shown: 累计获得 = the year columns + the index columns (exact
+    decimals from the printed figures), 余额 = 累计获得 − 已兑换."""
+    parts = [c for c in t.columns if c.endswith("年度积分") or c.endswith("指数（各年合计）")]
+    assert parts
+    for _, row in t.iterrows():
+        assert sum(Decimal(row[c]) for c in parts) == Decimal(row["累计获得"]), row.to_dict()
+        assert Decimal(row["累计获得"]) - Decimal(row["已兑换"]) == Decimal(row["余额"]), row.to_dict()
+
+
+def test_points_shop_says_how_earned_is_computed():
+    """Hand count from _ledger(): 甲 2021 counted 10 (13 capped at 10) + 学习 20 = 30, spent 15;
+    乙 60 in 2021; 丙 10 a year for three years = 30. Totals: 120 earned = 100 yearly points
+    (10 + 60 + 10 + 10 + 10) + 20 学习; 15 spent; 105 left."""
+    from kit.ledgers import ledger_tables
+
+    res = _ledger()
+    t = ledger_tables({"member_points": res})["积分台账"]["积分超市"]
+    assert list(t.columns) == ["党员", "2021年度积分", "2022年度积分", "2023年度积分", "学习指数（各年合计）",
+                               "累计获得", "已兑换", "余额", "说明"]
+    jia = t.set_index("党员").loc["甲"]
+    assert [jia[c] for c in t.columns[1:-1]] == ["10", "0", "0", "20", "30", "15", "15"]
+    assert t.set_index("党员").loc["丙", "累计获得"] == "30"
+    _shop_adds_up(t)
+    assert t.attrs["note"].startswith("注：累计获得＝2021、2022、2023年度积分")
+    assert "积分超市：3名党员累计获得120分（100分年度积分与20分学习指数之和），已兑换15分，余额105分。" in res.sentences
+
+
+def test_points_shop_of_the_sample_adds_up(sample, tmp_path):
+    from openpyxl import load_workbook
+
+    from kit.ledgers import ledger_tables
+
+    proj, res = sample
+    _shop_adds_up(ledger_tables(res)["积分台账"]["积分超市"])
+    paths = write_ledger_outputs(res, tmp_path, title=proj.organisation)
+    ws = load_workbook(paths["积分台账"])["积分超市"]
+    cells = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    assert any(v.startswith("注：累计获得＝") for v in cells)   # the note is printed under the table

@@ -260,11 +260,15 @@ def test_tables_sized_from_content_headers_repeat_rows_whole(tmp_path):
     widths = [int(g.get(W + "w")) for g in tbl.tblGrid.findall(W + "gridCol")]
     assert widths.index(max(widths)) == 5                       # 说明 is the widest column
     assert sum(widths) == pytest.approx(156 * 1440 / 25.4, abs=6)  # the full text block
-    # level-1 cells merged: four runs (投入 … 效果) become four cells, not 40
+    # level-1 cells merged: four runs of ten rows (投入 … 效果) become eight cells, not 40: a
+    # merged cell holds at most MERGE_MAX = 8 rows (⌈10/8⌉ = 2 pieces of 5), so that no merged
+    # cell runs over a page break and every page shows its group's label
     starts = [tc for tr in rows for tc in tr.tc_lst[:1]
               if tc.tcPr is not None and tc.tcPr.find(W + "vMerge") is not None
               and tc.tcPr.find(W + "vMerge").get(W + "val") == "restart"]
-    assert [t.cell(rows.index(tc.getparent()), 0).text for tc in starts] == ["投入", "过程", "产出", "效果"]
+    assert [t.cell(rows.index(tc.getparent()), 0).text for tc in starts] == \
+        ["投入", "投入", "过程", "过程", "产出", "产出", "效果", "效果"]
+    assert [rows.index(tc.getparent()) for tc in starts] == [1, 6, 11, 16, 21, 26, 31, 36]
     assert docx_tables(path)[0][-1][:3] == ["合计", "400", "392.5"]
 
 

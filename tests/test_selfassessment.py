@@ -38,12 +38,12 @@ def test_docx_follows_the_official_outline(county):
     assert heads[:4] == [("Heading 1", "一、基本情况"), ("Heading 2", "（一）项目概况"),
                          ("Heading 2", "（二）资金投入和使用情况"), ("Heading 2", "（三）绩效目标")]
     i = heads.index(("Heading 1", "二、绩效目标完成情况和综合评价结论"))
-    assert heads[i + 1:i + 4] == [("Heading 2", "（一）投入（总分15分，自评得分15分。）"),
-                                  ("Heading 3", "1.项目立项（总分10分，自评得分10分。）"),
-                                  ("Heading 3", "2.资金落实（总分5分，自评得分5分。）")]
-    assert ("Heading 2", "（二）过程（总分25分，自评得分23分。）") in heads
+    assert heads[i + 1:i + 4] == [("Heading 2", "（一）投入（总分15分，自评得分15分）"),
+                                  ("Heading 3", "1.项目立项（总分10分，自评得分10分）"),
+                                  ("Heading 3", "2.资金落实（总分5分，自评得分5分）")]
+    assert ("Heading 2", "（二）过程（总分25分，自评得分23分）") in heads
     assert ("Heading 2", "（五）综合评价结论") in heads
-    paras = [p.text for p in d.paragraphs]
+    paras = [p.text.replace("\u2060", "") for p in d.paragraphs]   # U+2060 holds a range a–b on one line
     opening = paras[1]
     assert opening.startswith("xx县委组织部依据《党建引领扶贫工程绩效评价办法》（满分100分）")
     assert opening.endswith("自评得分98分，评价等级为优秀。现将自评情况报告如下：")   # the form ends with 如下：
@@ -90,7 +90,7 @@ def test_failed_veto_gives_its_evidence_in_the_body(tmp_path):
 
     proj = kit.load_project("surveys/department-evaluation")
     paths = write_outputs(proj, assess_project(proj), tmp_path)
-    text = "\n".join(p.text for p in docx.Document(paths["report"]).paragraphs)
+    text = "\n".join(p.text.replace("\u2060", "") for p in docx.Document(paths["report"]).paragraphs)
     assert "一票否决指标“资金使用合规（一票否决）”未通过：1个村挪用专项资金3万元，按办法一票否决（佐证材料：审计报告）。" in text
     assert "同上" not in text
 
@@ -267,7 +267,7 @@ def test_before_after_findings_flow_into_the_effect_section(tmp_path):
     assert any("双重差分估计的项目效果" in f for f in findings)
     assert any(f.startswith("2021年：3/5个县完成阶段目标") for f in findings)
     paths = write_outputs(proj, assess_project(proj), tmp_path / "out", findings=findings)
-    paras = [p.text for p in docx.Document(paths["report"]).paragraphs]
+    paras = [p.text.replace("\u2060", "") for p in docx.Document(paths["report"]).paragraphs]
     start = paras.index(next(p for p in paras if p.startswith("（三）效益")))
     end = paras.index(next(p for p in paras if p.startswith("（四）服务对象满意度")))
     section = "\n".join(paras[start:end])
@@ -276,3 +276,16 @@ def test_before_after_findings_flow_into_the_effect_section(tmp_path):
     assert "人均纯收入：2013—2016年项目村村均变化+6077元" in annex
     s = json.loads(paths["summary"].read_text(encoding="utf-8"))
     assert s["before_after"]["sentences"] == findings
+
+
+def test_actual_shows_the_unit_of_its_target(county):
+    """资金使用合规性: target 「0次」, actual written 「2」 in the sample's indicators.xlsx
+    (surveys/poverty-alleviation/make_indicators.py): the table says 「2次」, not a bare 2."""
+    *_, a, _, _ = county
+    t = score_table(a).set_index("三级指标")
+    assert (t.loc["资金使用合规性", "年度指标值"], t.loc["资金使用合规性", "实际完成值"]) == ("0次", "2次")
+    from kit.render.forms import actual_with_unit
+
+    ind = next(i for s in a.sections for i in s["indicators"] if i.name == "资金使用合规性")
+    v = actual_with_unit(ind)                   # the 自评表 form's cell
+    assert (v, v.value, v.fmt) == ("2次", 2, '0"次"')   # Excel keeps the number 2, displayed 2次

@@ -91,18 +91,23 @@ def reports(tmp_path_factory, office):
 
 
 def _blocks(path: Path) -> list[tuple]:
-    """The body of a .docx in order: ("p", text, style name) and ("t", [cell texts])."""
+    """The body of a .docx in order: ("p", text, style name) and ("t", [cell texts]); the
+    word joiners (U+2060) that hold a range a–b on one line are left out, as in print."""
     import docx
 
     d = docx.Document(str(path))
     out = []
+
+    def text(el) -> str:
+        return "".join(t.text or "" for t in el.iter(W + "t")).replace("\u2060", "")
+
     for el in d.element.body.iterchildren():
         if el.tag == W + "p":
             sid = el.find(f"{W}pPr/{W}pStyle")
             style = d.styles.get_by_id(sid.get(W + "val"), 1).name if sid is not None else ""
-            out.append(("p", "".join(t.text or "" for t in el.iter(W + "t")), style))
+            out.append(("p", text(el), style))
         elif el.tag == W + "tbl":
-            out.append(("t", ["".join(t.text or "" for t in tc.iter(W + "t")) for tc in el.iter(W + "tc")]))
+            out.append(("t", [text(tc) for tc in el.iter(W + "tc")]))
     return out
 
 

@@ -10,10 +10,10 @@ import re
 import zipfile
 from pathlib import Path
 
-from .text import halfwidth_marks, is_cjk, longest_word, looks_numeric
+from .text import halfwidth_marks, heading_punctuation, is_cjk, longest_word, looks_numeric
 
 __all__ = ["check_docx", "check_xlsx", "check_file", "docx_tables", "sheet_layout_problems", "header_cells",
-           "printed_font_size", "ASCII_HEADERS_OK", "MIN_PRINTED_PT"]
+           "printed_font_size", "ASCII_HEADERS_OK", "MIN_PRINTED_PT", "broken_numbers"]
 
 _INTERNAL_ID = re.compile(r"[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+")  # township_item_1
 
@@ -47,8 +47,10 @@ def docx_tables(path: str | Path) -> list[list[list[str]]]:
 def check_docx(path: str | Path, *, signed: bool = False) -> list[str]:
     """Problems of a Word file against GB/T 9704 as the layer writes it: page and margins,
     East Asian fonts named everywhere, zh-CN, no rule under the title, odd/even footers with
-    page numbers, full-width punctuation in headings, no 「」 in the text, tables with their
-    header repeated, rows kept whole, no column narrower than its longest word, captioned
+    page numbers, full-width punctuation in headings and no sentence mark at a heading's end
+    or before its closing bracket, no 「」 in the text, tables with their header repeated,
+    rows kept whole, no column narrower than its longest word, one font size per table by
+    the one rule (五号; 小五 over six columns or when the words do not fit), captioned
     figures; with ``signed``, a date (2024年3月1日) right-aligned near the end."""
     out: list[str] = []
     with zipfile.ZipFile(path) as z:
@@ -116,6 +118,8 @@ def check_docx(path: str | Path, *, signed: bool = False) -> list[str]:
             bad = halfwidth_marks(text)
             if bad:
                 out.append(f"标题「{text}」中有半角标点 {''.join(bad)}")
+            if style.lower().startswith("heading") and heading_punctuation(text):
+                out.append(f"标题「{text}」在末尾或右括号前有句末标点，或标点重复：{''.join(heading_punctuation(text))}")
         elif "「" in text or "」" in text:
             out.append(f"正文「{text[:20]}…」用了「」引号，应为“”")
     # figures have a caption 图N right after them
@@ -195,6 +199,7 @@ def _table_problems(tbl, sizes: dict[str, float]) -> list[str]:
     grid = [int(g.get(W + "w")) for g in tbl.iter(W + "gridCol")]
     mar = tbl.find(f"{W}tblPr/{W}tblCellMar")
     pad = sum(int(m.get(W + "w")) for m in mar if m.tag in (W + "left", W + "right")) if mar is not None else 216
+    out += _size_problems(tbl, rows, grid, pad, sizes)
     reported = set()
     for tr in rows:
         col = 0
@@ -217,6 +222,36 @@ def _table_problems(tbl, sizes: dict[str, float]) -> list[str]:
     return out
 
 
+def _size_problems(tbl, rows, grid: list[int], pad: int, sizes: dict[str, float]) -> list[str]:
+    """One font size in a table, by the rule every document follows (:func:`kit.render.word.table_size`):
+    五号, or 小五 for a table of more than six columns or whose longest words do not fit at 五号."""
+    from .word import SLACK, TABLE_SIZES, table_size
+
+    found, widest = set(), [0.0] * len(grid)
+    for tr in rows:
+        col = 0
+        for tc in tr.findall(W + "tc"):
+            span_el = tc.find(f"{W}tcPr/{W}gridSpan")
+            span = int(span_el.get(W + "val")) if span_el is not None else 1
+            for p in tc.findall(W + "p"):
+                text = _text(p)
+                if text.strip():
+                    found.add(_para_size(p, sizes))
+                    if span == 1 and col < len(grid):
+                        widest[col] = max(widest[col], longest_word(text))
+            col += span
+    if not found:
+        return []
+    if len(found) > 1:
+        return [f"表内字号不一：{'、'.join(f'{x:g}' for x in sorted(found))}磅"]
+    size = found.pop()
+    avail = 156 * _MM  # the text block's width in twips
+    want = table_size(len(grid), sum(max(w, 1) + SLACK for w in widest), avail)
+    if size not in TABLE_SIZES or size != want:
+        return [f"表格字号为{size:g}磅，按统一规则应为{want:g}磅（五号10.5磅；多于6列或五号排不下时小五9磅）"]
+    return []
+
+
 def _para_size(p, sizes: dict[str, float]) -> float:
     szs = [int(s.get(W + "val")) / 2 for s in p.iter(W + "sz")]
     if szs:
@@ -229,6 +264,45 @@ def _widest(text: str) -> str:
     from .text import display_width, words
 
     return max(words(text), key=display_width, default="")
+
+
+def broken_numbers(docx_path: str | Path, pages) -> list[str]:
+    """Numbers that the printed document breaks across two lines (「9」 at the end of a line,
+    「8.3%」 at the start of the next; 「96.5%–99.2」 and 「%」): for each pair of lines of the
+    PDF (``pages``: :func:`kit.render.pdf.read_pdf`) whose junction lies inside one paragraph
+    of the document (its text on both sides of the break is found there), whether the break
+    falls inside a number token (:data:`kit.render.word.NUMBER_TOKEN`: sign, digits,
+    decimals, %, a range a–b). Returns 「第N页：98|3%」 for each."""
+    from docx import Document as _Docx
+
+    from .word import NUMBER_TOKEN
+
+    def flat(t: str) -> str:
+        return re.sub(r"\s+", "", t.replace("\u2060", ""))
+
+    d = _Docx(str(docx_path))
+    texts = [flat(p.text) for p in d.paragraphs]
+    for t in d.tables:
+        for row in t.rows:
+            for cell in row.cells:
+                texts += [flat(p.text) for p in cell.paragraphs]
+    texts = [t for t in set(texts) if re.search(r"\d", t)]
+    out = []
+    for page in pages:
+        lines = [flat(ln) for ln in page.lines()]
+        for a, b in zip(lines, lines[1:]):
+            if not a or not b:
+                continue
+            tail, head = a[-8:], b[:8]
+            for t in texts:
+                k = t.find(tail + head)
+                if k < 0:
+                    continue
+                cut = k + len(tail)
+                if any(m.start() < cut < m.end() for m in NUMBER_TOKEN.finditer(t)):
+                    out.append(f"第{page.index + 1}页：{tail}|{head}")
+                break
+    return out
 
 
 # ---------------------------------------------------------------------------- workbooks

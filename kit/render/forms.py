@@ -230,6 +230,43 @@ def _with_sign(ind) -> str | None:
     return _RELATION_SIGN[ind.relation] + ind.target_q.plain_text
 
 
+def actual_with_unit(ind) -> str | None:
+    """实际完成值 as the form shows it: a bare number written against a target with a unit
+    gets the target's unit (「2」 against 「0次」 is 「2次」; 「7」 against 「≥5万元」 is 「7万元」).
+    A percentage target is left alone (a bare 95 may mean 95% or 0.95), and so is any text
+    that is not a plain number.
+
+    >>> from types import SimpleNamespace as I
+    >>> [actual_with_unit(I(actual=a, target=t)) for a, t in
+    ...  [("2", "0次"), (2, "0次"), ("7", "≥5万元"), ("95", "90%"), ("2次", "0次"), ("是", "是"), (None, "0次")]]
+    ['2次', '2次', '7万元', '95', '2次', '是', None]
+    >>> a = actual_with_unit(I(actual="2", target="0次")); a.value, a.fmt   # Excel: the number 2, shown 2次
+    (2, '0"次"')
+    """
+    from ..values import ValueParseError, parse_quantity
+
+    actual = ind.actual
+    if actual is None or isinstance(actual, bool):
+        return actual
+    text = str(actual).strip()
+    try:
+        a, t = parse_quantity(text), parse_quantity(ind.target)
+    except (ValueParseError, TypeError, ValueError):
+        return actual if not isinstance(actual, (int, float)) else text
+    if a is None or t is None or a.unit or a.relation or not re.fullmatch(r"[+\-−]?[\d.,]+", text):
+        return actual
+    unit = t.written[1]
+    if not unit or unit in ("%", "‰"):
+        return text
+    from .model import Shown, num_from_text
+
+    num = num_from_text(text)  # Excel keeps the number, shown with the unit: 0"次"
+    if num is None:
+        return text + unit
+    value = int(num.value) if float(num.value).is_integer() else num.value
+    return Shown(text + unit, value, f'{num.fmt}"{unit}"' if num.fmt != "General" else f'0"{unit}"')
+
+
 def _written(q) -> str:
     d, _unit = q.written
     return format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f")
@@ -256,7 +293,7 @@ def _row_values(ind) -> dict[str, Any]:
            "nature": _nature(ind), "target": _with_sign(ind) if not na else ind.target,
            "target_value": _written(t) if t is not None else ind.target,
            "unit": t.written[1] if t is not None else "",
-           "actual": NOT_APPLICABLE if na else (ind.actual if ind.band is None else _band_text(ind)),
+           "actual": NOT_APPLICABLE if na else (actual_with_unit(ind) if ind.band is None else _band_text(ind)),
            "actual_value": NOT_APPLICABLE if na else (_value_in(t, q) if t is not None and q is not None
                                                        else (ind.actual if ind.band is None else _band_text(ind))),
            "points": ind.points, "score": NOT_APPLICABLE if na else ind.score,

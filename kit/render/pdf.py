@@ -82,8 +82,8 @@ def to_pdf(paths, out_dir: str | Path, timeout: float = 300) -> list[Path]:
     out = Path(out_dir).resolve()
     out.mkdir(parents=True, exist_ok=True)
     stems = [p.stem for p in paths]
-    if len(set(stems)) != len(stems):  # same name in two folders: convert one batch per name
-        return [to_pdf([p], out / f"{i:03d}", timeout)[0] for i, p in enumerate(paths)]
+    if len(set(stems)) != len(stems):  # same name in two folders (a batch's units): one run still
+        return _to_pdf_renamed(paths, out, timeout)
     with tempfile.TemporaryDirectory(prefix="kit-lo-") as tmp:
         env = dict(os.environ)
         env["FONTCONFIG_FILE"] = str(font_config(Path(tmp) / "fc"))
@@ -96,6 +96,29 @@ def to_pdf(paths, out_dir: str | Path, timeout: float = 300) -> list[Path]:
     if missing:
         raise KitError(f"LibreOffice 未能转换：{', '.join(m.name for m in missing)}\n{proc.stdout}\n{proc.stderr}")
     return pdfs
+
+
+def _to_pdf_renamed(paths: list[Path], out: Path, timeout: float) -> list[Path]:
+    """Files of the same name from several folders (每个单位的 自评报告.docx) in one LibreOffice
+    run: each is hard-linked (or copied) under a numbered name, converted, and its PDF moved to
+    ``out/<n>/<name>.pdf`` (n: its place in ``paths``, three digits)."""
+    with tempfile.TemporaryDirectory(prefix="kit-lo-links-") as tmp:
+        links = []
+        for i, p in enumerate(paths):
+            link = Path(tmp) / f"{i:04d}_{p.name}"
+            try:
+                os.link(p, link)  # a hard link: the numbered name stays when resolved
+            except OSError:       # another file system: a copy
+                shutil.copyfile(p, link)
+            links.append(link)
+        pdfs = to_pdf(links, Path(tmp) / "pdf", timeout * max(1, len(paths) // 20))
+        moved = []
+        for i, (p, pdf) in enumerate(zip(paths, pdfs)):
+            target = out / f"{i:03d}" / f"{p.stem}.pdf"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(pdf), target)
+            moved.append(target)
+    return moved
 
 
 @dataclass

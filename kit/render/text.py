@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 
-__all__ = ["is_cjk", "fullwidth", "cn_quotes", "cn_text", "halfwidth_marks", "cn_date",
+__all__ = ["is_cjk", "fullwidth", "cn_quotes", "cn_text", "heading_text", "heading_punctuation", "halfwidth_marks", "cn_date",
            "cn_numeral", "display_width", "words", "longest_word", "looks_numeric",
            "sheet_name", "clean_xml_text"]
 
@@ -145,6 +145,38 @@ def cn_text(text: str) -> str:
     return cn_quotes(fullwidth(str(text)))
 
 
+# sentence punctuation that a heading never ends with, nor puts before a closing bracket
+_SENTENCE_END = "。，；：、．.,;:"
+_CLOSERS = "）)》」”’】］"
+_BAD_HEAD = re.compile(rf"[{re.escape(_SENTENCE_END)}]+(?=[{re.escape(_CLOSERS)}])"
+                       rf"|[{re.escape(_SENTENCE_END)}]+$|([，。；：、！？])(?=[，。；：、])")
+
+
+def heading_text(text: str) -> str:
+    """A heading built from data text, as a heading is printed: no sentence punctuation at
+    its end or before a closing bracket (「（总分15分，自评得分15分。）」 → 「（总分15分，自评得分15分）」),
+    no doubled punctuation (「。，」). A question or exclamation mark at the end stays.
+
+    >>> heading_text("（一）投入（总分15分，自评得分15分。）")
+    '（一）投入（总分15分，自评得分15分）'
+    >>> heading_text("1.项目立项。"), heading_text("存在的问题，，原因"), heading_text("为什么？")
+    ('1.项目立项', '存在的问题，原因', '为什么？')
+    """
+    prev = None
+    while prev != text:
+        prev, text = text, _BAD_HEAD.sub("", text)
+    return text
+
+
+def heading_punctuation(text: str) -> list[str]:
+    """What :func:`heading_text` would remove from a heading (empty when the heading is clean).
+
+    >>> heading_punctuation("（一）投入（总分15分。）"), heading_punctuation("一、基本情况")
+    (['。'], [])
+    """
+    return [m.group() for m in _BAD_HEAD.finditer(text)]
+
+
 def halfwidth_marks(text: str) -> list[str]:
     """The half-width punctuation marks in Chinese context that :func:`fullwidth` converts,
     and any corner-bracket quotes (empty when the text is clean).
@@ -192,7 +224,7 @@ def display_width(text: str) -> float:
     """
     w = 0.0
     for ch in str(text):
-        if unicodedata.combining(ch):
+        if unicodedata.combining(ch) or ch == "\u2060":  # a word joiner has no width
             continue
         w += 1.0 if unicodedata.east_asian_width(ch) in ("W", "F", "A") or is_cjk(ch) else 0.5
     return w
@@ -200,7 +232,7 @@ def display_width(text: str) -> float:
 
 _TERM = 6        # a run of up to this many Chinese characters is kept whole (a name, a label)
 _WORD = 4        # longer Chinese prose breaks anywhere; count words of this many characters
-_LATIN = re.compile(r"[0-9A-Za-z%‰.+\-−–/<>≥≤=_@#&:,]+")  # – : an interval 96.5%–99.2% stays whole
+_LATIN = re.compile(r"[0-9A-Za-z%‰.+\-−–/<>≥≤=_@#&:,\u2060]+")  # U+2060: a word joiner holds a range  # – : an interval 96.5%–99.2% stays whole
 
 
 def words(text: str) -> list[str]:

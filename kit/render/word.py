@@ -30,7 +30,7 @@ from pathlib import Path
 
 from ..errors import KitError
 from .model import Column, Grid, Row, Table, cell_text, merge_runs
-from .text import cn_date, cn_numeral, cn_text, clean_xml_text, display_width, longest_word
+from .text import cn_date, cn_numeral, cn_text, clean_xml_text, display_width, heading_text, longest_word
 
 __all__ = ["Document", "render_docx", "FONTS", "PAGE", "heading_number"]
 
@@ -44,7 +44,9 @@ PAGE = {"width_mm": 210, "height_mm": 297, "top_mm": 37, "left_mm": 28, "block_w
 SIZE = {"title": 22, "body": 16, "page": 14, "caption": 14, "table": 12, "note": 12}
 LINE_PT = 28.95            # 225 mm / 22 lines, a hair under so that 22 lines fit
 CHAR_SPACING = -5          # twentieths of a point: 16 pt − 0.25 pt pitch puts 28 characters in 156 mm
-TABLE_SIZES = (12, 10.5, 9)  # 小四, 五号, 小五: the largest at which every column fits
+TABLE_SIZES = (10.5, 9)  # 五号, 小五: the only sizes a table is set in (one rule, table_size)
+WIDE_TABLE = 6           # a table of more columns than this is set in 小五
+SLACK = 0.6              # characters a column keeps over its longest word: the renderer's rounding
 CELL_MARGIN_TW = 85        # 1.5 mm left and right inside a cell
 _TW_PER_MM = 1440 / 25.4
 _REF = re.compile("\ue000([^\ue001]*)\ue001")
@@ -143,7 +145,7 @@ class Document:
     def heading(self, text: str, level: int = 1, numbered: bool = True) -> None:
         if level not in (1, 2, 3, 4):
             raise KitError(f"标题级别应为1-4，而不是{level}")
-        text = cn_text(text).strip()
+        text = heading_text(cn_text(text).strip())
         if numbered and not _NUMBERED[level].match(text):
             self._counters[level - 1] += 1
             text = heading_number(level, self._counters[level - 1]) + text
@@ -615,11 +617,73 @@ def _runs(p, text: str, labels: dict, bookmarks: dict, size: float | None = None
             r.font.size = Pt(size)
 
 
+# a number with its sign, thousands separators, decimals and %/‰, and a range or ratio of two
+# (96.5%–99.2%, 405/412, 2024-03-01): one token that a line never breaks inside
+_NUM = r"[+\-−±]?\d(?:[\d,]*\d)?(?:\.\d+)?[%‰]?"
+NUMBER_TOKEN = re.compile(rf"{_NUM}(?:\s?[–—~～/:\-]\s?{_NUM})*")
+NUMBER_LANG = "zxx"   # "no linguistic content" (BCP 47): the run is laid out as a Latin word
+WORD_JOINER = "\u2060"
+
+
+def number_runs(text: str) -> list[tuple[str, bool]]:
+    """``text`` cut into pieces, each (piece, is_number). LibreOffice lays out digits inside
+    Chinese text as Chinese, where a line may break between any two characters (「9」 at the
+    end of one line, 「8.3%」 on the next); a number in a run of its own with a Western
+    language (w:lang w:val="zxx") is kept whole, as Word keeps it. A range's dash still allows
+    a break (Unicode line-break class BA after an en dash, B2 on either side of an em dash):
+    a word joiner (U+2060, zero width, class WJ) there holds the range together; the numbers
+    themselves are left as typed, so that 98.3% and 96.5%– stay searchable (a search for a
+    whole range ignores U+2060, or strips it: ``text.replace("\u2060", "")``). A range alone
+    in its text (a table cell 「6.7–17.3」, whose column is as wide as the range) is left as
+    typed: nothing else shares its line.
+
+    >>> number_runs("满意率为98.3%（96.5%–99.2%），共1,234人")
+    [('满意率为', False), ('98.3%', True), ('（', False), ('96.5%–\u206099.2%', True), ('），共', False), ('1,234', True), ('人', False)]
+    >>> number_runs("6.7–17.3")
+    [('6.7–17.3', True)]
+    """
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in NUMBER_TOKEN.finditer(text):
+        if m.start() > pos:
+            out.append((text[pos:m.start()], False))
+        token = m.group()
+        if token != text.strip():  # alone in its cell or paragraph, a range needs no joiner
+            token = re.sub(r"\s?–\s?", "–" + WORD_JOINER, token)             # en dash: break after it
+            token = re.sub(r"\s?—\s?", WORD_JOINER + "—" + WORD_JOINER, token)  # em dash: either side
+        out.append((token, True))
+        pos = m.end()
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
+
+
+def _add_text(p, text: str, size: float | None = None, bold: bool = False):
+    """Add ``text`` to paragraph ``p`` as runs, each number in a run of its own that no line
+    breaks inside (:func:`number_runs`). Returns the runs."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    runs = []
+    for piece, is_number in number_runs(text):
+        r = p.add_run(piece)
+        if bold:
+            r.bold = True
+        if size:
+            r.font.size = Pt(size)
+        if is_number:
+            rpr = r._r.get_or_add_rPr()
+            lang = OxmlElement("w:lang")
+            lang.set(qn("w:val"), NUMBER_LANG)
+            lang.set(qn("w:eastAsia"), "zh-CN")
+            rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+        runs.append(r)
+    return runs
+
+
 def _run(p, text: str, size, bold):
-    r = p.add_run(text)
-    if bold:
-        r.bold = True
-    return r
+    return _add_text(p, text, size, bold)
 
 
 def _bookmark(p, name: str, bid: int, build) -> None:
@@ -649,7 +713,7 @@ def _caption(d, kind: str, label: str, text: str, key: str | None, bookmarks: di
         _field(par, f"SEQ {kind} \\* ARABIC", number)
 
     _bookmark(p, name, bid, build)
-    p.add_run("　" + clean_xml_text(text))
+    _add_text(p, "　" + clean_xml_text(text))
     if key:
         bookmarks[key] = name
     return p
@@ -693,7 +757,7 @@ def _add_signature(d, sig: _Signature) -> None:
         _para_format(p, "right", False)
         p.paragraph_format.right_indent = Pt(SIZE["body"] * ri)
         p.paragraph_format.keep_with_next = text == sig.organisation
-        p.add_run(text)
+        _add_text(p, text)
 
 
 def _add_attachment_list(d, titles: list[str]) -> None:
@@ -711,7 +775,7 @@ def _add_attachment_list(d, titles: list[str]) -> None:
         f.left_indent = Pt(SIZE["body"] * 5)
         f.first_line_indent = Pt(-SIZE["body"] * (3 if i == 1 else 0))
         f.keep_with_next = True
-        p.add_run(head + item)
+        _add_text(p, head + item)
 
 
 # ---------------------------------------------------------------------------- tables
@@ -759,14 +823,29 @@ def _fit_widths(mins: list[float], maxs: list[float], wide: list[bool], avail: f
     return [lo + (hi - lo) * share for lo, hi in zip(mins, maxs)]
 
 
+def table_size(n_cols: int, min_chars: float, avail_tw: float) -> float:
+    """The one rule for a table's font size, in every document: 五号 (10.5 pt); 小五 (9 pt)
+    for a table of more than :data:`WIDE_TABLE` columns, or one whose columns' longest words
+    (``min_chars``: their widths in characters with the cell margins' slack, summed) do not
+    fit side by side at 五号.
+
+    >>> table_size(4, 30, 8844), table_size(7, 30, 8844), table_size(5, 45, 8844)
+    (10.5, 9, 9)
+    """
+    if n_cols > WIDE_TABLE:
+        return TABLE_SIZES[1]
+    fits = min_chars * TABLE_SIZES[0] * 20 + n_cols * 2 * CELL_MARGIN_TW <= avail_tw
+    return TABLE_SIZES[0] if fits else TABLE_SIZES[1]
+
+
 def _column_plan(col_texts: list[list[str]], wide: list[bool], avail_tw: float,
                  want: list[float] | None = None):
     """Font size and column widths (twips) for a table from the texts of each column, and
-    whether every word fits. The largest of 小四/五号/小五 at which every column keeps its
-    longest word whole and every prose column gets at least 16 characters (or all it needs);
-    failing that, the largest at which the words fit. ``want`` gives a layout's widths in
-    characters (its proportions are kept where the words allow)."""
-    slack = 0.6  # characters: rounding in the renderer's line breaking
+    whether every word fits. The size is :func:`table_size`'s; the widths keep every column's
+    longest word whole and give a prose column at least 16 characters where they can.
+    ``want`` gives a layout's widths in characters (its proportions are kept where the words
+    allow)."""
+    slack = SLACK
     lws, mxs = [], []
     for j, texts in enumerate(col_texts):
         lw = max([longest_word(x) for x in texts] + [1])
@@ -775,30 +854,23 @@ def _column_plan(col_texts: list[list[str]], wide: list[bool], avail_tw: float,
             lw = max(lw, min(mx, 10))
         lws.append(lw)
         mxs.append(max(mx, lw) if want is None else max(want[j], lw))
-    plans = []
-    for size in TABLE_SIZES:
-        ch = size * 20  # twips per character at this size
-        pad = 2 * CELL_MARGIN_TW
-        mins = [(lw + slack) * ch + pad for lw in lws]
-        maxs = [(mx + slack) * ch + pad for mx in mxs]
-        fits = sum(mins) <= avail_tw
-        over = 0.0
-        if want is not None and fits:  # a layout: its proportions, each column at least its word
-            scale = avail_tw / sum(maxs)
-            widths = [max(lo, hi * scale) for lo, hi in zip(mins, maxs)]
-            over = sum(widths) - avail_tw
-            if over > 0:
-                free = [w - lo for w, lo in zip(widths, mins)]
-                widths = [w - over * f / sum(free) for w, f in zip(widths, free)]
-        else:
-            widths = _fit_widths(mins, maxs, wide, avail_tw)
-        widths = [int(w) for w in widths]
-        roomy = all(w >= min(hi, 16 * ch + pad) for w, hi, wd in zip(widths, maxs, wide) if wd) \
-            and over <= 0.05 * avail_tw  # a layout's proportions kept within 5% of the width
-        plans.append((size, widths, fits))
-        if fits and roomy:
-            return size, widths, True
-    return next((p for p in plans if p[2]), plans[-1])
+    words_w = [max([longest_word(x) for x in texts] + [1]) for texts in col_texts]
+    size = table_size(len(col_texts), sum(w + SLACK for w in words_w), avail_tw)
+    ch = size * 20  # twips per character at this size
+    pad = 2 * CELL_MARGIN_TW
+    mins = [(lw + slack) * ch + pad for lw in lws]
+    maxs = [(mx + slack) * ch + pad for mx in mxs]
+    fits = sum(mins) <= avail_tw
+    if want is not None and fits:  # a layout: its proportions, each column at least its word
+        scale = avail_tw / sum(maxs)
+        widths = [max(lo, hi * scale) for lo, hi in zip(mins, maxs)]
+        over = sum(widths) - avail_tw
+        if over > 0:
+            free = [w - lo for w, lo in zip(widths, mins)]
+            widths = [w - over * f / sum(free) for w, f in zip(widths, free)]
+    else:
+        widths = _fit_widths(mins, maxs, wide, avail_tw)
+    return size, [int(w) for w in widths], fits
 
 
 def _borders(parent, edges: dict[str, int], tag: str) -> None:
@@ -867,10 +939,10 @@ def _row_props(t, header_rows: int) -> None:
             trPr.append(OxmlElement("w:tblHeader"))
 
 
-def _fill_cell(cell, text: str, size: float, align: str, bold: bool = False) -> None:
+def _fill_cell(cell, text: str, size: float, align: str, bold: bool = False, light: bool = False) -> None:
     from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
+    from docx.shared import RGBColor
 
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     lines = clean_xml_text(text).split("\n")
@@ -882,10 +954,9 @@ def _fill_cell(cell, text: str, size: float, align: str, bold: bool = False) -> 
         p.alignment = {"left": WD_ALIGN_PARAGRAPH.JUSTIFY, "center": WD_ALIGN_PARAGRAPH.CENTER,
                        "right": WD_ALIGN_PARAGRAPH.RIGHT}[align]
         if line:
-            r = p.add_run(line)
-            r.font.size = Pt(size)
-            if bold:
-                r.bold = True
+            for r in _add_text(p, line, size, bold):
+                if light:
+                    r.font.color.rgb = RGBColor.from_string(LIGHT)
 
 
 def _align(col: Column, texts: list[str]) -> str:
@@ -916,9 +987,7 @@ def _add_table(d, table: Table | Grid, doc: Document, labels, bookmarks, ids) ->
     t = d.add_table(rows=len(texts), cols=len(cols))
     _tbl_setup(t, widths)
     aligns = [_align(c, [r[j] for r in texts[1:]]) for j, c in enumerate(cols)]
-    # merged runs: only the first cell of a run gets text
-    merge_to = {(s + 1, j): e + 1 for (s, j), e in
-                merge_runs(texts[1:], spans[1:], min(table.merge, len(cols))).items()}
+    merge_to, repeated = _merge_plan(merge_runs(texts[1:], spans[1:], min(table.merge, len(cols))))
     covered = {(i, j) for (s, j), e in merge_to.items() for i in range(s + 1, e + 1)}
     for i, row in enumerate(texts):
         r = body[i - 1] if i else None
@@ -927,20 +996,88 @@ def _add_table(d, table: Table | Grid, doc: Document, labels, bookmarks, ids) ->
                 continue
             header = i == 0
             _fill_cell(t.cell(i, j), text, size, "center" if header or (r and j < r.span and r.span > 1)
-                       else aligns[j], bold=header or bool(r and r.bold))
+                       else aligns[j], bold=header or bool(r and r.bold), light=(i, j) in repeated)
     for (s, j), e in merge_to.items():
         t.cell(s, j).merge(t.cell(e, j))
+        _keep_rows_together(t, s, e)
     for i, r in enumerate(body, start=1):
         if r.span > 1:
             t.cell(i, 0).merge(t.cell(i, r.span - 1))
     _row_props(t, 1)
     _rules(t, table.style, header_rows=1)
-    for note in table.notes:
+    notes = [cn_text(n) for n in table.notes]
+    if notes:
+        _keep_last_row_with_next(t)
+    for k, note in enumerate(notes):
         p = d.add_paragraph()
         _para_format(p, "justify", False)
         p.paragraph_format.line_spacing = 1.0
-        _runs(p, cn_text(note), labels, bookmarks, size=SIZE["note"])
+        p.paragraph_format.keep_with_next = k < len(notes) - 1  # the notes stay together
+        p.paragraph_format.keep_together = True
+        _runs(p, note, labels, bookmarks, size=SIZE["note"])
     d.add_paragraph()  # a body line between the table and the text after it
+
+
+MERGE_MAX = 8   # rows of one merged cell at most: a longer group is merged in pieces
+LIGHT = "808080"
+
+
+def _merge_plan(runs: dict[tuple[int, int], int]) -> tuple[dict[tuple[int, int], int], set[tuple[int, int]]]:
+    """Which runs of equal labels (from :func:`merge_runs`, body rows counted from 0) are merged
+    into one cell, as table rows (the header is row 0), and which cells repeat their group's
+    label. A merged cell prints its text on its first page only, so no merged cell may run over
+    a page break: a group of up to :data:`MERGE_MAX` rows is one cell, a longer group is cut into
+    pieces of at most that many rows (as even as can be), each piece a merged cell that
+    repeats the label (lighter than the first), and the rows of each piece are kept on one
+    page (:func:`_keep_rows_together`). A page therefore starts with a piece and shows its
+    label, wherever the page breaks fall. A deeper level's run is cut where the level above it is.
+
+    A group of 17 rows (body rows 3-19) is cut into 6 + 6 + 5 rows (⌈17/8⌉ = 3 pieces):
+
+    >>> merged, repeated = _merge_plan({(0, 0): 2, (3, 0): 19, (3, 1): 6})
+    >>> merged
+    {(1, 0): 3, (4, 0): 9, (10, 0): 15, (16, 0): 20, (4, 1): 7}
+    >>> sorted(repeated)
+    [(10, 0), (16, 0)]
+    """
+    merged, repeated, cuts = {}, set(), set()
+    for (s, j), e in sorted(runs.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        bounds = [s] + [c for c in sorted(cuts) if s < c <= e]
+        pieces = []
+        for a, b in zip(bounds, bounds[1:] + [e + 1]):
+            n = -(-(b - a) // MERGE_MAX)
+            q, r = divmod(b - a, n)
+            for k in range(n):
+                size = q + (1 if k < r else 0)
+                pieces.append((a, a + size - 1))
+                a += size
+        for k, (a, b) in enumerate(pieces):
+            cuts.add(a)
+            if b > a:
+                merged[(a + 1, j)] = b + 1
+            if k:
+                repeated.add((a + 1, j))
+    return merged, repeated
+
+
+def _keep_rows_together(t, first: int, last: int) -> None:
+    """Rows ``first``..``last`` of a table on one page (each keeps with the next row)."""
+    from docx.oxml.ns import qn
+
+    for tr in t._tbl.tr_lst[first:last]:
+        for p in tr.iter(qn("w:p")):
+            p.get_or_add_pPr().keepNext_val = True
+
+
+def _keep_last_row_with_next(t) -> None:
+    """A table's notes (注：…, 资料来源) never start a page of their own: the paragraphs of its
+    last row keep with the next paragraph (Word and LibreOffice then move the last row, and
+    with the repeated header, to the note's page)."""
+    from docx.oxml.ns import qn
+
+    for tc in t._tbl.tr_lst[-1].tc_lst:
+        for p in tc.iter(qn("w:p")):
+            p.get_or_add_pPr().keepNext_val = True
 
 
 def _rules(t, style: str, header_rows: int) -> None:
