@@ -49,9 +49,15 @@ def test_bad_sheet_is_named_in_the_error(tmp_path):
     assert "工作表「乙」" in str(e.value) and "第2行" in str(e.value) and "很多" in str(e.value)
 
 
-def test_hundred_village_sample(tmp_path):
-    proj = kit.load_project("surveys/village-batch")
-    b = run_batch(proj, tmp_path, progress=False)
+@pytest.fixture(scope="module")
+def hundred(tmp_path_factory):
+    """The 100-village sample run once for this module's tests (about two minutes)."""
+    out = tmp_path_factory.mktemp("village-batch")
+    return run_batch(kit.load_project("surveys/village-batch"), out, progress=False), out
+
+
+def test_hundred_village_sample(hundred):
+    b, tmp_path = hundred
     assert len(b.assessments) == 100 and len(b.league) == 100
     twins = b.league.set_index("村").loc[["东湖村", "西湖村"]]
     assert twins["rank"].nunique() == 1 and twins["tied"].all()      # planted identical villages
@@ -67,7 +73,7 @@ def test_hundred_village_sample(tmp_path):
     assert all(isinstance(c.value, (int, float)) for c in ws["C"][2:])       # scores stored as numbers
 
 
-def test_every_unit_workbook_of_the_hundred_villages_prints(tmp_path, office):
+def test_every_unit_workbook_of_the_hundred_villages_prints(hundred, tmp_path, office):
     """All 100 villages' 自评表.xlsx and the league table, printed by LibreOffice in one run
     (copied under unique names so that one start converts them all; about a minute): each
     自评表 prints on at most 2 pages (the bound of tests/test_documents.py) and shows its own
@@ -77,14 +83,13 @@ def test_every_unit_workbook_of_the_hundred_villages_prints(tmp_path, office):
     from kit.fmt import fmt_points
     from kit.render.pdf import read_pdf
 
-    proj = kit.load_project("surveys/village-batch")
-    b = run_batch(proj, tmp_path / "out", progress=False)
+    b, out = hundred
     todo = tmp_path / "print"
     todo.mkdir()
     books = []
     for name, folder in b.folders.items():
-        books.append(shutil.copy(tmp_path / "out" / folder / "自评表.xlsx", todo / f"{Path(folder).name}.xlsx"))
-    books.append(shutil.copy(tmp_path / "out" / "排名.xlsx", todo / "排名.xlsx"))
+        books.append(shutil.copy(out / folder / "自评表.xlsx", todo / f"{Path(folder).name}.xlsx"))
+    books.append(shutil.copy(out / "排名.xlsx", todo / "排名.xlsx"))
     pdfs = office(books, tmp_path / "pdf")
     assert len(pdfs) == 101
     totals = b.league.set_index("村")["total"]
