@@ -495,11 +495,8 @@ def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int 
     scan = _scan_xlsx(path, raw, sheet, label) if kind == "xlsx" else _SheetScan()
     skip_rows = max(0, header_row - scan.first_row) if header_row else 0
     notes: list[str] = []
-    # every row decides a column's type (the default samples 1,000 rows and silently blanks
-    # a later cell that does not fit, such as 满意 under codes or a date written as text)
     if header_rows == 1:
-        body = _fastexcel_call(path, lambda: reader.load_sheet(
-            sheet, header_row=skip_rows, schema_sample_rows=None).to_pandas())
+        body = _load_typed(path, reader, sheet, skip_rows)
         header = [_undo_dedup([str(c) for c in body.columns])]
         if body.shape[1] == 0:
             header = [[]]
@@ -528,6 +525,47 @@ def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int 
                      row_numbers=np.arange(len(body)) + top, merged=merged)
     _drop_blank_rows(table)
     return table
+
+
+def _load_typed(path: Path, reader, sheet: int | str, skip_rows: int) -> pd.DataFrame:
+    """The sheet under its header row, every row deciding a column's type.
+
+    fastexcel types a column from its first 1,000 rows by default and silently blanks a later
+    cell that does not fit (满意 under codes, a date written as text); with every row sampled it
+    makes such a column text instead, at the cost of a second look at every cell. So the
+    sample is trusted only where nothing can have been lost: every column came out as numbers
+    or text (a text column takes any later cell as its text, as a full look would) and fastexcel
+    reports no cell that it could not convert. Otherwise (a cell blanked, or a date, true/false
+    or duration column, into which a later number would be read silently; a column blank in
+    every sampled row, made text whatever follows) the sheet is read
+    again with every row deciding. A later text that is a plain number (「3」) in a numeric
+    column is read as that number."""
+    import pyarrow as pa
+
+    sheet_obj = _fastexcel_call(path, lambda: reader.load_sheet(sheet, header_row=skip_rows))
+    batch, errors = _fastexcel_call(path, sheet_obj.to_arrow_with_errors)
+    if errors is None and all(_sample_decides(batch.column(j), f.type) for j, f in enumerate(batch.schema)):
+        return batch.to_pandas()
+    del batch, sheet_obj
+    return _fastexcel_call(path, lambda: reader.load_sheet(
+        sheet, header_row=skip_rows, schema_sample_rows=None).to_pandas())
+
+
+_SAMPLE_ROWS = 1000  # fastexcel's default schema_sample_rows
+
+
+def _sample_decides(col, typ) -> bool:
+    """Whether a column typed from the first rows is what every row would have made it:
+    numbers, or text whose sampled rows held something (a column blank in all the sampled
+    rows is made text by fastexcel; a full look would type it by its later cells)."""
+    import pyarrow as pa
+
+    if pa.types.is_floating(typ):
+        return True
+    if not (pa.types.is_string(typ) or pa.types.is_large_string(typ) or pa.types.is_null(typ)):
+        return False  # dates, true/false, durations: a later number would be read into them
+    n = min(_SAMPLE_ROWS, len(col))
+    return col.null_count == len(col) or col.slice(0, n).null_count < n
 
 
 def _put_formulas(body: pd.DataFrame, scan: _SheetScan, top: int, notes: list[str]) -> pd.DataFrame:
