@@ -18,6 +18,7 @@ import pandas as pd
 
 from .. import missing as M
 from ..errors import ExportFormatError, QuestionnaireError
+from ..privacy.names import warm_up as warm_up_names
 from ..privacy import (blank_personal_numbers, contains_personal, hash_series, looks_personal,
                        mask_filename, mask_questionnaire_labels, mask_series)
 from ..quality import assess_quality
@@ -28,7 +29,7 @@ from .model import META_FIELDS, ParsedExport
 from .personal import KIND_ZH, keep_kind
 from .registry import (detect_platform, get_platform, platform_names, register_platform,
                        signatures)
-from .table import read_table
+from .table import answers_look_like_text, read_table
 from .times import duration_seconds, parse_times
 from . import wjx
 
@@ -128,6 +129,7 @@ def load_export(path, *, codes=None, questionnaire=None, platform: str | None = 
     >>> r.missing.loc[0, "q2"]
     'skipped'
     """
+    _warm_up_names(path)
     qn = questionnaire
     if qn is not None and not isinstance(qn, Questionnaire):
         qn = load_questionnaire(qn)
@@ -140,6 +142,22 @@ def load_export(path, *, codes=None, questionnaire=None, platform: str | None = 
         cparsed = parse_export(Path(codes), platform="wjx", variant="codes")
         parsed = wjx.pair_wjx(parsed, cparsed)
     return assemble(parsed, qn)
+
+
+_WARM_UP_BYTES = 1 << 21  # a file this large takes a second or more to read
+
+
+def _warm_up_names(path) -> None:
+    """Answers written as labels (按文本) are looked through for personal names (option labels
+    drafted from them, 来源详情, fill-ins), which needs jieba's dictionary (about 1.5 s of CPU
+    to load): for a large file, load it in a background thread while fastexcel, which
+    releases the GIL, reads the sheet."""
+    try:
+        large = Path(path).stat().st_size >= _WARM_UP_BYTES
+    except (OSError, TypeError, ValueError):
+        return
+    if large and answers_look_like_text(path):
+        warm_up_names()
 
 
 # ---------------------------------------------------------------------------- metadata
@@ -286,8 +304,14 @@ def _rename_labels(sink: ColumnSink, changes: dict[str, dict[str, str]]) -> None
 
 def _has_text(s: pd.Series) -> np.ndarray:
     """Cells that hold something other than blank or NULL."""
-    t = s.astype(object).where(s.notna(), None).map(lambda v: None if v is None else str(v).strip())
-    return (t.notna() & ~t.isin(["", "NULL", "null"])).to_numpy(dtype=bool)
+    empty = ["", "NULL", "null"]
+    if s.dtype.kind in "fiub":
+        return s.notna().to_numpy(dtype=bool)
+    if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object:  # vectorised
+        return (s.notna() & ~s.str.strip().isin(empty)).to_numpy(dtype=bool)
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)  # each distinct value once
+    keep = np.array([str(v).strip() not in empty for v in uniq] + [False], dtype=bool)
+    return keep[codes]
 
 
 def _meta_invalid(raw: pd.Series, values: pd.Series, bad: np.ndarray, why: str) -> dict:

@@ -40,7 +40,7 @@ except ImportError:  # pragma: no cover - isal is a dependency; zlib is the same
 
 __all__ = ["RawTable", "read_table", "read_frame", "require_numeric", "sheet_names",
            "drop_summary_rows", "fill_merged_cells", "decode_bytes", "EXCEL_SUFFIXES",
-           "CSV_SUFFIXES", "MAX_CELLS", "SPARSE_CELLS", "SUMMARY_LABELS"]
+           "CSV_SUFFIXES", "MAX_CELLS", "SPARSE_CELLS", "SUMMARY_LABELS", "answers_look_like_text"]
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -206,6 +206,49 @@ def sheet_names(path: str | Path) -> list[str]:
     if kind == "csv":
         return [path.stem]
     return list(_open_workbook(path, raw).sheet_names)
+
+
+def answers_look_like_text(path: str | Path, rows: int = 3) -> bool:
+    """Whether the first ``rows`` responses under the header hold more text cells than
+    numbers (answers as labels, 按文本, rather than codes), from a look at the first 256 KB of
+    the sheet or CSV; False when that cannot be told cheaply (.xls, .ods, a damaged file).
+    Used only to decide work that may run while a large file is read."""
+    path = Path(path)
+    try:
+        with path.open("rb") as f:
+            head = f.read(1 << 18)
+        if head.startswith(_ZIP_MAGIC):
+            with zipfile.ZipFile(path) as zf:
+                name = _sheet_xml_name(zf, 0)
+                if name is None:
+                    return False
+                with zf.open(name) as part:
+                    xml = part.read(1 << 18)
+            starts = [m.start() for m in re.finditer(rb"<row\b", xml)][1: rows + 2]
+            if len(starts) < 2:
+                return False
+            cells = re.findall(rb"<c\b([^>]*?)(/?)>", xml[starts[0]: starts[-1]])
+            filled = [a for a, empty in cells if not empty]
+            text = sum(1 for a in filled if re.search(rb'\bt="(?:s|str|inlineStr)"', a))
+            return text > len(filled) - text
+        if head.startswith(_CFB_MAGIC) or b"\x00" in head[:4096]:
+            return False
+        lines = head.decode("utf-8" if _is_utf8(head) else "gb18030", "replace").splitlines()
+        fields = [c.strip() for rec in csv.reader(lines[1: rows + 1], delimiter=_sniff_delimiter(
+            lines[0] if lines else "")) for c in rec if c.strip()]
+        text = sum(1 for c in fields if not _NUMBER.fullmatch(c))
+        return text > len(fields) - text
+    except (OSError, zipfile.BadZipFile, KeyError, EOFError, RuntimeError, ValueError, zlib.error,
+            csv.Error):
+        return False
+
+
+def _is_utf8(head: bytes) -> bool:
+    try:
+        head[:-4].decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 # ------------------------------------------------------------------------------------ Excel
