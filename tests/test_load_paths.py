@@ -67,3 +67,18 @@ def test_names_are_found_while_the_dictionary_loads_in_the_background():
     assert [text[a:b] for a, b in names.find_names(text)] == ["张伟", "王秀英", "赵铁柱"]
     assert found == [[(2, 4)]]
     assert names._jieba() is names._jieba() and len(names._ready) == 1
+
+
+@pytest.mark.parametrize("char", [chr(c) for c in (*range(0x20), 0x7F, 0x200B, 0x200C, 0x200D, 0x2060,
+                                                    0xFEFF, 0x200E, 0x2014, 0x201C, 0x2026, 0xFF0C)])
+def test_columns_passed_over_by_the_byte_check_hold_no_control_character(char):
+    from kit.io.table import _CTRL, _surely_clean
+
+    # the reference is the cell-by-cell pattern itself: tab, newline and carriage return, the
+    # marks U+200E, —, “, …, ， are not removed; every other character here is
+    col = pd.Series(["非常满意", f"一般{char}", None, "36.1.2.3(安徽-合肥)"] * 3, dtype="str")
+    has = bool(_CTRL.search(char))
+    assert has == (char not in "\t\n\r\u200e\u2014\u201c\u2026\uff0c")
+    assert not (has and _surely_clean(col))
+    if char in "\t\n\u2014":
+        assert _surely_clean(col)  # ordinary text is passed over

@@ -745,6 +745,43 @@ def _clean_text(s: str) -> str:
     return _CTRL.sub("", s.translate(_CTRL_AS_NEWLINE))
 
 
+# the bytes that _CTRL's characters start with in UTF-8: C0 controls but tab, newline and
+# carriage return; DEL; 0xE2 (U+200B-U+200D, U+2060) and 0xEF (U+FEFF), looked at more closely
+_CTRL_LEAD = np.zeros(256, dtype=bool)
+_CTRL_LEAD[[*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xE2, 0xEF]] = True
+_NOT_LEAD = bytes(np.flatnonzero(~_CTRL_LEAD).tolist())  # bytes.translate deletes these
+
+
+def _surely_clean(col: pd.Series) -> bool:
+    """Whether a column of fastexcel's (Arrow) strings certainly holds none of ``_CTRL``'s
+    characters, from its UTF-8 bytes in one vectorised pass; False (look cell by cell) when
+    some byte may start one, or the column is not Arrow text."""
+    if not isinstance(col.array, pd.arrays.ArrowStringArray):
+        return False
+    import pyarrow as pa
+
+    arr = pa.array(col.array)
+    for chunk in (arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]):
+        bufs = chunk.buffers()
+        data = bufs[2] if len(bufs) > 2 else None
+        if data is None:
+            continue
+        if not data.to_pybytes().translate(None, _NOT_LEAD):
+            continue  # no byte that may start one (C speed)
+        b = np.frombuffer(data, dtype=np.uint8)
+        lead = np.flatnonzero(_CTRL_LEAD[b])
+        if (b[lead] < 0xE0).any():
+            return False
+        nxt = np.append(b, [0, 0])  # the two bytes after each 0xE2 / 0xEF
+        one, two = nxt[lead + 1], nxt[lead + 2]
+        zero_width = (b[lead] == 0xE2) & (((one == 0x80) & (two >= 0x8B) & (two <= 0x8D))
+                                          | ((one == 0x81) & (two == 0xA0)))
+        bom = (b[lead] == 0xEF) & (one == 0xBB) & (two == 0xBF)
+        if (zero_width | bom).any():
+            return False
+    return True
+
+
 def _clean_controls(table: RawTable) -> None:
     """Remove control characters (Word's \\x0b line breaks become line breaks, \\x07 cell
     marks and the like go) and invisible BOM / zero-width marks from header and body cells,
@@ -758,7 +795,7 @@ def _clean_controls(table: RawTable) -> None:
     body = table.body
     for j in body.columns:
         col = body[j]
-        if col.dtype.kind in "fiumbM":
+        if col.dtype.kind in "fiumbM" or _surely_clean(col):
             continue
         try:
             hit = col.str.contains(_CTRL.pattern, regex=True, na=False)
