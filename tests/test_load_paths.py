@@ -82,3 +82,17 @@ def test_columns_passed_over_by_the_byte_check_hold_no_control_character(char):
     assert not (has and _surely_clean(col))
     if char in "\t\n\u2014":
         assert _surely_clean(col)  # ordinary text is passed over
+
+
+def test_the_dictionary_is_loaded_while_a_large_text_workbook_is_read(monkeypatch):
+    import kit.io as kio
+    from kit.io.table import read_table
+
+    raw = ROOT / "surveys" / "poverty-alleviation" / "raw"
+    text, codes = next(raw.glob("*按文本*")), next(raw.glob("*按序号*"))
+    assert kio._names_warm_up(text) is None  # 420 responses: read in no time, nothing to overlap
+    monkeypatch.setattr(kio, "_WARM_UP_BYTES", 0)
+    assert kio._names_warm_up(text) is names.warm_up and kio._names_warm_up(codes) is None
+    calls = []
+    table = read_table(text, export=True, while_reading=lambda: calls.append(len(calls)))
+    assert calls == [0] and len(table.body) == 420

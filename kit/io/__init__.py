@@ -44,12 +44,12 @@ def __getattr__(name):
 
 
 def parse_export(path, *, platform: str | None = None, variant: str | None = None,
-                 questionnaire: Questionnaire | None = None) -> ParsedExport:
+                 questionnaire: Questionnaire | None = None, while_reading=None) -> ParsedExport:
     """Recognise the platform of ``path`` (or use ``platform``) and run its reader. A title
     row above the header is skipped (and said); merged cells and 合计 rows are handled by
     :func:`~kit.io.table.read_table` (``export=True``)."""
     path = Path(path)
-    table = read_table(path, header_rows=1, export=True)
+    table = read_table(path, header_rows=1, export=True, while_reading=while_reading)
     at = _header_below_title(table, platform)
     if at is not None:
         title = next((h.strip() for h in table.header[0] if h.strip()), "")
@@ -129,12 +129,12 @@ def load_export(path, *, codes=None, questionnaire=None, platform: str | None = 
     >>> r.missing.loc[0, "q2"]
     'skipped'
     """
-    _warm_up_names(path)
     qn = questionnaire
     if qn is not None and not isinstance(qn, Questionnaire):
         qn = load_questionnaire(qn)
     parsed = parse_export(path, platform=platform, questionnaire=qn,
-                          variant="text" if codes is not None else None)
+                          variant="text" if codes is not None else None,
+                          while_reading=_names_warm_up(path))
     if codes is not None:
         if parsed.platform != "wjx":
             raise ExportFormatError("按序号文件只用于问卷星导出 (codes= is for 问卷星 pairs)",
@@ -147,17 +147,16 @@ def load_export(path, *, codes=None, questionnaire=None, platform: str | None = 
 _WARM_UP_BYTES = 1 << 21  # a file this large takes a second or more to read
 
 
-def _warm_up_names(path) -> None:
+def _names_warm_up(path):
     """Answers written as labels (按文本) are looked through for personal names (option labels
     drafted from them, 来源详情, fill-ins), which needs jieba's dictionary (about 1.5 s of CPU
-    to load): for a large file, load it in a background thread while fastexcel, which
-    releases the GIL, reads the sheet."""
+    to load): for a large file, what starts that load in a background thread once the sheet
+    has been scanned, while fastexcel, which releases the GIL, parses it. None otherwise."""
     try:
         large = Path(path).stat().st_size >= _WARM_UP_BYTES
     except (OSError, TypeError, ValueError):
-        return
-    if large and answers_look_like_text(path):
-        warm_up_names()
+        return None
+    return warm_up_names if large and answers_look_like_text(path) else None
 
 
 # ---------------------------------------------------------------------------- metadata

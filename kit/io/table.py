@@ -165,7 +165,8 @@ def _kind_note(path: Path, kind: str) -> list[str]:
 
 
 def read_table(path: str | Path, header_rows: int = 1, sheet: int | str = 0,
-               header_row: int | None = None, export: bool = False) -> RawTable:
+               header_row: int | None = None, export: bool = False,
+               while_reading=None) -> RawTable:
     """Read a sheet of ``path`` (the first by default; by index or name) with ``header_rows``
     rows of column titles.
 
@@ -174,6 +175,8 @@ def read_table(path: str | Path, header_rows: int = 1, sheet: int | str = 0,
     ``export``: the sheet is a response export, so a merged cell's value fills the cells it
     covers and a 合计/总计/平均 row under the data is dropped, both with a note (an indicator
     table's merged or 合计 cells mean something else and are left as they are).
+    ``while_reading``: a function called (with no arguments) just before fastexcel parses a
+    workbook, which releases the GIL: work started there in a thread runs alongside.
     """
     path = Path(path)
     if not path.exists():
@@ -187,7 +190,7 @@ def read_table(path: str | Path, header_rows: int = 1, sheet: int | str = 0,
     if kind == "csv":
         table = _read_csv(path, raw, header_rows, header_row)
     else:
-        table = _read_excel(path, raw, kind, header_rows, sheet, header_row)
+        table = _read_excel(path, raw, kind, header_rows, sheet, header_row, while_reading)
     table.notes[:0] = _kind_note(path, kind)
     _clean_controls(table)
     if export:
@@ -530,7 +533,7 @@ def _refuse_size(path: Path, chunks, sheet_label: str) -> None:
 
 
 def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int | str = 0,
-                header_row: int | None = None) -> RawTable:
+                header_row: int | None = None, while_reading=None) -> RawTable:
     reader = _open_workbook(path, raw)
     if not reader.sheet_names:
         raise ExportFormatError("工作簿中没有工作表", path=path)
@@ -541,6 +544,8 @@ def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int 
         raise ExportFormatError(f"工作簿中没有第{sheet + 1}个工作表", path=path)
     label = f"「{sheet if isinstance(sheet, str) else reader.sheet_names[sheet]}」"
     scan = _scan_xlsx(path, raw, sheet, label) if kind == "xlsx" else _SheetScan()
+    if while_reading is not None:
+        while_reading()
     skip_rows = max(0, header_row - scan.first_row) if header_row else 0
     notes: list[str] = []
     if header_rows == 1:
