@@ -588,16 +588,15 @@ def _load_typed(path: Path, reader, sheet: int | str, skip_rows: int) -> pd.Data
     makes such a column text instead, at the cost of a second look at every cell. So the
     sample is trusted only where nothing can have been lost: every column came out as numbers
     or text (a text column takes any later cell as its text, as a full look would) and fastexcel
-    reports no cell that it could not convert. Otherwise (a cell blanked, or a date, true/false
+    reports no cell that it could not convert. Otherwise (a cell blanked; a date, true/false
     or duration column, into which a later number would be read silently; a column blank in
-    every sampled row, made text whatever follows) the sheet is read
-    again with every row deciding. A later text that is a plain number (「3」) in a numeric
-    column is read as that number."""
-    import pyarrow as pa
-
+    every sampled row, made text whatever follows) the sheet is read again with every row
+    deciding. A later text that is a plain number (「3」) in a numeric column is read as that
+    number."""
     sheet_obj = _fastexcel_call(path, lambda: reader.load_sheet(sheet, header_row=skip_rows))
     batch, errors = _fastexcel_call(path, sheet_obj.to_arrow_with_errors)
-    if errors is None and all(_sample_decides(batch.column(j), f.type) for j, f in enumerate(batch.schema)):
+    if errors is None and all(_sample_decides(batch.column(j), f.type)
+                              for j, f in enumerate(batch.schema)):
         return batch.to_pandas()
     del batch, sheet_obj
     return _fastexcel_call(path, lambda: reader.load_sheet(

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import threading
 import warnings
 from functools import lru_cache
@@ -98,17 +99,24 @@ def warm_up() -> None:
     ready when names are first looked for; the loader calls it before a long read whose
     answers are text. Later calls wait for it (``_jieba`` is locked) instead of loading twice."""
     if _jieba.cache_info().currsize == 0 and not _lock.locked():
+        _import_jieba()  # here: warning filters are process-wide, not to be changed in a thread
         threading.Thread(target=_jieba, name="kit-jieba-warm-up").start()
+
+
+def _import_jieba():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # jieba imports pkg_resources, deprecated in setuptools
+        import jieba
+    return jieba
 
 
 @lru_cache(maxsize=1)
 def _jieba():
     """jieba's tokenizer, initialised once (the dictionary load takes about a second)."""
-    with _lock, warnings.catch_warnings():
+    with _lock:
         if _ready:  # loaded by warm_up() while this call waited for the lock
             return _ready[0]
-        warnings.simplefilter("ignore")  # jieba imports pkg_resources, deprecated in setuptools
-        import jieba
+        jieba = sys.modules.get("jieba") or _import_jieba()
         import jieba.posseg as pseg
 
         jieba.setLogLevel(logging.WARNING)
