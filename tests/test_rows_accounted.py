@@ -417,3 +417,45 @@ def test_exports_kept_outside_the_project_folder(tmp_path):
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert set(manifest["inputs"]) == set(inputs)
     assert "secure" not in json.dumps(manifest, ensure_ascii=False)
+
+
+# ------------------------------------------------------------ cells after the sampled rows
+def _long_codes(tmp_path: Path, name: str, fn) -> Path:
+    """The sample's 420 responses three times over (序号 1-1260, file rows 2-1261): longer than
+    the 1,000 rows that fastexcel looks at to type a column by default."""
+    def grow(ws):
+        rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+        for k in (1, 2):
+            for r in rows:
+                ws.append([r[0] + 420 * k] + r[1:])
+        fn(ws)
+    return edit(CODES, tmp_path / name, grow)
+
+
+def test_text_after_the_first_thousand_rows_is_invalid_not_blank(tmp_path):
+    f = _long_codes(tmp_path, "late_按序号.xlsx", lambda ws: ws.__setitem__("M1250", "满意"))
+    r = load_export(f, questionnaire=QN)
+    assert r.n_total == 1260
+    # file row 1250 is body row 1248 (序号 1249): invalid with its text, not silently blank
+    assert r.missing.loc[1248, "overall"] == "invalid" and pd.isna(r.data.loc[1248, "overall"])
+    assert r.invalid[r.invalid["column"] == "overall"][["row", "raw"]].values.tolist() == [[1250, "满意"]]
+
+
+def test_a_column_blank_in_the_first_thousand_rows_is_typed_by_its_later_cells(tmp_path):
+    def late(ws, four):
+        ws["N1251"] = four        # a code saved as text is the same answer as the number 4
+        for r in range(2, 1002):  # 村党组织服务群众 blank in the first 1,000 responses
+            ws[f"Q{r}"] = None
+
+    f = _long_codes(tmp_path, "late_按序号.xlsx", lambda ws: late(ws, "4"))
+    # as read: numbers (what a look at every row says), not text
+    assert kit.io.table.read_table(f).body[16].dtype == "float64"
+    r = load_export(f, questionnaire=QN)
+    # Q1002..Q1261 are the third copy's file rows 162..421 of the sample, each a code 1-5
+    src = load_workbook(CODES).active
+    expected = [src[f"Q{162 + i}"].value for i in range(260)]
+    assert r.missing["item_4"].iloc[:1000].eq("blank").all()
+    assert r.data["item_4"].iloc[1000:].tolist() == expected
+    r4 = load_export(_long_codes(tmp_path, "num_按序号.xlsx", lambda ws: late(ws, 4)), questionnaire=QN)
+    pd.testing.assert_frame_equal(r.data, r4.data)
+    pd.testing.assert_frame_equal(r.missing, r4.missing)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .. import missing as M
 from ..errors import ExportFormatError, QuestionnaireError
+from ..privacy.names import warm_up as warm_up_names
 from ..privacy import (blank_personal_numbers, contains_personal, hash_series, looks_personal,
                        mask_filename, mask_questionnaire_labels, mask_series)
 from ..quality import assess_quality
@@ -28,7 +29,7 @@ from .model import META_FIELDS, ParsedExport
 from .personal import KIND_ZH, keep_kind
 from .registry import (detect_platform, get_platform, platform_names, register_platform,
                        signatures)
-from .table import read_table
+from .table import answers_look_like_text, read_table
 from .times import duration_seconds, parse_times
 from . import wjx
 
@@ -43,12 +44,12 @@ def __getattr__(name):
 
 
 def parse_export(path, *, platform: str | None = None, variant: str | None = None,
-                 questionnaire: Questionnaire | None = None) -> ParsedExport:
+                 questionnaire: Questionnaire | None = None, while_reading=None) -> ParsedExport:
     """Recognise the platform of ``path`` (or use ``platform``) and run its reader. A title
     row above the header is skipped (and said); merged cells and 合计 rows are handled by
     :func:`~kit.io.table.read_table` (``export=True``)."""
     path = Path(path)
-    table = read_table(path, header_rows=1, export=True)
+    table = read_table(path, header_rows=1, export=True, while_reading=while_reading)
     at = _header_below_title(table, platform)
     if at is not None:
         title = next((h.strip() for h in table.header[0] if h.strip()), "")
@@ -132,7 +133,8 @@ def load_export(path, *, codes=None, questionnaire=None, platform: str | None = 
     if qn is not None and not isinstance(qn, Questionnaire):
         qn = load_questionnaire(qn)
     parsed = parse_export(path, platform=platform, questionnaire=qn,
-                          variant="text" if codes is not None else None)
+                          variant="text" if codes is not None else None,
+                          while_reading=_names_warm_up(path))
     if codes is not None:
         if parsed.platform != "wjx":
             raise ExportFormatError("按序号文件只用于问卷星导出 (codes= is for 问卷星 pairs)",
@@ -140,6 +142,21 @@ def load_export(path, *, codes=None, questionnaire=None, platform: str | None = 
         cparsed = parse_export(Path(codes), platform="wjx", variant="codes")
         parsed = wjx.pair_wjx(parsed, cparsed)
     return assemble(parsed, qn)
+
+
+_WARM_UP_BYTES = 1 << 21  # a file this large takes a second or more to read
+
+
+def _names_warm_up(path):
+    """Answers written as labels (按文本) are looked through for personal names (option labels
+    drafted from them, 来源详情, fill-ins), which needs jieba's dictionary (about 1.5 s of CPU
+    to load): for a large file, what starts that load in a background thread once the sheet
+    has been scanned, while fastexcel, which releases the GIL, parses it. None otherwise."""
+    try:
+        large = Path(path).stat().st_size >= _WARM_UP_BYTES
+    except (OSError, TypeError, ValueError):
+        return None
+    return warm_up_names if large and answers_look_like_text(path) else None
 
 
 # ---------------------------------------------------------------------------- metadata
@@ -286,8 +303,14 @@ def _rename_labels(sink: ColumnSink, changes: dict[str, dict[str, str]]) -> None
 
 def _has_text(s: pd.Series) -> np.ndarray:
     """Cells that hold something other than blank or NULL."""
-    t = s.astype(object).where(s.notna(), None).map(lambda v: None if v is None else str(v).strip())
-    return (t.notna() & ~t.isin(["", "NULL", "null"])).to_numpy(dtype=bool)
+    empty = ["", "NULL", "null"]
+    if s.dtype.kind in "fiub":
+        return s.notna().to_numpy(dtype=bool)
+    if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object:  # vectorised
+        return (s.notna() & ~s.str.strip().isin(empty)).to_numpy(dtype=bool)
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)  # each distinct value once
+    keep = np.array([str(v).strip() not in empty for v in uniq] + [False], dtype=bool)
+    return keep[codes]
 
 
 def _meta_invalid(raw: pd.Series, values: pd.Series, bad: np.ndarray, why: str) -> dict:

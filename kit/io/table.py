@@ -33,9 +33,14 @@ import pandas as pd
 
 from ..errors import EncodingError, ExportFormatError
 
+try:  # ISA-L's inflate (python-isal): the same bytes as zlib's in about half the time
+    from isal import isal_zlib as _zlib
+except ImportError:  # pragma: no cover - isal is a dependency; zlib is the same, only slower
+    _zlib = zlib
+
 __all__ = ["RawTable", "read_table", "read_frame", "require_numeric", "sheet_names",
            "drop_summary_rows", "fill_merged_cells", "decode_bytes", "EXCEL_SUFFIXES",
-           "CSV_SUFFIXES", "MAX_CELLS", "SPARSE_CELLS", "SUMMARY_LABELS"]
+           "CSV_SUFFIXES", "MAX_CELLS", "SPARSE_CELLS", "SUMMARY_LABELS", "answers_look_like_text"]
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -160,7 +165,8 @@ def _kind_note(path: Path, kind: str) -> list[str]:
 
 
 def read_table(path: str | Path, header_rows: int = 1, sheet: int | str = 0,
-               header_row: int | None = None, export: bool = False) -> RawTable:
+               header_row: int | None = None, export: bool = False,
+               while_reading=None) -> RawTable:
     """Read a sheet of ``path`` (the first by default; by index or name) with ``header_rows``
     rows of column titles.
 
@@ -169,6 +175,8 @@ def read_table(path: str | Path, header_rows: int = 1, sheet: int | str = 0,
     ``export``: the sheet is a response export, so a merged cell's value fills the cells it
     covers and a 合计/总计/平均 row under the data is dropped, both with a note (an indicator
     table's merged or 合计 cells mean something else and are left as they are).
+    ``while_reading``: a function called (with no arguments) just before fastexcel parses a
+    workbook, which releases the GIL: work started there in a thread runs alongside.
     """
     path = Path(path)
     if not path.exists():
@@ -182,7 +190,7 @@ def read_table(path: str | Path, header_rows: int = 1, sheet: int | str = 0,
     if kind == "csv":
         table = _read_csv(path, raw, header_rows, header_row)
     else:
-        table = _read_excel(path, raw, kind, header_rows, sheet, header_row)
+        table = _read_excel(path, raw, kind, header_rows, sheet, header_row, while_reading)
     table.notes[:0] = _kind_note(path, kind)
     _clean_controls(table)
     if export:
@@ -201,6 +209,49 @@ def sheet_names(path: str | Path) -> list[str]:
     if kind == "csv":
         return [path.stem]
     return list(_open_workbook(path, raw).sheet_names)
+
+
+def answers_look_like_text(path: str | Path, rows: int = 3) -> bool:
+    """Whether the first ``rows`` responses under the header hold more text cells than
+    numbers (answers as labels, 按文本, rather than codes), from a look at the first 256 KB of
+    the sheet or CSV; False when that cannot be told cheaply (.xls, .ods, a damaged file).
+    Used only to decide work that may run while a large file is read."""
+    path = Path(path)
+    try:
+        with path.open("rb") as f:
+            head = f.read(1 << 18)
+        if head.startswith(_ZIP_MAGIC):
+            with zipfile.ZipFile(path) as zf:
+                name = _sheet_xml_name(zf, 0)
+                if name is None:
+                    return False
+                with zf.open(name) as part:
+                    xml = part.read(1 << 18)
+            starts = [m.start() for m in re.finditer(rb"<row\b", xml)][1: rows + 2]
+            if len(starts) < 2:
+                return False
+            cells = re.findall(rb"<c\b([^>]*?)(/?)>", xml[starts[0]: starts[-1]])
+            filled = [a for a, empty in cells if not empty]
+            text = sum(1 for a in filled if re.search(rb'\bt="(?:s|str|inlineStr)"', a))
+            return text > len(filled) - text
+        if head.startswith(_CFB_MAGIC) or b"\x00" in head[:4096]:
+            return False
+        lines = head.decode("utf-8" if _is_utf8(head) else "gb18030", "replace").splitlines()
+        fields = [c.strip() for rec in csv.reader(lines[1: rows + 1], delimiter=_sniff_delimiter(
+            lines[0] if lines else "")) for c in rec if c.strip()]
+        text = sum(1 for c in fields if not _NUMBER.fullmatch(c))
+        return text > len(fields) - text
+    except (OSError, zipfile.BadZipFile, KeyError, EOFError, RuntimeError, ValueError, zlib.error,
+            csv.Error):
+        return False
+
+
+def _is_utf8(head: bytes) -> bool:
+    try:
+        head[:-4].decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
 
 
 # ------------------------------------------------------------------------------------ Excel
@@ -309,7 +360,7 @@ def _inflated(zf: zipfile.ZipFile, raw: bytes, name: str):
         raise zipfile.BadZipFile(f"bad local header for {name}")
     start = at + zipfile.sizeFileHeader + name_len + extra_len
     stream = memoryview(raw)[start: start + info.compress_size]
-    inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+    inflate = _zlib.decompressobj(-zlib.MAX_WBITS)
     step = 1 << 20
     for at in range(0, len(stream), step):
         pending = stream[at: at + step]
@@ -348,7 +399,7 @@ def _sheet_chunks(zf: zipfile.ZipFile, name: str, raw: bytes):
 
 
 _SCAN_ERRORS = (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, NotImplementedError,
-                zlib.error)
+                zlib.error, _zlib.error)
 
 
 def _scan_xlsx(path: Path, raw: bytes, sheet: int | str, sheet_label: str) -> _SheetScan:
@@ -482,7 +533,7 @@ def _refuse_size(path: Path, chunks, sheet_label: str) -> None:
 
 
 def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int | str = 0,
-                header_row: int | None = None) -> RawTable:
+                header_row: int | None = None, while_reading=None) -> RawTable:
     reader = _open_workbook(path, raw)
     if not reader.sheet_names:
         raise ExportFormatError("工作簿中没有工作表", path=path)
@@ -493,13 +544,12 @@ def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int 
         raise ExportFormatError(f"工作簿中没有第{sheet + 1}个工作表", path=path)
     label = f"「{sheet if isinstance(sheet, str) else reader.sheet_names[sheet]}」"
     scan = _scan_xlsx(path, raw, sheet, label) if kind == "xlsx" else _SheetScan()
+    if while_reading is not None:
+        while_reading()
     skip_rows = max(0, header_row - scan.first_row) if header_row else 0
     notes: list[str] = []
-    # every row decides a column's type (the default samples 1,000 rows and silently blanks
-    # a later cell that does not fit, such as 满意 under codes or a date written as text)
     if header_rows == 1:
-        body = _fastexcel_call(path, lambda: reader.load_sheet(
-            sheet, header_row=skip_rows, schema_sample_rows=None).to_pandas())
+        body = _load_typed(path, reader, sheet, skip_rows)
         header = [_undo_dedup([str(c) for c in body.columns])]
         if body.shape[1] == 0:
             header = [[]]
@@ -528,6 +578,46 @@ def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int 
                      row_numbers=np.arange(len(body)) + top, merged=merged)
     _drop_blank_rows(table)
     return table
+
+
+def _load_typed(path: Path, reader, sheet: int | str, skip_rows: int) -> pd.DataFrame:
+    """The sheet under its header row, every row deciding a column's type.
+
+    fastexcel types a column from its first 1,000 rows by default and silently blanks a later
+    cell that does not fit (满意 under codes, a date written as text); with every row sampled it
+    makes such a column text instead, at the cost of a second look at every cell. So the
+    sample is trusted only where nothing can have been lost: every column came out as numbers
+    or text (a text column takes any later cell as its text, as a full look would) and fastexcel
+    reports no cell that it could not convert. Otherwise (a cell blanked; a date, true/false
+    or duration column, into which a later number would be read silently; a column blank in
+    every sampled row, made text whatever follows) the sheet is read again with every row
+    deciding. A later text that is a plain number (「3」) in a numeric column is read as that
+    number."""
+    sheet_obj = _fastexcel_call(path, lambda: reader.load_sheet(sheet, header_row=skip_rows))
+    batch, errors = _fastexcel_call(path, sheet_obj.to_arrow_with_errors)
+    if errors is None and all(_sample_decides(batch.column(j), f.type)
+                              for j, f in enumerate(batch.schema)):
+        return batch.to_pandas()
+    del batch, sheet_obj
+    return _fastexcel_call(path, lambda: reader.load_sheet(
+        sheet, header_row=skip_rows, schema_sample_rows=None).to_pandas())
+
+
+_SAMPLE_ROWS = 1000  # fastexcel's default schema_sample_rows
+
+
+def _sample_decides(col, typ) -> bool:
+    """Whether a column typed from the first rows is what every row would have made it:
+    numbers, or text whose sampled rows held something (a column blank in all the sampled
+    rows is made text by fastexcel; a full look would type it by its later cells)."""
+    import pyarrow as pa
+
+    if pa.types.is_floating(typ):
+        return True
+    if not (pa.types.is_string(typ) or pa.types.is_large_string(typ) or pa.types.is_null(typ)):
+        return False  # dates, true/false, durations: a later number would be read into them
+    n = min(_SAMPLE_ROWS, len(col))
+    return col.null_count == len(col) or col.slice(0, n).null_count < n
 
 
 def _put_formulas(body: pd.DataFrame, scan: _SheetScan, top: int, notes: list[str]) -> pd.DataFrame:
@@ -659,6 +749,43 @@ def _clean_text(s: str) -> str:
     return _CTRL.sub("", s.translate(_CTRL_AS_NEWLINE))
 
 
+# the bytes that _CTRL's characters start with in UTF-8: C0 controls but tab, newline and
+# carriage return; DEL; 0xE2 (U+200B-U+200D, U+2060) and 0xEF (U+FEFF), looked at more closely
+_CTRL_LEAD = np.zeros(256, dtype=bool)
+_CTRL_LEAD[[*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xE2, 0xEF]] = True
+_NOT_LEAD = bytes(np.flatnonzero(~_CTRL_LEAD).tolist())  # bytes.translate deletes these
+
+
+def _surely_clean(col: pd.Series) -> bool:
+    """Whether a column of fastexcel's (Arrow) strings certainly holds none of ``_CTRL``'s
+    characters, from its UTF-8 bytes in one vectorised pass; False (look cell by cell) when
+    some byte may start one, or the column is not Arrow text."""
+    if not isinstance(col.array, pd.arrays.ArrowStringArray):
+        return False
+    import pyarrow as pa
+
+    arr = pa.array(col.array)
+    for chunk in (arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]):
+        bufs = chunk.buffers()
+        data = bufs[2] if len(bufs) > 2 else None
+        if data is None:
+            continue
+        if not data.to_pybytes().translate(None, _NOT_LEAD):
+            continue  # no byte that may start one (C speed)
+        b = np.frombuffer(data, dtype=np.uint8)
+        lead = np.flatnonzero(_CTRL_LEAD[b])
+        if (b[lead] < 0xE0).any():
+            return False
+        nxt = np.append(b, [0, 0])  # the two bytes after each 0xE2 / 0xEF
+        one, two = nxt[lead + 1], nxt[lead + 2]
+        zero_width = (b[lead] == 0xE2) & (((one == 0x80) & (two >= 0x8B) & (two <= 0x8D))
+                                          | ((one == 0x81) & (two == 0xA0)))
+        bom = (b[lead] == 0xEF) & (one == 0xBB) & (two == 0xBF)
+        if (zero_width | bom).any():
+            return False
+    return True
+
+
 def _clean_controls(table: RawTable) -> None:
     """Remove control characters (Word's \\x0b line breaks become line breaks, \\x07 cell
     marks and the like go) and invisible BOM / zero-width marks from header and body cells,
@@ -672,7 +799,7 @@ def _clean_controls(table: RawTable) -> None:
     body = table.body
     for j in body.columns:
         col = body[j]
-        if col.dtype.kind in "fiumbM":
+        if col.dtype.kind in "fiumbM" or _surely_clean(col):
             continue
         try:
             hit = col.str.contains(_CTRL.pattern, regex=True, na=False)

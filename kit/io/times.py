@@ -54,8 +54,11 @@ def parse_times(s: pd.Series) -> tuple[pd.Series, pd.Series | None, int]:
     if s.dtype.kind in "fi":  # Excel serial dates (CSV re-saved by Excel)
         out = pd.to_datetime(s, unit="D", origin="1899-12-30", errors="coerce").dt.round("s")
         return out, None, int((out.isna() & s.notna()).sum())
-    t = s.astype(object).where(s.notna(), None)
-    t = t.map(lambda v: v.strip() if isinstance(v, str) else v)
+    if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object:  # fastexcel's text: vectorised
+        t = s.str.strip().astype(object).where(s.notna(), None)
+    else:
+        t = s.astype(object).where(s.notna(), None)
+        t = t.map(lambda v: v.strip() if isinstance(v, str) else v)
     t = t.where(~t.isin(_NULLS), None)
     has = t.notna()
     if not has.any():
@@ -133,6 +136,10 @@ def duration_seconds(s: pd.Series) -> pd.Series:
 
     if s.dtype.kind in "fi":
         return s.astype("float64")
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    if 2 * len(uniq) < len(s):  # '136秒' repeats: each distinct text is read once
+        secs = duration_seconds(pd.Series(np.asarray(uniq, dtype=object))).to_numpy(dtype="float64")
+        return pd.Series(np.append(secs, np.nan)[codes], index=s.index, dtype="float64")
     t = s.astype(object).where(s.notna(), None)
     hms = t.map(lambda v: _HMS.match(v) if isinstance(v, str) else None)
     out = parse_duration(t.where(hms.isna(), None).map(lambda v: v if v is None or isinstance(

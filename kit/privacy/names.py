@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 import threading
 import warnings
 from functools import lru_cache
 
 __all__ = ["find_names", "mask_names", "looks_like_name", "SURNAMES", "COMPOUND_SURNAMES",
-           "NAME_MASK"]
+           "NAME_MASK", "warm_up"]
 
 NAME_MASK = "〔姓名已隐去〕"
 
@@ -90,14 +91,32 @@ _DOMAIN_WORDS = ("党日 主题党日 党课 党费 党务 党建 党史 党龄 
                  "红色 红旗 红榜 黑榜 明白纸 连心卡 农家书屋 新时代文明实践站 文明实践 乡风文明 "
                  "低保户 五保户 脱贫户 监测户 易地搬迁 光伏 合作社 集体经济 经济合作社").split()
 _lock = threading.Lock()
+_ready: list = []  # jieba once loaded: (tokenizer, tags, frequencies)
+
+
+def warm_up() -> None:
+    """Load jieba's dictionary in a background thread (about 1.5 s of CPU), so that it is
+    ready when names are first looked for; the loader calls it before a long read whose
+    answers are text. Later calls wait for it (``_jieba`` is locked) instead of loading twice."""
+    if _jieba.cache_info().currsize == 0 and not _lock.locked():
+        _import_jieba()  # here: warning filters are process-wide, not to be changed in a thread
+        threading.Thread(target=_jieba, name="kit-jieba-warm-up").start()
+
+
+def _import_jieba():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # jieba imports pkg_resources, deprecated in setuptools
+        import jieba
+    return jieba
 
 
 @lru_cache(maxsize=1)
 def _jieba():
     """jieba's tokenizer, initialised once (the dictionary load takes about a second)."""
-    with _lock, warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # jieba imports pkg_resources, deprecated in setuptools
-        import jieba
+    with _lock:
+        if _ready:  # loaded by warm_up() while this call waited for the lock
+            return _ready[0]
+        jieba = sys.modules.get("jieba") or _import_jieba()
         import jieba.posseg as pseg
 
         jieba.setLogLevel(logging.WARNING)
@@ -106,7 +125,8 @@ def _jieba():
         for word in _DOMAIN_WORDS:  # words of this field that jieba would take for names
             jieba.add_word(word, freq=2000, tag="n")
             pseg.dt.word_tag_tab[word] = "n"
-        return jieba.dt, pseg.dt.word_tag_tab, jieba.dt.FREQ
+        _ready.append((jieba.dt, pseg.dt.word_tag_tab, jieba.dt.FREQ))
+        return _ready[0]
 
 
 def _tokens(text: str) -> list[tuple[int, str, str]]:

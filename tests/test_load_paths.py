@@ -1,0 +1,98 @@
+"""The loader's quicker paths give what the plain paths give (issue 13, loader speed).
+
+Each quick path is checked against values written out by hand: the per-distinct-value reading
+of 答题时长, the look at the first rows that decides whether jieba's dictionary is loaded while
+a large file is read, and names found while that load is still running.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kit.io.table import answers_look_like_text
+from kit.io.times import duration_seconds, parse_times
+from kit.paths import ROOT
+from kit.privacy import names
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+def test_durations_read_once_per_distinct_text_are_read_per_cell(dtype):
+    # 136秒 = 136; 2分5秒 = 2*60+5 = 125; 00:02:05 = 125; 1小时2分 = 3600+120 = 3720;
+    # NULL, blank and words are missing
+    cells = ["136秒"] * 6 + ["2分5秒", "00:02:05", "1小时2分", "NULL", None, "说不清"] + ["136秒"] * 6
+    want = [136.0] * 6 + [125.0, 125.0, 3720.0, np.nan, np.nan, np.nan] + [136.0] * 6
+    s = pd.Series(cells, dtype=dtype, index=range(100, 118))
+    got = duration_seconds(s)
+    assert got.index.tolist() == list(range(100, 118))
+    np.testing.assert_array_equal(got.to_numpy(), np.array(want))
+    # every cell distinct: the per-cell path, same values
+    np.testing.assert_array_equal(duration_seconds(pd.Series(cells[5:13], dtype=dtype)).to_numpy(),
+                                  np.array(want[5:13]))
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+def test_times_with_spaces_and_nulls(dtype):
+    s = pd.Series([" 2019/11/01 09:17:39 ", "NULL", None, "(跳过)", "2019/02/30 00:00:00"], dtype=dtype)
+    t, local, bad = parse_times(s)
+    assert str(t.iloc[0]) == "2019-11-01 09:17:39" and t.iloc[1:].isna().all()
+    assert local is None and bad == 1  # 30 February does not exist: the one unreadable cell
+
+
+def test_answers_as_labels_are_told_from_codes_by_the_first_rows(tmp_path, exports):
+    raw = ROOT / "surveys" / "poverty-alleviation" / "raw"
+    assert answers_look_like_text(next(raw.glob("*按文本*")))      # 您的身份: 群众, 满意, ...
+    assert not answers_look_like_text(next(raw.glob("*按序号*")))  # 1, 4, 4, ...
+    csv = tmp_path / "t.csv"
+    csv.write_text("序号,身份,满意度\n1,群众,满意\n2,党员,一般\n", encoding="utf-8")
+    assert answers_look_like_text(csv)
+    csv.write_text("序号,身份,满意度\n1,2,4\n2,1,3\n", encoding="gb18030")
+    assert not answers_look_like_text(csv)
+    assert not answers_look_like_text(exports / "wjx_reportgen_800_800_0_text.xls")  # not told
+    bad = tmp_path / "cut.xlsx"
+    bad.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    assert not answers_look_like_text(bad)
+
+
+def test_names_are_found_while_the_dictionary_loads_in_the_background():
+    names.warm_up()
+    found = []
+    t = threading.Thread(target=lambda: found.append(names.find_names("户主张伟反映路灯坏了")))
+    t.start()
+    t.join()
+    text = "户主张伟反映路灯坏了，村民王秀英说联系人是赵铁柱"
+    assert [text[a:b] for a, b in names.find_names(text)] == ["张伟", "王秀英", "赵铁柱"]
+    assert found == [[(2, 4)]]
+    assert names._jieba() is names._jieba() and len(names._ready) == 1
+
+
+@pytest.mark.parametrize("char", [chr(c) for c in (*range(0x20), 0x7F, 0x200B, 0x200C, 0x200D, 0x2060,
+                                                    0xFEFF, 0x200E, 0x2014, 0x201C, 0x2026, 0xFF0C)])
+def test_columns_passed_over_by_the_byte_check_hold_no_control_character(char):
+    from kit.io.table import _CTRL, _surely_clean
+
+    # the reference is the cell-by-cell pattern itself: tab, newline and carriage return, the
+    # marks U+200E, —, “, …, ， are not removed; every other character here is
+    col = pd.Series(["非常满意", f"一般{char}", None, "36.1.2.3(安徽-合肥)"] * 3, dtype="str")
+    has = bool(_CTRL.search(char))
+    assert has == (char not in "\t\n\r\u200e\u2014\u201c\u2026\uff0c")
+    assert not (has and _surely_clean(col))
+    if char in "\t\n\u2014":
+        assert _surely_clean(col)  # ordinary text is passed over
+
+
+def test_the_dictionary_is_loaded_while_a_large_text_workbook_is_read(monkeypatch):
+    import kit.io as kio
+    from kit.io.table import read_table
+
+    raw = ROOT / "surveys" / "poverty-alleviation" / "raw"
+    text, codes = next(raw.glob("*按文本*")), next(raw.glob("*按序号*"))
+    assert kio._names_warm_up(text) is None  # 420 responses: read in no time, nothing to overlap
+    monkeypatch.setattr(kio, "_WARM_UP_BYTES", 0)
+    assert kio._names_warm_up(text) is names.warm_up and kio._names_warm_up(codes) is None
+    calls = []
+    table = read_table(text, export=True, while_reading=lambda: calls.append(len(calls)))
+    assert calls == [0] and len(table.body) == 420
