@@ -128,7 +128,10 @@ def test_workbook_numbers_are_numbers_and_prints(needs, tmp_path, office):
     path = write_questions_workbook(tab, tmp_path / "逐题统计.xlsx", cts, texts, title="村级党组织服务需求调查")
     assert check_xlsx(path) == []
     wb = load_workbook(path)
-    assert wb.sheetnames == ["样本基本情况", "逐题统计", "交叉分析", "开放题", "其他归类"]
+    # a note naming statistical software (quartiles as R type 7) moves to a last 方法说明 sheet
+    assert wb.sheetnames == ["样本基本情况", "逐题统计", "交叉分析", "开放题", "其他归类", "方法说明"]
+    method = [r for r in wb["方法说明"].iter_rows(values_only=True)][2:]
+    assert [r[1] for r in method] == ["逐题统计"] and "quantile(type = 7)" in method[0][3]
     ws = wb["逐题统计"]
     values = [c.value for row in ws.iter_rows() for c in row]
     assert 356 in values                                       # counts stored as numbers
