@@ -149,3 +149,33 @@ def test_files_of_one_name_print_in_one_run(tmp_path, office):
         ["000/自评报告.pdf", "001/自评报告.pdf", "002/自评报告.pdf"]
     assert [("北岭村" in read_pdf(p)[0].text, "中山村" in read_pdf(p)[0].text) for p in pdfs] == \
         [(True, False), (False, True), (False, False)]
+
+
+LATIN = "经Holm校正后P=0.018，按Welch检验和Cohen效应量，Cronbach系数为0.91，KMO为0.83。"
+
+
+def test_no_latin_word_or_test_statistic_is_broken(tmp_path, office, monkeypatch):
+    """「（H」 / 「olm校正后」 was printed in a justified paragraph of 满意度调查报告: a Latin word,
+    and a statistic with its value (P=0.018), are kept whole like numbers. One paragraph per
+    offset puts every character of the sentence at the end of some line. The control is the
+    same document written with numbers alone kept whole (the layer before this fix): it breaks
+    inside a word or a P=…, so the check can fail."""
+    import kit.render.word as word
+    from kit.render.checks import broken_numbers
+    from kit.render.pdf import read_pdf
+
+    def write(name):
+        d = word.Document("版面检查")
+        for k in range(28):
+            d.paragraph("测" * k + LATIN)
+        return word.render_docx(d, tmp_path / name)
+
+    path = write("拉丁.docx")
+    monkeypatch.setattr(word, "UNBROKEN_TOKEN", word.NUMBER_TOKEN)
+    control_path = write("对照.docx")
+    monkeypatch.undo()
+    pdfs = office([path, control_path], tmp_path / "pdf")
+    assert broken_numbers(path, read_pdf(pdfs[0])) == []
+    control = broken_numbers(control_path, read_pdf(pdfs[1]))
+    # inside a word (a letter on both sides of the break) or between P= and its value
+    assert any(re.search(r"[A-Za-z]\|[A-Za-z]|=\|\d|[A-Za-z]\|=", b) for b in control), control

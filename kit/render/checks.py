@@ -271,35 +271,54 @@ def broken_numbers(docx_path: str | Path, pages) -> list[str]:
     「8.3%」 at the start of the next; 「96.5%–99.2」 and 「%」): for each pair of lines of the
     PDF (``pages``: :func:`kit.render.pdf.read_pdf`) whose junction lies inside one paragraph
     of the document (its text on both sides of the break is found there), whether the break
-    falls inside a number token (:data:`kit.render.word.NUMBER_TOKEN`: sign, digits,
-    decimals, %, a range a–b). Returns 「第N页：98|3%」 for each."""
+    falls inside a number token or a Latin word (:data:`kit.render.word.UNBROKEN_TOKEN`: sign,
+    digits, decimals, %, a range a–b, P=0.018, Holm). Tokens are found in the paragraph's own
+    text, spaces included (「Welch」 and 「t检验」 are two words), then located in its text
+    without spaces, as the PDF's lines are compared. Returns 「第N页：98|3%」 for each.
+
+    >>> from types import SimpleNamespace as NS
+    >>> import docx, tempfile, pathlib
+    >>> d = docx.Document(); _ = d.add_paragraph("经Holm校正后P=0.018，Welch t检验")
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "x.docx"; d.save(f)
+    >>> page = lambda *ls: NS(index=0, lines=lambda: list(ls))
+    >>> broken_numbers(f, [page("经H", "olm校正后P=0.018，Welch t检验")])
+    ['第1页：经H|olm校正后P=']
+    >>> broken_numbers(f, [page("经Holm校正后P=0.018，Welch", "t检验")])
+    []
+    """
     from docx import Document as _Docx
 
-    from .word import NUMBER_TOKEN
+    from .word import UNBROKEN_TOKEN
 
-    def flat(t: str) -> str:
-        return re.sub(r"\s+", "", t.replace("\u2060", ""))
+    def tokens(t: str) -> tuple[str, list[tuple[int, int]]]:
+        """The text without spaces, and its tokens' spans in that text."""
+        t = t.replace("\u2060", "")
+        kept = [0]
+        for ch in t:
+            kept.append(kept[-1] + (not ch.isspace()))
+        return (re.sub(r"\s+", "", t),
+                [(kept[m.start()], kept[m.end()]) for m in UNBROKEN_TOKEN.finditer(t)])
 
     d = _Docx(str(docx_path))
-    texts = [flat(p.text) for p in d.paragraphs]
+    raw = [p.text for p in d.paragraphs]
     for t in d.tables:
         for row in t.rows:
             for cell in row.cells:
-                texts += [flat(p.text) for p in cell.paragraphs]
-    texts = [t for t in set(texts) if re.search(r"\d", t)]
+                raw += [p.text for p in cell.paragraphs]
+    texts = [tokens(t) for t in set(raw) if re.search(r"[0-9A-Za-z]", t)]
     out = []
     for page in pages:
-        lines = [flat(ln) for ln in page.lines()]
+        lines = [re.sub(r"\s+", "", ln.replace("\u2060", "")) for ln in page.lines()]
         for a, b in zip(lines, lines[1:]):
             if not a or not b:
                 continue
             tail, head = a[-8:], b[:8]
-            for t in texts:
+            for t, spans in texts:
                 k = t.find(tail + head)
                 if k < 0:
                     continue
                 cut = k + len(tail)
-                if any(m.start() < cut < m.end() for m in NUMBER_TOKEN.finditer(t)):
+                if any(s < cut < e for s, e in spans):
                     out.append(f"第{page.index + 1}页：{tail}|{head}")
                 break
     return out

@@ -620,7 +620,10 @@ def _runs(p, text: str, labels: dict, bookmarks: dict, size: float | None = None
 # a number with its sign, thousands separators, decimals and %/‰, and a range or ratio of two
 # (96.5%–99.2%, 405/412, 2024-03-01): one token that a line never breaks inside
 _NUM = r"[+\-−±]?\d(?:[\d,]*\d)?(?:\.\d+)?[%‰]?"
-NUMBER_TOKEN = re.compile(rf"{_NUM}(?:\s?[–—~～/:\-]\s?{_NUM})*")
+NUMBER_TOKEN = re.compile(rf"(?:[A-Za-z]\s?[=<>≤≥]\s?)?{_NUM}(?:\s?[–—~～/:\-]\s?{_NUM})*")
+# a Latin word (Holm, Welch, Cohen's) is not broken either: 「（H」 / 「olm校正后」
+_WORD = r"[A-Za-z]+(?:['’][A-Za-z]+)*"
+UNBROKEN_TOKEN = re.compile(rf"{NUMBER_TOKEN.pattern}|{_WORD}")
 NUMBER_LANG = "zxx"   # "no linguistic content" (BCP 47): the run is laid out as a Latin word
 WORD_JOINER = "\u2060"
 
@@ -641,10 +644,15 @@ def number_runs(text: str) -> list[tuple[str, bool]]:
     [('满意率为', False), ('98.3%', True), ('（', False), ('96.5%–\u206099.2%', True), ('），共', False), ('1,234', True), ('人', False)]
     >>> number_runs("6.7–17.3")
     [('6.7–17.3', True)]
+
+    A statistic with its value (P=0.018, P<0.001) and a Latin word are kept whole the same way:
+
+    >>> number_runs("（Holm校正后P=0.018）")
+    [('（', False), ('Holm', True), ('校正后', False), ('P=0.018', True), ('）', False)]
     """
     out: list[tuple[str, bool]] = []
     pos = 0
-    for m in NUMBER_TOKEN.finditer(text):
+    for m in UNBROKEN_TOKEN.finditer(text):
         if m.start() > pos:
             out.append((text[pos:m.start()], False))
         token = m.group()
