@@ -425,6 +425,8 @@ def printed_font_size(ws) -> float | None:
 
     from openpyxl.utils import get_column_letter
 
+    from .excel import column_pt
+
     box = _print_box(ws)
     pr = ws.sheet_properties.pageSetUpPr
     if box is None or not pr or not pr.fitToPage or ws.page_setup.fitToWidth not in (1, "1"):
@@ -434,7 +436,7 @@ def printed_font_size(ws) -> float | None:
     for j in range(c1, c2 + 1):
         d = ws.column_dimensions.get(get_column_letter(j))
         w = d.width if d is not None and d.width else 8.43
-        width_pt += (w * 7 + 5) * 0.75
+        width_pt += column_pt(w)
     landscape = ws.page_setup.orientation == "landscape"
     page = 842 if landscape else 595
     m = ws.page_margins

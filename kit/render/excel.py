@@ -58,6 +58,17 @@ LEGIBLE_PT = MIN_PRINTED_PT + 0.3   # the printed size a shrunk table aims at (a
 MIN_WIDE = 16        # a prose column is not made narrower than this (8 CJK characters a line)
 
 
+def column_pt(units: float) -> float:
+    """The printed width in points of a column ``units`` Excel width units wide: (7w + 5)
+    pixels of 0.75 pt (a unit is a digit of the default 11-point font, 7 px, plus 5 px of
+    padding), before any fit-to-page scaling.
+
+    >>> column_pt(12), column_pt(60)   # 89 px and 425 px
+    (66.75, 318.75)
+    """
+    return (units * 7 + 5) * 0.75
+
+
 @dataclass
 class Sheet:
     """One worksheet: a ``title`` row saying what it is, then its tables (usually one), then
@@ -196,7 +207,7 @@ def _fit_wide_columns(cols: list[Column], widths: dict[int, float], size: float 
     above :data:`MIN_WIDE` (and never its longest word); a table whose narrow columns alone are
     too wide is left as it is (:func:`kit.render.checks.printed_font_size` names it).
 
-    A column of w units prints (7w + 5) x 0.75 pt wide (:func:`kit.render.checks.printed_font_size`),
+    A column of w units prints (7w + 5) x 0.75 pt wide (:func:`column_pt`),
     so n columns of W units in all fit the page at LEGIBLE_PT / size when
     5.25 W + 3.75 n <= 770 x size / LEGIBLE_PT: for 11 points (7.3 aimed at) and 3 columns,
     W <= (770 x 11 / 7.3 - 11.25) / 5.25 = 218.86. Below, 270 units are 51.14 too many; the
@@ -238,7 +249,7 @@ def _wrapped_lines(text: str, units: float, size: float = 11) -> int:
     >>> _wrapped_lines("填写个人信息的题目已加盐哈希（原值不保留）：受访者编号（已脱敏编码）", 60)
     2
     """
-    per_line = max(((units * 7 + 5) * 0.75 - 6) / (size * 0.9), 1)
+    per_line = max((column_pt(units) - 6) / (size * 0.9), 1)
     return sum(max(1, math.ceil(display_width(line) / per_line)) for line in (text or "").split("\n"))
 
 
@@ -409,7 +420,7 @@ def _row_heights(ws, g: Grid, top: int, texts: dict, widths: dict[int, float], s
     for c in g.cells:
         text = texts.get((c.row, c.col), "")
         units = sum(widths.get(k + 1, 8.43) for k in range(c.col, c.col + c.cols))
-        chars = max(((units * 7 + 5) * 0.75 - 2) / size, 1)   # 7 px a unit; a Chinese character is `size` pt
+        chars = max((column_pt(units) - 2) / size, 1)   # a Chinese character is `size` pt
         if c.role == "title" and c.row == 0:
             size_here, chars = size + 3, chars * size / (size + 3)
         else:
@@ -648,11 +659,7 @@ def _page_breaks(ws, g: Grid, top: int, last: int, widths: dict[int, float], lan
     from openpyxl.styles import Alignment
     from openpyxl.worksheet.pagebreak import Break
 
-    page_w, page_h = (842, 595) if landscape else (595, 842)
-    inch = 72
-    width_pt = sum((w * 7 + 5) * 0.75 for w in widths.values())
-    scale = min(1.0, (page_w - inch * (ws.page_margins.left + ws.page_margins.right)) / width_pt)
-    room = (page_h - inch * (ws.page_margins.top + ws.page_margins.bottom) - 6) / scale
+    room = _page_room(ws, widths, landscape)
 
     def height(r: int) -> float:
         h = ws.row_dimensions[r].height
@@ -706,7 +713,7 @@ def _page_room(ws, widths: dict[int, float], landscape: bool) -> float:
     the page width."""
     page_w, page_h = (842, 595) if landscape else (595, 842)
     inch = 72
-    width_pt = sum((w * 7 + 5) * 0.75 for w in widths.values()) or 1.0
+    width_pt = sum(column_pt(w) for w in widths.values()) or 1.0
     scale = min(1.0, (page_w - inch * (ws.page_margins.left + ws.page_margins.right)) / width_pt)
     return (page_h - inch * (ws.page_margins.top + ws.page_margins.bottom) - 6) / scale
 
