@@ -389,8 +389,9 @@ def settled_quadrants(res) -> pd.Series:
     d = res.drivers
     if not len(d):
         return pd.Series(dtype=object)
+    placed = d["quadrant"].astype(object).notna()   # an item with a quadrant at all
     if ipa_is_noise(res):
-        return pd.Series([UNSETTLED if q is not None and pd.notna(q) else None for q in d["quadrant"]], index=d.index)
+        return pd.Series(UNSETTLED, index=d.index, dtype=object).where(placed, None)
     items = res.items.set_index("column")
     lo = d["column"].map(items["index_ci_low"]).astype(float)
     hi = d["column"].map(items["index_ci_high"]).astype(float)
@@ -400,9 +401,7 @@ def settled_quadrants(res) -> pd.Series:
     r_lo = d.get("r_ci_low", pd.Series(np.nan, index=d.index)).astype(float)
     r_hi = d.get("r_ci_high", pd.Series(np.nan, index=d.index)).astype(float)
     imp_clear = (r_hi < imp_mean) | (r_lo > imp_mean)
-    out = [q if (q is not None and pd.notna(q) and a and b) else (UNSETTLED if q is not None and pd.notna(q) else None)
-           for q, a, b in zip(d["quadrant"], perf_clear, imp_clear)]
-    return pd.Series(out, index=d.index, dtype=object)
+    return d["quadrant"].astype(object).where(perf_clear & imp_clear, UNSETTLED).where(placed, None)
 
 
 def _drivers(data: pd.DataFrame, specs, items: pd.DataFrame, skipped: list[str]) -> pd.DataFrame:
