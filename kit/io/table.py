@@ -23,6 +23,7 @@ import io
 import logging
 import re
 import struct
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -302,6 +303,7 @@ class _SheetScan:
     formulas: dict = field(default_factory=dict)   # (row1, col0) -> formula text, no value saved
     errors: dict = field(default_factory=dict)     # (row1, col0) -> Excel error value (#DIV/0!)
     merged: list = field(default_factory=list)     # (row1, col0, row1, col0) inclusive
+    part: str | None = None     # the sheet's part in the archive, once its bounds were read
 
 
 _XVALCELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?<!/)>')
@@ -403,9 +405,17 @@ _SCAN_ERRORS = (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, N
 
 
 def _scan_xlsx(path: Path, raw: bytes, sheet: int | str, sheet_label: str) -> _SheetScan:
-    """A cheap pass over the sheet XML before calamine reads it: the used range of cells that
-    hold something (refused when absurd), where that range starts, formulas saved without a
-    computed value, error values, merged ranges.
+    """Both passes over the sheet XML: :func:`_scan_bounds`, then :func:`_scan_contents`."""
+    scan = _scan_bounds(path, raw, sheet, sheet_label)
+    _scan_contents(raw, scan)
+    return scan
+
+
+def _scan_bounds(path: Path, raw: bytes, sheet: int | str, sheet_label: str) -> _SheetScan:
+    """The pass over the sheet XML that must come before calamine reads it: the used range of
+    cells that hold something (refused when absurd, before calamine allocates it) and where
+    that range starts. What is found inside the cells (:func:`_scan_contents`) can be looked
+    for while calamine reads.
 
     The size check does no per-cell work for an ordinary sheet: the range is bounded by the
     last row and the last cell of each row; only a range that may be too large, or that is
@@ -430,12 +440,6 @@ def _scan_xlsx(path: Path, raw: bytes, sheet: int | str, sheet_label: str) -> _S
             last_row = max(last_row, _last_row(data))
             c, k = _last_col(data)
             cmax, n_rows = max(cmax, c), n_rows + k
-            _scan_cells(data, scan)
-            # merged ranges are listed after the cells: in the last piece, not one ending in a row
-            tail = -1 if data.endswith(b"</row>") else data.rfind(b"</sheetData>")
-            for m in (_XMERGE.finditer(data, tail) if tail >= 0 else ()):
-                scan.merged.append((int(m.group(2)), _col_index(m.group(1).decode()),
-                                    int(m.group(4)), _col_index(m.group(3).decode())))
         if not found:
             return _SheetScan()
         scan.first_col = 0 if has_a else min(min_col, 1 << 14)
@@ -449,7 +453,27 @@ def _scan_xlsx(path: Path, raw: bytes, sheet: int | str, sheet_label: str) -> _S
             _refuse_size(path, _sheet_chunks(zf, name, raw), sheet_label)
     except _SCAN_ERRORS:
         return _SheetScan()  # a damaged or encrypted part: fastexcel reports it with its own message
+    scan.part = name
     return scan
+
+
+def _scan_contents(raw: bytes, scan: _SheetScan) -> None:
+    """The pass over the sheet XML that looks inside the cells, into ``scan``: formulas saved
+    without a computed value, error values, merged ranges. Nothing here bounds what calamine
+    allocates, so :func:`_read_excel` runs it while calamine reads (which releases the GIL)."""
+    if scan.part is None:
+        return
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(raw))
+        for data in _sheet_chunks(zf, scan.part, raw):
+            _scan_cells(data, scan)
+            # merged ranges are listed after the cells: in the last piece, not one ending in a row
+            tail = -1 if data.endswith(b"</row>") else data.rfind(b"</sheetData>")
+            for m in (_XMERGE.finditer(data, tail) if tail >= 0 else ()):
+                scan.merged.append((int(m.group(2)), _col_index(m.group(1).decode()),
+                                    int(m.group(4)), _col_index(m.group(3).decode())))
+    except _SCAN_ERRORS:  # the bounds were read: what was found so far stands
+        return
 
 
 def _scan_cells(data: bytes, scan: _SheetScan) -> None:
@@ -543,20 +567,27 @@ def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int 
     if isinstance(sheet, int) and not 0 <= sheet < len(reader.sheet_names):
         raise ExportFormatError(f"工作簿中没有第{sheet + 1}个工作表", path=path)
     label = f"「{sheet if isinstance(sheet, str) else reader.sheet_names[sheet]}」"
-    scan = _scan_xlsx(path, raw, sheet, label) if kind == "xlsx" else _SheetScan()
-    if while_reading is not None:
-        while_reading()
+    scan = _scan_bounds(path, raw, sheet, label) if kind == "xlsx" else _SheetScan()
     skip_rows = max(0, header_row - scan.first_row) if header_row else 0
     notes: list[str] = []
     if header_rows == 1:
-        body = _load_typed(path, reader, sheet, skip_rows)
+        load = lambda: _load_typed(path, reader, sheet, skip_rows)  # noqa: E731
+    else:
+        load = lambda: _fastexcel_call(path, lambda: reader.load_sheet(  # noqa: E731
+            sheet, header_row=None, dtypes="string", schema_sample_rows=None).to_pandas())
+    # calamine parses the sheet in a thread (fastexcel releases the GIL while it does) while
+    # this one looks inside the cells and starts what the caller wants started
+    loaded = _in_thread(load)
+    _scan_contents(raw, scan)
+    if while_reading is not None:
+        while_reading()
+    if header_rows == 1:
+        body = loaded()
         header = [_undo_dedup([str(c) for c in body.columns])]
         if body.shape[1] == 0:
             header = [[]]
     else:
-        frame = _fastexcel_call(path, lambda: reader.load_sheet(
-            sheet, header_row=None, dtypes="string", schema_sample_rows=None).to_pandas())
-        frame = frame.iloc[skip_rows:].reset_index(drop=True)
+        frame = loaded().iloc[skip_rows:].reset_index(drop=True)
         header = [[_cell_text(v) for v in frame.iloc[i].tolist()]
                   for i in range(min(header_rows, len(frame)))]
         body = _type_columns(frame.iloc[header_rows:].reset_index(drop=True).astype(object))
@@ -578,6 +609,29 @@ def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int 
                      row_numbers=np.arange(len(body)) + top, merged=merged)
     _drop_blank_rows(table)
     return table
+
+
+def _in_thread(fn):
+    """Start ``fn()`` in a thread; returns what waits for it and gives its result, or raises
+    what it raised. A daemon thread: an interrupted run does not wait for the read to end."""
+    box: dict = {}
+
+    def run():
+        try:
+            box["value"] = fn()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread as it is
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name="kit-read-sheet", daemon=True)
+    worker.start()
+
+    def wait():
+        worker.join()
+        if "error" in box:
+            raise box.pop("error")
+        return box.pop("value")
+
+    return wait
 
 
 def _load_typed(path: Path, reader, sheet: int | str, skip_rows: int) -> pd.DataFrame:
