@@ -529,31 +529,41 @@ def _last_col(data: bytes) -> tuple[int, int]:
 
 def _refuse_size(path: Path, chunks, sheet_label: str) -> None:
     """Measure the used range exactly (only for a sheet that may be absurd) and refuse it
-    when it is too large to read or almost empty (a stray cell far from the data)."""
+    when it is too large to read or almost empty (a stray cell far from the data).
+
+    The message names the stray cell: of the cells in the last column and those in the last
+    row, the side with fewer cells is the one a stray cell made (a lone cell at XFD2999
+    beside 3,001 filled rows is in a column of its own, not in the last row of data)."""
     rmin = cmin = 1 << 30
     rmax = cmax = -1
     n = 0
-    far = ""
+    in_rmax = in_cmax = 0
+    at_rmax = at_cmax = (0, 0)
     for data in chunks:
         for m in _XVALCELL.finditer(data):
             r, c = int(m.group(2)), _col_index(m.group(1).decode())
             n += 1
             rmin, cmin = min(rmin, r), min(cmin, c)
-            if r > rmax or c > cmax:
-                far = m.group(1).decode() + m.group(2).decode()
-            rmax, cmax = max(rmax, r), max(cmax, c)
+            if r > rmax:
+                rmax, in_rmax, at_rmax = r, 0, (r, c)
+            in_rmax += r == rmax
+            if c > cmax:
+                cmax, in_cmax, at_cmax = c, 0, (r, c)
+            in_cmax += c == cmax
     rows, cols = rmax - rmin + 1, cmax - cmin + 1
     size = rows * cols
     if size <= SPARSE_CELLS or (size <= MAX_CELLS and n >= size // 100):
         return
+    far_r, far_c = at_cmax if in_cmax <= in_rmax else at_rmax
+    far = f"{_col_letter(far_c)}{far_r}"
     gib = size * 32 / (1 << 30)
     need = f"读取需要约{gib:,.0f} GiB内存" if gib >= 1 else f"读取需要约{size * 32 >> 20:,} MiB内存"
     raise ExportFormatError(
         f"工作表{sheet_label}的数据区域为 {_col_letter(cmin)}{rmin}:{_col_letter(cmax)}{rmax}"
         f"（{rows:,}行 × {cols:,}列），{need}，其中只有{n:,}个单元格有内容，远超问卷导出的大小；"
-        f"最远的有内容单元格是 {far}，多半是误在该处输入或粘贴了内容。请在 Excel 中删除多余的行和列"
+        f"离数据最远的有内容单元格是 {far}，多半是误在该处输入或粘贴了内容。请在 Excel 中删除多余的行和列"
         f"（或清除 {far}）后另存，再导入",
-        path=path, row=rmax, column=_col_letter(cmax))
+        path=path, row=far_r, column=_col_letter(far_c))
 
 
 def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int | str = 0,
