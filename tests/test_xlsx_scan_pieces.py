@@ -127,3 +127,19 @@ def test_what_the_read_raises_in_its_thread_is_raised_to_the_caller(tmp_path, mo
     monkeypatch.setattr(table, "_load_typed", fail)
     with pytest.raises(kit.ExportFormatError, match="读取失败（测试）"):
         table.read_table(f, export=True)
+
+
+@pytest.mark.parametrize("chunk", [1 << 10, 1 << 12, 1 << 16, 1 << 23])
+def test_the_pieces_are_the_sheet_cut_after_rows(tmp_path, monkeypatch, chunk):
+    import io
+    import zipfile
+
+    monkeypatch.setattr(table, "_CHUNK", chunk)
+    f = _sheet(tmp_path / "cut.xlsx", edit=_anomalies)
+    raw = f.read_bytes()
+    zf = zipfile.ZipFile(io.BytesIO(raw))
+    pieces = list(table._sheet_chunks(zf, "xl/worksheets/sheet1.xml", raw))
+    assert b"".join(pieces) == zf.read("xl/worksheets/sheet1.xml")
+    rows = [p for p in pieces if b"<row" in p]
+    assert all(p.endswith(b"</row>") for p in rows)  # a cell never straddles two pieces
+    assert len(pieces) > (2 if chunk < 1 << 16 else 0)

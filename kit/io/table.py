@@ -378,19 +378,18 @@ def _inflated(zf: zipfile.ZipFile, raw: bytes, name: str):
 def _sheet_chunks(zf: zipfile.ZipFile, name: str, raw: bytes):
     """The sheet XML in pieces that end after a ``</row>`` (the last piece holds the rest),
     so that a cell never straddles two pieces and the XML is never held whole in memory."""
-    parts: list[bytes] = []
+    parts: list = []
     size = 0
     for block in _inflated(zf, raw, name):
-        parts.append(block)
         size += len(block)
-        if size < _CHUNK:
+        # the piece ends after the last row end of this block (copied once, by the join)
+        cut = block.rfind(b"</row>") if size >= _CHUNK else -1
+        if cut < 0:
+            parts.append(block)
             continue
-        data = b"".join(parts)
-        cut = data.rfind(b"</row>")
-        rest = data if cut < 0 else data[cut + 6:]
-        if cut >= 0:
-            yield data[: cut + 6]
-        parts, size = [rest], len(rest)
+        yield b"".join([*parts, memoryview(block)[: cut + 6]])
+        parts = [block[cut + 6:]]
+        size = len(parts[0])
     if carry := b"".join(parts):
         cut = carry.rfind(b"</row>")  # the rows, then what follows them (merged ranges)
         if 0 <= cut < len(carry) - 6:
