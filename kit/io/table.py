@@ -587,9 +587,9 @@ def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int 
     # calamine parses the sheet in a thread (fastexcel releases the GIL while it does) while
     # this one looks inside the cells and starts what the caller wants started
     loaded = _in_thread(load)
-    _scan_contents(raw, scan)
     if while_reading is not None:
         while_reading()
+    _scan_contents(raw, scan)
     if header_rows == 1:
         body = loaded()
         header = [_undo_dedup([str(c) for c in body.columns])]
