@@ -636,8 +636,8 @@ WORD_JOINER = "\u2060"
 def number_runs(text: str) -> list[tuple[str, bool]]:
     """``text`` cut into pieces, each (piece, unbroken): a number, a statistic with its value
     or a Latin word, to be kept whole on one line, or the text between. LibreOffice lays out
-    digits inside Chinese text as Chinese, where a line may break between any two characters (「9」 at the
-    end of one line, 「8.3%」 on the next); a number in a run of its own with a Western
+    digits inside Chinese text as Chinese, where a line may break between any two characters
+    (「9」 at the end of one line, 「8.3%」 on the next); a number in a run of its own with a Western
     language (w:lang w:val="zxx") is kept whole, as Word keeps it. A range's dash still allows
     a break (Unicode line-break class BA after an en dash, B2 on either side of an em dash):
     a word joiner (U+2060, zero width, class WJ) there holds the range together; the numbers
