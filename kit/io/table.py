@@ -17,6 +17,7 @@ from Word (``\\x0b`` line breaks, ``\\x07`` cell marks) are cleaned from every c
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import html
 import io
@@ -586,7 +587,7 @@ def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int 
             sheet, header_row=None, dtypes="string", schema_sample_rows=None).to_pandas())
     # calamine parses the sheet in a thread (fastexcel releases the GIL while it does) while
     # this one looks inside the cells and starts what the caller wants started
-    loaded = _in_thread(load)
+    loaded = in_thread(load)
     if while_reading is not None:
         while_reading()
     _scan_contents(raw, scan)
@@ -620,14 +621,16 @@ def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int 
     return table
 
 
-def _in_thread(fn):
+def in_thread(fn):
     """Start ``fn()`` in a thread; returns what waits for it and gives its result, or raises
-    what it raised. A daemon thread: an interrupted run does not wait for the read to end."""
+    what it raised. ``fn`` runs in a copy of the caller's context (the project's pepper is a
+    context variable). A daemon thread: an interrupted run does not wait for it to end."""
     box: dict = {}
+    context = contextvars.copy_context()
 
     def run():
         try:
-            box["value"] = fn()
+            box["value"] = context.run(fn)
         except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread as it is
             box["error"] = exc
 
