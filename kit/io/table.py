@@ -42,7 +42,8 @@ except ImportError:  # pragma: no cover - isal is a dependency; zlib is the same
 
 __all__ = ["RawTable", "read_table", "read_frame", "require_numeric", "sheet_names",
            "drop_summary_rows", "fill_merged_cells", "decode_bytes", "EXCEL_SUFFIXES",
-           "CSV_SUFFIXES", "MAX_CELLS", "SPARSE_CELLS", "SUMMARY_LABELS", "answers_look_like_text"]
+           "CSV_SUFFIXES", "MAX_CELLS", "SPARSE_CELLS", "SUMMARY_LABELS", "answers_look_like_text",
+           "in_thread"]
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
