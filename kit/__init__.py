@@ -7,7 +7,6 @@ from .errors import (EncodingError, ExportFormatError, FontError, KitError, Proj
 from .io import load_export
 from .questionnaire import Questionnaire, load_questionnaire
 from .responses import Responses
-from .satisfaction import analyse_satisfaction
 
 __version__ = "0.1.0"
 
@@ -16,6 +15,15 @@ __all__ = [
     "KitError", "ExportFormatError", "EncodingError", "QuestionnaireError", "ProjectError",
     "FontError", "__version__",
 ]
+
+
+def __getattr__(name: str):
+    # the analyses are imported when first used: loading an export does not need them
+    if name == "analyse_satisfaction":
+        from .satisfaction import analyse_satisfaction
+
+        return analyse_satisfaction
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load_project(folder):

@@ -122,14 +122,16 @@ def difference_sentences(diffs: pd.DataFrame, noun: str = "满意率") -> list[s
     for g, part in diffs.groupby("group_by", sort=False):
         title = _plain_title(part["group_title"].iloc[0])
         hits = part[part["notable"]]
-        clauses = []
+        by_item: dict[str, list[str]] = {}  # an item named once, its comparisons after it
         for r in hits.itertuples(index=False):
             a, b, sa, sb = r.group_a, r.group_b, r.share_a, r.share_b
             if sa < sb and r.mode == "pair":
                 a, b, sa, sb = b, a, sb, sa
             word = "高" if sa > sb else "低"
-            clauses.append(f"“{_plain_title(r.item)}”的{noun}，{a}（{_share(sa)}）比{b}（{_share(sb)}）{word}"
-                           f"{fmt_percent(abs(sa - sb))[:-1]}个百分点（Holm校正后{_p(r.p_holm)}）")
+            by_item.setdefault(r.item, []).append(
+                f"{a}（{_share(sa)}）比{b}（{_share(sb)}）{word}{fmt_percent(abs(sa - sb))[:-1]}个百分点"
+                f"（Holm校正后{_p(r.p_holm)}）")
+        clauses = [f"“{_plain_title(item)}”的{noun}，" + "，".join(said) for item, said in by_item.items()]
         if clauses:
             out.append(f"按{title}比较：" + "；".join(clauses) + "。")
         if len(part) > len(hits):

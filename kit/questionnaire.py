@@ -56,8 +56,8 @@ __all__ = [
     "short_title",
 ]
 
-from .definitions.questionnaire import (DEFAULT_EXCLUDE, PERSONAL_KINDS, QUALITY_REASONS,  # noqa: E402
-                                        QUESTION_TYPES)
+from .definitions.words import (DEFAULT_EXCLUDE, PERSONAL_KINDS, QUALITY_REASONS,  # noqa: E402
+                                QUESTION_TYPES)
 
 
 @dataclass

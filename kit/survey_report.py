@@ -39,6 +39,7 @@ import pandas as pd
 from .descriptives import option_label
 from .fmt import fmt_number, fmt_percent
 from .render import Column, Document, Row, Table, render_docx
+from .render.word import Paragraph
 from .render.text import cn_text
 
 __all__ = ["ReportKind", "REPORT_KINDS", "register_kind", "report_kind", "report_title",
@@ -680,7 +681,7 @@ def _insert_findings(ctx: _Context) -> None:
         said.update(_bare(x) for x in _sentences(cn_text(sentence)))
     kept = []
     for b in tail:
-        if type(b).__name__ == "_Para" and b.size is None and b.text.strip():
+        if isinstance(b, Paragraph) and b.is_body and b.text.strip():
             rest = [x for x in _sentences(b.text) if _bare(x) not in said]
             if not rest:
                 continue

@@ -129,3 +129,17 @@ def test_caveats_are_one_note_not_one_line_per_test():
     assert "按乡镇、行政村、身份分组的部分卡方检验" in note and "按行政村分的全部80个组" in note
     assert "“村干部”" in note          # the only small group of 身份 (23 answers)
     assert all(s not in note for s in res.sentences[:2])
+
+
+def test_an_item_on_which_two_groups_differ_is_named_once():
+    # 12 villages, two of them low on the same item: 西村 8/25 and 新村 9/25 against the rest
+    names = [f"{c}村" for c in "东西南北中上下前后左右新"]
+    k = [20, 8] + [20] * 9 + [9]
+    d = group_differences(_by_group(names, k, [25] * 12, title="您所在的村"))
+    assert d["notable"].tolist() == [False, True] + [False] * 9 + [True]
+    first = difference_sentences(d)[0]
+    # 西村 8/25 = 32.0% vs the other eleven 209/275 = 76.0%: 44.0 points;
+    # 新村 9/25 = 36.0% vs 208/275 = 75.6% (75.636...): 39.6 points
+    assert first.startswith("按村比较：“总体满意度”的满意率，西村（32.0%）比其他各村（76.0%）低44.0个百分点（Holm校正后")
+    assert "，新村（36.0%）比其他各村（75.6%）低39.6个百分点（Holm校正后" in first
+    assert first.count("总体满意度") == 1 and first.endswith("）。")

@@ -9,19 +9,11 @@ from pydantic.functional_validators import PlainValidator
 
 from .base import (Bool, Identifier, OptText, PositiveInt, Spec, Text, fail, one_of,
                    type_name)
+from .words import DEFAULT_EXCLUDE, PERSONAL_KINDS, QUALITY_REASONS, QUESTION_TYPES, ROLES
 
 __all__ = ["QuestionnaireSpec", "QuestionSpec", "OptionSpec", "RowSpec", "QualitySpec",
            "QUESTION_TYPES", "PERSONAL_KINDS", "QUALITY_REASONS", "ROLES", "DEFAULT_EXCLUDE"]
 
-QUESTION_TYPES = ("single", "multi", "matrix", "scale", "text", "ranking", "yesno", "number",
-                  "date", "cascade")
-PERSONAL_KINDS = ("phone", "id_card", "name", "nickname", "email", "ip", "coordinates",
-                  "respondent_id", "enumerator", "device", "supervisor", "address")
-QUALITY_REASONS = ("duplicate_id", "duplicate_phone", "duplicate_answers", "shared_ip",
-                   "speeder", "straight_lining", "out_of_range", "missing_required",
-                   "pair_mismatch", "incomplete_row", "row_length", "duplicate_serial")
-ROLES = ("group", "overall", "respondent_id", "profile")  # profile: 样本基本情况 (kit.descriptives)
-DEFAULT_EXCLUDE = ("duplicate_id", "duplicate_phone", "speeder")
 _NEEDS_OPTIONS = ("single", "scale", "yesno", "matrix", "multi", "ranking")
 QualityReason = one_of(*QUALITY_REASONS, what="剔除原因")
 QuestionType = one_of(*QUESTION_TYPES, what="题型")

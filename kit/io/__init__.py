@@ -29,7 +29,7 @@ from .model import META_FIELDS, ParsedExport
 from .personal import KIND_ZH, keep_kind
 from .registry import (detect_platform, get_platform, platform_names, register_platform,
                        signatures)
-from .table import answers_look_like_text, read_table
+from .table import answers_look_like_text, in_thread, read_table
 from .times import duration_seconds, parse_times
 from . import wjx
 
@@ -132,15 +132,18 @@ def load_export(path, *, codes=None, questionnaire=None, platform: str | None = 
     qn = questionnaire
     if qn is not None and not isinstance(qn, Questionnaire):
         qn = load_questionnaire(qn)
+    # the 按序号 twin is read at the same time as the 按文本 file (fastexcel releases the GIL);
+    # the 按文本 file's errors come first
+    codes_parsed = None if codes is None else in_thread(
+        lambda: parse_export(Path(codes), platform="wjx", variant="codes"))
     parsed = parse_export(path, platform=platform, questionnaire=qn,
                           variant="text" if codes is not None else None,
                           while_reading=_names_warm_up(path))
-    if codes is not None:
+    if codes_parsed is not None:
         if parsed.platform != "wjx":
             raise ExportFormatError("按序号文件只用于问卷星导出 (codes= is for 问卷星 pairs)",
                                     path=path)
-        cparsed = parse_export(Path(codes), platform="wjx", variant="codes")
-        parsed = wjx.pair_wjx(parsed, cparsed)
+        parsed = wjx.pair_wjx(parsed, codes_parsed())
     return assemble(parsed, qn)
 
 

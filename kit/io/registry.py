@@ -16,6 +16,7 @@ registers itself when imported).
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Callable
 
@@ -51,6 +52,8 @@ class Platform:
 
 _REGISTRY: dict[str, Platform] = {}
 _loaded = False
+_LOADING = threading.RLock()
+_LOADING_NOW: list = []  # non-empty while this lock's holder imports the readers
 
 
 def register_platform(name: str, *, label: str, parse: Callable[[RawTable], ParsedExport],
@@ -66,23 +69,34 @@ def register_platform(name: str, *, label: str, parse: Callable[[RawTable], Pars
 
 
 def _load() -> None:
-    """Import the bundled readers once, then any installed through entry points."""
+    """Import the bundled readers once, then any installed through entry points. Two threads
+    loading at once (a 按文本 file and its 按序号 twin) both wait until every reader is
+    registered; an add-on that asks for a platform while loading is answered from what is
+    registered so far (the lock is re-entrant)."""
     global _loaded
     if _loaded:
         return
-    _loaded = True
-    from . import platforms  # noqa: F401  (each module registers itself)
-
-    from importlib.metadata import entry_points
-
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    with _LOADING:
+        if _loaded or _LOADING_NOW:
+            return
+        _LOADING_NOW.append(True)
         try:
-            ep.load()
-        except Exception as exc:  # a broken add-on must not stop the bundled readers
-            import warnings
+            from . import platforms  # noqa: F401  (each module registers itself)
 
-            warnings.warn(f"问卷平台扩展「{ep.name}」无法加载，已跳过 (platform add-on {ep.value!r} "
-                          f"failed to load: {type(exc).__name__}: {exc})", stacklevel=2)
+            from importlib.metadata import entry_points
+
+            for ep in entry_points(group=ENTRY_POINT_GROUP):
+                try:
+                    ep.load()
+                except Exception as exc:  # a broken add-on must not stop the bundled readers
+                    import warnings
+
+                    warnings.warn(f"问卷平台扩展「{ep.name}」无法加载，已跳过 (platform add-on "
+                                  f"{ep.value!r} failed to load: {type(exc).__name__}: {exc})",
+                                  stacklevel=2)
+            _loaded = True
+        finally:
+            _LOADING_NOW.clear()
 
 
 def _all() -> list[Platform]:

@@ -17,12 +17,14 @@ from Word (``\\x0b`` line breaks, ``\\x07`` cell marks) are cleaned from every c
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import html
 import io
 import logging
 import re
 import struct
+import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -40,7 +42,8 @@ except ImportError:  # pragma: no cover - isal is a dependency; zlib is the same
 
 __all__ = ["RawTable", "read_table", "read_frame", "require_numeric", "sheet_names",
            "drop_summary_rows", "fill_merged_cells", "decode_bytes", "EXCEL_SUFFIXES",
-           "CSV_SUFFIXES", "MAX_CELLS", "SPARSE_CELLS", "SUMMARY_LABELS", "answers_look_like_text"]
+           "CSV_SUFFIXES", "MAX_CELLS", "SPARSE_CELLS", "SUMMARY_LABELS", "answers_look_like_text",
+           "in_thread"]
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -302,6 +305,7 @@ class _SheetScan:
     formulas: dict = field(default_factory=dict)   # (row1, col0) -> formula text, no value saved
     errors: dict = field(default_factory=dict)     # (row1, col0) -> Excel error value (#DIV/0!)
     merged: list = field(default_factory=list)     # (row1, col0, row1, col0) inclusive
+    part: str | None = None     # the sheet's part in the archive, once its bounds were read
 
 
 _XVALCELL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*?(?<!/)>')
@@ -376,19 +380,18 @@ def _inflated(zf: zipfile.ZipFile, raw: bytes, name: str):
 def _sheet_chunks(zf: zipfile.ZipFile, name: str, raw: bytes):
     """The sheet XML in pieces that end after a ``</row>`` (the last piece holds the rest),
     so that a cell never straddles two pieces and the XML is never held whole in memory."""
-    parts: list[bytes] = []
+    parts: list = []
     size = 0
     for block in _inflated(zf, raw, name):
-        parts.append(block)
         size += len(block)
-        if size < _CHUNK:
+        # the piece ends after the last row end of this block (copied once, by the join)
+        cut = block.rfind(b"</row>") if size >= _CHUNK else -1
+        if cut < 0:
+            parts.append(block)
             continue
-        data = b"".join(parts)
-        cut = data.rfind(b"</row>")
-        rest = data if cut < 0 else data[cut + 6:]
-        if cut >= 0:
-            yield data[: cut + 6]
-        parts, size = [rest], len(rest)
+        yield b"".join([*parts, memoryview(block)[: cut + 6]])
+        parts = [block[cut + 6:]]
+        size = len(parts[0])
     if carry := b"".join(parts):
         cut = carry.rfind(b"</row>")  # the rows, then what follows them (merged ranges)
         if 0 <= cut < len(carry) - 6:
@@ -403,9 +406,17 @@ _SCAN_ERRORS = (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, N
 
 
 def _scan_xlsx(path: Path, raw: bytes, sheet: int | str, sheet_label: str) -> _SheetScan:
-    """A cheap pass over the sheet XML before calamine reads it: the used range of cells that
-    hold something (refused when absurd), where that range starts, formulas saved without a
-    computed value, error values, merged ranges.
+    """Both passes over the sheet XML: :func:`_scan_bounds`, then :func:`_scan_contents`."""
+    scan = _scan_bounds(path, raw, sheet, sheet_label)
+    _scan_contents(raw, scan)
+    return scan
+
+
+def _scan_bounds(path: Path, raw: bytes, sheet: int | str, sheet_label: str) -> _SheetScan:
+    """The pass over the sheet XML that must come before calamine reads it: the used range of
+    cells that hold something (refused when absurd, before calamine allocates it) and where
+    that range starts. What is found inside the cells (:func:`_scan_contents`) can be looked
+    for while calamine reads.
 
     The size check does no per-cell work for an ordinary sheet: the range is bounded by the
     last row and the last cell of each row; only a range that may be too large, or that is
@@ -430,12 +441,6 @@ def _scan_xlsx(path: Path, raw: bytes, sheet: int | str, sheet_label: str) -> _S
             last_row = max(last_row, _last_row(data))
             c, k = _last_col(data)
             cmax, n_rows = max(cmax, c), n_rows + k
-            _scan_cells(data, scan)
-            # merged ranges are listed after the cells: in the last piece, not one ending in a row
-            tail = -1 if data.endswith(b"</row>") else data.rfind(b"</sheetData>")
-            for m in (_XMERGE.finditer(data, tail) if tail >= 0 else ()):
-                scan.merged.append((int(m.group(2)), _col_index(m.group(1).decode()),
-                                    int(m.group(4)), _col_index(m.group(3).decode())))
         if not found:
             return _SheetScan()
         scan.first_col = 0 if has_a else min(min_col, 1 << 14)
@@ -449,7 +454,27 @@ def _scan_xlsx(path: Path, raw: bytes, sheet: int | str, sheet_label: str) -> _S
             _refuse_size(path, _sheet_chunks(zf, name, raw), sheet_label)
     except _SCAN_ERRORS:
         return _SheetScan()  # a damaged or encrypted part: fastexcel reports it with its own message
+    scan.part = name
     return scan
+
+
+def _scan_contents(raw: bytes, scan: _SheetScan) -> None:
+    """The pass over the sheet XML that looks inside the cells, into ``scan``: formulas saved
+    without a computed value, error values, merged ranges. Nothing here bounds what calamine
+    allocates, so :func:`_read_excel` runs it while calamine reads (which releases the GIL)."""
+    if scan.part is None:
+        return
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(raw))
+        for data in _sheet_chunks(zf, scan.part, raw):
+            _scan_cells(data, scan)
+            # merged ranges are listed after the cells: in the last piece, not one ending in a row
+            tail = -1 if data.endswith(b"</row>") else data.rfind(b"</sheetData>")
+            for m in (_XMERGE.finditer(data, tail) if tail >= 0 else ()):
+                scan.merged.append((int(m.group(2)), _col_index(m.group(1).decode()),
+                                    int(m.group(4)), _col_index(m.group(3).decode())))
+    except _SCAN_ERRORS:  # the bounds were read: what was found so far stands
+        return
 
 
 def _scan_cells(data: bytes, scan: _SheetScan) -> None:
@@ -505,31 +530,41 @@ def _last_col(data: bytes) -> tuple[int, int]:
 
 def _refuse_size(path: Path, chunks, sheet_label: str) -> None:
     """Measure the used range exactly (only for a sheet that may be absurd) and refuse it
-    when it is too large to read or almost empty (a stray cell far from the data)."""
+    when it is too large to read or almost empty (a stray cell far from the data).
+
+    The message names the stray cell: of the cells in the last column and those in the last
+    row, the side with fewer cells is the one a stray cell made (a lone cell at XFD2999
+    beside 3,001 filled rows is in a column of its own, not in the last row of data)."""
     rmin = cmin = 1 << 30
     rmax = cmax = -1
     n = 0
-    far = ""
+    in_rmax = in_cmax = 0
+    at_rmax = at_cmax = (0, 0)
     for data in chunks:
         for m in _XVALCELL.finditer(data):
             r, c = int(m.group(2)), _col_index(m.group(1).decode())
             n += 1
             rmin, cmin = min(rmin, r), min(cmin, c)
-            if r > rmax or c > cmax:
-                far = m.group(1).decode() + m.group(2).decode()
-            rmax, cmax = max(rmax, r), max(cmax, c)
+            if r > rmax:
+                rmax, in_rmax, at_rmax = r, 0, (r, c)
+            in_rmax += r == rmax
+            if c > cmax:
+                cmax, in_cmax, at_cmax = c, 0, (r, c)
+            in_cmax += c == cmax
     rows, cols = rmax - rmin + 1, cmax - cmin + 1
     size = rows * cols
     if size <= SPARSE_CELLS or (size <= MAX_CELLS and n >= size // 100):
         return
+    far_r, far_c = at_cmax if in_cmax <= in_rmax else at_rmax
+    far = f"{_col_letter(far_c)}{far_r}"
     gib = size * 32 / (1 << 30)
     need = f"读取需要约{gib:,.0f} GiB内存" if gib >= 1 else f"读取需要约{size * 32 >> 20:,} MiB内存"
     raise ExportFormatError(
         f"工作表{sheet_label}的数据区域为 {_col_letter(cmin)}{rmin}:{_col_letter(cmax)}{rmax}"
         f"（{rows:,}行 × {cols:,}列），{need}，其中只有{n:,}个单元格有内容，远超问卷导出的大小；"
-        f"最远的有内容单元格是 {far}，多半是误在该处输入或粘贴了内容。请在 Excel 中删除多余的行和列"
+        f"离数据最远的有内容单元格是 {far}，多半是误在该处输入或粘贴了内容。请在 Excel 中删除多余的行和列"
         f"（或清除 {far}）后另存，再导入",
-        path=path, row=rmax, column=_col_letter(cmax))
+        path=path, row=far_r, column=_col_letter(far_c))
 
 
 def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int | str = 0,
@@ -543,20 +578,27 @@ def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int 
     if isinstance(sheet, int) and not 0 <= sheet < len(reader.sheet_names):
         raise ExportFormatError(f"工作簿中没有第{sheet + 1}个工作表", path=path)
     label = f"「{sheet if isinstance(sheet, str) else reader.sheet_names[sheet]}」"
-    scan = _scan_xlsx(path, raw, sheet, label) if kind == "xlsx" else _SheetScan()
-    if while_reading is not None:
-        while_reading()
+    scan = _scan_bounds(path, raw, sheet, label) if kind == "xlsx" else _SheetScan()
     skip_rows = max(0, header_row - scan.first_row) if header_row else 0
     notes: list[str] = []
     if header_rows == 1:
-        body = _load_typed(path, reader, sheet, skip_rows)
+        load = lambda: _load_typed(path, reader, sheet, skip_rows)  # noqa: E731
+    else:
+        load = lambda: _fastexcel_call(path, lambda: reader.load_sheet(  # noqa: E731
+            sheet, header_row=None, dtypes="string", schema_sample_rows=None).to_pandas())
+    # calamine parses the sheet in a thread (fastexcel releases the GIL while it does) while
+    # this one looks inside the cells and starts what the caller wants started
+    loaded = in_thread(load)
+    if while_reading is not None:
+        while_reading()
+    _scan_contents(raw, scan)
+    if header_rows == 1:
+        body = loaded()
         header = [_undo_dedup([str(c) for c in body.columns])]
         if body.shape[1] == 0:
             header = [[]]
     else:
-        frame = _fastexcel_call(path, lambda: reader.load_sheet(
-            sheet, header_row=None, dtypes="string", schema_sample_rows=None).to_pandas())
-        frame = frame.iloc[skip_rows:].reset_index(drop=True)
+        frame = loaded().iloc[skip_rows:].reset_index(drop=True)
         header = [[_cell_text(v) for v in frame.iloc[i].tolist()]
                   for i in range(min(header_rows, len(frame)))]
         body = _type_columns(frame.iloc[header_rows:].reset_index(drop=True).astype(object))
@@ -578,6 +620,31 @@ def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int 
                      row_numbers=np.arange(len(body)) + top, merged=merged)
     _drop_blank_rows(table)
     return table
+
+
+def in_thread(fn):
+    """Start ``fn()`` in a thread; returns what waits for it and gives its result, or raises
+    what it raised. ``fn`` runs in a copy of the caller's context (the project's pepper is a
+    context variable). A daemon thread: an interrupted run does not wait for it to end."""
+    box: dict = {}
+    context = contextvars.copy_context()
+
+    def run():
+        try:
+            box["value"] = context.run(fn)
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread as it is
+            box["error"] = exc
+
+    worker = threading.Thread(target=run, name="kit-read-sheet", daemon=True)
+    worker.start()
+
+    def wait():
+        worker.join()
+        if "error" in box:
+            raise box.pop("error")
+        return box.pop("value")
+
+    return wait
 
 
 def _load_typed(path: Path, reader, sheet: int | str, skip_rows: int) -> pd.DataFrame:

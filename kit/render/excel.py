@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Mapping
 
 from .checks import MIN_PRINTED_PT
-from .model import Column, Grid, LayoutError, Row, Table, _map_codes, excel_value, merge_runs
+from .model import REPEAT_GREY, Column, Grid, LayoutError, Row, Table, _map_codes, excel_value, merge_runs
 from .text import clean_xml_text, display_width, is_cjk, longest_word, sheet_name
 
 __all__ = ["Sheet", "Workbook", "render_xlsx", "write_text", "split_method_note", "FONT", "PORTRAIT_WIDTH",
@@ -51,7 +51,7 @@ PORTRAIT_WIDTH = 95      # Excel width units that fit an A4 portrait page at 100
 MAX_WIDTH = {"text": 40, "wide": 60}
 FORMULA_START = ("=", "+", "-", "@")
 FORM_NAME = "表样"   # the sheet-level defined name over an official form
-REPEAT_COLOUR = "FF808080"   # a group label repeated on the rows under its first (instead of a merge)
+REPEAT_COLOUR = "FF" + REPEAT_GREY   # a group label repeated on the rows under its first (instead of a merge)
 UNIT_PT = 5.25       # points in one Excel width unit (a digit of the default 11-point font: 7 px)
 LANDSCAPE_PT = 842 - 72   # an A4 landscape page between the 0.5-inch margins of :func:`_print_setup`
 LEGIBLE_PT = MIN_PRINTED_PT + 0.3   # the printed size a shrunk table aims at (a little above the floor)

@@ -22,7 +22,12 @@ from ..errors import KitError
 from .text import display_width, looks_numeric
 
 __all__ = ["KINDS", "Column", "Row", "Table", "Cell", "Grid", "Num", "Shown", "LayoutError", "grid_from_spec",
-           "grid_from_table", "stack_grids", "merge_runs", "cell_text", "excel_value", "parse_ref"]
+           "grid_from_table", "stack_grids", "merge_runs", "cell_text", "excel_value", "parse_ref",
+           "REPEAT_GREY"]
+
+# A group's label repeated on the rows under its first (where a merged cell would be too tall),
+# in grey in Word and Excel alike: RGB hex.
+REPEAT_GREY = "808080"
 
 # kind -> (default decimals, Excel number format; "{d}" is replaced by the decimals)
 KINDS: dict[str, tuple[int | None, str]] = {

@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import KitError
-from .model import Column, Grid, Row, Table, cell_text, merge_runs
+from .model import REPEAT_GREY, Column, Grid, Row, Table, cell_text, merge_runs
 from .text import cn_date, cn_numeral, cn_text, clean_xml_text, display_width, heading_text, longest_word
 
-__all__ = ["Document", "render_docx", "FONTS", "PAGE", "heading_number"]
+__all__ = ["Document", "Paragraph", "render_docx", "FONTS", "PAGE", "heading_number"]
 
 # ---------------------------------------------------------------------------- the standard
 FONTS = {"title": "方正小标宋简体", "body": "仿宋_GB2312", "h1": "黑体", "h2": "楷体_GB2312",
@@ -74,11 +74,16 @@ class _Heading:
 
 
 @dataclass
-class _Para:
+class Paragraph:
+    """A paragraph of a :class:`Document`: body text (``size`` None) or a small-print note."""
     text: str
     align: str = "justify"
     indent: bool = True
     size: float | None = None
+
+    @property
+    def is_body(self) -> bool:
+        return self.size is None
 
 
 @dataclass
@@ -157,7 +162,7 @@ class Document:
         """A body paragraph (first line indented two characters)."""
         if align not in ("justify", "left", "center", "right"):
             raise KitError(f"段落对齐方式应为 justify、left、center 或 right，而不是 {align!r}")
-        self.blocks.append(_Para(cn_text(text), align, indent))
+        self.blocks.append(Paragraph(cn_text(text), align, indent))
 
     def paragraphs(self, texts) -> None:
         for t in texts:
@@ -165,7 +170,7 @@ class Document:
 
     def note(self, text: str) -> None:
         """A small-print note (注：…) under a table or figure."""
-        self.blocks.append(_Para(cn_text(text), "justify", False, SIZE["note"]))
+        self.blocks.append(Paragraph(cn_text(text), "justify", False, SIZE["note"]))
 
     # -- tables and figures
     def _label(self, kind: str, key: str | None) -> str:
@@ -259,7 +264,7 @@ def render_docx(doc: Document, path: str | Path) -> Path:
         if isinstance(block, _Heading):
             p = d.add_paragraph(style=f"Heading {block.level}")
             _runs(p, block.text, labels, bookmarks)
-        elif isinstance(block, _Para):
+        elif isinstance(block, Paragraph):
             p = d.add_paragraph()
             _para_format(p, block.align, block.indent)
             if block.size:  # small print keeps its own spacing
@@ -629,9 +634,10 @@ WORD_JOINER = "\u2060"
 
 
 def number_runs(text: str) -> list[tuple[str, bool]]:
-    """``text`` cut into pieces, each (piece, is_number). LibreOffice lays out digits inside
-    Chinese text as Chinese, where a line may break between any two characters (「9」 at the
-    end of one line, 「8.3%」 on the next); a number in a run of its own with a Western
+    """``text`` cut into pieces, each (piece, unbroken): a number, a statistic with its value
+    or a Latin word, to be kept whole on one line, or the text between. LibreOffice lays out
+    digits inside Chinese text as Chinese, where a line may break between any two characters
+    (「9」 at the end of one line, 「8.3%」 on the next); a number in a run of its own with a Western
     language (w:lang w:val="zxx") is kept whole, as Word keeps it. A range's dash still allows
     a break (Unicode line-break class BA after an en dash, B2 on either side of an em dash):
     a word joiner (U+2060, zero width, class WJ) there holds the range together; the numbers
@@ -674,13 +680,13 @@ def _add_text(p, text: str, size: float | None = None, bold: bool = False):
     from docx.shared import Pt
 
     runs = []
-    for piece, is_number in number_runs(text):
+    for piece, unbroken in number_runs(text):
         r = p.add_run(piece)
         if bold:
             r.bold = True
         if size:
             r.font.size = Pt(size)
-        if is_number:
+        if unbroken:
             rpr = r._r.get_or_add_rPr()
             lang = OxmlElement("w:lang")
             lang.set(qn("w:val"), NUMBER_LANG)
@@ -964,7 +970,7 @@ def _fill_cell(cell, text: str, size: float, align: str, bold: bool = False, lig
         if line:
             for r in _add_text(p, line, size, bold):
                 if light:
-                    r.font.color.rgb = RGBColor.from_string(LIGHT)
+                    r.font.color.rgb = RGBColor.from_string(REPEAT_GREY)
 
 
 def _align(col: Column, texts: list[str]) -> str:
@@ -1027,7 +1033,6 @@ def _add_table(d, table: Table | Grid, doc: Document, labels, bookmarks, ids) ->
 
 
 MERGE_MAX = 8   # rows of one merged cell at most: a longer group is merged in pieces
-LIGHT = "808080"
 
 
 def _merge_plan(runs: dict[tuple[int, int], int]) -> tuple[dict[tuple[int, int], int], set[tuple[int, int]]]:
