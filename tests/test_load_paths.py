@@ -96,3 +96,46 @@ def test_the_dictionary_is_loaded_while_a_large_text_workbook_is_read(monkeypatc
     calls = []
     table = read_table(text, export=True, while_reading=lambda: calls.append(len(calls)))
     assert calls == [0] and len(table.body) == 420
+
+
+def test_offsets_are_found_in_arrow_as_the_python_patterns_find_them():
+    """Whether a column of times carries UTC offsets is decided in Arrow (RE2) for ASCII cells:
+    the same cells as Python's OFFSET and _ISO_LIKE patterns, checked by hand on the forms
+    platforms write and against the Python patterns on random text."""
+    import random
+
+    from kit.io.times import _ISO_LIKE, OFFSET, _offset_cells
+
+    by_hand = {
+        "2023-05-01T10:00:00.000+02:00": True,   # KoboToolbox, with milliseconds
+        "2023-05-01T10:00:00-04:00": True,
+        "2023-05-01 10:00+02": True,             # hours only
+        "2023-05-01T10:00:00 +0200": True,       # a space, no colon in the offset
+        "2023-05-01T10:00:00Z": True,
+        "2023-05-01T10:00:00+02:00\n": True,     # Python's $ before a final newline
+        "２０２３-05-01T10:00+02": True,          # full-width digits are digits to Python
+        "2023-05-01T10:00:00\u3000+02": True,    # an ideographic space is a space to Python
+        "2023-05-01T10:00:00\x1c+02": True,      # so is the file separator
+        "2024-05-06": False,                     # a bare date's -06 is not an offset
+        "2024/5/1 8:00:00": False,               # 问卷星
+        "10:00:00+02:00": False,                 # no date before it
+        "2023/05/01 10:00+02": False,            # not an ISO date
+        "2023-05-01T10:00:00+2": False,          # one digit is not an offset
+        "2023-05-01T10:00:00+02:00 x": False,
+        "2023-05-01T10:00+02\n\n": False,
+    }
+    got = _offset_cells(pd.Series(list(by_hand), dtype=object))
+    assert got.tolist() == list(by_hand.values())
+    rng = random.Random(13)
+    pieces = [["2023-05-01", "2023-5-1", "２０２３-05-01", "2023/05/01", "23-05-01", ""],
+              ["T", " ", "", "\u3000"],
+              ["10:00", "10:00:00", "1:00:00.5", "10:0", "10:00:", "１0:00"],
+              ["", " ", "\x0b", "\x1c", "\x85", "\u3000", "\n", "x"],
+              ["Z", "+02", "-04:00", "+0200", "+2", "+02:0", "", "z", "+٠٢"],
+              ["", "", "", "\n", " ", "\n\n", "0", "年"]]
+    cells = ["".join(rng.choice(p) for p in pieces) for _ in range(3000)]
+    want = [bool(OFFSET.match(c) and _ISO_LIKE.match(c)) for c in cells]
+    assert 100 < sum(want) < 2900  # both answers are well represented
+    assert _offset_cells(pd.Series(cells, dtype=object)).tolist() == want
+    lone = pd.Series(["2023-05-01T10:00+02", "\ud800 2023-05-01T10:00+02"], dtype=object)
+    assert _offset_cells(lone).tolist() == [True, False]  # not UTF-8: Python decides
