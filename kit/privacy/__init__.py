@@ -86,20 +86,24 @@ def hash_series(s: pd.Series, kind: str | None = None) -> pd.Series:
     (True, 16, [False, False, False, True])
     """
     norm = _normalised(s, kind)
-    has = norm.notna().to_numpy()
-    out = pd.Series(pd.NA, index=s.index, dtype="string")
-    if not has.any():
-        return out
-    codes, uniq = pd.factorize(norm[has].array)  # each distinct value once
-    hexes = _hmac16_all(hash_key(), _utf8(uniq))
-    if not isinstance(out.array, pd.arrays.ArrowStringArray):
-        out[has] = np.asarray(hexes.to_pylist(), dtype=object)[codes]
-        return out
+    codes, uniq = pd.factorize(norm.array, use_na_sentinel=True)  # each distinct value once
+    if not len(uniq):
+        return pd.Series(pd.NA, index=s.index, dtype="string")
+    return _string_series(codes, _hmac16_all(hash_key(), _utf8(uniq)), s.index)
+
+
+def _string_series(codes: np.ndarray, values, index) -> pd.Series:
+    """A ``string`` column holding ``values[code]`` in each cell (NA where the code is -1), put
+    together in Arrow (no Python object per cell) when that is where the column's strings live."""
     import pyarrow as pa
 
-    at = np.zeros(len(s), dtype=np.int64)
-    at[has] = codes
-    return pd.Series(out.dtype.__from_arrow__(hexes.take(pa.array(at, mask=~has))), index=s.index)
+    values = values if isinstance(values, pa.Array) else pa.array(values, type=pa.string())
+    dtype = pd.StringDtype()
+    if dtype.storage != "pyarrow":
+        return pd.Series(np.append(np.asarray(values.to_pylist(), dtype=object), None)[codes],
+                         index=index, dtype=dtype)
+    taken = values.take(pa.array(np.maximum(codes, 0), mask=codes < 0))
+    return pd.Series(dtype.__from_arrow__(taken), index=index)
 
 
 def _utf8(uniq) -> list[bytes]:
@@ -170,10 +174,11 @@ def mask_series(s: pd.Series, names: bool = True) -> pd.Series:
     """Vectorised :func:`mask_text`: each distinct text is examined once."""
     if s.empty:
         return s.astype("string")
-    codes, uniq = pd.factorize(s.astype(object).where(s.notna(), None), use_na_sentinel=True)
-    masked = np.array([mask_text(str(u), names=names) for u in uniq] + [None], dtype=object)
-    out = masked[codes]  # code -1 (missing) takes the trailing None
-    return pd.Series(out, index=s.index, dtype="string")
+    if isinstance(s.array, pd.arrays.ArrowStringArray):  # fastexcel's text: factorised in Arrow
+        codes, uniq = pd.factorize(s.array, use_na_sentinel=True)
+    else:
+        codes, uniq = pd.factorize(s.astype(object).where(s.notna(), None), use_na_sentinel=True)
+    return _string_series(codes, [mask_text(str(u), names=names) for u in uniq], s.index)
 
 
 def mask_label(label: str) -> str:
