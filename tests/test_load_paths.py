@@ -139,3 +139,29 @@ def test_offsets_are_found_in_arrow_as_the_python_patterns_find_them():
     assert _offset_cells(pd.Series(cells, dtype=object)).tolist() == want
     lone = pd.Series(["2023-05-01T10:00+02", "\ud800 2023-05-01T10:00+02"], dtype=object)
     assert _offset_cells(lone).tolist() == [True, False]  # not UTF-8: Python decides
+
+
+@pytest.mark.parametrize("dtype", [object, "str", "string[python]"])
+def test_answers_factorised_in_arrow_as_cell_by_cell(dtype):
+    """A text column's codes and distinct texts, worked out by hand: codes in order of first
+    appearance, -1 for an empty cell, texts stripped (so ' 满意' and '满意' are two codes with the
+    same text, as the codebook matching expects)."""
+    from kit.io.convert import _factorize_now
+
+    cells = ["满意", " 满意", None, "一般", "满意", None, "(跳过)", "一般", ""]
+    codes, texts = _factorize_now(pd.Series(cells, dtype=dtype))
+    assert codes.tolist() == [0, 1, -1, 2, 0, -1, 3, 2, 4]
+    assert texts == ["满意", "满意", "一般", "(跳过)", ""]
+    assert codes.dtype == np.intp
+    empty_codes, empty_texts = _factorize_now(pd.Series([None, None], dtype=dtype))
+    assert empty_codes.tolist() == [-1, -1] and empty_texts == []
+
+
+def test_answers_in_several_arrow_chunks_share_one_set_of_codes():
+    import pyarrow as pa
+
+    from kit.io.convert import _factorize_now
+
+    arr = pa.chunked_array([["满意", None, "一般"], ["一般", "满意", "不满意"]], type=pa.large_string())
+    codes, texts = _factorize_now(pd.Series(pd.arrays.ArrowStringArray(arr)))
+    assert codes.tolist() == [0, -1, 1, 1, 0, 2] and texts == ["满意", "一般", "不满意"]

@@ -102,6 +102,14 @@ def _factorize_now(s: pd.Series) -> tuple[np.ndarray, list[str]]:
     if s.dtype.kind in "fiub":
         codes, uniq = pd.factorize(s.to_numpy(dtype="float64", na_value=np.nan),
                                    use_na_sentinel=True)
+    elif isinstance(s.array, pd.arrays.ArrowStringArray):  # fastexcel's text: Arrow's own hashing
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(s.array)
+        enc = pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
+        codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+        return codes, [_cell_text(u) for u in enc.dictionary.to_pylist()]
     else:
         codes, uniq = pd.factorize(s, use_na_sentinel=True)
     return np.asarray(codes), [_cell_text(u) for u in np.asarray(uniq, dtype=object)]
