@@ -380,8 +380,10 @@ def _frame(parsed: ParsedExport, qn: Questionnaire | None):
     notes += build_columns(parsed, pairs, sink)
     if inferred:  # labels drafted from the data: a name or phone as an option label is masked
         _rename_labels(sink, mask_questionnaire_labels(qn))
-    data = pd.DataFrame(sink.data, index=index)
-    missing = pd.DataFrame({c: M.kinds_series(k, index) for c, k in sink.kinds.items()}, index=index)
+    # the sink's columns are new and its own (copy-on-write guards any shared with the export)
+    data = pd.DataFrame(sink.data, index=index, copy=False)
+    missing = pd.DataFrame({c: M.kinds_series(k, index) for c, k in sink.kinds.items()}, index=index,
+                           copy=False)
     questions = pd.DataFrame(sink.rows)
     hashed_q = questions[(questions["value"] == "hash") & questions["question_id"].notna()] \
         if len(questions) else questions
