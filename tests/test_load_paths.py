@@ -165,3 +165,25 @@ def test_answers_in_several_arrow_chunks_share_one_set_of_codes():
     arr = pa.chunked_array([["满意", None, "一般"], ["一般", "满意", "不满意"]], type=pa.large_string())
     codes, texts = _factorize_now(pd.Series(pd.arrays.ArrowStringArray(arr)))
     assert codes.tolist() == [0, -1, 1, 1, 0, 2] and texts == ["满意", "一般", "不满意"]
+
+
+@pytest.mark.parametrize("dtype", [object, "str", "string[python]"])
+def test_times_read_alike_whatever_holds_the_text(dtype):
+    """Times worked out by hand, read from Python objects, Arrow text or Python strings alike:
+    Excel day 43831 is 2020-01-01 (day 1 = 1900-01-01, with Excel's phantom 1900-02-29)."""
+    cells = [" 2019年11月1日 09:17:39", "２０１９/11/1 9:17", "43831", "NULL", "n/a", "(空)", None,
+             "next week"]
+    t, local, bad = parse_times(pd.Series(cells, dtype=dtype))
+    assert [None if pd.isna(x) else str(x) for x in t] == [
+        "2019-11-01 09:17:39", "2019-11-01 09:17:00", "2020-01-01 00:00:00", None, None, None, None,
+        None]
+    assert local is None and bad == 1  # 'next week' is the one unreadable cell
+    t, local, bad = parse_times(pd.Series(["2023-05-01T10:00:00+02:00", "NULL",
+                                           "2023-05-01T10:00:00-04:00"], dtype=dtype))
+    assert [None if pd.isna(x) else str(x) for x in t] == [
+        "2023-05-01 08:00:00+00:00", None, "2023-05-01 14:00:00+00:00"]
+    assert [None if pd.isna(x) else str(x) for x in local] == [
+        "2023-05-01 10:00:00", None, "2023-05-01 10:00:00"] and bad == 0
+    t, _, bad = parse_times(pd.Series(["2024/5/1 8:00:00", " 2024/5/2 18:30:05 ", None], dtype=dtype))
+    assert [None if pd.isna(x) else str(x) for x in t] == [
+        "2024-05-01 08:00:00", "2024-05-02 18:30:05", None] and bad == 0

@@ -55,11 +55,12 @@ def parse_times(s: pd.Series) -> tuple[pd.Series, pd.Series | None, int]:
         out = pd.to_datetime(s, unit="D", origin="1899-12-30", errors="coerce").dt.round("s")
         return out, None, int((out.isna() & s.notna()).sum())
     if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object:  # fastexcel's text: vectorised
-        t = s.str.strip().astype(object).where(s.notna(), None)
+        t = s.str.strip()
+        t = t.where(~t.isin(_NULLS))
     else:
         t = s.astype(object).where(s.notna(), None)
         t = t.map(lambda v: v.strip() if isinstance(v, str) else v)
-    t = t.where(~t.isin(_NULLS), None)
+        t = t.where(~t.isin(_NULLS), None)
     has = t.notna()
     if not has.any():
         return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"), None, 0
@@ -76,6 +77,7 @@ def parse_times(s: pd.Series) -> tuple[pd.Series, pd.Series | None, int]:
         out = pd.to_datetime(t, errors="coerce", format=fmt)
         if out.notna().sum() == has.sum():
             return out, None, 0
+    t = t.astype(object).where(has, None)
     # cell by cell: dates typed by hand ('2019年11月1日 09:17:39', '２０１９/11/1 9:17') read
     # exactly, so that '2019/02/30' is unreadable rather than guessed; Excel serial numbers
     # written as text (a column that one damaged cell made text); anything else by the general
@@ -110,21 +112,25 @@ def _offset_cells(text: pd.Series) -> np.ndarray:
     >>> _offset_cells(pd.Series(["2023-05-01T10:00+02", "2024/5/1 8:00:00", "２０２３-05-01 10:00Z"]))
     array([ True, False,  True])
     """
-    vals = text.to_numpy(dtype=object)
     by_python = lambda v: bool(OFFSET.match(v) and _ISO_LIKE.match(v))  # noqa: E731
     try:
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        arr = pa.array(vals, type=pa.string())
+        if isinstance(text.array, pd.arrays.ArrowStringArray):  # already Arrow's
+            arr = pa.array(text.array)
+            arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        else:
+            arr = pa.array(text.to_numpy(dtype=object), type=pa.string())
     except (ImportError, UnicodeError, ValueError, TypeError):  # lone surrogates, not text
-        return np.array([by_python(str(v)) for v in vals], dtype=bool)
-    hit = pc.and_(pc.match_substring_regex(arr, _OFFSET_RE2),
-                  pc.match_substring_regex(arr, _ISO_LIKE_RE2))
+        return np.array([by_python(str(v)) for v in text], dtype=bool)
+    hit = pc.match_substring_regex(arr, _ISO_LIKE_RE2)  # fails at once on 2024/5/1 ...
+    if pc.any(hit).as_py():
+        hit = pc.and_(hit, pc.match_substring_regex(arr, _OFFSET_RE2))
     hit = hit.fill_null(False).to_numpy(zero_copy_only=False).copy()
     other = np.flatnonzero(~pc.string_is_ascii(arr).fill_null(True).to_numpy(zero_copy_only=False))
     if len(other):
-        hit[other] = [by_python(vals[i]) for i in other]
+        hit[other] = [by_python(v) for v in text.iloc[other]]
     return hit
 
 
