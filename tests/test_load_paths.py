@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kit import missing as M
 from kit.io.table import answers_look_like_text
 from kit.io.times import duration_seconds, parse_times
 from kit.paths import ROOT
@@ -187,3 +188,29 @@ def test_times_read_alike_whatever_holds_the_text(dtype):
     t, _, bad = parse_times(pd.Series(["2024/5/1 8:00:00", " 2024/5/2 18:30:05 ", None], dtype=dtype))
     assert [None if pd.isna(x) else str(x) for x in t] == [
         "2024-05-01 08:00:00", "2024-05-02 18:30:05", None] and bad == 0
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+@pytest.mark.parametrize("scored", [False, True])
+def test_labels_read_once_per_distinct_answer_give_each_cell_its_code(dtype, scored):
+    """A 按文本 single-choice column read per distinct answer, worked out by hand: each label
+    its option's code (or score), a label no option has is invalid with its text kept, (跳过)
+    is skipped, a blank cell or NULL is blank, and an 〖其他〗 fill-in is kept apart."""
+    from kit.io.convert import _choice_values
+    from kit.io.model import Part
+    from kit.questionnaire import Option, Question
+
+    opts = [Option(1, "不满意", 1.0 if scored else None), Option(2, "一般", 3.0 if scored else None),
+            Option(3, "满意", 5.0 if scored else None), Option(4, "其他", None)]
+    q = Question("q1", "您对村里的服务是否满意", "single", options=opts)
+    cells = ["满意", "说不清", None, "(跳过)", " 一般", "满意", "NULL", "其他〖集市〗", "说不清", "不满意"]
+    part = Part(header="1、您对村里的服务是否满意", pos=0, text=pd.Series(cells, dtype=dtype))
+    values, kinds, other, (raw, why) = _choice_values(q, part, {})
+    want = [3, None, None, None, 2, 3, None, 4, None, 1]
+    if scored:  # scores, not codes; 其他 has none
+        want = [5.0, None, None, None, 3.0, 5.0, None, None, None, 1.0]
+    assert [None if pd.isna(v) else v for v in values] == want
+    kind = [None if k < 0 else M.KINDS[k] for k in kinds]
+    assert kind == [None, "invalid", "blank", "skipped", None, None, "blank", None, "invalid", None]
+    assert [None if pd.isna(v) else v for v in other] == [None] * 7 + ["集市", None, None]
+    assert raw.iloc[1] == "说不清" and why == "不是问卷定义中的选项"

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .. import missing as M
 from ..errors import QuestionnaireError
-from ..privacy import contains_personal, hash_series, mask_text
+from ..privacy import contains_personal, hash_series, mask_text, take_strings
 from ..questionnaire import Option, Question, Questionnaire, Row, normalise_title, _norm_label
 from .model import META_FIELDS, ParsedExport, ParsedQuestion, Part
 from .personal import KIND_ZH, keep_kind, personal_kind
@@ -298,7 +298,7 @@ def _answers(parts: list[Part], missing_codes) -> _Answers:
                 a.pairs.setdefault(int(c), Counter())
         elif p.text is not None:
             fc, texts = _factorize(p.text)
-            counts = np.bincount(fc[fc >= 0], minlength=len(texts))
+            counts = np.bincount(fc + 1, minlength=len(texts) + 1)[1:]  # code -1 (empty) first
             for t, k in zip(texts, counts):
                 if k and t not in MISSING_TEXT:
                     a.samples.append(t)
@@ -864,7 +864,7 @@ def _with_masked_labels(table: dict, export_labels) -> dict:
 def _others_series(others_u: list, fc: np.ndarray, index) -> pd.Series | None:
     if not any(o is not None for o in others_u):
         return None
-    return pd.Series(_take(others_u, fc), index=index, dtype=object)
+    return take_strings(fc, others_u, index)
 
 
 def _choice_values(q: Question, part: Part, missing_codes, scores: bool = False):
@@ -917,16 +917,12 @@ def _choice_values(q: Question, part: Part, missing_codes, scores: bool = False)
                                     [lb for lb in labels_u if lb is not None])
         num_u = np.array([np.nan if lb is None else table.get(_norm_label(lb), np.nan)
                           for lb in labels_u] + [np.nan], dtype="float64")
-        num = num_u[fc]
-        kinds = kinds_u[fc]
-        unknown = np.isnan(num) & (kinds == M.NONE)
-        if unknown.any():
-            kinds[unknown] = M.KINDS.index(M.INVALID)
-    ok = ~np.isnan(num)
-    bad = ok & ~np.isin(num, valid_codes)
-    if bad.any():
-        kinds[bad] = M.KINDS.index(M.INVALID)
-        num[bad] = np.nan
+        # each distinct answer once: a label no option has, or a code outside the options
+        bad_u = ~np.isnan(num_u) & ~np.isin(num_u, valid_codes)
+        kinds_u[(np.isnan(num_u) & (kinds_u == M.NONE)) | bad_u] = M.KINDS.index(M.INVALID)
+        num_u[bad_u] = np.nan
+        num, kinds = num_u[fc], kinds_u[fc]
+    # (a code outside the options was made invalid above, in either branch)
     if q.has_scores:
         score_of = {float(o.code): (np.nan if o.score is None else o.score) for o in q.options}
         lo, hi = min(score_of), max(score_of)
@@ -937,7 +933,7 @@ def _choice_values(q: Question, part: Part, missing_codes, scores: bool = False)
             vals = lut[np.where(np.isnan(num), len(lut) - 1, num - lo).astype(np.int64)]
         else:
             vals = pd.Series(num).map(score_of).to_numpy(dtype="float64")
-        values = pd.Series(pd.array(vals, dtype="Float64"))
+        values = pd.Series(pd.arrays.FloatingArray(vals, np.isnan(vals)))  # vals is new: no copy
     else:
         values = _nullable_int(num)
     return values, kinds, other_text, (raw, why)

@@ -35,7 +35,7 @@ from .names import NAME_MASK, looks_like_name, mask_names
 from .patterns import (EMAIL, ID18, MASKS as _NUMBER_MASKS, MOBILE, find_personal_numbers,
                        is_valid_id_card, mask_numbers, might_hold_numbers)
 
-__all__ = ["get_salt", "hash_series", "mask_text", "mask_series", "mask_label", "mask_filename",
+__all__ = ["get_salt", "hash_series", "take_strings", "mask_text", "mask_series", "mask_label", "mask_filename",
            "is_valid_id_card", "looks_personal", "contains_personal", "blank_personal_numbers",
            "mask_questionnaire_labels", "masked_aliases", "MASKS", "use_pepper", "active_pepper_id", "pepper_id",
            "new_pepper", "store_pepper", "find_pepper", "require_pepper", "PepperError",
@@ -89,12 +89,17 @@ def hash_series(s: pd.Series, kind: str | None = None) -> pd.Series:
     codes, uniq = pd.factorize(norm.array, use_na_sentinel=True)  # each distinct value once
     if not len(uniq):
         return pd.Series(pd.NA, index=s.index, dtype="string")
-    return _string_series(codes, _hmac16_all(hash_key(), _utf8(uniq)), s.index)
+    return take_strings(codes, _hmac16_all(hash_key(), _utf8(uniq)), s.index)
 
 
-def _string_series(codes: np.ndarray, values, index) -> pd.Series:
-    """A ``string`` column holding ``values[code]`` in each cell (NA where the code is -1), put
-    together in Arrow (no Python object per cell) when that is where the column's strings live."""
+def take_strings(codes: np.ndarray, values, index) -> pd.Series:
+    """A ``string`` column holding ``values[code]`` in each cell (NA where the code is -1 or the
+    value None), put together in Arrow (no Python object per cell) when that is where the
+    column's strings live: a column worked out once per distinct value, back onto its cells.
+
+    >>> take_strings(np.array([1, -1, 0, 1]), ["a", None], range(4)).tolist()
+    [<NA>, <NA>, 'a', <NA>]
+    """
     import pyarrow as pa
 
     values = values if isinstance(values, pa.Array) else pa.array(values, type=pa.string())
@@ -178,7 +183,7 @@ def mask_series(s: pd.Series, names: bool = True) -> pd.Series:
         codes, uniq = pd.factorize(s.array, use_na_sentinel=True)
     else:
         codes, uniq = pd.factorize(s.astype(object).where(s.notna(), None), use_na_sentinel=True)
-    return _string_series(codes, [mask_text(str(u), names=names) for u in uniq], s.index)
+    return take_strings(codes, [mask_text(str(u), names=names) for u in uniq], s.index)
 
 
 def mask_label(label: str) -> str:
