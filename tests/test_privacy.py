@@ -221,6 +221,34 @@ def test_every_value_of_a_column_is_hmac_sha256_of_its_text(monkeypatch, storage
     assert hash_series(pd.Series([None, ""], dtype=object)).isna().all()
 
 
+def test_key_derived_ahead_is_the_key_of_the_context_that_asked(monkeypatch, tmp_path):
+    """The key started in the background (while a load reads its times) is the one hash_series
+    would derive itself: under a project's pepper, HMAC-SHA256 keyed by scrypt(pepper), computed
+    here independently; under the machine salt, scrypt(salt); a bad salt is still refused."""
+    from kit.privacy import derive_key_ahead, pepper_id, store_pepper, use_pepper
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.setenv("KIT_SALT", "c-test-salt-of-16+chars")
+    pepper = "cd" * 32
+    store_pepper(pepper)
+    pid = pepper_id(pepper)
+    pepper_key = hashlib.scrypt(pepper.encode(), salt=b"dangjian-kit hash key v1 pepper "
+                                + pid.encode(), n=2 ** 14, r=8, p=1, dklen=32)
+    salt_key = hashlib.scrypt(b"c-test-salt-of-16+chars", salt=b"dangjian-kit hash key v1 machine",
+                              n=2 ** 14, r=8, p=1, dklen=32)
+    with use_pepper(pid):
+        derive_key_ahead()
+        got = hash_series(pd.Series(["36.1.2.3"]))[0]
+    assert got == hmac.new(pepper_key, b"36.1.2.3", hashlib.sha256).hexdigest()[:16]
+    derive_key_ahead()
+    assert hash_series(pd.Series(["36.1.2.3"]))[0] == hmac.new(
+        salt_key, b"36.1.2.3", hashlib.sha256).hexdigest()[:16]
+    monkeypatch.setenv("KIT_SALT", "2019")
+    derive_key_ahead()  # fails in the background, quietly
+    with pytest.raises(KitError, match="KIT_SALT 太短"):
+        hash_series(pd.Series(["13800138000"]), "phone")
+
+
 def test_short_or_empty_salt_is_refused(monkeypatch):
     for weak in ("", "2019", "short-salt"):
         monkeypatch.setenv("KIT_SALT", weak)

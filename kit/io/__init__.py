@@ -447,6 +447,10 @@ def _link_repeats(parsed: ParsedExport, data: pd.DataFrame, notes: list[str]):
 
 
 def assemble(parsed: ParsedExport, qn: Questionnaire | None) -> Responses:
+    if "ip" in parsed.meta or parsed.personal_meta:  # hashed for sure
+        from ..privacy import derive_key_ahead
+
+        derive_key_ahead()  # scrypt without the GIL, while the times are read
     data, missing, questions, notes, qn, invalid = _frame(parsed, qn)
     notes += _staff_note(data)
     repeats, rmissing, rquestions = _link_repeats(parsed, data, notes)

@@ -35,7 +35,7 @@ from .names import NAME_MASK, looks_like_name, mask_names
 from .patterns import (EMAIL, ID18, MASKS as _NUMBER_MASKS, MOBILE, find_personal_numbers,
                        is_valid_id_card, mask_numbers, might_hold_numbers)
 
-__all__ = ["get_salt", "hash_series", "take_strings", "mask_text", "mask_series", "mask_label", "mask_filename",
+__all__ = ["get_salt", "hash_series", "derive_key_ahead", "take_strings", "mask_text", "mask_series", "mask_label", "mask_filename",
            "is_valid_id_card", "looks_personal", "contains_personal", "blank_personal_numbers",
            "mask_questionnaire_labels", "masked_aliases", "MASKS", "use_pepper", "active_pepper_id", "pepper_id",
            "new_pepper", "store_pepper", "find_pepper", "require_pepper", "PepperError",
@@ -89,7 +89,38 @@ def hash_series(s: pd.Series, kind: str | None = None) -> pd.Series:
     codes, uniq = pd.factorize(norm.array, use_na_sentinel=True)  # each distinct value once
     if not len(uniq):
         return pd.Series(pd.NA, index=s.index, dtype="string")
-    return take_strings(codes, _hmac16_all(hash_key(), _utf8(uniq)), s.index)
+    return take_strings(codes, _hmac16_all(_key(), _utf8(uniq)), s.index)
+
+
+_ahead: list = []  # threads deriving the key in the background (derive_key_ahead)
+
+
+def derive_key_ahead() -> None:
+    """Start deriving the hashing key (scrypt: about 60 ms, which runs without the GIL) in the
+    background, in the current context (its pepper), for :func:`hash_series` to take up: the
+    loader calls it before the work that comes before the first hash. A failure there (no
+    pepper, a short salt) is raised again, in Chinese, where the key is needed."""
+    import contextvars
+    import threading
+
+    context = contextvars.copy_context()
+
+    def run():
+        try:
+            context.run(hash_key)
+        except Exception:  # noqa: BLE001 - raised again by hash_key where it is needed
+            pass
+
+    thread = threading.Thread(target=run, name="kit-hash-key", daemon=True)
+    thread.start()
+    _ahead.append(thread)
+
+
+def _key() -> bytes:
+    """The hashing key, once a derivation started ahead has finished (never derived twice)."""
+    while _ahead:
+        _ahead.pop().join()
+    return hash_key()
 
 
 def take_strings(codes: np.ndarray, values, index) -> pd.Series:
