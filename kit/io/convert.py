@@ -921,8 +921,16 @@ def _choice_values(q: Question, part: Part, missing_codes, scores: bool = False)
         bad_u = ~np.isnan(num_u) & ~np.isin(num_u, valid_codes)
         kinds_u[(np.isnan(num_u) & (kinds_u == M.NONE)) | bad_u] = M.KINDS.index(M.INVALID)
         num_u[bad_u] = np.nan
-        num, kinds = num_u[fc], kinds_u[fc]
-    # (a code outside the options was made invalid above, in either branch)
+        data_u, mask_u = _code_values(q, num_u)
+        values = _values_series(q, data_u[fc], mask_u[fc])
+        return values, kinds_u[fc], other_text, (raw, why)
+    # (a code outside the options was made invalid above)
+    return _values_series(q, *_code_values(q, num)), kinds, other_text, (raw, why)
+
+
+def _code_values(q: Question, num: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (NaN: none) -> the column's values and their NA mask: the options' scores when the
+    codebook gives scores, else the codes as integers."""
     if q.has_scores:
         score_of = {float(o.code): (np.nan if o.score is None else o.score) for o in q.options}
         lo, hi = min(score_of), max(score_of)
@@ -933,10 +941,16 @@ def _choice_values(q: Question, part: Part, missing_codes, scores: bool = False)
             vals = lut[np.where(np.isnan(num), len(lut) - 1, num - lo).astype(np.int64)]
         else:
             vals = pd.Series(num).map(score_of).to_numpy(dtype="float64")
-        values = pd.Series(pd.arrays.FloatingArray(vals, np.isnan(vals)))  # vals is new: no copy
-    else:
-        values = _nullable_int(num)
-    return values, kinds, other_text, (raw, why)
+        return vals, np.isnan(vals)
+    missing = np.isnan(num)
+    return np.where(missing, 0, num).astype("int64"), missing
+
+
+def _values_series(q: Question, data: np.ndarray, mask: np.ndarray) -> pd.Series:
+    """A Float64 (scores) or Int64 (codes) column from new arrays (no copy)."""
+    if q.has_scores:
+        return pd.Series(pd.arrays.FloatingArray(data, mask))
+    return pd.Series(pd.arrays.IntegerArray(data, mask))
 
 
 def _pair_mismatch(q: Question, num, kinds, tk, labels_u, fc) -> np.ndarray:
