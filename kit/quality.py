@@ -184,7 +184,8 @@ def assess_quality(data: pd.DataFrame, missing: pd.DataFrame, questions: pd.Data
         answers = data[answer_cols]
         any_answer = answers.notna().any(axis=1)
         key = pd.util.hash_pandas_object(answers, index=False).to_numpy()
-        key = pd.Series(pd.arrays.IntegerArray(key, ~any_answer.to_numpy()), index=data.index)
+        key = pd.Series(pd.arrays.IntegerArray(key, ~any_answer.to_numpy()), index=data.index,
+                        copy=False)
         flags["duplicate_answers"] = _dup(key, ids, "全部答案", order)
 
     if "ip_hash" in data:

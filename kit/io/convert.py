@@ -725,8 +725,13 @@ def match_questionnaire(parsed: ParsedExport, qn: Questionnaire) -> list[tuple[Q
 # ---------------------------------------------------------------------------- conversion
 def _nullable_int(num: np.ndarray) -> pd.Series:
     """Float codes with NaN for missing -> a nullable Int64 Series."""
+    return pd.Series(pd.arrays.IntegerArray(*_int_codes(num)), copy=False)
+
+
+def _int_codes(num: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Float codes with NaN for missing -> whole codes (0 where missing) and the NA mask."""
     missing = np.isnan(num)
-    return pd.Series(pd.arrays.IntegerArray(np.where(missing, 0, num).astype("int64"), missing))
+    return np.where(missing, 0, num).astype("int64"), missing
 
 
 class ColumnSink:
@@ -942,15 +947,14 @@ def _code_values(q: Question, num: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         else:
             vals = pd.Series(num).map(score_of).to_numpy(dtype="float64")
         return vals, np.isnan(vals)
-    missing = np.isnan(num)
-    return np.where(missing, 0, num).astype("int64"), missing
+    return _int_codes(num)
 
 
 def _values_series(q: Question, data: np.ndarray, mask: np.ndarray) -> pd.Series:
-    """A Float64 (scores) or Int64 (codes) column from new arrays (no copy)."""
+    """A Float64 (scores) or Int64 (codes) column that takes over two new arrays (no copy)."""
     if q.has_scores:
-        return pd.Series(pd.arrays.FloatingArray(data, mask))
-    return pd.Series(pd.arrays.IntegerArray(data, mask))
+        return pd.Series(pd.arrays.FloatingArray(data, mask), copy=False)
+    return pd.Series(pd.arrays.IntegerArray(data, mask), copy=False)
 
 
 def _pair_mismatch(q: Question, num, kinds, tk, labels_u, fc) -> np.ndarray:
