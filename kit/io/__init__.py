@@ -365,9 +365,14 @@ def _frame(parsed: ParsedExport, qn: Questionnaire | None):
         s.index = index
     for _, s in parsed.custom_meta.values():
         s.index = index
+    ahead = _factorize_ahead(parsed)
     sink = ColumnSink(index)
     notes = list(parsed.notes)
-    _meta_columns(parsed, sink, notes)
+    try:
+        _meta_columns(parsed, sink, notes)
+    finally:
+        if ahead is not None:
+            ahead.join()
     inferred = qn is None
     if inferred:
         qn, inf_notes = infer_questionnaire(parsed)
@@ -393,6 +398,21 @@ def _frame(parsed: ParsedExport, qn: Questionnaire | None):
     invalid = sink.invalid_table(data["response_id"], pd.Series(np.asarray(parsed.file_rows),
                                                                 index=index))
     return data, missing, questions, notes, qn, invalid
+
+
+_AHEAD_CELLS = 500_000  # below this, answers are factorised quicker than a thread starts
+
+
+def _factorize_ahead(parsed: ParsedExport):
+    """For a large export, the answer columns factorised in the background while the metadata
+    are worked out (:func:`kit.io.convert.factorize_ahead`); None for a small one."""
+    from .convert import factorize_ahead
+
+    columns = [s for pq in parsed.questions for p in pq.parts for s in (p.text, p.codes)
+               if s is not None] + [pq.joined for pq in parsed.questions if pq.joined is not None]
+    if parsed.n_rows * len(columns) < _AHEAD_CELLS:
+        return None
+    return factorize_ahead(columns)
 
 
 def _staff_note(data: pd.DataFrame) -> list[str]:

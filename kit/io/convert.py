@@ -98,6 +98,27 @@ def _factorize(s: pd.Series) -> tuple[np.ndarray, list[str]]:
     return codes, texts
 
 
+def factorize_ahead(columns: list[pd.Series]):
+    """Factorise Arrow text columns in a background thread and return it (join it before the
+    columns are read): Arrow's hashing runs without the GIL, beside work that holds it (the
+    metadata's keyed hashes). The results land in the cache :func:`_factorize` reads; a column
+    that fails here is simply factorised again, and its error raised, where it is used."""
+    import threading
+
+    todo = [s for s in columns if isinstance(s.array, pd.arrays.ArrowStringArray)]
+
+    def run():
+        for s in todo:
+            try:
+                _factorize(s)
+            except Exception:  # noqa: BLE001 - read again where the column is used
+                return
+
+    thread = threading.Thread(target=run, name="kit-factorize-ahead", daemon=True)
+    thread.start()
+    return thread
+
+
 def _factorize_now(s: pd.Series) -> tuple[np.ndarray, list[str]]:
     if s.dtype.kind in "fiub":
         codes, uniq = pd.factorize(s.to_numpy(dtype="float64", na_value=np.nan),
