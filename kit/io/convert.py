@@ -100,12 +100,15 @@ def _factorize(s: pd.Series) -> tuple[np.ndarray, list[str]]:
 
 def factorize_ahead(columns: list[pd.Series]):
     """Factorise Arrow text columns in a background thread and return it (join it before the
-    columns are read): Arrow's hashing runs without the GIL, beside work that holds it (the
-    metadata's keyed hashes). The results land in the cache :func:`_factorize` reads; a column
-    that fails here is simply factorised again, and its error raised, where it is used."""
+    columns are read; None when no column is Arrow text): Arrow's hashing runs without the GIL,
+    beside work that holds it (the metadata's keyed hashes). The results land in the cache
+    :func:`_factorize` reads; a column that fails here is simply factorised again, and its error
+    raised, where it is used."""
     import threading
 
     todo = [s for s in columns if isinstance(s.array, pd.arrays.ArrowStringArray)]
+    if not todo:
+        return None
 
     def run():
         for s in todo:
