@@ -31,6 +31,7 @@ def test_masked_column_keeps_every_cell_in_place(dtype, storage):
         assert got.dtype == pd.StringDtype()
     assert got.index.tolist() == list(range(5, 13))
     assert [None if pd.isna(x) else x for x in got] == want
+    assert mask_series(pd.Series([None, None], dtype=dtype)).isna().all()  # nothing to mask
 
 
 def test_hash_is_salted_stable_and_normalised(monkeypatch):

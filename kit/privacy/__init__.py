@@ -35,7 +35,8 @@ from .names import NAME_MASK, looks_like_name, mask_names
 from .patterns import (EMAIL, ID18, MASKS as _NUMBER_MASKS, MOBILE, find_personal_numbers,
                        is_valid_id_card, mask_numbers, might_hold_numbers)
 
-__all__ = ["get_salt", "hash_series", "derive_key_ahead", "take_strings", "mask_text", "mask_series", "mask_label", "mask_filename",
+__all__ = ["get_salt", "hash_series", "derive_key_ahead", "take_strings", "mask_text", "mask_series",
+           "mask_label", "mask_filename",
            "is_valid_id_card", "looks_personal", "contains_personal", "blank_personal_numbers",
            "mask_questionnaire_labels", "masked_aliases", "MASKS", "use_pepper", "active_pepper_id", "pepper_id",
            "new_pepper", "store_pepper", "find_pepper", "require_pepper", "PepperError",
