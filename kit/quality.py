@@ -89,17 +89,26 @@ def _earliest_order(data: pd.DataFrame) -> np.ndarray:
 
 
 def _dup(keys: pd.Series, ids: pd.Series, label: str, order: np.ndarray):
-    """Responses whose key repeats an earlier-submitted response's, with that response's ID."""
-    k = keys.astype(object).where(keys.notna(), None)
-    ks = k.iloc[order]
-    has = ks.notna()
-    dup_s = has & ks.duplicated(keep="first")
-    dup = dup_s.reindex(keys.index).fillna(False).astype(bool)
-    if not dup.any():
-        return dup, pd.Series(None, index=keys.index, dtype=object)
-    first_id = ids.iloc[order][has].groupby(ks[has]).transform("first").reindex(keys.index)
+    """Responses whose key repeats an earlier-submitted response's, with that response's ID
+    (the first ID given among the responses sharing the key, from the earliest)."""
+    codes = pd.factorize(keys, use_na_sentinel=True)[0]  # equal keys alike, missing -1
+    c = codes[order]
+    dup_in_order = (c >= 0) & pd.Series(c).duplicated(keep="first").to_numpy()
+    at = np.zeros(len(keys), dtype=bool)
+    at[order] = dup_in_order
+    dup = pd.Series(at, index=keys.index)
     detail = pd.Series(None, index=keys.index, dtype=object)
-    detail[dup] = [f"{label}与答卷{fid}相同（保留较早提交的答卷{fid}）" for fid in first_id[dup]]
+    if not at.any():
+        return dup, detail
+    named = (c >= 0) & ids.notna().to_numpy()[order]
+    cs, rows = c[named], order[named]
+    first = ~pd.Series(cs).duplicated(keep="first").to_numpy()
+    first_row = np.full(codes.max() + 1, -1)
+    first_row[cs[first]] = rows[first]
+    kept = first_row[codes[at]]
+    id_values = ids.to_numpy(dtype=object)
+    detail[dup] = [f"{label}与答卷{fid}相同（保留较早提交的答卷{fid}）"
+                   for fid in (id_values[k] if k >= 0 else pd.NA for k in kept)]
     return dup, detail
 
 
@@ -174,18 +183,19 @@ def assess_quality(data: pd.DataFrame, missing: pd.DataFrame, questions: pd.Data
     if answer_cols:
         answers = data[answer_cols]
         any_answer = answers.notna().any(axis=1)
-        key = pd.util.hash_pandas_object(answers, index=False)
-        key = key.where(any_answer, None)
+        key = pd.util.hash_pandas_object(answers, index=False).to_numpy()
+        key = pd.Series(pd.arrays.IntegerArray(key, ~any_answer.to_numpy()), index=data.index,
+                        copy=False)
         flags["duplicate_answers"] = _dup(key, ids, "全部答案", order)
 
     if "ip_hash" in data:
-        ip = data["ip_hash"]
-        shared = ip.notna() & ip.duplicated(keep=False)
+        codes = pd.factorize(data["ip_hash"], use_na_sentinel=True)[0]
+        others = np.append(np.bincount(codes[codes >= 0], minlength=codes.max() + 1), 1)[codes] - 1
+        shared = pd.Series(others > 0, index=data.index)  # missing (code -1) counts 1 - 1 = 0
         detail = pd.Series(None, index=data.index, dtype=object)
         if shared.any():
-            sip = ip[shared]
-            cnt = sip.map(sip.value_counts()).astype("int64")
-            detail[shared] = "IP与另外" + (cnt - 1).astype(str) + "份答卷相同"
+            detail[shared] = _per_distinct(others[shared.to_numpy()],
+                                           lambda k: f"IP与另外{k}份答卷相同")
         flags["shared_ip"] = (shared, detail)
 
     if qn.quality.exclude and "speeder" in qn.quality.exclude and (
@@ -202,7 +212,8 @@ def assess_quality(data: pd.DataFrame, missing: pd.DataFrame, questions: pd.Data
         used["median_duration_s"] = med
         fast = (dur < thr).fillna(False).astype(bool)
         detail = pd.Series(None, index=data.index, dtype=object)
-        detail[fast] = [f"用时{d:g}秒，低于{thr:.1f}秒（{how}）" for d in dur[fast]]
+        detail[fast] = _per_distinct(dur[fast].to_numpy(dtype="float64"),
+                                     lambda d: f"用时{d:g}秒，低于{thr:.1f}秒（{how}）")
         flags["speeder"] = (fast, detail)
 
     min_items = qn.quality.straight_lining_min_items
@@ -268,17 +279,14 @@ def assess_quality(data: pd.DataFrame, missing: pd.DataFrame, questions: pd.Data
     else:
         hit = np.zeros((n, 0), dtype=bool)
     rows_at = np.flatnonzero(hit.any(axis=1))
-    det = np.empty((len(rows_at), len(reasons)), dtype=object)
-    for k, r in enumerate(reasons):  # details only for flagged rows
-        d = flags[r][1].to_numpy(dtype=object)[rows_at]
-        det[:, k] = [x if isinstance(x, str) else REASON_LABELS[r] for x in d]
     hit_at = hit[rows_at]
-    names = np.array(reasons, dtype=object)
+    reasons_of, detail_of = _reason_texts(reasons, hit_at, [
+        flags[r][1].to_numpy(dtype=object)[rows_at] for r in reasons])
     excl = np.array([excludes(r, qn.quality.exclude) for r in reasons], dtype=bool)
     quality = pd.DataFrame({
         "response_id": ids.to_numpy()[rows_at] if len(rows_at) else [],
-        "reasons": [";".join(names[h]) for h in hit_at],
-        "detail": ["；".join(d[h]) for d, h in zip(det, hit_at)],
+        "reasons": reasons_of,
+        "detail": detail_of,
         "excluded": (hit_at & excl).any(axis=1) if len(rows_at) else np.zeros(0, bool),
     }, index=data.index[rows_at])
     quality["excluded"] = quality["excluded"].astype(bool)
@@ -289,6 +297,40 @@ def assess_quality(data: pd.DataFrame, missing: pd.DataFrame, questions: pd.Data
         used["duplicate_rule"] = DUPLICATE_RULE
         used["notes"].append(DUPLICATE_RULE + "。")
     return quality, used
+
+
+def _per_distinct(values: np.ndarray, text) -> np.ndarray:
+    """``text(v)`` for each value, written once per distinct value (told apart by their bits,
+    so that -0.0 is not written as 0)."""
+    key = values.view(np.int64) if values.dtype == np.float64 else values
+    _, first, codes = np.unique(key, return_index=True, return_inverse=True)
+    return np.array([text(v) for v in values[first]], dtype=object)[codes.ravel()]
+
+
+def _reason_texts(reasons: list[str], hit: np.ndarray, details: list[np.ndarray]):
+    """The ``reasons`` and ``detail`` cells of flagged rows: the codes of the reasons each row
+    has, joined by ';', and their details joined by '；' (a reason without a detail of its own
+    reads as its label). Rows with the same reasons share one ``reasons`` text; a row with one
+    reason takes its detail as it is."""
+    if not len(hit):
+        return [], []
+    bits = hit.astype(np.int64) @ (np.int64(1) << np.arange(len(reasons), dtype=np.int64))
+    patterns, first, which = np.unique(bits, return_index=True, return_inverse=True)
+    names = np.array(reasons, dtype=object)
+    reasons_of = np.array([";".join(names[hit[i]]) for i in first], dtype=object)[which.ravel()]
+    detail_of = np.empty(len(hit), dtype=object)
+    for k, r in enumerate(reasons):
+        d = details[k]
+        for i in np.flatnonzero(hit[:, k]):  # only where the reason applies
+            if not isinstance(d[i], str):
+                d[i] = REASON_LABELS[r]
+    n_hit = hit.sum(axis=1)
+    for k in range(len(reasons)):
+        alone = hit[:, k] & (n_hit == 1)
+        detail_of[alone] = details[k][alone]
+    for i in np.flatnonzero(n_hit > 1):
+        detail_of[i] = "；".join(details[k][i] for k in np.flatnonzero(hit[i]))
+    return reasons_of.tolist(), detail_of.tolist()
 
 
 def _kept_rows(keys: pd.Series, rows: pd.Series, order: np.ndarray) -> dict:

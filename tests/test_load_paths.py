@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kit import missing as M
 from kit.io.table import answers_look_like_text
 from kit.io.times import duration_seconds, parse_times
 from kit.paths import ROOT
@@ -96,3 +97,143 @@ def test_the_dictionary_is_loaded_while_a_large_text_workbook_is_read(monkeypatc
     calls = []
     table = read_table(text, export=True, while_reading=lambda: calls.append(len(calls)))
     assert calls == [0] and len(table.body) == 420
+
+
+def test_offsets_are_found_in_arrow_as_the_python_patterns_find_them():
+    """Whether a column of times carries UTC offsets is decided in Arrow (RE2) for ASCII cells:
+    the same cells as Python's OFFSET and _ISO_LIKE patterns, checked by hand on the forms
+    platforms write and against the Python patterns on random text."""
+    import random
+
+    from kit.io.times import _ISO_LIKE, OFFSET, _offset_cells
+
+    by_hand = {
+        "2023-05-01T10:00:00.000+02:00": True,   # KoboToolbox, with milliseconds
+        "2023-05-01T10:00:00-04:00": True,
+        "2023-05-01 10:00+02": True,             # hours only
+        "2023-05-01T10:00:00 +0200": True,       # a space, no colon in the offset
+        "2023-05-01T10:00:00Z": True,
+        "2023-05-01T10:00:00+02:00\n": True,     # Python's $ before a final newline
+        "２０２３-05-01T10:00+02": True,          # full-width digits are digits to Python
+        "2023-05-01T10:00:00\u3000+02": True,    # an ideographic space is a space to Python
+        "2023-05-01T10:00:00\x1c+02": True,      # so is the file separator
+        "2024-05-06": False,                     # a bare date's -06 is not an offset
+        "2024/5/1 8:00:00": False,               # 问卷星
+        "10:00:00+02:00": False,                 # no date before it
+        "2023/05/01 10:00+02": False,            # not an ISO date
+        "2023-05-01T10:00:00+2": False,          # one digit is not an offset
+        "2023-05-01T10:00:00+02:00 x": False,
+        "2023-05-01T10:00+02\n\n": False,
+    }
+    got = _offset_cells(pd.Series(list(by_hand), dtype=object))
+    assert got.tolist() == list(by_hand.values())
+    rng = random.Random(13)
+    pieces = [["2023-05-01", "2023-5-1", "２０２３-05-01", "2023/05/01", "23-05-01", ""],
+              ["T", " ", "", "\u3000"],
+              ["10:00", "10:00:00", "1:00:00.5", "10:0", "10:00:", "１0:00"],
+              ["", " ", "\x0b", "\x1c", "\x85", "\u3000", "\n", "x"],
+              ["Z", "+02", "-04:00", "+0200", "+2", "+02:0", "", "z", "+٠٢"],
+              ["", "", "", "\n", " ", "\n\n", "0", "年"]]
+    cells = ["".join(rng.choice(p) for p in pieces) for _ in range(3000)]
+    want = [bool(OFFSET.match(c) and _ISO_LIKE.match(c)) for c in cells]
+    assert 100 < sum(want) < 2900  # both answers are well represented
+    assert _offset_cells(pd.Series(cells, dtype=object)).tolist() == want
+    lone = pd.Series(["2023-05-01T10:00+02", "\ud800 2023-05-01T10:00+02"], dtype=object)
+    assert _offset_cells(lone).tolist() == [True, False]  # not UTF-8: Python decides
+
+
+@pytest.mark.parametrize("dtype", [object, "str", "string[python]"])
+def test_answers_factorised_in_arrow_as_cell_by_cell(dtype):
+    """A text column's codes and distinct texts, worked out by hand: codes in order of first
+    appearance, -1 for an empty cell, texts stripped (so ' 满意' and '满意' are two codes with the
+    same text, as the codebook matching expects)."""
+    from kit.io.convert import _factorize_now
+
+    cells = ["满意", " 满意", None, "一般", "满意", None, "(跳过)", "一般", ""]
+    codes, texts = _factorize_now(pd.Series(cells, dtype=dtype))
+    assert codes.tolist() == [0, 1, -1, 2, 0, -1, 3, 2, 4]
+    assert texts == ["满意", "满意", "一般", "(跳过)", ""]
+    assert codes.dtype == np.intp
+    empty_codes, empty_texts = _factorize_now(pd.Series([None, None], dtype=dtype))
+    assert empty_codes.tolist() == [-1, -1] and empty_texts == []
+
+
+def test_answers_in_several_arrow_chunks_share_one_set_of_codes():
+    import pyarrow as pa
+
+    from kit.io.convert import _factorize_now
+
+    arr = pa.chunked_array([["满意", None, "一般"], ["一般", "满意", "不满意"]], type=pa.large_string())
+    codes, texts = _factorize_now(pd.Series(pd.arrays.ArrowStringArray(arr)))
+    assert codes.tolist() == [0, -1, 1, 1, 0, 2] and texts == ["满意", "一般", "不满意"]
+
+
+@pytest.mark.parametrize("dtype", [object, "str", "string[python]"])
+def test_times_read_alike_whatever_holds_the_text(dtype):
+    """Times worked out by hand, read from Python objects, Arrow text or Python strings alike:
+    Excel day 43831 is 2020-01-01 (day 1 = 1900-01-01, with Excel's phantom 1900-02-29)."""
+    cells = [" 2019年11月1日 09:17:39", "２０１９/11/1 9:17", "43831", "NULL", "n/a", "(空)", None,
+             "next week"]
+    t, local, bad = parse_times(pd.Series(cells, dtype=dtype))
+    assert [None if pd.isna(x) else str(x) for x in t] == [
+        "2019-11-01 09:17:39", "2019-11-01 09:17:00", "2020-01-01 00:00:00", None, None, None, None,
+        None]
+    assert local is None and bad == 1  # 'next week' is the one unreadable cell
+    t, local, bad = parse_times(pd.Series(["2023-05-01T10:00:00+02:00", "NULL",
+                                           "2023-05-01T10:00:00-04:00"], dtype=dtype))
+    assert [None if pd.isna(x) else str(x) for x in t] == [
+        "2023-05-01 08:00:00+00:00", None, "2023-05-01 14:00:00+00:00"]
+    assert [None if pd.isna(x) else str(x) for x in local] == [
+        "2023-05-01 10:00:00", None, "2023-05-01 10:00:00"] and bad == 0
+    t, _, bad = parse_times(pd.Series(["2024/5/1 8:00:00", " 2024/5/2 18:30:05 ", None], dtype=dtype))
+    assert [None if pd.isna(x) else str(x) for x in t] == [
+        "2024-05-01 08:00:00", "2024-05-02 18:30:05", None] and bad == 0
+
+
+@pytest.mark.parametrize("dtype", [object, "str"])
+@pytest.mark.parametrize("scored", [False, True])
+def test_labels_read_once_per_distinct_answer_give_each_cell_its_code(dtype, scored):
+    """A 按文本 single-choice column read per distinct answer, worked out by hand: each label
+    its option's code (or score), a label no option has is invalid with its text kept, (跳过)
+    is skipped, a blank cell or NULL is blank, and an 〖其他〗 fill-in is kept apart."""
+    from kit.io.convert import _choice_values
+    from kit.io.model import Part
+    from kit.questionnaire import Option, Question
+
+    opts = [Option(1, "不满意", 1.0 if scored else None), Option(2, "一般", 3.0 if scored else None),
+            Option(3, "满意", 5.0 if scored else None), Option(4, "其他", None)]
+    q = Question("q1", "您对村里的服务是否满意", "single", options=opts)
+    cells = ["满意", "说不清", None, "(跳过)", " 一般", "满意", "NULL", "其他〖集市〗", "说不清", "不满意"]
+    part = Part(header="1、您对村里的服务是否满意", pos=0, text=pd.Series(cells, dtype=dtype))
+    values, kinds, other, (raw, why) = _choice_values(q, part, {})
+    want = [3, None, None, None, 2, 3, None, 4, None, 1]
+    if scored:  # scores, not codes; 其他 has none
+        want = [5.0, None, None, None, 3.0, 5.0, None, None, None, 1.0]
+    assert [None if pd.isna(v) else v for v in values] == want
+    kind = [None if k < 0 else M.KINDS[k] for k in kinds]
+    assert kind == [None, "invalid", "blank", "skipped", None, None, "blank", None, "invalid", None]
+    assert [None if pd.isna(v) else v for v in other] == [None] * 7 + ["集市", None, None]
+    assert raw.iloc[1] == "说不清" and why == "不是问卷定义中的选项"
+
+
+def test_answers_factorised_in_the_background_load_as_in_the_foreground(monkeypatch):
+    """A large export's answer columns are factorised in a thread while the metadata are read;
+    forcing that path on a small 按文本 export gives the same tables as the plain path, and the
+    thread's codes are those worked out by hand."""
+    import kit.io as kio
+    from kit import load_export
+    from kit.io.convert import _factorize, factorize_ahead
+
+    col = pd.Series(["满意", None, "一般", "满意", " 满意"], dtype="str")
+    factorize_ahead([col, pd.Series([1.0, 2.0])]).join()  # numbers are left to the foreground
+    assert factorize_ahead([pd.Series([1.0, 2.0])]) is None
+    assert [c.tolist() if isinstance(c, np.ndarray) else c for c in _factorize(col)] == [
+        [0, -1, 1, 0, 2], ["满意", "一般", "满意"]]
+    path = next((ROOT / "surveys" / "poverty-alleviation" / "raw").glob("*按文本*"))
+    monkeypatch.setattr(kio, "_AHEAD_CELLS", 10 ** 12)
+    plain = load_export(path)
+    monkeypatch.setattr(kio, "_AHEAD_CELLS", 0)
+    ahead = load_export(path)
+    for name in ("data", "missing", "questions", "quality", "invalid"):
+        pd.testing.assert_frame_equal(getattr(plain, name), getattr(ahead, name))
+    assert plain.info.notes == ahead.info.notes

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from kit.privacy import hash_series, is_valid_id_card, mask_series, mask_text
 
@@ -19,6 +20,20 @@ def test_masking_leaves_ordinary_numbers():
     assert s.tolist()[0] == "打〔电话已隐去〕" and pd.isna(s[1]) and s[2] == "好"
 
 
+@pytest.mark.parametrize("dtype", [object, "str"])
+@pytest.mark.parametrize("storage", ["pyarrow", "python"])
+def test_masked_column_keeps_every_cell_in_place(dtype, storage):
+    # written by hand: each cell masked where it stands, repeats alike, blanks NA, "" kept
+    cells = ["打13912345678", None, "好", "打13912345678", "", "邮件 a.b@example.com", None, "好"]
+    want = ["打〔电话已隐去〕", None, "好", "打〔电话已隐去〕", "", "邮件 〔邮箱已隐去〕", None, "好"]
+    with pd.option_context("mode.string_storage", storage):
+        got = mask_series(pd.Series(cells, dtype=dtype, index=range(5, 13)), names=False)
+        assert got.dtype == pd.StringDtype()
+    assert got.index.tolist() == list(range(5, 13))
+    assert [None if pd.isna(x) else x for x in got] == want
+    assert mask_series(pd.Series([None, None], dtype=dtype)).isna().all()  # nothing to mask
+
+
 def test_hash_is_salted_stable_and_normalised(monkeypatch):
     monkeypatch.setenv("KIT_SALT", "a-test-salt-of-16+chars")
     h1 = hash_series(pd.Series(["139 1234 5678", "13912345678", None]), "phone")
@@ -34,7 +49,6 @@ import multiprocessing
 import os
 from pathlib import Path
 
-import pytest
 
 from kit.errors import KitError
 
@@ -184,6 +198,56 @@ def test_hash_is_hmac_sha256_keyed_by_scrypt(monkeypatch, tmp_path):
     with use_pepper(pid):
         got = hash_series(pd.Series(["+86 138 0013 8000"]), "phone")[0]
     assert got == hmac.new(key, b"13800138000", hashlib.sha256).hexdigest()[:16]
+
+
+@pytest.mark.parametrize("storage", ["pyarrow", "python"])
+def test_every_value_of_a_column_is_hmac_sha256_of_its_text(monkeypatch, storage):
+    """A column hashed at once (distinct values once, hex digits built in one go) gives, cell by
+    cell, what the standard library's hmac gives for that cell's UTF-8 text; blanks stay NA."""
+    from kit.privacy import hash_key
+
+    monkeypatch.setenv("KIT_SALT", "a-test-salt-of-16+chars")
+    cells = ["36.1.2.3", None, "张伟", "36.1.2.3", "", "a" * 200, "〖其他〗┋x", None, "10.0.0.1"]
+    want = [None if not c else hmac.new(hash_key(), c.encode("utf-8"), hashlib.sha256).hexdigest()[:16]
+            for c in cells]
+    with pd.option_context("mode.string_storage", storage):
+        got = hash_series(pd.Series(cells, dtype=object, index=range(10, 19)))
+        assert got.dtype == pd.StringDtype()  # the dtype of a column of hashes, as before
+        numbers = hash_series(pd.Series([13800138000.0, None, 7.5]))  # a number's text: 13800138000
+    assert [None if pd.isna(x) else x for x in numbers] == [
+        hmac.new(hash_key(), t, hashlib.sha256).hexdigest()[:16] if t else None
+        for t in (b"13800138000", None, b"7.5")]
+    assert got.index.tolist() == list(range(10, 19))
+    assert [None if pd.isna(x) else x for x in got] == want
+    assert hash_series(pd.Series([None, ""], dtype=object)).isna().all()
+
+
+def test_key_derived_ahead_is_the_key_of_the_context_that_asked(monkeypatch, tmp_path):
+    """The key started in the background (while a load reads its times) is the one hash_series
+    would derive itself: under a project's pepper, HMAC-SHA256 keyed by scrypt(pepper), computed
+    here independently; under the machine salt, scrypt(salt); a bad salt is still refused."""
+    from kit.privacy import derive_key_ahead, pepper_id, store_pepper, use_pepper
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    monkeypatch.setenv("KIT_SALT", "c-test-salt-of-16+chars")
+    pepper = "cd" * 32
+    store_pepper(pepper)
+    pid = pepper_id(pepper)
+    pepper_key = hashlib.scrypt(pepper.encode(), salt=b"dangjian-kit hash key v1 pepper "
+                                + pid.encode(), n=2 ** 14, r=8, p=1, dklen=32)
+    salt_key = hashlib.scrypt(b"c-test-salt-of-16+chars", salt=b"dangjian-kit hash key v1 machine",
+                              n=2 ** 14, r=8, p=1, dklen=32)
+    with use_pepper(pid):
+        derive_key_ahead()
+        got = hash_series(pd.Series(["36.1.2.3"]))[0]
+    assert got == hmac.new(pepper_key, b"36.1.2.3", hashlib.sha256).hexdigest()[:16]
+    derive_key_ahead()
+    assert hash_series(pd.Series(["36.1.2.3"]))[0] == hmac.new(
+        salt_key, b"36.1.2.3", hashlib.sha256).hexdigest()[:16]
+    monkeypatch.setenv("KIT_SALT", "2019")
+    derive_key_ahead()  # fails in the background, quietly
+    with pytest.raises(KitError, match="KIT_SALT 太短"):
+        hash_series(pd.Series(["13800138000"]), "phone")
 
 
 def test_short_or_empty_salt_is_refused(monkeypatch):

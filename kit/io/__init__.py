@@ -368,9 +368,14 @@ def _frame(parsed: ParsedExport, qn: Questionnaire | None):
         s.index = index
     for _, s in parsed.custom_meta.values():
         s.index = index
+    ahead = _factorize_ahead(parsed)
     sink = ColumnSink(index)
     notes = list(parsed.notes)
-    _meta_columns(parsed, sink, notes)
+    try:
+        _meta_columns(parsed, sink, notes)
+    finally:
+        if ahead is not None:
+            ahead.join()
     inferred = qn is None
     if inferred:
         qn, inf_notes = infer_questionnaire(parsed)
@@ -383,8 +388,10 @@ def _frame(parsed: ParsedExport, qn: Questionnaire | None):
     notes += build_columns(parsed, pairs, sink)
     if inferred:  # labels drafted from the data: a name or phone as an option label is masked
         _rename_labels(sink, mask_questionnaire_labels(qn))
-    data = pd.DataFrame(sink.data, index=index)
-    missing = pd.DataFrame({c: M.kinds_series(k, index) for c, k in sink.kinds.items()}, index=index)
+    # the sink's columns are new and its own (copy-on-write guards any shared with the export)
+    data = pd.DataFrame(sink.data, index=index, copy=False)
+    missing = pd.DataFrame({c: M.kinds_series(k, index) for c, k in sink.kinds.items()}, index=index,
+                           copy=False)
     questions = pd.DataFrame(sink.rows)
     hashed_q = questions[(questions["value"] == "hash") & questions["question_id"].notna()] \
         if len(questions) else questions
@@ -394,6 +401,21 @@ def _frame(parsed: ParsedExport, qn: Questionnaire | None):
     invalid = sink.invalid_table(data["response_id"], pd.Series(np.asarray(parsed.file_rows),
                                                                 index=index))
     return data, missing, questions, notes, qn, invalid
+
+
+_AHEAD_CELLS = 500_000  # below this, answers are factorised quicker than a thread starts
+
+
+def _factorize_ahead(parsed: ParsedExport):
+    """For a large export, the answer columns factorised in the background while the metadata
+    are worked out (:func:`kit.io.convert.factorize_ahead`); None for a small one."""
+    from .convert import factorize_ahead
+
+    columns = [s for pq in parsed.questions for p in pq.parts for s in (p.text, p.codes)
+               if s is not None] + [pq.joined for pq in parsed.questions if pq.joined is not None]
+    if parsed.n_rows * len(columns) < _AHEAD_CELLS:
+        return None
+    return factorize_ahead(columns)
 
 
 def _staff_note(data: pd.DataFrame) -> list[str]:
@@ -448,6 +470,10 @@ def _link_repeats(parsed: ParsedExport, data: pd.DataFrame, notes: list[str]):
 
 
 def assemble(parsed: ParsedExport, qn: Questionnaire | None) -> Responses:
+    if "ip" in parsed.meta or parsed.personal_meta:  # hashed for sure
+        from ..privacy import derive_key_ahead
+
+        derive_key_ahead()  # scrypt without the GIL, while the times are read
     data, missing, questions, notes, qn, invalid = _frame(parsed, qn)
     notes += _staff_note(data)
     repeats, rmissing, rquestions = _link_repeats(parsed, data, notes)

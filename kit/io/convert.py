@@ -23,7 +23,7 @@ import pandas as pd
 
 from .. import missing as M
 from ..errors import QuestionnaireError
-from ..privacy import contains_personal, hash_series, mask_text
+from ..privacy import contains_personal, hash_series, mask_text, take_strings
 from ..questionnaire import Option, Question, Questionnaire, Row, normalise_title, _norm_label
 from .model import META_FIELDS, ParsedExport, ParsedQuestion, Part
 from .personal import KIND_ZH, keep_kind, personal_kind
@@ -98,10 +98,42 @@ def _factorize(s: pd.Series) -> tuple[np.ndarray, list[str]]:
     return codes, texts
 
 
+def factorize_ahead(columns: list[pd.Series]):
+    """Factorise Arrow text columns in a background thread and return it (join it before the
+    columns are read; None when no column is Arrow text): Arrow's hashing runs without the GIL,
+    beside work that holds it (the metadata's keyed hashes). The results land in the cache
+    :func:`_factorize` reads; a column that fails here is simply factorised again, and its error
+    raised, where it is used."""
+    import threading
+
+    todo = [s for s in columns if isinstance(s.array, pd.arrays.ArrowStringArray)]
+    if not todo:
+        return None
+
+    def run():
+        for s in todo:
+            try:
+                _factorize(s)
+            except Exception:  # noqa: BLE001 - read again where the column is used
+                return
+
+    thread = threading.Thread(target=run, name="kit-factorize-ahead", daemon=True)
+    thread.start()
+    return thread
+
+
 def _factorize_now(s: pd.Series) -> tuple[np.ndarray, list[str]]:
     if s.dtype.kind in "fiub":
         codes, uniq = pd.factorize(s.to_numpy(dtype="float64", na_value=np.nan),
                                    use_na_sentinel=True)
+    elif isinstance(s.array, pd.arrays.ArrowStringArray):  # fastexcel's text: Arrow's own hashing
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = pa.array(s.array)
+        enc = pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
+        codes = enc.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+        return codes, [_cell_text(u) for u in enc.dictionary.to_pylist()]
     else:
         codes, uniq = pd.factorize(s, use_na_sentinel=True)
     return np.asarray(codes), [_cell_text(u) for u in np.asarray(uniq, dtype=object)]
@@ -290,7 +322,7 @@ def _answers(parts: list[Part], missing_codes) -> _Answers:
                 a.pairs.setdefault(int(c), Counter())
         elif p.text is not None:
             fc, texts = _factorize(p.text)
-            counts = np.bincount(fc[fc >= 0], minlength=len(texts))
+            counts = np.bincount(fc + 1, minlength=len(texts) + 1)[1:]  # code -1 (empty) first
             for t, k in zip(texts, counts):
                 if k and t not in MISSING_TEXT:
                     a.samples.append(t)
@@ -717,8 +749,13 @@ def match_questionnaire(parsed: ParsedExport, qn: Questionnaire) -> list[tuple[Q
 # ---------------------------------------------------------------------------- conversion
 def _nullable_int(num: np.ndarray) -> pd.Series:
     """Float codes with NaN for missing -> a nullable Int64 Series."""
+    return pd.Series(pd.arrays.IntegerArray(*_int_codes(num)), copy=False)
+
+
+def _int_codes(num: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Float codes with NaN for missing -> whole codes (0 where missing) and the NA mask."""
     missing = np.isnan(num)
-    return pd.Series(pd.arrays.IntegerArray(np.where(missing, 0, num).astype("int64"), missing))
+    return np.where(missing, 0, num).astype("int64"), missing
 
 
 class ColumnSink:
@@ -856,7 +893,7 @@ def _with_masked_labels(table: dict, export_labels) -> dict:
 def _others_series(others_u: list, fc: np.ndarray, index) -> pd.Series | None:
     if not any(o is not None for o in others_u):
         return None
-    return pd.Series(_take(others_u, fc), index=index, dtype=object)
+    return take_strings(fc, others_u, index)
 
 
 def _choice_values(q: Question, part: Part, missing_codes, scores: bool = False):
@@ -909,16 +946,20 @@ def _choice_values(q: Question, part: Part, missing_codes, scores: bool = False)
                                     [lb for lb in labels_u if lb is not None])
         num_u = np.array([np.nan if lb is None else table.get(_norm_label(lb), np.nan)
                           for lb in labels_u] + [np.nan], dtype="float64")
-        num = num_u[fc]
-        kinds = kinds_u[fc]
-        unknown = np.isnan(num) & (kinds == M.NONE)
-        if unknown.any():
-            kinds[unknown] = M.KINDS.index(M.INVALID)
-    ok = ~np.isnan(num)
-    bad = ok & ~np.isin(num, valid_codes)
-    if bad.any():
-        kinds[bad] = M.KINDS.index(M.INVALID)
-        num[bad] = np.nan
+        # each distinct answer once: a label no option has, or a code outside the options
+        bad_u = ~np.isnan(num_u) & ~np.isin(num_u, valid_codes)
+        kinds_u[(np.isnan(num_u) & (kinds_u == M.NONE)) | bad_u] = M.KINDS.index(M.INVALID)
+        num_u[bad_u] = np.nan
+        data_u, mask_u = _code_values(q, num_u)
+        values = _values_series(q, data_u[fc], mask_u[fc])
+        return values, kinds_u[fc], other_text, (raw, why)
+    # (a code outside the options was made invalid above)
+    return _values_series(q, *_code_values(q, num)), kinds, other_text, (raw, why)
+
+
+def _code_values(q: Question, num: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes (NaN: none) -> the column's values and their NA mask: the options' scores when the
+    codebook gives scores, else the codes as integers."""
     if q.has_scores:
         score_of = {float(o.code): (np.nan if o.score is None else o.score) for o in q.options}
         lo, hi = min(score_of), max(score_of)
@@ -929,10 +970,15 @@ def _choice_values(q: Question, part: Part, missing_codes, scores: bool = False)
             vals = lut[np.where(np.isnan(num), len(lut) - 1, num - lo).astype(np.int64)]
         else:
             vals = pd.Series(num).map(score_of).to_numpy(dtype="float64")
-        values = pd.Series(pd.array(vals, dtype="Float64"))
-    else:
-        values = _nullable_int(num)
-    return values, kinds, other_text, (raw, why)
+        return vals, np.isnan(vals)
+    return _int_codes(num)
+
+
+def _values_series(q: Question, data: np.ndarray, mask: np.ndarray) -> pd.Series:
+    """A Float64 (scores) or Int64 (codes) column that takes over two new arrays (no copy)."""
+    if q.has_scores:
+        return pd.Series(pd.arrays.FloatingArray(data, mask), copy=False)
+    return pd.Series(pd.arrays.IntegerArray(data, mask), copy=False)
 
 
 def _pair_mismatch(q: Question, num, kinds, tk, labels_u, fc) -> np.ndarray:

@@ -55,17 +55,17 @@ def parse_times(s: pd.Series) -> tuple[pd.Series, pd.Series | None, int]:
         out = pd.to_datetime(s, unit="D", origin="1899-12-30", errors="coerce").dt.round("s")
         return out, None, int((out.isna() & s.notna()).sum())
     if pd.api.types.is_string_dtype(s.dtype) and s.dtype != object:  # fastexcel's text: vectorised
-        t = s.str.strip().astype(object).where(s.notna(), None)
+        t = s.str.strip()
+        t = t.where(~t.isin(_NULLS))
     else:
         t = s.astype(object).where(s.notna(), None)
         t = t.map(lambda v: v.strip() if isinstance(v, str) else v)
-    t = t.where(~t.isin(_NULLS), None)
+        t = t.where(~t.isin(_NULLS), None)
     has = t.notna()
     if not has.any():
         return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]"), None, 0
     text = t[has].astype(str)
-    with_offset = text.str.match(OFFSET) & text.str.match(_ISO_LIKE)
-    if with_offset.any():
+    if _offset_cells(text).any():
         utc = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
         utc[has] = pd.to_datetime(text, utc=True, format="ISO8601", errors="coerce")
         local = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
@@ -77,6 +77,7 @@ def parse_times(s: pd.Series) -> tuple[pd.Series, pd.Series | None, int]:
         out = pd.to_datetime(t, errors="coerce", format=fmt)
         if out.notna().sum() == has.sum():
             return out, None, 0
+    t = t.astype(object).where(has, None)
     # cell by cell: dates typed by hand ('2019年11月1日 09:17:39', '２０１９/11/1 9:17') read
     # exactly, so that '2019/02/30' is unreadable rather than guessed; Excel serial numbers
     # written as text (a column that one damaged cell made text); anything else by the general
@@ -92,6 +93,45 @@ def parse_times(s: pd.Series) -> tuple[pd.Series, pd.Series | None, int]:
     if rest.any():
         out[rest] = pd.to_datetime(t[rest], errors="coerce", format="mixed")
     return out, None, int((out.isna() & has).sum())
+
+
+# OFFSET and _ISO_LIKE for ASCII text, in RE2 (Arrow): Python's \d is [0-9] there and its \s the
+# ASCII whitespace Python itself matches (tab to carriage return, \x1c-\x1f, space); Python's $
+# also matches before a final newline
+_ASCII_WS = "[" + "".join(f"\\x{c:02x}" for c in range(128) if re.match(r"\s", chr(c))) + "]"
+_OFFSET_RE2 = (r"^.*[0-9]:[0-9][0-9](?::[0-9][0-9])?(?:\.[0-9]+)?" + _ASCII_WS
+               + r"*(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)\n?$")
+_ISO_LIKE_RE2 = r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+
+
+def _offset_cells(text: pd.Series) -> np.ndarray:
+    """Which cells of a column of text hold a date with a clock time and a UTC offset (both
+    :data:`OFFSET` and ``_ISO_LIKE`` match). ASCII cells are matched in Arrow (RE2, no Python
+    per cell); a cell with any other character by the Python patterns themselves.
+
+    >>> _offset_cells(pd.Series(["2023-05-01T10:00+02", "2024/5/1 8:00:00", "２０２３-05-01 10:00Z"]))
+    array([ True, False,  True])
+    """
+    by_python = lambda v: bool(OFFSET.match(v) and _ISO_LIKE.match(v))  # noqa: E731
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if isinstance(text.array, pd.arrays.ArrowStringArray):  # already Arrow's
+            arr = pa.array(text.array)
+            arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+        else:
+            arr = pa.array(text.to_numpy(dtype=object), type=pa.string())
+    except (ImportError, UnicodeError, ValueError, TypeError):  # lone surrogates, not text
+        return np.array([by_python(str(v)) for v in text], dtype=bool)
+    hit = pc.match_substring_regex(arr, _ISO_LIKE_RE2)  # fails at once on 2024/5/1 ...
+    if pc.any(hit).as_py():
+        hit = pc.and_(hit, pc.match_substring_regex(arr, _OFFSET_RE2))
+    hit = hit.fill_null(False).to_numpy(zero_copy_only=False).copy()
+    other = np.flatnonzero(~pc.string_is_ascii(arr).fill_null(True).to_numpy(zero_copy_only=False))
+    if len(other):
+        hit[other] = [by_python(v) for v in text.iloc[other]]
+    return hit
 
 
 _SERIAL = re.compile(r"[2-7][0-9]{4}(?:\.[0-9]+)?")  # Excel day numbers 20000-79999: 1954-2119

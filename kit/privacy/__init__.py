@@ -35,7 +35,8 @@ from .names import NAME_MASK, looks_like_name, mask_names
 from .patterns import (EMAIL, ID18, MASKS as _NUMBER_MASKS, MOBILE, find_personal_numbers,
                        is_valid_id_card, mask_numbers, might_hold_numbers)
 
-__all__ = ["get_salt", "hash_series", "mask_text", "mask_series", "mask_label", "mask_filename",
+__all__ = ["get_salt", "hash_series", "derive_key_ahead", "take_strings", "mask_text", "mask_series",
+           "mask_label", "mask_filename",
            "is_valid_id_card", "looks_personal", "contains_personal", "blank_personal_numbers",
            "mask_questionnaire_labels", "masked_aliases", "MASKS", "use_pepper", "active_pepper_id", "pepper_id",
            "new_pepper", "store_pepper", "find_pepper", "require_pepper", "PepperError",
@@ -86,32 +87,98 @@ def hash_series(s: pd.Series, kind: str | None = None) -> pd.Series:
     (True, 16, [False, False, False, True])
     """
     norm = _normalised(s, kind)
-    has = norm.notna().to_numpy()
-    out = pd.Series(pd.NA, index=s.index, dtype="string")
-    if has.any():
-        hmac16 = _hmac16(hash_key())
-        codes, uniq = pd.factorize(norm[has].to_numpy(dtype=object))
-        hexes = np.array([hmac16(str(u).encode("utf-8")) for u in uniq], dtype=object)
-        out[has] = hexes[codes]
-    return out
+    codes, uniq = pd.factorize(norm.array, use_na_sentinel=True)  # each distinct value once
+    if not len(uniq):
+        return pd.Series(pd.NA, index=s.index, dtype="string")
+    return take_strings(codes, _hmac16_all(_key(), _utf8(uniq)), s.index)
+
+
+_ahead: list = []  # threads deriving the key in the background (derive_key_ahead)
+
+
+def derive_key_ahead() -> None:
+    """Start deriving the hashing key (scrypt: about 60 ms, which runs without the GIL) in the
+    background, in the current context (its pepper), for :func:`hash_series` to take up: the
+    loader calls it before the work that comes before the first hash. A failure there (no
+    pepper, a short salt) is raised again, in Chinese, where the key is needed."""
+    import contextvars
+    import threading
+
+    context = contextvars.copy_context()
+
+    def run():
+        try:
+            context.run(hash_key)
+        except Exception:  # noqa: BLE001 - raised again by hash_key where it is needed
+            pass
+
+    thread = threading.Thread(target=run, name="kit-hash-key", daemon=True)
+    thread.start()
+    _ahead.append(thread)
+
+
+def _key() -> bytes:
+    """The hashing key, once a derivation started ahead has finished (never derived twice)."""
+    while _ahead:
+        _ahead.pop().join()
+    return hash_key()
+
+
+def take_strings(codes: np.ndarray, values, index) -> pd.Series:
+    """A ``string`` column holding ``values[code]`` in each cell (NA where the code is -1 or the
+    value None), put together in Arrow (no Python object per cell) when that is where the
+    column's strings live: a column worked out once per distinct value, back onto its cells.
+
+    >>> take_strings(np.array([1, -1, 0, 1]), ["a", None], range(4)).tolist()
+    [<NA>, <NA>, 'a', <NA>]
+    """
+    import pyarrow as pa
+
+    values = values if isinstance(values, pa.Array) else pa.array(values, type=pa.string())
+    dtype = pd.StringDtype()
+    if dtype.storage != "pyarrow":
+        return pd.Series(np.append(np.asarray(values.to_pylist(), dtype=object), None)[codes],
+                         index=index, dtype=dtype)
+    taken = values.take(pa.array(np.maximum(codes, 0), mask=codes < 0))
+    return pd.Series(dtype.__from_arrow__(taken), index=index)
+
+
+def _utf8(uniq) -> list[bytes]:
+    """Distinct texts as UTF-8 bytes (Arrow's strings are UTF-8 already: no encoding per value)."""
+    if isinstance(uniq, pd.arrays.ArrowStringArray):
+        import pyarrow as pa
+
+        return pa.array(uniq).cast(pa.binary()).to_pylist()
+    return [str(u).encode("utf-8") for u in uniq]
+
+
+def _hmac16_all(key: bytes, messages: list[bytes]):
+    """HMAC-SHA256 (RFC 2104) of each message, truncated to 16 hex digits, as an Arrow string
+    array: the key's inner and outer pads are hashed once (a third of the time of
+    ``hmac.digest`` per value, the same result) and the digests turned into hex in one go."""
+    import pyarrow as pa
+
+    inner, outer = _pads(key)
+    new_inner, new_outer = inner.copy, outer.copy
+    first8 = []
+    keep = first8.append
+    for msg in messages:
+        i = new_inner()
+        i.update(msg)
+        o = new_outer()
+        o.update(i.digest())
+        keep(o.digest()[:8])
+    hexes = b"".join(first8).hex().encode("ascii")
+    offsets = np.arange(0, 16 * len(messages) + 1, 16, dtype=np.int32)
+    return pa.StringArray.from_buffers(len(messages), pa.py_buffer(offsets), pa.py_buffer(hexes))
 
 
 @lru_cache(maxsize=4)
-def _hmac16(key: bytes):
-    """HMAC-SHA256 (RFC 2104) truncated to 16 hex digits, with the key's inner and outer pads
-    hashed once: a third of the time of ``hmac.digest`` per value, the same result."""
+def _pads(key: bytes):
+    """The SHA-256 states after HMAC's inner and outer key pads (RFC 2104)."""
     block = key.ljust(64, b"\0") if len(key) <= 64 else hashlib.sha256(key).digest().ljust(64, b"\0")
-    inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
-    outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
-
-    def one(msg: bytes) -> str:
-        i = inner.copy()
-        i.update(msg)
-        o = outer.copy()
-        o.update(i.digest())
-        return o.hexdigest()[:16]
-
-    return one
+    return (hashlib.sha256(bytes(b ^ 0x36 for b in block)),
+            hashlib.sha256(bytes(b ^ 0x5C for b in block)))
 
 
 # ---------------------------------------------------------------------------------- masking
@@ -144,10 +211,11 @@ def mask_series(s: pd.Series, names: bool = True) -> pd.Series:
     """Vectorised :func:`mask_text`: each distinct text is examined once."""
     if s.empty:
         return s.astype("string")
-    codes, uniq = pd.factorize(s.astype(object).where(s.notna(), None), use_na_sentinel=True)
-    masked = np.array([mask_text(str(u), names=names) for u in uniq] + [None], dtype=object)
-    out = masked[codes]  # code -1 (missing) takes the trailing None
-    return pd.Series(out, index=s.index, dtype="string")
+    if isinstance(s.array, pd.arrays.ArrowStringArray):  # fastexcel's text: factorised in Arrow
+        codes, uniq = pd.factorize(s.array, use_na_sentinel=True)
+    else:
+        codes, uniq = pd.factorize(s.astype(object).where(s.notna(), None), use_na_sentinel=True)
+    return take_strings(codes, [mask_text(str(u), names=names) for u in uniq], s.index)
 
 
 def mask_label(label: str) -> str:
