@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from . import missing as M
+from .fmt import fmt_number, fmt_points
 from .questionnaire import Questionnaire
 
 __all__ = ["REASON_LABELS", "ALWAYS_EXCLUDE", "DUPLICATE_RULE", "assess_quality",
@@ -89,8 +90,8 @@ def _earliest_order(data: pd.DataFrame) -> np.ndarray:
 
 
 def _dup(keys: pd.Series, ids: pd.Series, label: str, order: np.ndarray):
-    """Responses whose key repeats an earlier-submitted response's, with that response's ID
-    (the first ID given among the responses sharing the key, from the earliest)."""
+    """Responses whose key repeats an earlier-submitted response's, with the ID of the response
+    kept (the earliest of those sharing the key; said to have none when it has none)."""
     codes = pd.factorize(keys, use_na_sentinel=True)[0]  # equal keys alike, missing -1
     c = codes[order]
     dup_in_order = (c >= 0) & pd.Series(c).duplicated(keep="first").to_numpy()
@@ -100,15 +101,13 @@ def _dup(keys: pd.Series, ids: pd.Series, label: str, order: np.ndarray):
     detail = pd.Series(None, index=keys.index, dtype=object)
     if not at.any():
         return dup, detail
-    named = (c >= 0) & ids.notna().to_numpy()[order]
-    cs, rows = c[named], order[named]
-    first = ~pd.Series(cs).duplicated(keep="first").to_numpy()
+    first = (c >= 0) & ~dup_in_order  # the response kept of each key: the earliest
     first_row = np.full(codes.max() + 1, -1)
-    first_row[cs[first]] = rows[first]
-    kept = first_row[codes[at]]
+    first_row[c[first]] = order[first]
     id_values = ids.to_numpy(dtype=object)
-    detail[dup] = [f"{label}与答卷{fid}相同（保留较早提交的答卷{fid}）"
-                   for fid in (id_values[k] if k >= 0 else pd.NA for k in kept)]
+    detail[dup] = [f"{label}与答卷{fid}相同（保留较早提交的答卷{fid}）" if not pd.isna(fid) else
+                   f"{label}与一份较早提交、没有序号的答卷相同（保留该份）"
+                   for fid in id_values[first_row[codes[at]]]]
     return dup, detail
 
 
@@ -207,13 +206,13 @@ def assess_quality(data: pd.DataFrame, missing: pd.DataFrame, questions: pd.Data
         thr = qn.quality.speeder_threshold_s
         how = "问卷定义中的阈值"
         if thr is None:
-            thr, how = med / 3, f"中位数{med:.1f}秒的三分之一"
+            thr, how = med / 3, f"中位数{fmt_number(med, 1)}秒的三分之一"
         used["speeder_threshold_s"] = float(thr)
         used["median_duration_s"] = med
         fast = (dur < thr).fillna(False).astype(bool)
         detail = pd.Series(None, index=data.index, dtype=object)
         detail[fast] = _per_distinct(dur[fast].to_numpy(dtype="float64"),
-                                     lambda d: f"用时{d:g}秒，低于{thr:.1f}秒（{how}）")
+                                     lambda d: f"用时{fmt_points(d)}秒，低于{fmt_number(thr, 1)}秒（{how}）")
         flags["speeder"] = (fast, detail)
 
     min_items = qn.quality.straight_lining_min_items

@@ -91,25 +91,47 @@ def test_nothing_flagged_gives_an_empty_table():
 
 def _dup_cell_by_cell(keys, ids, label, order):
     """The rule read literally, one response at a time in order of submission: a response whose
-    key was seen before is a duplicate of the first response seen with that key that has an ID."""
+    key was seen before is a duplicate of the first response seen with that key, the one kept,
+    named by its 序号, or said to have none."""
     dup = pd.Series(False, index=keys.index)
     detail = pd.Series(None, index=keys.index, dtype=object)
-    first_id: dict = {}
-    seen = set()
+    kept_id: dict = {}
     for pos in order:
         k, i = keys.iloc[pos], ids.iloc[pos]
         if pd.isna(k):
             continue
-        if k not in first_id and not pd.isna(i):
-            first_id[k] = i
-        if k in seen:
+        if k in kept_id:
             dup.iloc[pos] = True
-        seen.add(k)
-    for pos in np.flatnonzero(dup.to_numpy()):
-        k = keys.iloc[pos]
-        fid = first_id.get(k, pd.NA)
-        detail.iloc[pos] = f"{label}与答卷{fid}相同（保留较早提交的答卷{fid}）"
+            fid = kept_id[k]
+            detail.iloc[pos] = (f"{label}与答卷{fid}相同（保留较早提交的答卷{fid}）" if not pd.isna(fid)
+                                else f"{label}与一份较早提交、没有序号的答卷相同（保留该份）")
+        else:
+            kept_id[k] = i
     return dup, detail
+
+
+def test_the_response_kept_is_named_even_without_a_serial():
+    # submitted: row 2 (no 序号) first, then row 0 (序号5), then row 1 (序号6); one phone.
+    # Row 2 is kept; rows 0 and 1 repeat it. The old wording named 答卷5 as kept, row 0 itself.
+    keys = pd.Series(["P", "P", "P"], dtype="string")
+    ids = pd.Series(pd.array([5, 6, None], dtype="Int64"))
+    dup, detail = _dup(keys, ids, "电话号码", np.array([2, 0, 1]))
+    assert dup.tolist() == [True, True, False]
+    assert detail[:2].tolist() == ["电话号码与一份较早提交、没有序号的答卷相同（保留该份）"] * 2
+    assert pd.isna(detail[2])
+
+
+def test_the_speeder_line_is_rounded_half_up():
+    # durations 5, 28, 28.5, 40: median (28 + 28.5) / 2 = 28.25, written 28.3 (half up; Python's
+    # format gives 28.2); the line is 28.25 / 3 = 9.41666..., written 9.4; 5 s is under it
+    data, missing, questions, qn = _table()
+    data = data.iloc[:4].copy()
+    data["duration_s"] = pd.array([5, 28, 28.5, 40], dtype="Float64")
+    qn.quality.speeder_threshold_s = None
+    quality, used = assess_quality(data, missing.iloc[:4], questions, qn)
+    assert used["median_duration_s"] == 28.25
+    line = quality.set_index("response_id").loc[1, "detail"]
+    assert "用时5秒，低于9.4秒（中位数28.3秒的三分之一）" in line
 
 
 @pytest.mark.parametrize("seed", range(20))
