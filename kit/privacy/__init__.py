@@ -119,8 +119,12 @@ def derive_key_ahead() -> None:
 
 def _key() -> bytes:
     """The hashing key, once a derivation started ahead has finished (never derived twice)."""
-    while _ahead:
-        _ahead.pop().join()
+    while True:  # pop, not test-then-pop: another thread may be taking the same one
+        try:
+            ahead = _ahead.pop()
+        except IndexError:
+            break
+        ahead.join()
     return hash_key()
 
 
