@@ -3,8 +3,9 @@
 Readers know formats, not analyses. The format is chosen by the file's bytes, not its name
 (a workbook saved as ``.csv`` or a CSV named ``.xlsx`` is read for what it is, with a note).
 Workbooks are read with fastexcel (Rust, calamine) from their bytes; an ``.xlsx`` is scanned
-cheaply first (sheet size, formulas saved without a value, merged cells), so that a stray
-cell at ``XFD1048576`` is refused with a message instead of a 512 GiB allocation. CSV text is
+cheaply first (the sheet's size), so that a stray cell at ``XFD1048576`` is refused with a
+message instead of a 512 GiB allocation; formulas saved without a value, error values and
+merged cells are looked for while calamine reads the sheet in a thread. CSV text is
 decoded as utf-8-sig, utf-8 or GB18030 (Excel on Chinese Windows saves GBK, a subset of
 GB18030) and split on ``,``, ``;`` or tab; an unbalanced ``"`` is found by line, not allowed
 to swallow the rest of the file. Files are opened read-only and never written.
