@@ -153,8 +153,8 @@ _WARM_UP_BYTES = 1 << 21  # a file this large takes a second or more to read
 def _names_warm_up(path):
     """Answers written as labels (按文本) are looked through for personal names (option labels
     drafted from them, 来源详情, fill-ins), which needs jieba's dictionary (about 1.5 s of CPU
-    to load): for a large file, what starts that load in a background thread once the sheet
-    has been scanned, while fastexcel, which releases the GIL, parses it. None otherwise."""
+    to load): for a large file, what starts that load in a background thread while fastexcel,
+    which releases the GIL, parses the sheet. None otherwise."""
     try:
         large = Path(path).stat().st_size >= _WARM_UP_BYTES
     except (OSError, TypeError, ValueError):

@@ -179,8 +179,8 @@ def read_table(path: str | Path, header_rows: int = 1, sheet: int | str = 0,
     ``export``: the sheet is a response export, so a merged cell's value fills the cells it
     covers and a 合计/总计/平均 row under the data is dropped, both with a note (an indicator
     table's merged or 合计 cells mean something else and are left as they are).
-    ``while_reading``: a function called (with no arguments) just before fastexcel parses a
-    workbook, which releases the GIL: work started there in a thread runs alongside.
+    ``while_reading``: a function called (with no arguments) once fastexcel has begun parsing
+    a workbook in its thread (it releases the GIL): what it does, or starts, runs alongside.
     """
     path = Path(path)
     if not path.exists():
