@@ -225,7 +225,7 @@ def test_answers_factorised_in_the_background_load_as_in_the_foreground(monkeypa
     from kit.io.convert import _factorize, factorize_ahead
 
     col = pd.Series(["满意", None, "一般", "满意", " 满意"], dtype="str")
-    factorize_ahead([col, pd.Series([1.0, 2.0])]).join()  # numbers are left to the foreground
+    factorize_ahead([col, pd.Series([1.0, 2.0])])()  # numbers are left to the foreground
     assert factorize_ahead([pd.Series([1.0, 2.0])]) is None
     assert [c.tolist() if isinstance(c, np.ndarray) else c for c in _factorize(col)] == [
         [0, -1, 1, 0, 2], ["满意", "一般", "满意"]]

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .. import missing as M
+from ..background import in_thread
 from ..errors import ExportFormatError, QuestionnaireError
 from ..privacy.names import warm_up as warm_up_names
 from ..privacy import (blank_personal_numbers, contains_personal, hash_series, looks_personal,
@@ -29,7 +30,7 @@ from .model import META_FIELDS, ParsedExport
 from .personal import KIND_ZH, keep_kind
 from .registry import (detect_platform, get_platform, platform_names, register_platform,
                        signatures)
-from .table import answers_look_like_text, in_thread, read_table
+from .table import answers_look_like_text, read_table
 from .times import duration_seconds, parse_times
 from . import wjx
 
@@ -135,7 +136,7 @@ def load_export(path, *, codes=None, questionnaire=None, platform: str | None = 
     # the 按序号 twin is read at the same time as the 按文本 file (fastexcel releases the GIL);
     # the 按文本 file's errors come first
     codes_parsed = None if codes is None else in_thread(
-        lambda: parse_export(Path(codes), platform="wjx", variant="codes"))
+        lambda: parse_export(Path(codes), platform="wjx", variant="codes"), name="kit-read-codes")
     parsed = parse_export(path, platform=platform, questionnaire=qn,
                           variant="text" if codes is not None else None,
                           while_reading=_names_warm_up(path))
@@ -375,7 +376,7 @@ def _frame(parsed: ParsedExport, qn: Questionnaire | None):
         _meta_columns(parsed, sink, notes)
     finally:
         if ahead is not None:
-            ahead.join()
+            ahead()
     inferred = qn is None
     if inferred:
         qn, inf_notes = infer_questionnaire(parsed)

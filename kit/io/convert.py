@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .. import missing as M
+from ..background import in_thread
 from ..errors import QuestionnaireError
 from ..privacy import contains_personal, hash_series, mask_text, take_strings
 from ..questionnaire import Option, Question, Questionnaire, Row, normalise_title, _norm_label
@@ -99,13 +100,11 @@ def _factorize(s: pd.Series) -> tuple[np.ndarray, list[str]]:
 
 
 def factorize_ahead(columns: list[pd.Series]):
-    """Factorise Arrow text columns in a background thread and return it (join it before the
-    columns are read; None when no column is Arrow text): Arrow's hashing runs without the GIL,
-    beside work that holds it (the metadata's keyed hashes). The results land in the cache
-    :func:`_factorize` reads; a column that fails here is simply factorised again, and its error
-    raised, where it is used."""
-    import threading
-
+    """Factorise Arrow text columns in a background thread; returns what waits for it (call it
+    before the columns are read; None when no column is Arrow text): Arrow's hashing runs
+    without the GIL, beside work that holds it (the metadata's keyed hashes). The results land
+    in the cache :func:`_factorize` reads; a column that fails here is simply factorised again,
+    and its error raised, where it is used."""
     todo = [s for s in columns if isinstance(s.array, pd.arrays.ArrowStringArray)]
     if not todo:
         return None
@@ -117,9 +116,7 @@ def factorize_ahead(columns: list[pd.Series]):
             except Exception:  # noqa: BLE001 - read again where the column is used
                 return
 
-    thread = threading.Thread(target=run, name="kit-factorize-ahead", daemon=True)
-    thread.start()
-    return thread
+    return in_thread(run, name="kit-factorize-ahead")
 
 
 def _factorize_now(s: pd.Series) -> tuple[np.ndarray, list[str]]:

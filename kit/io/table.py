@@ -18,14 +18,12 @@ from Word (``\\x0b`` line breaks, ``\\x07`` cell marks) are cleaned from every c
 
 from __future__ import annotations
 
-import contextvars
 import csv
 import html
 import io
 import logging
 import re
 import struct
-import threading
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -34,6 +32,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..background import in_thread
 from ..errors import EncodingError, ExportFormatError
 
 try:  # ISA-L's inflate (python-isal): the same bytes as zlib's in about half the time
@@ -43,8 +42,7 @@ except ImportError:  # pragma: no cover - isal is a dependency; zlib is the same
 
 __all__ = ["RawTable", "read_table", "read_frame", "require_numeric", "sheet_names",
            "drop_summary_rows", "fill_merged_cells", "decode_bytes", "EXCEL_SUFFIXES",
-           "CSV_SUFFIXES", "MAX_CELLS", "SPARSE_CELLS", "SUMMARY_LABELS", "answers_look_like_text",
-           "in_thread"]
+           "CSV_SUFFIXES", "MAX_CELLS", "SPARSE_CELLS", "SUMMARY_LABELS", "answers_look_like_text"]
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -589,7 +587,7 @@ def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int 
             sheet, header_row=None, dtypes="string", schema_sample_rows=None).to_pandas())
     # calamine parses the sheet in a thread (fastexcel releases the GIL while it does) while
     # this one looks inside the cells and starts what the caller wants started
-    loaded = in_thread(load)
+    loaded = in_thread(load, name="kit-read-sheet")
     if while_reading is not None:
         while_reading()
     _scan_contents(raw, scan)
@@ -621,31 +619,6 @@ def _read_excel(path: Path, raw: bytes, kind: str, header_rows: int, sheet: int 
                      row_numbers=np.arange(len(body)) + top, merged=merged)
     _drop_blank_rows(table)
     return table
-
-
-def in_thread(fn):
-    """Start ``fn()`` in a thread; returns what waits for it and gives its result, or raises
-    what it raised. ``fn`` runs in a copy of the caller's context (the project's pepper is a
-    context variable). A daemon thread: an interrupted run does not wait for it to end."""
-    box: dict = {}
-    context = contextvars.copy_context()
-
-    def run():
-        try:
-            box["value"] = context.run(fn)
-        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread as it is
-            box["error"] = exc
-
-    worker = threading.Thread(target=run, name="kit-read-sheet", daemon=True)
-    worker.start()
-
-    def wait():
-        worker.join()
-        if "error" in box:
-            raise box.pop("error")
-        return box.pop("value")
-
-    return wait
 
 
 def _load_typed(path: Path, reader, sheet: int | str, skip_rows: int) -> pd.DataFrame:

@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..background import in_thread
 from .keys import (MIN_SALT_CHARS, PepperError, active_pepper_id, config_dir, find_pepper,
                    get_salt, hash_key, new_pepper, pepper_id, require_pepper, store_pepper,
                    use_pepper)
@@ -93,7 +94,7 @@ def hash_series(s: pd.Series, kind: str | None = None) -> pd.Series:
     return take_strings(codes, _hmac16_all(_key(), _utf8(uniq)), s.index)
 
 
-_ahead: list = []  # threads deriving the key in the background (derive_key_ahead)
+_ahead: list = []  # derivations of the key started in the background (derive_key_ahead)
 
 
 def derive_key_ahead() -> None:
@@ -101,30 +102,20 @@ def derive_key_ahead() -> None:
     background, in the current context (its pepper), for :func:`hash_series` to take up: the
     loader calls it before the work that comes before the first hash. A failure there (no
     pepper, a short salt) is raised again, in Chinese, where the key is needed."""
-    import contextvars
-    import threading
-
-    context = contextvars.copy_context()
-
-    def run():
-        try:
-            context.run(hash_key)
-        except Exception:  # noqa: BLE001 - raised again by hash_key where it is needed
-            pass
-
-    thread = threading.Thread(target=run, name="kit-hash-key", daemon=True)
-    thread.start()
-    _ahead.append(thread)
+    _ahead.append(in_thread(hash_key, name="kit-hash-key"))
 
 
 def _key() -> bytes:
     """The hashing key, once a derivation started ahead has finished (never derived twice)."""
     while True:  # pop, not test-then-pop: another thread may be taking the same one
         try:
-            ahead = _ahead.pop()
+            derived = _ahead.pop()
         except IndexError:
             break
-        ahead.join()
+        try:
+            derived()
+        except Exception:  # noqa: BLE001 - raised again by hash_key just below
+            pass
     return hash_key()
 
 
